@@ -1,0 +1,1 @@
+//! Result table + visualization → SVG, with plotters.

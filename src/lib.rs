@@ -1,0 +1,55 @@
+//! kqlite runs Azure Log Analytics KQL queries offline, over flow-log files on disk.
+//!
+//! A query travels one way: text → [`parse`] → AST → [`bind`] (against the [`Catalog`]) → plan →
+//! [`execute`] → [`Table`] → [`output`] or [`chart`].
+
+pub mod ast;
+pub mod bind;
+pub mod catalog;
+pub mod chart;
+pub mod cli;
+pub mod error;
+pub mod eval;
+pub mod exec;
+pub mod format;
+pub mod func;
+pub mod output;
+pub mod parse;
+pub mod plan;
+pub mod sources;
+pub mod table;
+
+pub use bind::bind;
+pub use catalog::Catalog;
+pub use error::{Error, ErrorKind};
+pub use exec::execute;
+pub use parse::parse;
+pub use plan::Visualization;
+pub use table::{Column, Schema, Table, Type, Value};
+
+/// Settings that change a query's answer.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `now()` as ticks since the Unix epoch.
+    pub now: i64,
+}
+
+impl Options {
+    pub fn context(&self) -> func::EvalContext {
+        func::EvalContext { now: self.now }
+    }
+}
+
+/// A query's answer: the table, and the chart `render` asked for, if any.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub table: Table,
+    pub visualization: Option<Visualization>,
+}
+
+/// Parse, bind and run `source` against `catalog`.
+pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
+    parse(source)
+        .and_then(|query| bind(&query, catalog, options))
+        .and_then(|bound| execute(&bound, catalog, options))
+}

@@ -1,0 +1,315 @@
+//! The bound query: operators over typed inputs, with every name resolved to a column index and
+//! every function to its implementation. Nothing here knows the query text or pest.
+
+use crate::ast::{Span, StringOp};
+use crate::func::{AggregateFunc, ScalarFunc};
+use crate::table::{Schema, Table, Type, Value};
+
+/// An operator, its inputs, and the schema of the rows it yields.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub node: Node,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// `NTANetAnalytics`: read a catalog table. Only `columns` (indices into the table's full
+    /// schema) are produced, in that order; `self.schema` describes them. `predicates` (over the
+    /// produced columns, each a conjunct of the first `where`) let a reader skip rows early; the
+    /// executor still applies the filter, so a reader may ignore them.
+    Scan {
+        table: String,
+        columns: Vec<usize>,
+        predicates: Vec<BoundExpr>,
+    },
+    /// Rows known when binding: `datatable`, `print`, `getschema`, a `let` constant table.
+    Values(Table),
+    /// `range x from 1 to 10 step 2` (long, real, datetime or timespan; bounds are constants).
+    Range {
+        start: Value,
+        stop: Value,
+        step: Value,
+    },
+    /// `where p`
+    Filter {
+        input: Box<Plan>,
+        predicate: BoundExpr,
+    },
+    /// Output column i = `exprs[i]` evaluated over the input: `project`, `extend` (input columns
+    /// pass through as `Column` refs), `project-away`, `project-rename`, `project-reorder`.
+    Project {
+        input: Box<Plan>,
+        exprs: Vec<BoundExpr>,
+    },
+    /// `summarize aggs by keys`: output = keys then aggregates.
+    Summarize {
+        input: Box<Plan>,
+        keys: Vec<BoundExpr>,
+        aggregates: Vec<BoundAggregate>,
+    },
+    /// `sort by …`
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<BoundSortKey>,
+    },
+    /// `take n`
+    Take { input: Box<Plan>, count: usize },
+    /// `top n by …`
+    Top {
+        input: Box<Plan>,
+        count: usize,
+        keys: Vec<BoundSortKey>,
+    },
+    /// `union`: output column j of input i is `mappings[i][j]` (None → null); `source` adds a
+    /// first column (`withsource=`) holding `source_names[i]`.
+    Union {
+        inputs: Vec<Plan>,
+        mappings: Vec<Vec<Option<usize>>>,
+        source_names: Option<Vec<String>>,
+    },
+    /// `mv-expand`: each item expands column `column` (a dynamic column of the input, already
+    /// computed by a `Project` below when the user wrote an expression); the output schema
+    /// replaces those columns with the expanded ones (of type `to`), and appends the item index
+    /// column when asked.
+    MvExpand {
+        input: Box<Plan>,
+        items: Vec<MvExpandItem>,
+        bag_as_array: bool,
+        item_index: bool,
+        limit: Option<usize>,
+    },
+    /// `join`: rows of `left` and `right` matched on key columns; `output` lists which side and
+    /// column each output column comes from.
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        kind: JoinKind,
+        left_keys: Vec<usize>,
+        right_keys: Vec<usize>,
+        output: Vec<(JoinSide, usize)>,
+    },
+    /// `parse`/`parse-where`: match `source` against `pattern` and append the capture columns.
+    Parse {
+        input: Box<Plan>,
+        source: BoundExpr,
+        pattern: ParsePattern,
+        where_only: bool,
+    },
+    /// `make-series`: keys, then one dynamic array per aggregate, then the axis array.
+    MakeSeries(Box<MakeSeries>),
+    /// `top-nested`: one level per entry.
+    TopNested {
+        input: Box<Plan>,
+        levels: Vec<TopNestedLevel>,
+    },
+    /// `serialize rn = row_number()` and the window functions that need a row order: columns
+    /// appended by evaluating `exprs` over the whole input in order.
+    Serialize {
+        input: Box<Plan>,
+        exprs: Vec<BoundExpr>,
+    },
+    /// A `materialize()`d subplan: computed once per query, shared by every use of `id`.
+    Materialize { id: usize, input: Box<Plan> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftAnti,
+    RightAnti,
+    LeftSemi,
+    RightSemi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinSide {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct MvExpandItem {
+    /// Input column holding the array or bag.
+    pub column: usize,
+    /// Type the expanded values are converted to (`to typeof(long)`), dynamic by default.
+    pub to: Type,
+}
+
+/// A `parse` pattern compiled to one regex: capture group i fills `captures[i]`.
+#[derive(Debug, Clone)]
+pub struct ParsePattern {
+    pub regex: String,
+    pub captures: Vec<(String, Type)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MakeSeries {
+    pub input: Plan,
+    pub keys: Vec<BoundExpr>,
+    pub aggregates: Vec<(BoundAggregate, Value)>,
+    pub axis: BoundExpr,
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+    pub step: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopNestedLevel {
+    pub count: Option<usize>,
+    pub key: BoundExpr,
+    pub aggregate: BoundAggregate,
+    pub others: Option<Value>,
+    pub descending: bool,
+}
+
+/// One aggregate of a `summarize`: the function and its argument expressions (over the input).
+#[derive(Debug, Clone)]
+pub struct BoundAggregate {
+    pub func: AggregateFunc,
+    pub args: Vec<BoundExpr>,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoundSortKey {
+    pub expr: BoundExpr,
+    pub descending: bool,
+    pub nulls_first: bool,
+}
+
+/// A typed expression over the columns of one input.
+#[derive(Debug, Clone)]
+pub struct BoundExpr {
+    pub kind: ExprNode,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprNode {
+    /// The input's column at this index.
+    Column(usize),
+    /// A constant of type `ty` (`Value::Null` for a typed null).
+    Literal(Value),
+    /// `-x`
+    Neg(Box<BoundExpr>),
+    /// `not(x)` is a function; these are the infix operators.
+    Binary {
+        op: BinaryOp,
+        left: Box<BoundExpr>,
+        right: Box<BoundExpr>,
+    },
+    /// `x in (…)` over constant values (after evaluating a subquery, if any).
+    In {
+        expr: Box<BoundExpr>,
+        list: Vec<BoundExpr>,
+        negated: bool,
+        case_insensitive: bool,
+    },
+    /// `x in (T | project y)`: the subplan's first column is the list.
+    InPlan {
+        expr: Box<BoundExpr>,
+        plan: Box<Plan>,
+        negated: bool,
+        case_insensitive: bool,
+    },
+    /// `x between (a .. b)`
+    Between {
+        expr: Box<BoundExpr>,
+        low: Box<BoundExpr>,
+        high: Box<BoundExpr>,
+        negated: bool,
+    },
+    /// A built-in scalar function.
+    Call {
+        func: ScalarFunc,
+        args: Vec<BoundExpr>,
+    },
+    /// `a[0]`, `d["k"]`, `d.k` (the key as a string literal).
+    Index {
+        expr: Box<BoundExpr>,
+        index: Box<BoundExpr>,
+    },
+    /// `toscalar(T | …)`: first column of the first row of the subplan.
+    Scalar(Box<Plan>),
+}
+
+/// Infix operators after binding (`and`, `+`, `contains`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Str(StringOp),
+}
+
+impl From<crate::ast::BinaryOp> for BinaryOp {
+    fn from(op: crate::ast::BinaryOp) -> BinaryOp {
+        use crate::ast::BinaryOp as A;
+        match op {
+            A::Or => BinaryOp::Or,
+            A::And => BinaryOp::And,
+            A::Eq => BinaryOp::Eq,
+            A::NotEq => BinaryOp::NotEq,
+            A::Lt => BinaryOp::Lt,
+            A::LtEq => BinaryOp::LtEq,
+            A::Gt => BinaryOp::Gt,
+            A::GtEq => BinaryOp::GtEq,
+            A::Add => BinaryOp::Add,
+            A::Sub => BinaryOp::Sub,
+            A::Mul => BinaryOp::Mul,
+            A::Div => BinaryOp::Div,
+            A::Mod => BinaryOp::Mod,
+            A::Str(s) => BinaryOp::Str(s),
+        }
+    }
+}
+
+impl BoundExpr {
+    pub fn column(index: usize, ty: Type, span: Span) -> BoundExpr {
+        BoundExpr {
+            kind: ExprNode::Column(index),
+            ty,
+            span,
+        }
+    }
+
+    pub fn literal(value: Value, ty: Type, span: Span) -> BoundExpr {
+        BoundExpr {
+            kind: ExprNode::Literal(value),
+            ty,
+            span,
+        }
+    }
+}
+
+/// The visualization `render` asked for: kept beside the result, never a plan node.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Visualization {
+    /// `piechart`, `timechart`, …
+    pub kind: String,
+    /// `with (title="…", ycolumns=a, b)`: property name → value as text (lists comma-joined).
+    pub properties: Vec<(String, String)>,
+}
+
+/// What `bind` hands to `execute`: the plan plus the visualization peeled off it.
+#[derive(Debug, Clone)]
+pub struct BoundQuery {
+    pub plan: Plan,
+    pub visualization: Option<Visualization>,
+}
