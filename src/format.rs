@@ -44,7 +44,7 @@ pub fn real_text(r: f64) -> String {
     let sci = format!("{r:.14e}");
     let (mantissa, exp) = sci.split_once('e').expect("`e` format has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
-    if !(-5..15).contains(&exp) {
+    if !(-4..15).contains(&exp) {
         let mantissa = trim_fraction(mantissa);
         let sign = if exp < 0 { '-' } else { '+' };
         return format!("{mantissa}e{sign}{:02}", exp.abs());
