@@ -25,7 +25,7 @@ pub fn main() -> ExitCode {
     };
     if let Err(failure) = configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
         eprintln!("{}", failure.render());
-        return ExitCode::from(failure.error.exit_code());
+        return ExitCode::from(failure.exit_code());
     }
     ExitCode::SUCCESS
 }
@@ -47,8 +47,10 @@ fn configure_threads(threads: Option<usize>) -> Result<(), Failure> {
         .map_err(|e| Error::new(ErrorKind::Usage(format!("--threads {n}: {e}"))).into())
 }
 
-/// An error and the query text it points into, if any.
-struct Failure {
+/// An error and the query text it points into, if any (boxed: errors are the rare path).
+struct Failure(Box<Failed>);
+
+struct Failed {
     error: Error,
     query: Option<QueryText>,
 }
@@ -61,26 +63,30 @@ struct QueryText {
 
 impl Failure {
     fn in_query(error: Error, query: &QueryText) -> Failure {
-        Failure {
+        Failure(Box::new(Failed {
             error,
             query: Some(QueryText {
                 text: query.text.clone(),
                 origin: query.origin.clone(),
             }),
-        }
+        }))
     }
 
     fn render(&self) -> String {
-        match &self.query {
-            Some(q) => self.error.render(&q.text, &q.origin),
-            None => self.error.render("", ""),
+        match &self.0.query {
+            Some(q) => self.0.error.render(&q.text, &q.origin),
+            None => self.0.error.render("", ""),
         }
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.0.error.exit_code()
     }
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        Failure { error, query: None }
+        Failure(Box::new(Failed { error, query: None }))
     }
 }
 
