@@ -11,15 +11,24 @@ use kqlite::ErrorKind;
 use std::path::PathBuf;
 
 fn golden(name: &str, svg: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/charts").join(format!("{name}.svg"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/charts")
+        .join(format!("{name}.svg"));
     if std::env::var_os("BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, svg).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing; run with BLESS=1 to write it", path.display()));
-    assert!(expected == svg, "{name}.svg differs from the golden file; run with BLESS=1 if the change is intended");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing; run with BLESS=1 to write it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == svg,
+        "{name}.svg differs from the golden file; run with BLESS=1 if the change is intended"
+    );
 }
 
 fn column_table() -> kqlite::Table {
@@ -40,16 +49,30 @@ fn time_table() -> kqlite::Table {
 
 #[test]
 fn piechart_golden_and_structure() {
-    let svg = render(&bytes_by_ip(), "piechart", &[("title", "Bytes by destination")]);
+    let svg = render(
+        &bytes_by_ip(),
+        "piechart",
+        &[("title", "Bytes by destination")],
+    );
     golden("piechart", &svg);
     assert_eq!(count(&svg, "polygon"), 5, "one wedge per slice");
-    assert_eq!(count(&svg, "polyline"), 5, "one leader line per labelled slice");
+    assert_eq!(
+        count(&svg, "polyline"),
+        5,
+        "one leader line per labelled slice"
+    );
     let texts = texts(&svg);
     // title, pie heading, 5 × (name, value) labels, legend heading, 5 × (name, value) rows
     assert_eq!(texts.len(), 1 + 1 + 10 + 1 + 10, "{texts:?}");
     assert_eq!(texts[0], "Bytes by destination");
-    assert!(texts.contains(&"TotalBytesSrcToDest (total 10,000,000)".to_string()), "{texts:?}");
-    assert!(texts.contains(&"4,000,000 (40.0%)".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"TotalBytesSrcToDest (total 10,000,000)".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"4,000,000 (40.0%)".to_string()),
+        "{texts:?}"
+    );
     assert!(texts.contains(&"10.12.4.20".to_string()));
     assert!(texts.contains(&"DestIp".to_string()), "legend heading");
     assert!(!svg.contains("NaN"));
@@ -57,17 +80,31 @@ fn piechart_golden_and_structure() {
 
 #[test]
 fn piechart_with_ycolumns_draws_one_pie_per_column() {
-    let svg = render(&bytes_by_ip(), "piechart", &[("ycolumns", "TotalBytesSrcToDest,TotalBytesDestToSrc")]);
+    let svg = render(
+        &bytes_by_ip(),
+        "piechart",
+        &[("ycolumns", "TotalBytesSrcToDest,TotalBytesDestToSrc")],
+    );
     golden("piechart-ycolumns", &svg);
     assert_eq!(count(&svg, "polygon"), 10);
     let texts = texts(&svg);
-    assert!(texts.contains(&"TotalBytesDestToSrc (total 5,000,000)".to_string()), "{texts:?}");
-    assert!(texts.contains(&"3,000,000 (60.0%)".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"TotalBytesDestToSrc (total 5,000,000)".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"3,000,000 (60.0%)".to_string()),
+        "{texts:?}"
+    );
 }
 
 #[test]
 fn columnchart_golden_and_structure() {
-    let svg = render(&column_table(), "columnchart", &[("title", "Flows"), ("ycolumns", "Flows")]);
+    let svg = render(
+        &column_table(),
+        "columnchart",
+        &[("title", "Flows"), ("ycolumns", "Flows")],
+    );
     golden("columnchart", &svg);
     // White background, plot background and 3 bars, 1 legend swatch.
     assert_eq!(count(&svg, "rect"), 1 + 3 + 1, "{svg}");
@@ -79,22 +116,45 @@ fn columnchart_golden_and_structure() {
 
 #[test]
 fn columnchart_stacking_kinds() {
-    for (kind, name) in [("unstacked", "columnchart-unstacked"), ("stacked", "columnchart-stacked"), ("stacked100", "columnchart-stacked100")] {
-        let svg = render(&column_table(), "columnchart", &[("kind", kind), ("ycolumns", "Flows, Bytes"), ("yaxis", "linear")]);
+    for (kind, name) in [
+        ("unstacked", "columnchart-unstacked"),
+        ("stacked", "columnchart-stacked"),
+        ("stacked100", "columnchart-stacked100"),
+    ] {
+        let svg = render(
+            &column_table(),
+            "columnchart",
+            &[
+                ("kind", kind),
+                ("ycolumns", "Flows, Bytes"),
+                ("yaxis", "linear"),
+            ],
+        );
         golden(name, &svg);
         assert_eq!(count(&svg, "rect"), 1 + 6 + 2, "{kind}");
     }
-    let svg = render(&column_table(), "columnchart", &[("kind", "stacked100"), ("ycolumns", "Flows,Bytes")]);
+    let svg = render(
+        &column_table(),
+        "columnchart",
+        &[("kind", "stacked100"), ("ycolumns", "Flows,Bytes")],
+    );
     assert!(texts(&svg).contains(&"100%".to_string()));
 }
 
 #[test]
 fn barchart_golden_and_structure() {
-    let svg = render(&column_table(), "barchart", &[("xtitle", "Status"), ("ytitle", "Count")]);
+    let svg = render(
+        &column_table(),
+        "barchart",
+        &[("xtitle", "Status"), ("ytitle", "Count")],
+    );
     golden("barchart", &svg);
     assert_eq!(count(&svg, "rect"), 1 + 6 + 2);
     let texts = texts(&svg);
-    assert!(texts.contains(&"Status".to_string()) && texts.contains(&"Count".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"Status".to_string()) && texts.contains(&"Count".to_string()),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -102,7 +162,10 @@ fn timechart_golden_and_structure() {
     let svg = render(&time_table(), "timechart", &[("title", "Flows per hour")]);
     golden("timechart", &svg);
     // One line per FlowStatus, sorted by time.
-    let lines: Vec<&str> = svg.lines().filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).collect();
+    let lines: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\""))
+        .collect();
     assert_eq!(lines.len(), 2, "{svg}");
     let texts = texts(&svg);
     assert!(texts.contains(&"Flows per hour".to_string()));
@@ -113,9 +176,21 @@ fn timechart_golden_and_structure() {
 #[test]
 fn timechart_points_are_sorted_by_time() {
     let svg = render(&time_table(), "timechart", &[]);
-    let line = svg.lines().find(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).unwrap();
-    let points = line.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
-    let xs: Vec<i32> = points.split_whitespace().map(|p| p.split(',').next().unwrap().parse().unwrap()).collect();
+    let line = svg
+        .lines()
+        .find(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\""))
+        .unwrap();
+    let points = line
+        .split("points=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let xs: Vec<i32> = points
+        .split_whitespace()
+        .map(|p| p.split(',').next().unwrap().parse().unwrap())
+        .collect();
     assert_eq!(xs.len(), 3);
     assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
 }
@@ -129,7 +204,12 @@ fn linechart_and_areachart_goldens() {
     ]);
     let svg = render(&t, "linechart", &[("xtitle", "Destination port")]);
     golden("linechart", &svg);
-    assert_eq!(svg.lines().filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).count(), 2);
+    assert_eq!(
+        svg.lines()
+            .filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\""))
+            .count(),
+        2
+    );
     let svg = render(&time_table(), "areachart", &[("kind", "stacked")]);
     golden("areachart", &svg);
     assert_eq!(count(&svg, "polygon"), 2, "one filled band per series");
@@ -160,8 +240,19 @@ fn table_and_card_draw_no_chart() {
 
 #[test]
 fn output_is_deterministic() {
-    for kind in ["piechart", "columnchart", "barchart", "timechart", "areachart", "scatterchart"] {
-        let t = if kind == "timechart" || kind == "areachart" { time_table() } else { bytes_by_ip() };
+    for kind in [
+        "piechart",
+        "columnchart",
+        "barchart",
+        "timechart",
+        "areachart",
+        "scatterchart",
+    ] {
+        let t = if kind == "timechart" || kind == "areachart" {
+            time_table()
+        } else {
+            bytes_by_ip()
+        };
         assert_eq!(render(&t, kind, &[]), render(&t, kind, &[]), "{kind}");
     }
 }
@@ -170,10 +261,23 @@ fn output_is_deterministic() {
 fn unknown_kind_and_property_name_the_valid_ones() {
     let err = render_svg(&column_table(), &vis("piechrat", &[])).unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Chart(_)));
-    assert!(err.help.as_deref().unwrap().contains("piechart, scatterchart"), "{err}");
+    assert!(
+        err.help
+            .as_deref()
+            .unwrap()
+            .contains("piechart, scatterchart"),
+        "{err}"
+    );
     let err = render_svg(&column_table(), &vis("piechart", &[("colour", "red")])).unwrap_err();
-    assert_eq!(err.to_string().split(" (").next().unwrap(), "cannot draw the chart: unknown render property `colour`");
-    assert!(err.help.as_deref().unwrap().contains("title, xaxis, xcolumn"));
+    assert_eq!(
+        err.to_string().split(" (").next().unwrap(),
+        "cannot draw the chart: unknown render property `colour`"
+    );
+    assert!(err
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("title, xaxis, xcolumn"));
     assert_eq!(err.exit_code(), 2);
 }
 
@@ -207,24 +311,51 @@ fn pie_with_fifty_slices_lists_every_slice_in_the_legend() {
     let fills: std::collections::BTreeSet<&str> = svg
         .lines()
         .filter(|l| l.starts_with("<polygon"))
-        .map(|l| l.split("fill=\"").nth(1).unwrap().split('"').next().unwrap())
+        .map(|l| {
+            l.split("fill=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        })
         .collect();
     assert_eq!(fills.len(), 50);
-    // Outside labels stay readable: no more than fit beside the pie.
-    assert!(count(&svg, "polyline") <= 24, "{}", count(&svg, "polyline"));
+    // The bigger slices get outside labels (as many as fit beside the pie without overlapping;
+    // the unit tests check the spacing), the rest are named by the legend only.
+    let labelled = count(&svg, "polyline");
+    assert!((20..50).contains(&labelled), "{labelled}");
 }
 
 #[test]
 fn pie_long_unicode_and_empty_labels() {
     let long = "a-very-long-resource-name-for-a-virtual-network-interface-card-in-west-europe";
-    let svg = render(&pie(&[long, "東京-サーバー", "", "Zürich <&> \"quoted\""], &[5, 3, 2, 1]), "piechart", &[]);
+    let svg = render(
+        &pie(
+            &[long, "東京-サーバー", "", "Zürich <&> \"quoted\""],
+            &[5, 3, 2, 1],
+        ),
+        "piechart",
+        &[],
+    );
     golden("piechart-labels", &svg);
     let texts = texts(&svg);
-    assert!(texts.iter().any(|t| t.starts_with("a-very-long") && t.ends_with('…')), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("a-very-long") && t.ends_with('…')),
+        "{texts:?}"
+    );
     assert!(!texts.contains(&long.to_string()), "long labels are cut");
     assert!(texts.contains(&"東京-サーバー".to_string()));
-    assert!(texts.contains(&"(empty)".to_string()), "empty labels are named");
-    assert!(texts.contains(&"Zürich &lt;&amp;&gt; &quot;quoted&quot;".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"(empty)".to_string()),
+        "empty labels are named"
+    );
+    assert!(
+        texts.contains(&"Zürich &lt;&amp;&gt; &quot;quoted&quot;".to_string()),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -238,13 +369,19 @@ fn pie_without_rows_says_no_data() {
 #[test]
 fn pie_with_all_zero_sizes_is_an_error() {
     let err = render_svg(&pie(&["a", "b"], &[0, 0]), &vis("piechart", &[])).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Chart("every size in `Size` is zero, so there is no share to draw".into()));
+    assert_eq!(
+        err.kind,
+        ErrorKind::Chart("every size in `Size` is zero, so there is no share to draw".into())
+    );
 }
 
 #[test]
 fn pie_with_a_negative_size_is_an_error() {
     let err = render_svg(&pie(&["a", "b"], &[5, -1]), &vis("piechart", &[])).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Chart("pie slice `b` has a negative size (-1) in `Size`".into()));
+    assert_eq!(
+        err.kind,
+        ErrorKind::Chart("pie slice `b` has a negative size (-1) in `Size`".into())
+    );
     assert!(err.help.is_some());
 }
 
@@ -272,14 +409,25 @@ fn pie_without_a_numeric_column_is_an_error() {
 fn legend_hidden_drops_the_legend() {
     let svg = render(&bytes_by_ip(), "piechart", &[("legend", "hidden")]);
     assert!(!texts(&svg).contains(&"DestIp".to_string()));
-    let svg = render(&column_table(), "columnchart", &[("legend", "hidden"), ("ycolumns", "Flows")]);
+    let svg = render(
+        &column_table(),
+        "columnchart",
+        &[("legend", "hidden"), ("ycolumns", "Flows")],
+    );
     assert_eq!(count(&svg, "rect"), 1 + 3);
 }
 
 #[test]
 fn cartesian_charts_without_rows_say_no_data() {
     let empty = table(vec![("T", hours(&[])), ("N", longs(&[]))]);
-    for kind in ["timechart", "columnchart", "barchart", "linechart", "areachart", "scatterchart"] {
+    for kind in [
+        "timechart",
+        "columnchart",
+        "barchart",
+        "linechart",
+        "areachart",
+        "scatterchart",
+    ] {
         let svg = render(&empty, kind, &[]);
         assert!(texts(&svg).contains(&"no data".to_string()), "{kind}");
     }
@@ -288,14 +436,22 @@ fn cartesian_charts_without_rows_say_no_data() {
 #[test]
 fn timechart_needs_a_datetime_column() {
     let err = render_svg(&column_table(), &vis("timechart", &[])).unwrap_err();
-    assert!(err.to_string().contains("timechart needs a datetime column"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("timechart needs a datetime column"),
+        "{err}"
+    );
 }
 
 #[test]
 fn too_many_series_is_an_error() {
     let names: Vec<String> = (0..60).map(|i| format!("s{i}")).collect();
     let labels: Vec<&str> = names.iter().map(String::as_str).collect();
-    let t = table(vec![("T", hours(&[0; 60])), ("S", strings(&labels)), ("N", longs(&[1; 60]))]);
+    let t = table(vec![
+        ("T", hours(&[0; 60])),
+        ("S", strings(&labels)),
+        ("N", longs(&[1; 60])),
+    ]);
     let err = render_svg(&t, &vis("timechart", &[])).unwrap_err();
     assert!(err.to_string().contains("60 series"), "{err}");
 }
@@ -303,10 +459,26 @@ fn too_many_series_is_an_error() {
 #[test]
 fn ymin_ymax_accumulate_and_log_axis() {
     let t = table(vec![("T", hours(&[0, 1, 2])), ("N", longs(&[1, 10, 1000]))]);
-    let svg = render(&t, "timechart", &[("ymin", "0"), ("ymax", "5000"), ("accumulate", "true")]);
-    assert!(texts(&svg).contains(&"5000".to_string()), "{:?}", texts(&svg));
+    let svg = render(
+        &t,
+        "timechart",
+        &[("ymin", "0"), ("ymax", "5000"), ("accumulate", "true")],
+    );
+    assert!(
+        texts(&svg).contains(&"5000".to_string()),
+        "{:?}",
+        texts(&svg)
+    );
     let svg = render(&t, "linechart", &[("yaxis", "log")]);
-    assert!(texts(&svg).contains(&"1000".to_string()), "{:?}", texts(&svg));
-    let err = render_svg(&t, &vis("areachart", &[("yaxis", "log"), ("kind", "stacked")])).unwrap_err();
+    assert!(
+        texts(&svg).contains(&"1000".to_string()),
+        "{:?}",
+        texts(&svg)
+    );
+    let err = render_svg(
+        &t,
+        &vis("areachart", &[("yaxis", "log"), ("kind", "stacked")]),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("log"));
 }

@@ -12,23 +12,38 @@ const SCALE: f32 = 3.0;
 fn rasterise(svg: &str, with_text: bool) -> tiny_skia::Pixmap {
     let mut options = usvg::Options::default();
     if with_text {
-        options.fontdb_mut().load_system_fonts();
+        let fonts = options.fontdb_mut();
+        fonts.load_system_fonts();
+        // The charts ask for the generic `sans-serif`; map it to a font every Debian has.
+        fonts.set_sans_serif_family("DejaVu Sans");
     }
     let tree = usvg::Tree::from_str(svg, &options).expect("the SVG parses");
     let size = tree.size().to_int_size().scale_by(SCALE).expect("a size");
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).expect("a pixmap");
-    resvg::render(&tree, tiny_skia::Transform::from_scale(SCALE, SCALE), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(SCALE, SCALE),
+        &mut pixmap.as_mut(),
+    );
     pixmap
 }
 
+type Rgb = (u8, u8, u8);
+
 /// The wedges of the SVG: each polygon's fill colour and points.
-fn wedges(svg: &str) -> Vec<((u8, u8, u8), Vec<(f64, f64)>)> {
+fn wedges(svg: &str) -> Vec<(Rgb, Vec<(f64, f64)>)> {
     svg.lines()
         .filter(|l| l.starts_with("<polygon"))
         .map(|l| {
             let fill = l.split("fill=\"#").nth(1).unwrap();
             let hex = |i: usize| u8::from_str_radix(&fill[i..i + 2], 16).unwrap();
-            let points = l.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+            let points = l
+                .split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
             let points = points
                 .split_whitespace()
                 .map(|p| {
@@ -46,11 +61,18 @@ fn wedges(svg: &str) -> Vec<((u8, u8, u8), Vec<(f64, f64)>)> {
 fn measured_shares(svg: &str) -> Vec<f64> {
     let wedges = wedges(svg);
     let all: Vec<(f64, f64)> = wedges.iter().flat_map(|w| w.1.iter().copied()).collect();
-    let (min_x, max_x) = all.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (min_y, max_y) = all.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let (cx, cy) = ((min_x + max_x) / 2.0 * SCALE as f64, (min_y + max_y) / 2.0 * SCALE as f64);
-    // Stay a pixel inside the rim, where the disc meets the white background.
-    let r = (max_x - min_x) / 2.0 * SCALE as f64 - 2.0;
+    let (min_x, max_x) = all
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (min_y, max_y) = all
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (cx, cy) = (
+        (min_x + max_x) / 2.0 * SCALE as f64,
+        (min_y + max_y) / 2.0 * SCALE as f64,
+    );
+    // The wedges reach a pixel past the visible rim (a white ring trims them); stay inside it.
+    let r = ((max_x - min_x) / 2.0 - 1.5) * SCALE as f64;
     let pixmap = rasterise(svg, false);
     let mut counts = vec![0usize; wedges.len()];
     for y in 0..pixmap.height() {
@@ -89,7 +111,11 @@ fn assert_shares(sizes: &[i64]) {
     for (i, (&size, measured)) in sizes.iter().zip(&shares).enumerate() {
         let expected = size as f64 / total as f64;
         let error = (measured - expected).abs() / expected;
-        assert!(error <= 0.02, "slice {i}: expected {expected:.4} of the disc, measured {measured:.4} ({:.2}% off)", error * 100.0);
+        assert!(
+            error <= 0.02,
+            "slice {i}: expected {expected:.4} of the disc, measured {measured:.4} ({:.2}% off)",
+            error * 100.0
+        );
     }
 }
 
@@ -117,7 +143,12 @@ fn write_previews_when_asked() {
     let sizes: Vec<i64> = (0..50).map(|i| 1000 - i * 19).collect();
     let time = table(vec![
         ("TimeGenerated", hours(&[0, 1, 2, 3, 0, 1, 2, 3])),
-        ("FlowStatus", strings(&["Allowed", "Allowed", "Allowed", "Allowed", "Denied", "Denied", "Denied", "Denied"])),
+        (
+            "FlowStatus",
+            strings(&[
+                "Allowed", "Allowed", "Allowed", "Allowed", "Denied", "Denied", "Denied", "Denied",
+            ]),
+        ),
         ("Flows", longs(&[10, 25, 30, 22, 3, 8, 2, 6])),
     ]);
     let status = table(vec![
@@ -126,21 +157,81 @@ fn write_previews_when_asked() {
         ("Bytes", longs(&[90, 12, 30])),
     ]);
     let charts = [
-        ("pie", render(&bytes_by_ip(), "piechart", &[("title", "Bytes to spoke VMs through the ER gateway")])),
-        ("pie-two", render(&bytes_by_ip(), "piechart", &[("ycolumns", "TotalBytesSrcToDest,TotalBytesDestToSrc")])),
-        ("pie-50", render(&table(vec![("DestIp", strings(&labels)), ("Bytes", longs(&sizes))]), "piechart", &[])),
-        ("pie-labels", render(&table(vec![
-            ("Name", strings(&["a-very-long-resource-name-for-a-virtual-network-interface-card", "東京-サーバー", "", "Zürich"])),
-            ("Size", longs(&[5, 3, 2, 1])),
-        ]), "piechart", &[])),
-        ("timechart", render(&time, "timechart", &[("title", "Flows per hour")])),
-        ("areachart", render(&time, "areachart", &[("kind", "stacked")])),
-        ("columnchart", render(&status, "columnchart", &[("title", "Flows and bytes")])),
-        ("barchart", render(&status, "barchart", &[("kind", "stacked")])),
-        ("scatterchart", render(&table(vec![("Flows", longs(&[1, 5, 9, 14, 20])), ("Bytes", longs(&[100, 480, 1000, 1300, 2100]))]), "scatterchart", &[])),
+        (
+            "pie",
+            render(
+                &bytes_by_ip(),
+                "piechart",
+                &[("title", "Bytes to spoke VMs through the ER gateway")],
+            ),
+        ),
+        (
+            "pie-two",
+            render(
+                &bytes_by_ip(),
+                "piechart",
+                &[("ycolumns", "TotalBytesSrcToDest,TotalBytesDestToSrc")],
+            ),
+        ),
+        (
+            "pie-50",
+            render(
+                &table(vec![("DestIp", strings(&labels)), ("Bytes", longs(&sizes))]),
+                "piechart",
+                &[],
+            ),
+        ),
+        (
+            "pie-labels",
+            render(
+                &table(vec![
+                    (
+                        "Name",
+                        strings(&[
+                            "a-very-long-resource-name-for-a-virtual-network-interface-card",
+                            "東京-サーバー",
+                            "",
+                            "Zürich",
+                        ]),
+                    ),
+                    ("Size", longs(&[5, 3, 2, 1])),
+                ]),
+                "piechart",
+                &[],
+            ),
+        ),
+        (
+            "timechart",
+            render(&time, "timechart", &[("title", "Flows per hour")]),
+        ),
+        (
+            "areachart",
+            render(&time, "areachart", &[("kind", "stacked")]),
+        ),
+        (
+            "columnchart",
+            render(&status, "columnchart", &[("title", "Flows and bytes")]),
+        ),
+        (
+            "barchart",
+            render(&status, "barchart", &[("kind", "stacked")]),
+        ),
+        (
+            "scatterchart",
+            render(
+                &table(vec![
+                    ("Flows", longs(&[1, 5, 9, 14, 20])),
+                    ("Bytes", longs(&[100, 480, 1000, 1300, 2100])),
+                ]),
+                "scatterchart",
+                &[],
+            ),
+        ),
     ];
     for (name, svg) in charts {
         std::fs::write(dir.join(format!("{name}.svg")), &svg).unwrap();
-        rasterise(&svg, true).save_png(dir.join(format!("{name}.png"))).unwrap();
+        rasterise(&svg, true)
+            .save_png(dir.join(format!("{name}.png")))
+            .unwrap();
     }
 }

@@ -20,7 +20,11 @@ use plotters::prelude::*;
 const GROUP_WIDTH: f64 = 0.8;
 
 pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
-    let what = if spec.kind == ChartKind::Bar { "barchart" } else { "columnchart" };
+    let what = if spec.kind == ChartKind::Bar {
+        "barchart"
+    } else {
+        "columnchart"
+    };
     if table.num_rows() == 0 {
         return super::canvas::no_data(spec.title.as_deref());
     }
@@ -42,14 +46,17 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
     }
     let bars = layout(&values, spec.stacking);
     let range = xy::value_range(
-        bars.iter().flat_map(|b| [b.from, b.to]).chain(std::iter::once(0.0)),
+        bars.iter()
+            .flat_map(|b| [b.from, b.to])
+            .chain(std::iter::once(0.0)),
         spec,
     );
-    let range = if spec.stacking == Stacking::Stacked100 && spec.ymin.is_none() && spec.ymax.is_none() {
-        (range.0.min(0.0).max(-100.0), 100.0)
-    } else {
-        range
-    };
+    let range =
+        if spec.stacking == Stacking::Stacked100 && spec.ymin.is_none() && spec.ymax.is_none() {
+            (range.0.clamp(-100.0, 0.0), 100.0)
+        } else {
+            range
+        };
     let horizontal = spec.kind == ChartKind::Bar;
     let n = categories.len();
     let mut names: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
@@ -64,17 +71,26 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
         y_range: range,
         y_percent: spec.stacking == Stacking::Stacked100,
         horizontal,
-        x_title: spec.xtitle.clone().or_else(|| Some(table.schema.fields[roles.x].name.clone())),
+        x_title: spec
+            .xtitle
+            .clone()
+            .or_else(|| Some(table.schema.fields[roles.x].name.clone())),
         y_title: spec.ytitle.clone().or_else(|| {
             (roles.ys.len() == 1).then(|| table.schema.fields[roles.ys[0]].name.clone())
         }),
         legend: series
             .iter()
             .enumerate()
-            .map(|(i, s)| LegendEntry { name: s.name.clone(), value: None, color: style::color(i) })
+            .map(|(i, s)| LegendEntry {
+                name: s.name.clone(),
+                value: None,
+                color: style::color(i),
+            })
             .collect(),
     };
-    xy::draw(&frame, |chart| draw_bars(chart, &bars, n, horizontal, spec, range.0))
+    xy::draw(&frame, |chart| {
+        draw_bars(chart, &bars, n, horizontal, spec, range.0)
+    })
 }
 
 /// `values[series][category]`: the sum of the series' y over the category's rows (0 when none).
@@ -90,7 +106,9 @@ fn category_values(
             let ys = measure_values(&table.columns[s.y]).unwrap_or_default();
             let mut sums = vec![0.0; categories.len()];
             for &row in &s.rows {
-                if let (Some(v), Some(c)) = (ys[row], categories.get_index_of(row_category[row].as_str())) {
+                if let (Some(v), Some(c)) =
+                    (ys[row], categories.get_index_of(row_category[row].as_str()))
+                {
                     sums[c] += v;
                 }
             }
@@ -122,7 +140,11 @@ fn layout(values: &[Vec<f64>], stacking: Stacking) -> Vec<Bar> {
         for (s, series) in values.iter().enumerate() {
             let v = series[c];
             let v = if stacking == Stacking::Stacked100 {
-                if total > 0.0 { v / total * 100.0 } else { 0.0 }
+                if total > 0.0 {
+                    v / total * 100.0
+                } else {
+                    0.0
+                }
             } else {
                 v
             };
@@ -139,7 +161,14 @@ fn layout(values: &[Vec<f64>], stacking: Stacking) -> Vec<Bar> {
                     let base = if v >= 0.0 { &mut up } else { &mut down };
                     let from = *base;
                     *base += v;
-                    Bar { series: s, category: c, offset: pad, width: GROUP_WIDTH, from, to: *base }
+                    Bar {
+                        series: s,
+                        category: c,
+                        offset: pad,
+                        width: GROUP_WIDTH,
+                        from,
+                        to: *base,
+                    }
                 }
             };
             bars.push(bar);
@@ -165,12 +194,22 @@ fn draw_bars(
         if from == to {
             return None;
         }
-        let slot = if horizontal { (categories - 1 - bar.category) as f64 } else { bar.category as f64 };
+        let slot = if horizontal {
+            (categories - 1 - bar.category) as f64
+        } else {
+            bar.category as f64
+        };
         let (a, b) = (slot + bar.offset, slot + bar.offset + bar.width);
-        let corners = if horizontal { [(from, a), (to, b)] } else { [(a, from), (b, to)] };
+        let corners = if horizontal {
+            [(from, a), (to, b)]
+        } else {
+            [(a, from), (b, to)]
+        };
         Some(Rectangle::new(corners, style::color(bar.series).filled()))
     });
-    chart.draw_series(rects).map_err(super::canvas::draw_error)?;
+    chart
+        .draw_series(rects)
+        .map_err(super::canvas::draw_error)?;
     Ok(())
 }
 

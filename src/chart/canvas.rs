@@ -65,6 +65,18 @@ pub(crate) fn polyline(
         .map_err(draw_error)
 }
 
+/// A circle outline of `radius` pixels around `center`.
+pub(crate) fn ring(
+    area: &Area<'_>,
+    center: Px,
+    radius: u32,
+    width: u32,
+    color: RGBColor,
+) -> Result<(), Error> {
+    area.draw(&Circle::new(center, radius, color.stroke_width(width)))
+        .map_err(draw_error)
+}
+
 /// Height taken by the title row (0 without a title).
 pub(crate) fn title_height(title: Option<&str>) -> i32 {
     if title.is_some() {

@@ -16,8 +16,12 @@ pub(crate) fn chart_error(message: impl Into<String>) -> Error {
 /// The index of the column named `name`, or an error naming the columns there are.
 pub fn column_index(table: &Table, name: &str, role: &str) -> Result<usize, Error> {
     table.schema.index_of(name).ok_or_else(|| {
-        let help = suggest(name, table.schema.names())
-            .unwrap_or_else(|| format!("columns: {}", table.schema.names().collect::<Vec<_>>().join(", ")));
+        let help = suggest(name, table.schema.names()).unwrap_or_else(|| {
+            format!(
+                "columns: {}",
+                table.schema.names().collect::<Vec<_>>().join(", ")
+            )
+        });
         chart_error(format!("{role} column `{name}` is not in the result")).with_help(help)
     })
 }
@@ -86,7 +90,9 @@ pub fn roles(
 ) -> Result<Roles, Error> {
     let x = match &spec.xcolumn {
         Some(name) => column_index(table, name, "x")?,
-        None => default_x(table).ok_or_else(|| chart_error(format!("{what} needs {}", x_need(what))))?,
+        None => {
+            default_x(table).ok_or_else(|| chart_error(format!("{what} needs {}", x_need(what))))?
+        }
     };
     let series = if spec.series.is_empty() {
         let ynames = &spec.ycolumns;
@@ -171,7 +177,9 @@ pub fn split_series(table: &Table, roles: &Roles) -> Result<Vec<Series>, Error> 
         return Err(chart_error(format!(
             "{count} series is too many to tell apart (at most {MAX_SERIES})"
         ))
-        .with_help("summarize to fewer groups, or choose the columns with `series=` and `ycolumns=`"));
+        .with_help(
+            "summarize to fewer groups, or choose the columns with `series=` and `ycolumns=`",
+        ));
     }
     let mut out = Vec::with_capacity(count);
     for (key, rows) in groups {
@@ -194,7 +202,11 @@ pub fn split_series(table: &Table, roles: &Roles) -> Result<Vec<Series>, Error> 
 
 /// The first column of one of `types`, if any.
 pub fn first_of(table: &Table, types: &[Type]) -> Option<usize> {
-    table.schema.fields.iter().position(|f| types.contains(&f.ty))
+    table
+        .schema
+        .fields
+        .iter()
+        .position(|f| types.contains(&f.ty))
 }
 
 /// Running totals (`accumulate=true`), in the order given.
@@ -234,7 +246,10 @@ mod tests {
     fn spec(props: &[(&str, &str)]) -> ChartSpec {
         parse_spec(&Visualization {
             kind: "timechart".into(),
-            properties: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            properties: props
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         })
         .unwrap()
     }
@@ -242,8 +257,21 @@ mod tests {
     #[test]
     fn default_roles_follow_kusto() {
         let t = table();
-        let r = roles(&t, &spec(&[]), |t| first_of(t, &[Type::DateTime]), "timechart").unwrap();
-        assert_eq!(r, Roles { x: 0, ys: vec![2, 3], series: vec![1] });
+        let r = roles(
+            &t,
+            &spec(&[]),
+            |t| first_of(t, &[Type::DateTime]),
+            "timechart",
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            Roles {
+                x: 0,
+                ys: vec![2, 3],
+                series: vec![1]
+            }
+        );
         let series = split_series(&t, &r).unwrap();
         let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["A: Bytes", "A: Flows", "D: Bytes", "D: Flows"]);
@@ -253,12 +281,21 @@ mod tests {
     #[test]
     fn explicit_roles_and_errors() {
         let t = table();
-        let r = roles(&t, &spec(&[("ycolumns", "Flows")]), |_| Some(0), "linechart").unwrap();
+        let r = roles(
+            &t,
+            &spec(&[("ycolumns", "Flows")]),
+            |_| Some(0),
+            "linechart",
+        )
+        .unwrap();
         assert_eq!(r.ys, vec![3]);
         let err = roles(&t, &spec(&[("ycolumns", "Status")]), |_| Some(0), "x").unwrap_err();
         assert!(err.to_string().contains("`Status` is string"), "{err}");
         let err = roles(&t, &spec(&[("xcolumn", "time")]), |_| Some(0), "x").unwrap_err();
-        assert_eq!(err.help.as_deref(), Some("did you mean `Time`? (names are case-sensitive)"));
+        assert_eq!(
+            err.help.as_deref(),
+            Some("did you mean `Time`? (names are case-sensitive)")
+        );
     }
 
     #[test]
@@ -266,7 +303,10 @@ mod tests {
         let t = table();
         assert_eq!(label(&t.columns[0], 0), "1970-01-01T00:00:00Z");
         assert_eq!(label(&t.columns[2], 1), "(empty)");
-        assert_eq!(measure_values(&t.columns[2]).unwrap(), vec![Some(5.0), None, Some(7.0)]);
+        assert_eq!(
+            measure_values(&t.columns[2]).unwrap(),
+            vec![Some(5.0), None, Some(7.0)]
+        );
         let mut v = [1.0, 2.0, 3.0];
         accumulate(&mut v);
         assert_eq!(v, [1.0, 3.0, 6.0]);

@@ -6,7 +6,9 @@
 //! a y column (`ycolumns=` chooses) and the string columns (or `series=`) split series.
 
 use super::canvas::LegendEntry;
-use super::data::{accumulate, axis_values, chart_error, first_of, measure_values, roles, split_series, Roles};
+use super::data::{
+    accumulate, axis_values, chart_error, first_of, measure_values, roles, split_series, Roles,
+};
 use super::properties::{ChartKind, ChartSpec, Scale, Stacking};
 use super::style;
 use super::xy::{self, plotted, Chart, Frame, XAxis};
@@ -47,7 +49,11 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
             }
         }
     }
-    let stacking = if spec.kind == ChartKind::Area { spec.stacking } else { Stacking::Unstacked };
+    let stacking = if spec.kind == ChartKind::Area {
+        spec.stacking
+    } else {
+        Stacking::Unstacked
+    };
     if stacking != Stacking::Unstacked {
         if spec.yaxis == Scale::Log {
             return Err(chart_error("a stacked chart cannot use yaxis=log"));
@@ -57,7 +63,9 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
     let x_ty = table.schema.fields[roles.x].ty;
     let frame = frame(table, spec, &roles, &lines, x_ty, stacking);
     let area = spec.kind == ChartKind::Area;
-    xy::draw(&frame, |chart| draw_lines(chart, &lines, spec, area, frame.y_range.0))
+    xy::draw(&frame, |chart| {
+        draw_lines(chart, &lines, spec, area, frame.y_range.0)
+    })
 }
 
 /// The series as sorted point lists; an error when the x column cannot be an axis.
@@ -81,7 +89,10 @@ pub(crate) fn lines(table: &Table, roles: &Roles, what: &str) -> Result<Vec<Line
                 .filter_map(|&r| Some((xs[r]?, ys[r]?)))
                 .collect();
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            Line { name: s.name, points }
+            Line {
+                name: s.name,
+                points,
+            }
         })
         .collect())
 }
@@ -89,12 +100,14 @@ pub(crate) fn lines(table: &Table, roles: &Roles, what: &str) -> Result<Vec<Line
 /// Stack the series on the union of their x values (a missing point counts as zero), scaled to
 /// 100% per x for `stacked100`.
 fn stack(lines: &[Line], stacking: Stacking) -> Vec<Line> {
-    let mut xs: Vec<f64> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+    let mut xs: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    let value_at = |line: &Line, x: f64| -> f64 {
-        line.points.iter().filter(|p| p.0 == x).map(|p| p.1).sum()
-    };
+    let value_at =
+        |line: &Line, x: f64| -> f64 { line.points.iter().filter(|p| p.0 == x).map(|p| p.1).sum() };
     let totals: Vec<f64> = xs
         .iter()
         .map(|&x| lines.iter().map(|l| value_at(l, x).abs()).sum())
@@ -109,13 +122,20 @@ fn stack(lines: &[Line], stacking: Stacking) -> Vec<Line> {
                 .map(|(i, &x)| {
                     let mut v = value_at(line, x);
                     if stacking == Stacking::Stacked100 {
-                        v = if totals[i] > 0.0 { v / totals[i] * 100.0 } else { 0.0 };
+                        v = if totals[i] > 0.0 {
+                            v / totals[i] * 100.0
+                        } else {
+                            0.0
+                        };
                     }
                     running[i] += v;
                     (x, running[i])
                 })
                 .collect();
-            Line { name: line.name.clone(), points }
+            Line {
+                name: line.name.clone(),
+                points,
+            }
         })
         .collect()
 }
@@ -130,12 +150,18 @@ pub(crate) fn frame<'s>(
     stacking: Stacking,
 ) -> Frame<'s> {
     let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-    let (mut lo, mut hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let (mut lo, mut hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
     if hi <= lo {
-        let pad = if x_ty == Type::DateTime { 3600.0 * TICKS_PER_SECOND as f64 } else { 1.0 };
+        let pad = if x_ty == Type::DateTime {
+            3600.0 * TICKS_PER_SECOND as f64
+        } else {
+            1.0
+        };
         (lo, hi) = (lo - pad, hi + pad);
     }
     let ys = lines
@@ -144,7 +170,10 @@ pub(crate) fn frame<'s>(
     let y_range = match spec.yaxis {
         // `value_range` takes raw values for a log axis.
         Scale::Log => xy::value_range(
-            lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).filter(|v| *v > 0.0),
+            lines
+                .iter()
+                .flat_map(|l| l.points.iter().map(|p| p.1))
+                .filter(|v| *v > 0.0),
             spec,
         ),
         Scale::Linear => xy::value_range(ys, spec),
@@ -165,14 +194,21 @@ pub(crate) fn frame<'s>(
         y_range,
         y_percent: stacking == Stacking::Stacked100,
         horizontal: false,
-        x_title: spec.xtitle.clone().or_else(|| Some(table.schema.fields[roles.x].name.clone())),
+        x_title: spec
+            .xtitle
+            .clone()
+            .or_else(|| Some(table.schema.fields[roles.x].name.clone())),
         y_title: spec.ytitle.clone().or_else(|| {
             (roles.ys.len() == 1).then(|| table.schema.fields[roles.ys[0]].name.clone())
         }),
         legend: lines
             .iter()
             .enumerate()
-            .map(|(i, l)| LegendEntry { name: l.name.clone(), value: None, color: style::color(i) })
+            .map(|(i, l)| LegendEntry {
+                name: l.name.clone(),
+                value: None,
+                color: style::color(i),
+            })
             .collect(),
     }
 }
@@ -189,7 +225,11 @@ fn draw_lines(
     // first so each lower band shows in front.
     if area {
         for (i, line) in lines.iter().enumerate().rev() {
-            let pts: Vec<(f64, f64)> = line.points.iter().filter_map(|p| Some((p.0, plotted(p.1, spec)?))).collect();
+            let pts: Vec<(f64, f64)> = line
+                .points
+                .iter()
+                .filter_map(|p| Some((p.0, plotted(p.1, spec)?)))
+                .collect();
             if pts.len() < 2 {
                 continue;
             }
@@ -198,14 +238,25 @@ fn draw_lines(
             polygon.push((pts[0].0, baseline));
             polygon.extend(pts.iter().copied());
             polygon.push((pts[pts.len() - 1].0, baseline));
-            let fill = if spec.stacking == Stacking::Unstacked { 0.35 } else { 0.85 };
+            let fill = if spec.stacking == Stacking::Unstacked {
+                0.35
+            } else {
+                0.85
+            };
             chart
-                .draw_series(std::iter::once(Polygon::new(polygon, style::color(i).mix(fill).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    polygon,
+                    style::color(i).mix(fill).filled(),
+                )))
                 .map_err(err)?;
         }
     }
     for (i, line) in lines.iter().enumerate() {
-        let pts: Vec<(f64, f64)> = line.points.iter().filter_map(|p| Some((p.0, plotted(p.1, spec)?))).collect();
+        let pts: Vec<(f64, f64)> = line
+            .points
+            .iter()
+            .filter_map(|p| Some((p.0, plotted(p.1, spec)?)))
+            .collect();
         let color = style::color(i);
         if pts.len() == 1 {
             chart
@@ -213,7 +264,10 @@ fn draw_lines(
                 .map_err(err)?;
         } else if pts.len() > 1 {
             chart
-                .draw_series(std::iter::once(PathElement::new(pts, color.stroke_width(2))))
+                .draw_series(std::iter::once(PathElement::new(
+                    pts,
+                    color.stroke_width(2),
+                )))
                 .map_err(err)?;
         }
     }
@@ -232,8 +286,14 @@ mod tests {
     #[test]
     fn stacking_adds_up_over_the_union_of_x() {
         let lines = vec![
-            Line { name: "a".into(), points: vec![(1.0, 1.0), (2.0, 2.0)] },
-            Line { name: "b".into(), points: vec![(2.0, 3.0)] },
+            Line {
+                name: "a".into(),
+                points: vec![(1.0, 1.0), (2.0, 2.0)],
+            },
+            Line {
+                name: "b".into(),
+                points: vec![(2.0, 3.0)],
+            },
         ];
         let stacked = stack(&lines, Stacking::Stacked);
         assert_eq!(stacked[1].points, vec![(1.0, 1.0), (2.0, 5.0)]);

@@ -25,6 +25,8 @@ const CELL_WIDTH: i32 = 2 * (RADIUS as i32 + LABEL_GAP + LABEL_ROOM);
 /// Vertical room above and below the pie for labels and the pie's heading.
 const CELL_PAD: i32 = 60;
 const CELL_HEIGHT: i32 = 2 * RADIUS as i32 + 2 * CELL_PAD;
+/// How far above the rim the pie's heading sits.
+const HEADING_GAP: i32 = 36;
 /// Vertical distance between two stacked outside labels (two text lines each).
 const LABEL_PITCH: f64 = 32.0;
 /// Slices under this share are left to the legend when a legend is shown.
@@ -59,11 +61,10 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
         return canvas::no_data(spec.title.as_deref());
     }
     if labels.len() > super::MAX_SERIES * 4 {
-        return Err(chart_error(format!(
-            "a pie of {} slices cannot be read",
-            labels.len()
-        ))
-        .with_help("summarize to fewer groups, e.g. `top 20 by …`"));
+        return Err(
+            chart_error(format!("a pie of {} slices cannot be read", labels.len()))
+                .with_help("summarize to fewer groups, e.g. `top 20 by …`"),
+        );
     }
     draw(spec, &table.schema.fields[label_col].name, &labels, &pies)
 }
@@ -123,7 +124,9 @@ fn checked_sizes(name: &str, values: &[Option<f64>], labels: &[String]) -> Resul
             labels[row],
             full_number(values[row].unwrap_or_default())
         ))
-        .with_help("a pie shows shares of a total; filter out negative values or use columnchart"));
+        .with_help(
+            "a pie shows shares of a total; filter out negative values or use columnchart",
+        ));
     }
     let sizes: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
     if sizes.iter().all(|&v| v == 0.0) {
@@ -152,7 +155,12 @@ fn wedges(pie: &PieData) -> Vec<Wedge> {
         .collect()
 }
 
-fn draw(spec: &ChartSpec, label_name: &str, labels: &[String], pies: &[PieData]) -> Result<String, Error> {
+fn draw(
+    spec: &ChartSpec,
+    label_name: &str,
+    labels: &[String],
+    pies: &[PieData],
+) -> Result<String, Error> {
     let title_h = canvas::title_height(spec.title.as_deref());
     let single = pies.len() == 1;
     let legend_entries: Vec<LegendEntry> = labels
@@ -162,7 +170,11 @@ fn draw(spec: &ChartSpec, label_name: &str, labels: &[String], pies: &[PieData])
             name: name.clone(),
             value: single.then(|| {
                 let pie = &pies[0];
-                format!("{} ({})", full_number(pie.sizes[i]), percent(pie.sizes[i] / pie.total))
+                format!(
+                    "{} ({})",
+                    full_number(pie.sizes[i]),
+                    percent(pie.sizes[i] / pie.total)
+                )
             }),
             color: style::color(i),
         })
@@ -176,35 +188,55 @@ fn draw(spec: &ChartSpec, label_name: &str, labels: &[String], pies: &[PieData])
     canvas::svg((width as u32, height as u32), |area| {
         canvas::title(area, spec.title.as_deref(), width)?;
         for (i, pie) in pies.iter().enumerate() {
+            // A long legend makes the canvas tall; the pie sits in the middle of it and its
+            // labels may use the whole height.
             let center = (
                 CELL_WIDTH * i as i32 + CELL_WIDTH / 2,
-                title_h + CELL_PAD + RADIUS as i32,
+                (title_h + (height - title_h) / 2).max(title_h + CELL_PAD + RADIUS as i32),
             );
-            draw_pie(area, center, pie, labels, spec.legend)?;
+            let heading_y = center.1 - RADIUS as i32 - HEADING_GAP;
+            let bounds = (f64::from(heading_y + 20), f64::from(height - 18));
+            draw_pie(area, center, pie, labels, spec.legend, bounds)?;
         }
         if spec.legend {
-            legend(area, (pies_w, legend_top), legend_w, Some(label_name), &legend_entries)?;
+            legend(
+                area,
+                (pies_w, legend_top),
+                legend_w,
+                Some(label_name),
+                &legend_entries,
+            )?;
         }
         Ok(())
     })
 }
 
-fn draw_pie(area: &Area<'_>, center: Px, pie: &PieData, labels: &[String], legend_shown: bool) -> Result<(), Error> {
+fn draw_pie(
+    area: &Area<'_>,
+    center: Px,
+    pie: &PieData,
+    labels: &[String],
+    legend_shown: bool,
+    label_bounds: (f64, f64),
+) -> Result<(), Error> {
     let wedges = wedges(pie);
     for (i, wedge) in wedges.iter().enumerate() {
         if pie.sizes[i] > 0.0 {
             polygon(area, wedge_points(center, wedge), style::color(i))?;
         }
     }
+    // Wedge corners are whole pixels, so the drawn rim wobbles by up to half a pixel. The wedges
+    // reach one pixel past the radius and an exact white ring trims them back to a true circle.
+    canvas::ring(area, center, RADIUS as u32 + 1, 2, plotters::style::WHITE)?;
     let heading = format!("{} (total {})", pie.name, full_number(pie.total));
     text(
         area,
         &fit(&heading, 13.0, f64::from(CELL_WIDTH - 20)),
-        (center.0, center.1 - RADIUS as i32 - CELL_PAD / 2 - 6),
+        (center.0, center.1 - RADIUS as i32 - HEADING_GAP),
         &bold_font(13.0),
         (HPos::Center, VPos::Center),
     )?;
-    for placed in place_labels(center, pie, &wedges, legend_shown) {
+    for placed in place_labels(center, pie, &wedges, legend_shown, label_bounds) {
         draw_label(area, center, &placed, pie, labels)?;
     }
     Ok(())
@@ -219,7 +251,7 @@ fn wedge_points(center: Px, wedge: &Wedge) -> Vec<Px> {
     }
     for k in 0..=steps {
         let angle = wedge.start + (wedge.end - wedge.start) * k as f64 / steps as f64;
-        points.push(on_circle(center, RADIUS, angle));
+        points.push(on_circle(center, RADIUS + 1.0, angle));
     }
     points
 }
@@ -241,12 +273,20 @@ struct PlacedLabel {
 
 /// Choose the labelled slices and spread their labels vertically on each side so no two
 /// overlap; when a side has more candidates than room, the smallest slices go to the legend only.
-fn place_labels(center: Px, pie: &PieData, wedges: &[Wedge], legend_shown: bool) -> Vec<PlacedLabel> {
+fn place_labels(
+    center: Px,
+    pie: &PieData,
+    wedges: &[Wedge],
+    legend_shown: bool,
+    (top, bottom): (f64, f64),
+) -> Vec<PlacedLabel> {
     let cy = f64::from(center.1);
-    let top = cy - RADIUS - f64::from(CELL_PAD) + 26.0;
-    let bottom = cy + RADIUS + f64::from(CELL_PAD) - 18.0;
     let capacity = ((bottom - top) / LABEL_PITCH) as usize + 1;
-    let min_share = if legend_shown { MIN_LABELLED_SHARE } else { 0.0 };
+    let min_share = if legend_shown {
+        MIN_LABELLED_SHARE
+    } else {
+        0.0
+    };
     let mut sides: [Vec<PlacedLabel>; 2] = [Vec::new(), Vec::new()];
     for (slice, wedge) in wedges.iter().enumerate() {
         if pie.sizes[slice] <= 0.0 || pie.sizes[slice] / pie.total < min_share {
@@ -255,12 +295,21 @@ fn place_labels(center: Px, pie: &PieData, wedges: &[Wedge], legend_shown: bool)
         let mid_angle = (wedge.start + wedge.end) / 2.0;
         let right = mid_angle.cos() >= 0.0;
         let y = cy + (RADIUS + 20.0) * mid_angle.sin();
-        sides[usize::from(right)].push(PlacedLabel { slice, mid_angle, right, y });
+        sides[usize::from(right)].push(PlacedLabel {
+            slice,
+            mid_angle,
+            right,
+            y,
+        });
     }
     let mut placed = Vec::new();
     for mut side in sides {
         if side.len() > capacity {
-            side.sort_by(|a, b| pie.sizes[b.slice].total_cmp(&pie.sizes[a.slice]).then(a.slice.cmp(&b.slice)));
+            side.sort_by(|a, b| {
+                pie.sizes[b.slice]
+                    .total_cmp(&pie.sizes[a.slice])
+                    .then(a.slice.cmp(&b.slice))
+            });
             side.truncate(capacity);
         }
         side.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.slice.cmp(&b.slice)));
@@ -284,18 +333,39 @@ fn spread(labels: &mut [PlacedLabel], top: f64, bottom: f64) {
     }
 }
 
-fn draw_label(area: &Area<'_>, center: Px, placed: &PlacedLabel, pie: &PieData, labels: &[String]) -> Result<(), Error> {
+fn draw_label(
+    area: &Area<'_>,
+    center: Px,
+    placed: &PlacedLabel,
+    pie: &PieData,
+    labels: &[String],
+) -> Result<(), Error> {
     let y = placed.y.round() as i32;
     let sign = if placed.right { 1 } else { -1 };
     let text_x = center.0 + sign * (RADIUS as i32 + LABEL_GAP);
     let rim = on_circle(center, RADIUS + 1.0, placed.mid_angle);
     let elbow = on_circle(center, RADIUS + 12.0, placed.mid_angle);
     let line_color = RGBColor(0x99, 0x99, 0x99);
-    polyline(area, vec![rim, elbow, (text_x - sign * 4, y)], line_color, 1)?;
-    let anchor = if placed.right { HPos::Left } else { HPos::Right };
+    polyline(
+        area,
+        vec![rim, elbow, (text_x - sign * 4, y)],
+        line_color,
+        1,
+    )?;
+    let anchor = if placed.right {
+        HPos::Left
+    } else {
+        HPos::Right
+    };
     let size = pie.sizes[placed.slice];
     let name = fit(&labels[placed.slice], LABEL_PX, f64::from(LABEL_ROOM - 6));
-    text(area, &name, (text_x, y - 7), &font(LABEL_PX), (anchor, VPos::Center))?;
+    text(
+        area,
+        &name,
+        (text_x, y - 7),
+        &font(LABEL_PX),
+        (anchor, VPos::Center),
+    )?;
     let detail = format!("{} ({})", full_number(size), percent(size / pie.total));
     text(
         area,
@@ -312,7 +382,11 @@ mod tests {
 
     #[test]
     fn wedges_cover_the_circle_clockwise_from_noon() {
-        let pie = PieData { name: "x".into(), sizes: vec![1.0, 3.0], total: 4.0 };
+        let pie = PieData {
+            name: "x".into(),
+            sizes: vec![1.0, 3.0],
+            total: 4.0,
+        };
         let w = wedges(&pie);
         assert!((w[0].start + PI / 2.0).abs() < 1e-12);
         assert!((w[0].end - 0.0).abs() < 1e-12);
@@ -322,14 +396,25 @@ mod tests {
     #[test]
     fn labels_never_overlap() {
         let sizes = vec![1.0; 40];
-        let pie = PieData { name: "x".into(), total: 40.0, sizes };
+        let pie = PieData {
+            name: "x".into(),
+            total: 40.0,
+            sizes,
+        };
         let w = wedges(&pie);
-        let placed = place_labels((300, 300), &pie, &w, true);
+        let placed = place_labels((300, 300), &pie, &w, true, (120.0, 480.0));
         for side in [true, false] {
-            let mut ys: Vec<f64> = placed.iter().filter(|p| p.right == side).map(|p| p.y).collect();
+            let mut ys: Vec<f64> = placed
+                .iter()
+                .filter(|p| p.right == side)
+                .map(|p| p.y)
+                .collect();
             ys.sort_by(f64::total_cmp);
             assert!(!ys.is_empty());
-            assert!(ys.windows(2).all(|p| p[1] - p[0] >= LABEL_PITCH - 1e-9), "{ys:?}");
+            assert!(
+                ys.windows(2).all(|p| p[1] - p[0] >= LABEL_PITCH - 1e-9),
+                "{ys:?}"
+            );
         }
     }
 
@@ -337,9 +422,18 @@ mod tests {
     fn negative_and_zero_sizes_are_errors() {
         let labels = vec!["a".to_string(), "b".to_string()];
         let err = checked_sizes("Bytes", &[Some(1.0), Some(-2.0)], &labels).unwrap_err();
-        assert!(err.to_string().contains("`b` has a negative size (-2)"), "{err}");
+        assert!(
+            err.to_string().contains("`b` has a negative size (-2)"),
+            "{err}"
+        );
         let err = checked_sizes("Bytes", &[Some(0.0), None], &labels).unwrap_err();
-        assert!(err.to_string().contains("every size in `Bytes` is zero"), "{err}");
-        assert_eq!(checked_sizes("B", &[Some(2.0), None], &labels).unwrap(), vec![2.0, 0.0]);
+        assert!(
+            err.to_string().contains("every size in `Bytes` is zero"),
+            "{err}"
+        );
+        assert_eq!(
+            checked_sizes("B", &[Some(2.0), None], &labels).unwrap(),
+            vec![2.0, 0.0]
+        );
     }
 }

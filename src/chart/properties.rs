@@ -169,7 +169,9 @@ pub fn parse_spec(vis: &Visualization) -> Result<ChartSpec, Error> {
                 let help = suggest(other, PROPERTIES.iter().copied())
                     .map(|s| format!("{s}; properties: {}", PROPERTIES.join(", ")))
                     .unwrap_or_else(|| format!("properties: {}", PROPERTIES.join(", ")));
-                return Err(chart_error(format!("unknown render property `{other}`")).with_help(help));
+                return Err(
+                    chart_error(format!("unknown render property `{other}`")).with_help(help)
+                );
             }
         }
     }
@@ -246,10 +248,11 @@ fn parse_kind(kind: ChartKind, value: &str, default: Stacking) -> Result<Stackin
         ChartKind::Pie | ChartKind::Scatter if value.eq_ignore_ascii_case("map") => Err(
             chart_error("`kind=map` draws on a world map, which kqlite cannot do offline"),
         ),
-        _ => Err(chart_error(format!(
-            "`kind={value}` does not apply to this chart"
-        ))
-        .with_help("kind=stacked|unstacked|stacked100 applies to columnchart, barchart and areachart")),
+        _ => Err(
+            chart_error(format!("`kind={value}` does not apply to this chart")).with_help(
+                "kind=stacked|unstacked|stacked100 applies to columnchart, barchart and areachart",
+            ),
+        ),
     }
 }
 
@@ -293,10 +296,10 @@ mod tests {
 
     #[test]
     fn unknown_property_names_the_valid_ones() {
-        let err = parse_spec(&vis("piechart", &[("titel", "x")])).unwrap_err();
+        let err = parse_spec(&vis("piechart", &[("tittle", "x")])).unwrap_err();
         assert_eq!(
             err.kind,
-            ErrorKind::Chart("unknown render property `titel`".into())
+            ErrorKind::Chart("unknown render property `tittle`".into())
         );
         let help = err.help.unwrap();
         assert!(help.starts_with("did you mean `title`?"), "{help}");
@@ -306,7 +309,10 @@ mod tests {
     #[test]
     fn unknown_kind_names_the_valid_ones() {
         let err = parse_spec(&vis("piechar", &[])).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Chart("unknown chart kind `piechar`".into()));
+        assert_eq!(
+            err.kind,
+            ErrorKind::Chart("unknown chart kind `piechar`".into())
+        );
         assert!(err.help.unwrap().contains("piechart"));
         let err = parse_spec(&vis("treemap", &[])).unwrap_err();
         assert!(err.to_string().contains("not supported"));
@@ -314,8 +320,14 @@ mod tests {
 
     #[test]
     fn table_and_card_draw_nothing() {
-        assert_eq!(parse_spec(&vis("table", &[])).unwrap().kind, ChartKind::NoChart);
-        assert_eq!(parse_spec(&vis("card", &[])).unwrap().kind, ChartKind::NoChart);
+        assert_eq!(
+            parse_spec(&vis("table", &[])).unwrap().kind,
+            ChartKind::NoChart
+        );
+        assert_eq!(
+            parse_spec(&vis("card", &[])).unwrap().kind,
+            ChartKind::NoChart
+        );
     }
 
     #[test]

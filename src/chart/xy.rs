@@ -12,7 +12,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-pub(crate) type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// What the x axis (the category axis of a bar chart) shows.
 pub(crate) enum XAxis {
@@ -55,11 +56,23 @@ pub(crate) fn value_range(values: impl Iterator<Item = f64>, spec: &ChartSpec) -
         hi = hi.max(v);
     }
     if spec.yaxis == Scale::Log {
-        let lo_log = if lo.is_finite() { lo.log10().floor() } else { 0.0 };
-        let hi_log = if hi.is_finite() { hi.log10().ceil() } else { 1.0 };
+        let lo_log = if lo.is_finite() {
+            lo.log10().floor()
+        } else {
+            0.0
+        };
+        let hi_log = if hi.is_finite() {
+            hi.log10().ceil()
+        } else {
+            1.0
+        };
         let lo_log = spec.ymin.filter(|&v| v > 0.0).map_or(lo_log, f64::log10);
         let hi_log = spec.ymax.filter(|&v| v > 0.0).map_or(hi_log, f64::log10);
-        return if hi_log > lo_log { (lo_log, hi_log) } else { (lo_log, lo_log + 1.0) };
+        return if hi_log > lo_log {
+            (lo_log, hi_log)
+        } else {
+            (lo_log, lo_log + 1.0)
+        };
     }
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
@@ -106,7 +119,11 @@ pub(crate) fn draw(
         _ => None,
     };
     let widest = category_labels.map_or(0.0, |names| {
-        names.iter().map(|n| text_width(n, LABEL_PX)).fold(0.0, f64::max).min(MAX_CATEGORY_LABEL)
+        names
+            .iter()
+            .map(|n| text_width(n, LABEL_PX))
+            .fold(0.0, f64::max)
+            .min(MAX_CATEGORY_LABEL)
     });
     // Category labels lie flat when they fit their slot, else they are turned upright.
     let slot = category_labels.map_or(0.0, |n| {
@@ -117,7 +134,10 @@ pub(crate) fn draw(
     let val_title = frame.y_title.is_some();
     let desc_room = |has: bool| if has { 24 } else { 0 };
     let (x_area, y_area) = if frame.horizontal {
-        (30 + desc_room(val_title), widest as i32 + 14 + desc_room(cat_title))
+        (
+            30 + desc_room(val_title),
+            widest as i32 + 14 + desc_room(cat_title),
+        )
     } else if category_labels.is_some() {
         let label_h = if upright { widest as i32 + 12 } else { 24 };
         (label_h + desc_room(cat_title), 56 + desc_room(val_title))
@@ -128,7 +148,10 @@ pub(crate) fn draw(
     canvas::svg((width as u32, height as u32), |root| {
         canvas::title(root, spec.title.as_deref(), width)?;
         let (plot_area, _) = root.split_horizontally(WIDTH);
-        let (x_range, y_range) = (frame.x_range.0..frame.x_range.1, frame.y_range.0..frame.y_range.1);
+        let (x_range, y_range) = (
+            frame.x_range.0..frame.x_range.1,
+            frame.y_range.0..frame.y_range.1,
+        );
         let mut builder = ChartBuilder::on(&plot_area);
         builder
             .margin(16)
@@ -142,14 +165,23 @@ pub(crate) fn draw(
         }
         .map_err(canvas::draw_error)?;
         draw_mesh(&mut chart, frame)?;
-        plot(&mut chart)?;
+        // Grid and labels first, so the data is drawn over the grid lines.
         match &frame.x {
-            XAxis::Categories(names) => category_labels_at(root, &chart, frame, names, upright, slot)?,
+            XAxis::Categories(names) => {
+                category_labels_at(root, &chart, frame, names, upright, slot)?
+            }
             XAxis::Time => time_labels(root, &chart, frame)?,
             XAxis::Number { .. } => {}
         }
+        plot(&mut chart)?;
         if show_legend {
-            legend(root, (WIDTH, 16 + title_h), LEGEND_WIDTH - 16, None, &frame.legend)?;
+            legend(
+                root,
+                (WIDTH, 16 + title_h),
+                LEGEND_WIDTH - 16,
+                None,
+                &frame.legend,
+            )?;
         }
         Ok(())
     })
@@ -197,7 +229,10 @@ fn draw_mesh(chart: &mut Chart<'_, '_>, frame: &Frame<'_>) -> Result<(), Error> 
         mesh.y_desc(fit(t, AXIS_TITLE_PX, 360.0));
     }
     if frame.horizontal {
-        mesh.x_labels(8).x_label_formatter(&value_fmt).y_labels(0).disable_y_mesh();
+        mesh.x_labels(8)
+            .x_label_formatter(&value_fmt)
+            .y_labels(0)
+            .disable_y_mesh();
     } else {
         mesh.y_labels(8).y_label_formatter(&value_fmt);
         if numeric_x {
@@ -225,13 +260,25 @@ fn category_labels_at(
         if frame.horizontal {
             let (x, y) = chart.backend_coord(&(frame.y_range.0, centre));
             let shown = fit(name, LABEL_PX, MAX_CATEGORY_LABEL);
-            text(root, &shown, (x - 8, y), &style, (HPos::Right, VPos::Center))?;
+            text(
+                root,
+                &shown,
+                (x - 8, y),
+                &style,
+                (HPos::Right, VPos::Center),
+            )?;
         } else {
             let (x, y) = chart.backend_coord(&(centre, frame.y_range.0));
             if upright {
                 let shown = fit(name, LABEL_PX, MAX_CATEGORY_LABEL);
                 let turned = style.transform(FontTransform::Rotate270);
-                text(root, &shown, (x, y + 8), &turned, (HPos::Right, VPos::Center))?;
+                text(
+                    root,
+                    &shown,
+                    (x, y + 8),
+                    &turned,
+                    (HPos::Right, VPos::Center),
+                )?;
             } else {
                 text(root, name, (x, y + 8), &style, (HPos::Center, VPos::Top))?;
             }
@@ -242,8 +289,25 @@ fn category_labels_at(
 
 /// Tick steps for a time axis, in seconds.
 const TIME_STEPS: &[i64] = &[
-    1, 5, 15, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400,
-    7 * 86_400, 14 * 86_400, 30 * 86_400, 91 * 86_400, 365 * 86_400,
+    1,
+    5,
+    15,
+    30,
+    60,
+    300,
+    900,
+    1800,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    2 * 86_400,
+    7 * 86_400,
+    14 * 86_400,
+    30 * 86_400,
+    91 * 86_400,
+    365 * 86_400,
 ];
 
 /// Whole-unit time ticks (every 15 minutes, every hour, every day, …), at most 9 of them,
@@ -263,8 +327,11 @@ fn time_labels(root: &Area<'_>, chart: &Chart<'_, '_>, frame: &Frame<'_>) -> Res
     while tick <= hi {
         let (x, y) = chart.backend_coord(&(tick, frame.y_range.0));
         let (_, top) = chart.backend_coord(&(tick, frame.y_range.1));
-        root.draw(&PathElement::new(vec![(x, top), (x, y)], GRID.stroke_width(1)))
-            .map_err(canvas::draw_error)?;
+        root.draw(&PathElement::new(
+            vec![(x, top), (x, y)],
+            GRID.stroke_width(1),
+        ))
+        .map_err(canvas::draw_error)?;
         let label = time_text(tick as i64, step, &mut previous_day)?;
         text(root, &label, (x, y + 8), &style, (HPos::Center, VPos::Top))?;
         tick += step_ticks;
@@ -305,21 +372,33 @@ mod tests {
     fn spec(props: &[(&str, &str)]) -> ChartSpec {
         parse_spec(&Visualization {
             kind: "linechart".into(),
-            properties: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            properties: props
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         })
         .unwrap()
     }
 
     #[test]
     fn value_range_starts_at_zero_with_headroom() {
-        assert_eq!(value_range([10.0, 20.0].into_iter(), &spec(&[])), (0.0, 21.0));
-        assert_eq!(value_range([-10.0, 10.0].into_iter(), &spec(&[])), (-10.0, 11.0));
+        assert_eq!(
+            value_range([10.0, 20.0].into_iter(), &spec(&[])),
+            (0.0, 21.0)
+        );
+        assert_eq!(
+            value_range([-10.0, 10.0].into_iter(), &spec(&[])),
+            (-10.0, 11.0)
+        );
         assert_eq!(value_range(std::iter::empty(), &spec(&[])), (0.0, 1.05));
         assert_eq!(
             value_range([10.0].into_iter(), &spec(&[("ymin", "5"), ("ymax", "50")])),
             (5.0, 50.0)
         );
-        assert_eq!(value_range([3.0, 2000.0].into_iter(), &spec(&[("yaxis", "log")])), (0.0, 4.0));
+        assert_eq!(
+            value_range([3.0, 2000.0].into_iter(), &spec(&[("yaxis", "log")])),
+            (0.0, 4.0)
+        );
     }
 
     #[test]

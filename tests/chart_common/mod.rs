@@ -10,7 +10,10 @@ pub fn table(columns: Vec<(&str, Column)>) -> Table {
         .iter()
         .map(|(name, col)| Field::new(*name, col.ty()))
         .collect();
-    Table::new(Schema::new(fields), columns.into_iter().map(|(_, c)| c).collect())
+    Table::new(
+        Schema::new(fields),
+        columns.into_iter().map(|(_, c)| c).collect(),
+    )
 }
 
 pub fn strings(values: &[&str]) -> Column {
@@ -51,7 +54,13 @@ pub fn bytes_by_ip() -> Table {
     table(vec![
         (
             "DestIp",
-            strings(&["10.12.1.4", "10.12.2.10", "10.12.3.7", "10.12.1.5", "10.12.4.20"]),
+            strings(&[
+                "10.12.1.4",
+                "10.12.2.10",
+                "10.12.3.7",
+                "10.12.1.5",
+                "10.12.4.20",
+            ]),
         ),
         (
             "TotalBytesSrcToDest",
