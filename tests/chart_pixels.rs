@@ -156,7 +156,23 @@ fn write_previews_when_asked() {
         ("Flows", longs(&[120, 45, 8])),
         ("Bytes", longs(&[90, 12, 30])),
     ]);
+    let many: Vec<String> = (0..30)
+        .map(|i| format!("vm-{i:02}-westeurope-spoke"))
+        .collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let many = table(vec![
+        ("Vm", strings(&many)),
+        (
+            "Flows",
+            longs(&(0..30).map(|i| 100 + i * 37 % 200).collect::<Vec<_>>()),
+        ),
+    ]);
     let charts = [
+        ("columnchart-many", render(&many, "columnchart", &[])),
+        (
+            "barchart-many",
+            render(&many, "barchart", &[("title", "Flows per VM")]),
+        ),
         (
             "pie",
             render(

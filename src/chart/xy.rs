@@ -110,7 +110,12 @@ pub(crate) fn draw(
     let legend_w = if show_legend { LEGEND_WIDTH } else { 0 };
     let legend_h = canvas::legend_height(frame.legend.len(), false) + title_h + 40;
     let width = WIDTH + legend_w;
-    let height = (HEIGHT + title_h).max(legend_h);
+    // A bar chart grows downwards so every category keeps a readable row.
+    let rows_h = match (&frame.x, frame.horizontal) {
+        (XAxis::Categories(names), true) => title_h + 100 + names.len() as i32 * 18,
+        _ => 0,
+    };
+    let height = (HEIGHT + title_h).max(legend_h).max(rows_h);
     let plot_w = f64::from(WIDTH - 100);
     let plot_h = f64::from(height - title_h - 100);
 
@@ -255,7 +260,15 @@ fn category_labels_at(
 ) -> Result<(), Error> {
     let every = (LABEL_SLOT_MIN / slot.max(1e-9)).ceil().max(1.0) as usize;
     let style = font(LABEL_PX);
-    for (i, name) in names.iter().enumerate().step_by(every) {
+    // When thinned, keep the first category: at the left, or at the top of a bar chart (where
+    // the names run in reverse).
+    let order: Vec<usize> = if frame.horizontal {
+        (0..names.len()).rev().step_by(every).collect()
+    } else {
+        (0..names.len()).step_by(every).collect()
+    };
+    for i in order {
+        let name = &names[i];
         let centre = i as f64 + 0.5;
         if frame.horizontal {
             let (x, y) = chart.backend_coord(&(frame.y_range.0, centre));
