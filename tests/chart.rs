@@ -482,3 +482,20 @@ fn ymin_ymax_accumulate_and_log_axis() {
     .unwrap_err();
     assert!(err.to_string().contains("log"));
 }
+
+#[test]
+fn time_axis_over_centuries_keeps_few_ticks() {
+    let t = table(vec![
+        (
+            "T",
+            Column::DateTime(vec![Some(0), Some(300 * 365 * 86_400 * 10_000_000)]),
+        ),
+        ("N", longs(&[1, 2])),
+    ]);
+    let svg = render(&t, "timechart", &[]);
+    let dates = texts(&svg)
+        .iter()
+        .filter(|t| t.len() == 10 && t.as_bytes()[4] == b'-')
+        .count();
+    assert!((2..=9).contains(&dates), "{dates}");
+}

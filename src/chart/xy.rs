@@ -332,7 +332,8 @@ fn time_labels(root: &Area<'_>, chart: &Chart<'_, '_>, frame: &Frame<'_>) -> Res
         .iter()
         .copied()
         .find(|&s| span_s / s as f64 <= 8.0)
-        .unwrap_or(365 * 86_400);
+        // Past eight years: whole multiples of a year.
+        .unwrap_or_else(|| 365 * 86_400 * (span_s / (8.0 * 365.0 * 86_400.0)).ceil() as i64);
     let step_ticks = step as f64 * TICKS_PER_SECOND as f64;
     let mut tick = (lo / step_ticks).ceil() * step_ticks;
     let style = font(LABEL_PX);
