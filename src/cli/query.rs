@@ -2,10 +2,8 @@
 
 use super::args::QueryArgs;
 use super::{logs, note, usage, write_stdout, Failure, QueryText};
-use crate::error::{Error, ErrorKind};
-use crate::output;
-use crate::plan::Visualization;
 use crate::table::Table;
+use crate::{chart, output};
 use crate::{Options, QueryResult};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -22,31 +20,39 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     } = crate::run(&query.text, &loaded.catalog, &options)
         .map_err(|e| Failure::in_query(e, &query))?;
 
-    match (args.chart.as_deref(), visualization) {
-        (None, visualization) => {
-            print_table(&table, args.format)?;
-            if let Some(vis) = visualization.filter(draws_a_chart) {
-                note(&format!(
-                    "the query renders a {}; add --chart FILE.svg to write it",
-                    vis.kind
-                ));
-            }
-            Ok(())
+    // An unknown chart kind or property is a query error, whether or not a chart was asked for.
+    let draws = match &visualization {
+        Some(vis) => chart::draws_chart(vis).map_err(|e| Failure::in_query(e, &query))?,
+        None => false,
+    };
+    let Some(target) = args.chart.as_deref() else {
+        print_table(&table, args.format)?;
+        if let Some(vis) = visualization.filter(|_| draws) {
+            note(&format!(
+                "the query renders a {}; add --chart FILE.svg to write it",
+                vis.kind
+            ));
         }
-        (Some(_), None) => Err(usage(
+        return Ok(());
+    };
+    let Some(vis) = visualization else {
+        return Err(usage(
             "--chart needs a query that ends with `render` (e.g. `| render piechart`)",
-        )),
-        (Some("-"), Some(vis)) => {
-            let svg = draw_chart(&table, &vis).map_err(|e| Failure::in_query(e, &query))?;
-            write_stdout(|out| out.write_all(svg.as_bytes()))
-        }
-        (Some(path), Some(vis)) => {
-            let svg = draw_chart(&table, &vis).map_err(|e| Failure::in_query(e, &query))?;
-            std::fs::write(path, svg)
-                .map_err(|e| usage(format!("cannot write the chart to {path}: {e}")))?;
-            print_table(&table, args.format)
-        }
+        ));
+    };
+    let Some(svg) = chart::render_svg(&table, &vis).map_err(|e| Failure::in_query(e, &query))?
+    else {
+        return Err(usage(format!(
+            "--chart: `render {}` shows a table, not a chart",
+            vis.kind
+        )));
+    };
+    if target == "-" {
+        return write_stdout(|out| out.write_all(svg.as_bytes()));
     }
+    std::fs::write(target, svg)
+        .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
+    print_table(&table, args.format)
 }
 
 /// The query from the argument, `-f FILE` (`-f -` is stdin), or stdin when it is not a terminal.
@@ -94,18 +100,6 @@ fn read_stdin() -> Result<QueryText, Failure> {
 
 fn print_table(table: &Table, format: output::Format) -> Result<(), Failure> {
     write_stdout(|out| output::write(table, format, out))
-}
-
-/// `render table` and `render card` show the table itself: there is nothing to draw.
-fn draws_a_chart(vis: &Visualization) -> bool {
-    !matches!(vis.kind.as_str(), "table" | "card")
-}
-
-fn draw_chart(_table: &Table, vis: &Visualization) -> Result<String, Error> {
-    Err(Error::new(ErrorKind::Unsupported(format!(
-        "drawing a {}: charts are not built into this version",
-        vis.kind
-    ))))
 }
 
 /// Now, in ticks since the Unix epoch.
