@@ -57,6 +57,8 @@ pub enum StatementKind {
     Set { name: Ident },
     /// A tabular expression whose result is the query's output.
     Tabular(TabularExpr),
+    /// A bare scalar expression: the result of a scalar function body, `{ x * 2 }`.
+    Expr(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
