@@ -83,7 +83,23 @@ fn drop_hidden(rel: Rel) -> Plan {
         return rel.plan;
     }
     let keep = rel.visible_columns();
-    ops::select(rel, &keep).plan
+    match rel.plan.node {
+        // Narrow a projection in place rather than stacking another one on it.
+        Node::Project { input, exprs } => {
+            let fields = keep
+                .iter()
+                .map(|&i| rel.plan.schema.fields[i].clone())
+                .collect();
+            Plan {
+                node: Node::Project {
+                    input,
+                    exprs: keep.iter().map(|&i| exprs[i].clone()).collect(),
+                },
+                schema: Schema::new(fields),
+            }
+        }
+        _ => ops::select(rel, &keep).plan,
+    }
 }
 
 /// A bound `let` value or function result: a scalar expression or a table.
