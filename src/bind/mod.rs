@@ -295,6 +295,10 @@ impl<'a> Binder<'a> {
             } => ops::range(self, scope, name, from, to, step),
             SourceKind::Union(spec) => union::union(self, scope, None, spec, source.span),
             SourceKind::Paren(inner) => self.tabular(scope, inner),
+            SourceKind::ApplyInput => Err(Error::semantic(
+                "an mv-apply body's input is only available inside mv-apply",
+                source.span,
+            )),
             SourceKind::ExternalData { .. } => Err(Error::at(
                 ErrorKind::Unsupported(
                     "externaldata (kqlite is offline: give the file with --logs instead)".into(),
@@ -543,11 +547,9 @@ impl<'a> Binder<'a> {
                 }
             }
         }
-        let empty = Schema::default();
         match &last.kind {
-            StatementKind::Expr(e) => {
-                Ok(Bound::Scalar(self.expr(&mut Ctx::new(&scope, &empty), e)?))
-            }
+            // `{ x * 2 }`, `{ T }`, `{ f(1) }`: a table when it denotes one, else a scalar.
+            StatementKind::Expr(e) => self.value(&scope, e),
             StatementKind::Tabular(tabular) => {
                 // `{ x }` parses as a table named `x`; it is a scalar when `x` is one.
                 if let (SourceKind::Name(n), true) = (&tabular.source.kind, tabular.ops.is_empty())
@@ -727,31 +729,48 @@ fn convert_argument(arg: BoundExpr, ty: Type) -> BoundExpr {
 /// Whether a user function's body yields a table (decided from its shape, before binding).
 fn function_is_tabular(def: &FunctionDef, fscope: &Scope, catalog: &Catalog) -> bool {
     match def.body.last().map(|s| &s.kind) {
-        Some(StatementKind::Tabular(tabular)) => {
-            let SourceKind::Name(n) = &tabular.source.kind else {
-                return true;
-            };
-            if !tabular.ops.is_empty() {
-                return true;
-            }
-            if let Some(p) = def.params.iter().find(|p| p.name.name == n.name) {
-                return matches!(p.ty, ParamType::Tabular { .. });
-            }
-            let body_let = def.body.iter().rev().find_map(|s| match &s.kind {
-                StatementKind::Let { name, value } if name.name == n.name => Some(value),
-                _ => None,
-            });
-            match body_let {
-                Some(crate::ast::LetValue::Expr(e)) => matches!(e.kind, ExprKind::Tabular(_)),
-                Some(crate::ast::LetValue::Function(_)) => true,
-                None => match fscope.get(&n.name) {
-                    Some(Binding::Scalar(_)) => false,
-                    Some(_) => true,
-                    None => catalog.get(&n.name).is_some(),
+        Some(StatementKind::Expr(e)) => match &e.kind {
+            ExprKind::Tabular(_) => true,
+            ExprKind::Name(n) => name_is_tabular(def, fscope, catalog, n),
+            ExprKind::Call { name, .. } => match name.name.as_str() {
+                "materialize" | "table" | "view" => true,
+                other => match fscope.get(other) {
+                    Some(Binding::Function(inner, inner_scope)) => {
+                        function_is_tabular(inner, inner_scope, catalog)
+                    }
+                    _ => false,
                 },
+            },
+            _ => false,
+        },
+        Some(StatementKind::Tabular(tabular)) => match &tabular.source.kind {
+            SourceKind::Name(n) if tabular.ops.is_empty() => {
+                name_is_tabular(def, fscope, catalog, &n.name)
             }
-        }
+            _ => true,
+        },
         _ => false,
+    }
+}
+
+/// Whether a bare name ending a function body denotes a table: a tabular parameter, a tabular
+/// `let` of the body, an outer table binding, or a catalog table.
+fn name_is_tabular(def: &FunctionDef, fscope: &Scope, catalog: &Catalog, name: &str) -> bool {
+    if let Some(p) = def.params.iter().find(|p| p.name.name == name) {
+        return matches!(p.ty, ParamType::Tabular { .. });
+    }
+    let body_let = def.body.iter().rev().find_map(|s| match &s.kind {
+        StatementKind::Let { name: n, value } if n.name == name => Some(value),
+        _ => None,
+    });
+    match body_let {
+        Some(crate::ast::LetValue::Expr(e)) => matches!(e.kind, ExprKind::Tabular(_)),
+        Some(crate::ast::LetValue::Function(_)) => true,
+        None => match fscope.get(name) {
+            Some(Binding::Scalar(_)) => false,
+            Some(_) => true,
+            None => catalog.get(name).is_some(),
+        },
     }
 }
 

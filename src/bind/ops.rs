@@ -497,7 +497,7 @@ pub fn datatable(
     if schema.is_empty() {
         return Err(Error::semantic("datatable needs at least one column", span));
     }
-    if values_in.len() % schema.len() != 0 {
+    if !values_in.len().is_multiple_of(schema.len()) {
         return Err(Error::semantic(
             format!(
                 "datatable has {} columns but {} values (not a whole number of rows)",
