@@ -353,7 +353,10 @@ impl Binder<'_> {
             }
             _ => {}
         }
-        if is_aggregate(function) {
+        // Inside a summarize, a name no scalar function has is taken for an aggregate (so an
+        // unknown one is reported by the aggregate registry, with its suggestions).
+        let aggregate_here = ctx.agg.is_some() && !scalar::names().contains(&function);
+        if is_aggregate(function) || aggregate_here {
             let Some(sink) = ctx.agg.as_deref_mut() else {
                 return Err(Error::semantic(
                     format!("the aggregate `{}` can only be used in summarize, make-series or top-nested", name.name),

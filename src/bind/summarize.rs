@@ -2,7 +2,7 @@
 //! computed by a projection above), `count`, `distinct`, `make-series` and `top-nested`,
 //! including the multi-column aggregates (`arg_max(x, *)`, `take_any(a, b)`, `percentiles`).
 
-use super::expr::{is_aggregate, null_of, AggSink, Ctx};
+use super::expr::{null_of, AggSink, Ctx};
 use super::naming::{name_fragment, result_name, DefaultNames, Projection};
 use super::ops::{projection, Out};
 use super::scope::{Rel, Scope};
@@ -459,12 +459,6 @@ pub fn make_series(
                 item.expr.span,
             ));
         };
-        if !is_aggregate(&name.name) {
-            return Err(Error::semantic(
-                format!("`{}` is not an aggregate", name.name),
-                name.span,
-            ));
-        }
         let aggregate = b.aggregate(&mut Ctx::new(scope, &row), name, args, item.expr.span)?;
         let fill = match default {
             Some(d) => {

@@ -30,6 +30,9 @@ pub fn union(
     };
     let source = param_text(&spec.params, "withsource");
     let mut inputs: Vec<(String, Rel)> = Vec::new();
+    // With `isfuzzy=true` a failing input is skipped; if all fail, the first failure is the
+    // error to show.
+    let mut first_error: Option<Error> = None;
     if let Some(rel) = input {
         inputs.push(("union_arg0".to_string(), rel));
     }
@@ -57,7 +60,9 @@ pub fn union(
             }
             UnionTable::Pattern(name) => match b.named_table(scope, name) {
                 Ok(rel) => inputs.push((name.name.clone(), rel)),
-                Err(_) if fuzzy => {}
+                Err(e) if fuzzy => {
+                    first_error.get_or_insert(e);
+                }
                 Err(e) => return Err(e),
             },
             UnionTable::Expr(tabular) => {
@@ -67,14 +72,18 @@ pub fn union(
                 };
                 match b.tabular(scope, tabular) {
                     Ok(rel) => inputs.push((label, rel)),
-                    Err(_) if fuzzy => {}
+                    Err(e) if fuzzy => {
+                        first_error.get_or_insert(e);
+                    }
                     Err(e) => return Err(e),
                 }
             }
         }
     }
     if inputs.is_empty() {
-        return Err(Error::semantic("union has no table to read", span));
+        return Err(
+            first_error.unwrap_or_else(|| Error::semantic("union has no table to read", span))
+        );
     }
     Ok(combine(inputs, inner, source.map(|(s, _)| s)))
 }
