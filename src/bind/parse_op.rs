@@ -1,6 +1,7 @@
 //! `parse` and `parse-where`: the pattern compiled to one regex with a capture group per
-//! column. Simple (and relaxed) patterns escape their literals; `kind=regex` uses them as
-//! written; `*` skips lazily; typed captures match only their type's text.
+//! column (named after the column, so the executor finds it by name). Simple (and relaxed)
+//! patterns escape their literals; `kind=regex` uses them as written; `*` skips lazily; typed
+//! captures match only their type's text.
 
 use super::expr::{type_named, Ctx};
 use super::join::param_text;
@@ -48,7 +49,24 @@ pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<Par
                     Some(t) => type_named(t).map_err(|e| e.kind.to_string())?,
                     None => Type::String,
                 };
-                regex.push_str(capture_pattern(ty, last));
+                // Name the group after its column when the name can be a group name, so groups
+                // the user's own regex (`kind=regex`) opens cannot shift the numbering.
+                let pattern = capture_pattern(ty, last);
+                let nameable = name
+                    .name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name
+                        .name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !captures.iter().any(|(n, _)| *n == name.name);
+                if nameable {
+                    regex.push_str(&format!("(?P<{}>{}", name.name, &pattern[1..]));
+                } else {
+                    regex.push_str(pattern);
+                }
                 captures.push((name.name.clone(), ty));
             }
         }
@@ -172,7 +190,10 @@ mod tests {
             capture("rest", None),
         ];
         let p = compile(&items, false, "").unwrap();
-        assert_eq!(p.regex, r"^.*?src=(.*?) port=(-?\d+) \((.*)");
+        assert_eq!(
+            p.regex,
+            r"^.*?src=(?P<ip>.*?) port=(?P<port>-?\d+) \((?P<rest>.*)"
+        );
         assert_eq!(p.captures[1], ("port".to_string(), Type::Long));
         let re = regex::Regex::new(&p.regex).unwrap();
         let m = re.captures("x src=1.2.3.4 port=80 (a) b").unwrap();
@@ -185,7 +206,7 @@ mod tests {
     fn regex_kind_keeps_the_user_regex() {
         let items = vec![ParseItem::Literal(r"\d+ ".into()), capture("w", None)];
         let p = compile(&items, true, "i").unwrap();
-        assert_eq!(p.regex, r"(?i)^\d+ (.*)");
+        assert_eq!(p.regex, r"(?i)^\d+ (?P<w>.*)");
         assert!(compile(&[ParseItem::Literal("(".into())], true, "").is_err());
     }
 }
