@@ -1,6 +1,9 @@
 //! The syntax tree of a KQL query: what the user wrote, with byte spans, and nothing resolved.
 //! Names are plain strings; types, column indices and functions are found later by `bind`.
 
+// A query's tree is built once and walked once; boxing the larger variants would only add noise.
+#![allow(clippy::large_enum_variant)]
+
 use std::fmt;
 
 /// Byte offsets `start..end` into the query text.
@@ -57,6 +60,11 @@ pub enum StatementKind {
     Set { name: Ident },
     /// A tabular expression whose result is the query's output.
     Tabular(TabularExpr),
+    /// The last statement of a function body when it is an expression without `|` steps:
+    /// `{ x * 2 }`, `{ T }`, `{ f(1) }`. Like `LetValue::Expr`, `bind` decides whether it is a
+    /// scalar or a table (a parenthesised pipeline is `ExprKind::Tabular`). Only in `FunctionDef`
+    /// bodies; a query's own statements are always `Tabular`.
+    Expr(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +149,9 @@ pub enum SourceKind {
         uris: Vec<Expr>,
         options: Vec<(Ident, Expr)>,
     },
+    /// The implicit input of an `mv-apply … on ( summarize … )` body: the expanded rows of
+    /// one record. Only ever the source of `OperatorKind::MvApply`'s body.
+    ApplyInput,
 }
 
 /// One `| operator` step.
