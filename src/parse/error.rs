@@ -94,23 +94,31 @@ const EXPRESSION: &str = "an expression";
 const CONTINUATION: &str = "an operator such as `==` or `and`";
 
 pub(super) fn syntax_error(source: &str, e: &pest::error::Error<Rule>) -> Error {
-    let at = match e.location {
+    let mut at = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let at = skip_blank(source, at);
     let mut expected: Vec<&str> = Vec::new();
     if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
         expected.extend(positives.iter().map(|r| describe(*r)));
     }
     if let Some(attempts) = e.parse_attempts() {
-        for token in attempts.expected_tokens() {
+        // pest places its error at the furthest *rule* it tried; the detailed attempts also see
+        // literal tokens, which can reach further (`x in 1` stops where `(` was wanted).
+        let mut tokens: Vec<&str> = attempts
+            .expected_tokens()
+            .iter()
             // The token type is not exported; its text is its `Display`.
-            if let Some(p) = punctuation(&token.to_string()) {
-                expected.push(p);
-            }
+            .filter_map(|t| punctuation(&t.to_string()))
+            .collect();
+        if attempts.max_position > at && !tokens.is_empty() {
+            at = attempts.max_position;
+            expected = tokens;
+        } else if attempts.max_position == at {
+            expected.append(&mut tokens);
         }
     }
+    let at = skip_blank(source, at);
     let expected = phrase(expected);
     let (found, found_len) = found_at(source, at);
     let mut error = Error::at(
@@ -133,8 +141,18 @@ fn phrase(mut items: Vec<&str>) -> String {
         // pipeline may stand) is said by "an expression".
         items.retain(|p| !EXPRESSION_STARTS.contains(p));
     }
-    if items.iter().any(|p| *p != CONTINUATION) {
-        items.retain(|p| *p != CONTINUATION);
+    if items.contains(&CONTINUATION) && items.iter().any(|p| *p != CONTINUATION) {
+        // After a complete expression, a call's `(`, an index's `[` and the operators are all
+        // possible; naming them crowds out what was more likely meant (`|`, `,`, `)`).
+        items.retain(|p| !matches!(*p, CONTINUATION | "`(`" | "`[`" | "`==`"));
+    }
+    if items.iter().any(|p| *p != HINT && *p != "`[`") {
+        // `[` only starts a `['bracketed name']`, and hints are optional: both are noise
+        // next to what is really missing.
+        items.retain(|p| *p != HINT && *p != "`[`");
+    }
+    if items.contains(&OPERATORS_PHRASE) {
+        items.retain(|p| *p != "`union`");
     }
     let mut seen = Vec::new();
     for item in items {
@@ -168,6 +186,7 @@ const EXPRESSION_STARTS: &[&str] = &[
     "`(`",
     "`[`",
 ];
+const HINT: &str = "a hint such as `hint.strategy=shuffle`";
 const TYPE_NAME: &str = "a type name such as `string` or `long`";
 
 /// Literal tokens worth naming (pest reports them only through its detailed attempts).
@@ -245,7 +264,7 @@ fn describe(rule: Rule) -> &'static str {
         render_prop => "a property such as `title=\"…\"`",
         join_param | join_key => "a parameter such as `kind=inner`",
         join_on | kw_on => "`on`",
-        join_condition => "a join condition such as `Key` or `$left.a == $right.b`",
+        join_condition => "a join condition (`Key`, `$left.a == $right.b`)",
         parse_param | parse_key => "a parameter such as `kind=regex`",
         parse_capture => "a column name to capture",
         series_aggregate => "an aggregate such as `count()`",
@@ -256,7 +275,7 @@ fn describe(rule: Rule) -> &'static str {
         top_nested_level => "`top-nested`",
         top_nested_count => "a count",
         top_nested_others => "`with others = …`",
-        hint_param | hint_key => "a hint such as `hint.strategy=shuffle`",
+        hint_param | hint_key => HINT,
         op_or | op_and | op_compare | op_string | op_add | op_sub | op_mul | op_div | op_mod
         | index | member | in_list | op_in | has_list | op_has_list | between | op_between => {
             CONTINUATION
@@ -322,17 +341,26 @@ fn found_at(source: &str, at: usize) -> (String, usize) {
         return (format!("`{word}`"), word.len());
     }
     if first == '"' || first == '\'' {
-        let end = rest[1..]
-            .find([first, '\n'])
-            .map_or(rest.len(), |i| i + 2)
-            .min(rest.len());
-        let text = &rest[..end];
-        return (format!("the string {text}"), end);
+        let line = rest.lines().next().unwrap_or(rest);
+        // The closing quote, skipping escaped ones.
+        let mut escaped = false;
+        let close = line.char_indices().skip(1).find(|&(_, c)| {
+            let end = c == first && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        });
+        return match close {
+            Some((i, _)) => (format!("the string {}", &rest[..=i]), i + 1),
+            None => ("a string with no closing quote".to_string(), line.len()),
+        };
     }
     for op in ["==", "!=", "=~", "!~", "<=", ">=", "..", "<>"] {
         if rest.starts_with(op) {
             return (format!("`{op}`"), op.len());
         }
+    }
+    if first == '`' {
+        return ("a backtick".to_string(), 1);
     }
     (format!("`{first}`"), first.len_utf8())
 }

@@ -91,9 +91,9 @@ fn typed(pair: Pair<Rule>) -> Result<Literal> {
     let text = value.as_str();
     match (ty, value.as_rule()) {
         ("bool" | "boolean", Rule::bool) => Ok(Literal::Bool(text.eq_ignore_ascii_case("true"))),
-        ("long", Rule::signed_number) => long(text, span).map(Literal::Long),
+        ("long", Rule::signed_number) => whole(text, span).map(Literal::Long),
         ("int", Rule::signed_number) => {
-            let v = long(text, span)?;
+            let v = whole(text, span)?;
             i32::try_from(v)
                 .map(Literal::Int)
                 .map_err(|_| syntax("a number that fits in an int", format!("`{text}`"), span))
@@ -112,6 +112,23 @@ fn typed(pair: Pair<Rule>) -> Result<Literal> {
             }))
         }
         _ => Err(syntax(format!("a {ty} value"), format!("`{text}`"), span)),
+    }
+}
+
+/// The number in `long(…)`/`int(…)`: a fraction is dropped (`int(5.5)` is 5), as a cast does.
+fn whole(text: &str, span: Span) -> Result<i64> {
+    if !text.contains(['.', 'e', 'E']) || text.contains("0x") {
+        return long(text, span);
+    }
+    let value = real(text, span)?.trunc();
+    if value.abs() < 9.2e18 {
+        Ok(value as i64)
+    } else {
+        Err(syntax(
+            "a whole number that fits in a long",
+            format!("`{text}`"),
+            span,
+        ))
     }
 }
 

@@ -133,7 +133,7 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
                 .expect("grammar guarantees a name"),
         )?),
         Rule::render_op => {
-            let kind = ident(next(&mut next(&mut parts).into_inner()))?;
+            let kind = type_ident(&next(&mut parts));
             let properties = parts
                 .filter(|p| p.as_rule() == Rule::render_prop)
                 .map(render_property)
@@ -154,13 +154,7 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
                             _ => table_ref(inner)?,
                         });
                     }
-                    Rule::join_on => {
-                        on = p
-                            .into_inner()
-                            .filter(|c| c.as_rule() == Rule::join_condition)
-                            .map(join_condition)
-                            .collect::<Result<_>>()?;
-                    }
+                    Rule::join_on => join_conditions(p, &mut on)?,
                     rule => unreachable!("join {rule:?}"),
                 }
             }
@@ -382,21 +376,35 @@ fn render_property(pair: Pair<Rule>) -> Result<(Ident, Expr)> {
     Ok((name, value))
 }
 
-fn join_condition(pair: Pair<Rule>) -> Result<JoinCondition> {
-    let mut inner = pair.into_inner();
-    let first = next(&mut inner);
-    if first.as_rule() == Rule::name {
-        return Ok(JoinCondition::Same(ident(first)?));
+/// The conditions under `pair` (a `join_on`, or a parenthesised group), flattened into `out`.
+fn join_conditions(pair: Pair<Rule>, out: &mut Vec<JoinCondition>) -> Result<()> {
+    for condition in pair.into_inner() {
+        if condition.as_rule() == Rule::join_condition {
+            join_condition(condition, out)?;
+        }
     }
-    let second = next(&mut inner);
-    let (a_right, a) = join_side(first)?;
-    let (_, b) = join_side(second)?;
-    // `$right.b == $left.a` is the same condition written the other way round.
-    Ok(if a_right {
-        JoinCondition::Pair { left: b, right: a }
-    } else {
-        JoinCondition::Pair { left: a, right: b }
-    })
+    Ok(())
+}
+
+/// `Key`, `$left.a == $right.b`, or `( … )` holding more of them.
+fn join_condition(pair: Pair<Rule>, out: &mut Vec<JoinCondition>) -> Result<()> {
+    let first = next(&mut pair.clone().into_inner());
+    match first.as_rule() {
+        Rule::name => out.push(JoinCondition::Same(ident(first)?)),
+        Rule::join_condition => join_conditions(pair, out)?,
+        _ => {
+            let mut sides = pair.into_inner();
+            let (a_right, a) = join_side(next(&mut sides))?;
+            let (_, b) = join_side(next(&mut sides))?;
+            // `$right.b == $left.a` is the same condition written the other way round.
+            out.push(if a_right {
+                JoinCondition::Pair { left: b, right: a }
+            } else {
+                JoinCondition::Pair { left: a, right: b }
+            });
+        }
+    }
+    Ok(())
 }
 
 fn join_side(pair: Pair<Rule>) -> Result<(bool, Ident)> {

@@ -575,7 +575,8 @@ fn mv_expand_and_mv_apply() {
 fn join_and_lookup() {
     let ops = ops(
         "T | join kind=leftouter hint.strategy=broadcast (U | where x) on a, $left.b == $right.c, $right.e == $left.d \
-         | join U on a | lookup kind=inner V on k",
+         | join U on a | lookup kind=inner V on k \
+         | join kind=leftouter W on ($left.x == $right.y) and ($left.y == $right.x)",
     );
     let OperatorKind::Join { params, right, on } = &ops[0] else {
         panic!()
@@ -594,6 +595,7 @@ fn join_and_lookup() {
         matches!(&ops[1], OperatorKind::Join { right, .. } if matches!(&right.source.kind, SourceKind::Name(n) if n.name == "U"))
     );
     assert!(matches!(&ops[2], OperatorKind::Lookup { .. }));
+    assert!(matches!(&ops[3], OperatorKind::Join { on, .. } if on.len() == 2));
 }
 
 #[test]
