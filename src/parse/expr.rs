@@ -165,9 +165,10 @@ fn postfix(operand: Expr, op: Pair<Rule>) -> Result<Expr> {
             };
             let list_span = crate::ast::Span::new(span_of(&word).end, span.end);
             let mut items: Vec<Expr> = inner.map(pipeline_expr).collect::<Result<_>>()?;
-            // One non-literal item (a `let` list, a dynamic, a subquery) is the list itself;
-            // anything else is packed into an array.
-            let right = if items.len() == 1 && !matches!(items[0].kind, ExprKind::Literal(_)) {
+            // One item that is not a scalar literal (a `let` list, a dynamic, a subquery) is the
+            // list itself; anything else is packed into an array.
+            let scalar_literal = |e: &Expr| matches!(&e.kind, ExprKind::Literal(l) if !matches!(l, Literal::Dynamic(_)));
+            let right = if items.len() == 1 && !scalar_literal(&items[0]) {
                 items.remove(0)
             } else {
                 Expr {

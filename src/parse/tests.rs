@@ -176,6 +176,10 @@ fn string_operators() {
     assert_eq!(op("a has_all (L)").kind, StringOpKind::HasAll);
     assert_eq!(shown("a has_any ('x', 'y')"), "(a StringOp { kind: HasAny, case_sensitive: false, negated: false } pack_array(\"x\", \"y\"))");
     assert_eq!(
+        shown("a has_any (dynamic(['x']))"),
+        "(a StringOp { kind: HasAny, case_sensitive: false, negated: false } Dynamic(Array [String(\"x\")]))"
+    );
+    assert_eq!(
         shown("a has_all (L)"),
         "(a StringOp { kind: HasAll, case_sensitive: false, negated: false } L)"
     );
