@@ -730,3 +730,35 @@ fn errors_name_punctuation() {
     assert!(err.to_string().ends_with("found `)`"), "{err}");
     assert!(!err.to_string().contains('_'), "{err}");
 }
+
+#[test]
+fn errors_in_multi_line_queries_point_at_the_line() {
+    let src = "T\n| where a == 1\n    and b Contains 'x'";
+    let err = parse(src).unwrap_err();
+    let text = err.render(src, "q.kql");
+    assert!(text.contains("--> q.kql:3:11"), "{text}");
+    assert!(text.contains("found `Contains`"), "{text}");
+    assert!(
+        text.ends_with("= help: KQL is case-sensitive: did you mean `contains`?"),
+        "{text}"
+    );
+    let err = parse("print x = \"abc").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "expected an expression, found a string with no closing quote"
+    );
+}
+
+#[test]
+fn text_readers_for_conversion_functions() {
+    use super::{datetime_ticks, timespan_ticks};
+    assert_eq!(datetime_ticks("2022-12-02"), datetime_ticks("12-02-2022"));
+    assert_eq!(datetime_ticks("1970-01-02"), Some(TICKS_PER_DAY));
+    assert_eq!(datetime_ticks("not a date"), None);
+    assert_eq!(
+        timespan_ticks("1.00:00:01"),
+        Some(TICKS_PER_DAY + TICKS_PER_SECOND)
+    );
+    assert_eq!(timespan_ticks("90m"), Some(90 * MINUTE));
+    assert_eq!(timespan_ticks("x"), None);
+}
