@@ -190,7 +190,7 @@ pub enum OperatorKind {
     Top { count: Expr, by: Vec<SortKey> },
     /// `count`
     Count,
-    /// `distinct a, b` or `distinct *`
+    /// `distinct a, b`, or `distinct *` (one unnamed `ExprKind::Star` item)
     Distinct(Vec<NamedExpr>),
     /// `union withsource=T kind=outer isfuzzy=true A, B*`
     Union(UnionSpec),
@@ -202,7 +202,8 @@ pub enum OperatorKind {
     Serialize(Vec<NamedExpr>),
     /// `as T`
     As(Ident),
-    /// `render piechart with (title="x")`
+    /// `render piechart with (title="x")`; a property with several values
+    /// (`ycolumns=a, b`) has a `pack_array(a, b)` call as its value.
     Render {
         kind: Ident,
         properties: Vec<(Ident, Expr)>,
@@ -219,7 +220,9 @@ pub enum OperatorKind {
         right: Box<TabularExpr>,
         on: Vec<JoinCondition>,
     },
-    /// `parse kind=regex flags=i x with "a" b:long "c" *`; `parse-where` sets `keep_failures`.
+    /// `parse kind=regex flags=i x with "a" b:long "c" *`; `parse-where` sets `where_only`
+    /// (rows that do not match are dropped). Adjacent string literals in the pattern arrive
+    /// joined as one `ParseItem::Literal`.
     Parse {
         params: Vec<(Ident, Expr)>,
         source: Expr,
@@ -444,8 +447,9 @@ pub enum StringOpKind {
     EndsWith,
     /// `matches regex`
     MatchesRegex,
-    /// `has_any (…)` / `has_all (…)`: the right side is a list (`Expr` of kind `Call` named
-    /// `pack_array`, or a dynamic literal).
+    /// `has_any (…)` / `has_all (…)`: the right side is the list. One item that is not a
+    /// literal (`has_any (MyList)`, `has_any (dynamic([…]))`, `has_any (T | project x)`) is the
+    /// right side itself; otherwise the items are wrapped in a `pack_array(…)` call.
     HasAny,
     HasAll,
 }
