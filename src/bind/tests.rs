@@ -804,7 +804,7 @@ const SEED_QUERIES: &[&str] = &[
 ];
 
 #[test]
-#[ignore = "needs the parser and the aggregate registry (sum, dcount) on main"]
+#[ignore = "needs the function registries (ago, isnotempty, sum) on main"]
 fn seed_and_example_queries_bind() {
     let mut queries: Vec<(String, String)> = SEED_QUERIES
         .iter()
@@ -854,4 +854,21 @@ fn seed_and_example_queries_bind() {
         }
     }
     assert!(queries.len() >= 10);
+}
+
+#[test]
+fn parsed_queries_bind() {
+    let text = "let n = 2;\nlet f = (S:(*), k:long) { S | where x > k };\nT\n| invoke f(n)\n| join kind=leftouter (T | project a, q = b) on $left.a == $right.a\n| summarize c = count() by a\n| render piechart with (title=\"t\")";
+    let bound = crate::parse(text)
+        .and_then(|q| bind(&q, &catalog(), &Options::default()))
+        .unwrap_or_else(|e| panic!("{}", e.render(text, "q")));
+    assert_eq!(columns(&bound), ["a:string", "c:long"]);
+    assert_eq!(
+        bound.visualization.as_ref().unwrap().properties,
+        [("title".to_string(), "t".to_string())]
+    );
+    assert_eq!(
+        scan_columns(&bound),
+        (vec!["a".to_string(), "x".to_string()], 1)
+    );
 }
