@@ -359,3 +359,6 @@ pub fn describe(report: &LoadReport, catalog: &Catalog) -> Result<Vec<TableSumma
     }
     Ok(summaries)
 }
+
+#[cfg(test)]
+mod tests;
