@@ -668,3 +668,170 @@ fn options_parse() {
         LogPath::Path("logs/x=1/PT1H.json".into())
     );
 }
+
+/// Totals per key, computed straight from the raw tuples of `examples/logs` (serde_json::Value,
+/// no kqlite code): the three seed NTANetAnalytics queries' answers, with `--now`
+/// 2024-05-10T00:00:00Z.
+fn raw_totals(
+    macs: &[&str],
+    after_ms: u64,
+    src_excluded: &str,
+    by_src: bool,
+) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let mut totals = std::collections::BTreeMap::new();
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/logs/insights-logs-flowlogflowevent");
+    for file in detect::walk(&root).unwrap() {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for record in doc["records"].as_array().unwrap() {
+            if !macs.contains(&record["macAddress"].as_str().unwrap()) {
+                continue;
+            }
+            for flow in record["flowRecords"]["flows"].as_array().unwrap() {
+                for group in flow["flowGroups"].as_array().unwrap() {
+                    for tuple in group["flowTuples"].as_array().unwrap() {
+                        let f: Vec<&str> = tuple.as_str().unwrap().split(',').collect();
+                        let time: u64 = f[0].parse().unwrap();
+                        let (src, dst) = (f[1], f[2]);
+                        let private = |ip: &str| {
+                            ip.starts_with("10.")
+                                || ip.starts_with("192.168.")
+                                || ip.starts_with("172.20.")
+                        };
+                        if time <= after_ms
+                            || src.contains(src_excluded)
+                            || !private(src)
+                            || !dst.contains("10.12.")
+                        {
+                            continue;
+                        }
+                        let key = if by_src { src } else { dst };
+                        let entry = totals.entry(key.to_string()).or_insert((0, 0));
+                        entry.0 += f[10].parse::<u64>().unwrap_or(0);
+                        entry.1 += f[12].parse::<u64>().unwrap_or(0);
+                    }
+                }
+            }
+        }
+    }
+    totals
+}
+
+/// The same totals from the NTANetAnalytics rows kqlite builds, filtered as the seed queries do.
+fn table_totals(
+    t: &Table,
+    macs: &[&str],
+    after: i64,
+    src_excluded: &str,
+    by_src: bool,
+) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let mut totals = std::collections::BTreeMap::new();
+    for row in 0..t.num_rows() {
+        let get = |c: &str| text(t, c, row);
+        let start = match t.column("FlowStartTime").unwrap().get(row) {
+            Value::DateTime(v) => v,
+            other => panic!("{other:?}"),
+        };
+        let (src, dst) = (get("SrcIp"), get("DestIp"));
+        if get("SubType") != "FlowLog"
+            || get("FaSchemaVersion") != "3"
+            || start <= after
+            || src.contains(src_excluded)
+            || src.is_empty()
+            || !dst.contains("10.12.")
+            || !macs.contains(&get("MacAddress").as_str())
+        {
+            continue;
+        }
+        let key = if by_src { src } else { dst };
+        let entry = totals.entry(key).or_insert((0, 0));
+        entry.0 += get("BytesSrcToDest").parse::<u64>().unwrap();
+        entry.1 += get("BytesDestToSrc").parse::<u64>().unwrap();
+    }
+    totals
+}
+
+#[test]
+fn examples_answer_the_seed_queries() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/logs");
+    let (catalog, report) = load(&examples, &SourceOptions::default());
+    assert!(
+        report.diagnostics.all().is_empty(),
+        "{:?}",
+        report.diagnostics.all()
+    );
+    let t = scan_all(&catalog, "NTANetAnalytics").unwrap();
+    let now_ms: u64 = 1_715_299_200_000; // 2024-05-10T00:00:00Z
+    let day_ms = 86_400_000;
+    let ticks = |ms: u64| ms as i64 * 10_000;
+
+    // vnet-er-gateway-pie.kql: bytes per destination through the ExpressRoute gateway.
+    let er_raw = raw_totals(
+        &["002248E65432", "6045BD661C8F"],
+        now_ms - 2 * day_ms,
+        "10.10.4",
+        false,
+    );
+    let er = table_totals(
+        &t,
+        &["00-22-48-E6-54-32", "60-45-BD-66-1C-8F"],
+        ticks(now_ms - 2 * day_ms),
+        "10.10.4",
+        false,
+    );
+    assert_eq!(er, er_raw);
+    assert_eq!(
+        er.keys().collect::<Vec<_>>(),
+        vec!["10.12.1.4", "10.12.1.5", "10.12.2.4", "10.12.3.4"]
+    );
+
+    // vnet-firewall-pie.kql: bytes per source through Azure Firewall, over three days.
+    let fw_raw = raw_totals(
+        &["002248EA534B", "002248EA5ED7"],
+        now_ms - 3 * day_ms,
+        "10.10.1",
+        true,
+    );
+    let fw = table_totals(
+        &t,
+        &["00-22-48-EA-53-4B", "00-22-48-EA-5E-D7"],
+        ticks(now_ms - 3 * day_ms),
+        "10.10.1",
+        true,
+    );
+    assert_eq!(fw, fw_raw);
+    assert!(
+        fw.len() > 5
+            && fw.contains_key("10.12.1.4")
+            && fw.keys().any(|k| k.starts_with("192.168.10."))
+    );
+
+    // vnet-gateway-macs.kql: rows whose source is in GatewaySubnet, counted by MAC.
+    let mut macs = std::collections::BTreeMap::new();
+    for row in 0..t.num_rows() {
+        if text(&t, "SrcIp", row).contains("10.10.4") {
+            *macs.entry(text(&t, "MacAddress", row)).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(
+        macs.keys().collect::<Vec<_>>(),
+        vec!["00-22-48-E6-54-32", "60-45-BD-66-1C-8F"]
+    );
+
+    // The NSG logs of the spoke fill AzureNetworkAnalytics_CL, denied scanners included.
+    let nsg = scan_all(&catalog, "AzureNetworkAnalytics_CL").unwrap();
+    assert!(nsg.num_rows() > 100);
+    let denied = (0..nsg.num_rows())
+        .filter(|&r| text(&nsg, "FlowStatus_s", r) == "D")
+        .count();
+    assert!(denied > 10);
+    let summary = describe(&report, &catalog).unwrap();
+    assert_eq!(
+        summary.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        vec!["NTANetAnalytics", "AzureNetworkAnalytics_CL"]
+    );
+    assert_eq!(summary[0].origin, "32 VNet flow log files");
+    assert_eq!(summary[1].origin, "12 NSG flow log files");
+    assert_eq!(summary[0].rows, t.num_rows());
+}
