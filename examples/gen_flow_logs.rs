@@ -771,6 +771,7 @@ struct Args {
 const USAGE: &str = "usage: gen_flow_logs --out DIR [--start 2024-05-09T08] [--hours 3] [--rate 4] [--size 1G] [--seed 1]
   --hours   hours of logs (default 3), ignored with --size
   --rate    connections per minute per NIC, roughly (default 4; 1 for the sample set)
+  --start   the first hour (default 2024-05-01T00 with --size)
   --size    keep adding hours until about this many bytes are written (K, M, G suffixes)
   Without --start and --size, writes the committed sample set: 2024-05-09 08:00-11:00 for every
   NIC (VNet and NSG logs) and 2024-05-07 09:00-11:00 for the gateway and firewall NICs.";
@@ -864,10 +865,12 @@ fn main() {
     };
     let sample = args.start_ms == 0 && args.size.is_none();
     let rate = args.rate.unwrap_or(if sample { 1 } else { 4 });
-    let start_ms = if sample {
+    let start_ms = if args.start_ms != 0 {
+        args.start_ms
+    } else if sample {
         days_from_civil(2024, 5, 9) as u64 * 86_400_000 + 8 * 3_600_000
     } else {
-        args.start_ms
+        days_from_civil(2024, 5, 1) as u64 * 86_400_000
     };
     let mut hour = 0;
     loop {

@@ -185,6 +185,9 @@ pub fn open(
         let explicit_file = path.is_file();
         let files = detect::walk(path).map_err(|e| Error::input(&shown, e.to_string()))?;
         for file in files {
+            if !explicit_file && is_documentation(&file) {
+                continue;
+            }
             let file_shown = file.display().to_string();
             let head = match detect::read_head(&file) {
                 Ok(head) => head,
@@ -217,6 +220,16 @@ pub fn open(
     }
     register_flow_tables(flow_files, options, &mut report, catalog);
     Ok(report)
+}
+
+/// A README or Markdown note kept beside the logs: a folder walk passes over it quietly, while
+/// any other file that is no log is reported.
+fn is_documentation(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".md") || name.starts_with("readme") || name.starts_with("license")
 }
 
 /// Why a file is not read, from what its first bytes hold.

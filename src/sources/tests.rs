@@ -356,7 +356,9 @@ fn bad_input_is_reported_once_with_file_and_position() {
     let mac = "002248EA534B";
     let good = "1715248800000,10.10.4.4,10.12.1.4,40000,443,6,O,E,NX,1,100,1,50";
     // Not JSON at all.
-    write(&dir.join("notes/readme.txt"), b"these are my flow logs\n");
+    write(&dir.join("notes/flows.log"), b"these are my flow logs\n");
+    // Notes beside the logs are passed over quietly.
+    write(&dir.join("notes/README.md"), b"# my logs\n");
     // Truncated while Azure was appending: the first record is complete.
     let complete = vnet_record(mac, &[("r", &[good])]);
     let truncated = format!("{{\"records\":[{complete},\n{}", &complete[..200]);
@@ -412,7 +414,7 @@ fn bad_input_is_reported_once_with_file_and_position() {
             .find(|d| d.contains(needle))
             .unwrap_or_else(|| panic!("no `{needle}` in {all:#?}"))
     };
-    assert!(find("readme.txt").contains("not JSON"));
+    assert!(find("flows.log").contains("not JSON"));
     assert!(find("record 2:").contains(&format!(
         "h=10/m=00/macAddress={mac}/PT1H.json:2: record 2: the file ends inside this record"
     )));
@@ -446,7 +448,7 @@ fn bad_input_is_reported_once_with_file_and_position() {
     let mut catalog = Catalog::new();
     let err = open(&[LogPath::Path(dir.clone())], &strict, &mut catalog).unwrap_err();
     assert_eq!(err.exit_code(), 3);
-    assert!(err.to_string().contains("readme.txt"), "{err}");
+    assert!(err.to_string().contains("flows.log"), "{err}");
     std::fs::remove_dir_all(dir.join("notes")).unwrap();
     let mut catalog = Catalog::new();
     open(&[LogPath::Path(dir.clone())], &strict, &mut catalog).unwrap();
