@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cargo run --example gen_flow_logs -- --out examples/logs            # the committed samples
-//! cargo run --release --example gen_flow_logs -- --out /tmp/big --size 1G --rate 40
+//! cargo run --release --example gen_flow_logs -- --out flowlogs-1g --size 1G --rate 160
 //! ```
 //!
 //! The network: hub VNet `vnet-hub` with an ExpressRoute gateway in GatewaySubnet 10.10.4.0/24
