@@ -2,6 +2,7 @@
 //! strings: `--now`, `--interval`, `--nta-from`, `--logs NAME=PATH`, `--format`.
 
 use crate::output::Format;
+use crate::sources::{self, FlowSource, LogPath};
 use crate::table::TICKS_PER_SECOND;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -62,15 +63,15 @@ pub struct LogsArgs {
     /// A log file or folder (read recursively), or a table file (.csv, .json, .jsonl) named
     /// after its stem or as NAME=PATH. Repeatable.
     #[arg(long = "logs", value_name = "PATH|NAME=PATH", value_parser = parse_logs)]
-    pub logs: Vec<LogsSpec>,
-    /// Traffic Analytics aggregation interval for flow tables: 60m, 10m, or 0 (one row per
-    /// flow tuple).
+    pub logs: Vec<LogPath>,
+    /// Traffic Analytics aggregation interval for flow tables: 60m, 10m (or another divisor of
+    /// an hour), or 0 (one row per flow tuple).
     #[arg(long, value_name = "60m|10m|0", default_value = "60m", value_parser = parse_interval)]
     pub interval: i64,
     /// Sources whose flows go into NTANetAnalytics, comma-separated: vnet, nsg, aws.
-    #[arg(long = "nta-from", value_name = "vnet,nsg,aws", value_delimiter = ',',
-          default_value = "vnet", value_parser = ["vnet", "nsg", "aws"])]
-    pub nta_from: Vec<String>,
+    #[arg(long = "nta-from", value_name = "vnet,nsg,aws", default_value = "vnet",
+          value_parser = parse_nta_from)]
+    pub nta_from: NtaFrom,
     /// Treat any malformed record as a fatal input error instead of skipping it.
     #[arg(long)]
     pub strict: bool,
@@ -94,33 +95,23 @@ pub struct SchemaArgs {
     pub format: Format,
 }
 
-/// One `--logs` value: a path, optionally with the table name to give it.
+/// `--nta-from`: the flow sources that fill NTANetAnalytics.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LogsSpec {
-    pub name: Option<String>,
-    pub path: PathBuf,
+pub struct NtaFrom(pub Vec<FlowSource>);
+
+fn parse_nta_from(text: &str) -> Result<NtaFrom, String> {
+    FlowSource::parse_list(text)
+        .map(NtaFrom)
+        .map_err(|e| e.kind.to_string())
 }
 
-fn parse_logs(text: &str) -> Result<LogsSpec, String> {
-    // Blob folders have `=` in their names (`resourceId=/…`, `y=2024`), so a value is NAME=PATH
-    // only when it is not an existing path and what comes before `=` is an identifier.
-    if let Some((name, path)) = text.split_once('=') {
-        let is_identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if is_identifier && !std::path::Path::new(text).exists() {
-            if path.is_empty() {
-                return Err(format!("no path after `{name}=`"));
-            }
-            return Ok(LogsSpec {
-                name: Some(name.to_string()),
-                path: PathBuf::from(path),
-            });
-        }
-    }
-    Ok(LogsSpec {
-        name: None,
-        path: PathBuf::from(text),
-    })
+/// A path, or NAME=PATH (blob folders have `=` in their names; `LogPath::parse` tells them apart).
+fn parse_logs(text: &str) -> Result<LogPath, String> {
+    Ok(LogPath::parse(text))
+}
+
+fn parse_interval(text: &str) -> Result<i64, String> {
+    sources::parse_interval(text).map_err(|e| e.kind.to_string())
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -145,21 +136,6 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
     Ok(parsed.timestamp() * TICKS_PER_SECOND + i64::from(parsed.timestamp_subsec_nanos() / 100))
 }
 
-/// `60m`, `10m` or `0`, as ticks (`1h` is accepted for `60m`).
-fn parse_interval(text: &str) -> Result<i64, String> {
-    let minutes = match text {
-        "0" | "0m" => 0,
-        "10m" => 10,
-        "60m" | "1h" => 60,
-        _ => {
-            return Err(format!(
-                "`{text}` is not a Traffic Analytics interval; expected 60m, 10m or 0"
-            ))
-        }
-    };
-    Ok(minutes * 60 * TICKS_PER_SECOND)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,27 +152,6 @@ mod tests {
             Ok(1_715_299_200 * TICKS_PER_SECOND)
         );
         assert!(parse_now("yesterday").unwrap_err().contains("RFC 3339"));
-    }
-
-    #[test]
-    fn logs_name_only_before_an_identifier() {
-        assert_eq!(
-            parse_logs("Flows=data/x.csv"),
-            Ok(LogsSpec {
-                name: Some("Flows".into()),
-                path: "data/x.csv".into()
-            })
-        );
-        let blob = "logs/resourceId=/SUBSCRIPTIONS/X/PT1H.json";
-        assert_eq!(parse_logs(blob).unwrap().name, None);
-        assert_eq!(parse_logs("x.csv").unwrap().path, PathBuf::from("x.csv"));
-    }
-
-    #[test]
-    fn intervals_are_the_traffic_analytics_ones() {
-        assert_eq!(parse_interval("10m"), Ok(600 * TICKS_PER_SECOND));
-        assert_eq!(parse_interval("0"), Ok(0));
-        assert!(parse_interval("5m").is_err());
     }
 
     #[test]
@@ -226,8 +181,13 @@ mod tests {
         assert_eq!(q.query.as_deref(), Some("T | take 1"));
         assert_eq!(q.format, Format::Csv);
         assert_eq!(q.logs.logs.len(), 2);
-        assert_eq!(q.logs.nta_from, ["vnet", "nsg"]);
+        assert_eq!(
+            q.logs.nta_from,
+            NtaFrom(vec![FlowSource::Vnet, FlowSource::Nsg])
+        );
         assert_eq!(q.logs.interval, 0);
         assert!(Cli::try_parse_from(["kqlite", "query", "--format", "xml"]).is_err());
+        assert!(Cli::try_parse_from(["kqlite", "query", "--interval", "7m"]).is_err());
+        assert!(Cli::try_parse_from(["kqlite", "query", "--nta-from", "gcp"]).is_err());
     }
 }

@@ -1,35 +1,49 @@
-//! `--logs` and its companion flags → a catalog with the tables found on disk. The reading itself
-//! lives in `crate::sources`; this is only the glue.
+//! `--logs` and its companion flags → a catalog with the tables found on disk, and the problems
+//! found while reading them. The reading itself lives in `crate::sources`; this is only glue.
 
 use super::args::LogsArgs;
+use super::note;
 use crate::catalog::Catalog;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use crate::sources::{self, LoadReport, SourceOptions};
 
-/// The catalog a query runs against, and the tables the logs filled (in the order found).
+/// How many input problems are listed one by one before the summary line.
+const LISTED_PROBLEMS: usize = 20;
+
+/// The catalog a query runs against, and what the loader found.
 pub struct Loaded {
     pub catalog: Catalog,
-    pub tables: Vec<String>,
+    pub report: LoadReport,
 }
 
 /// Every known table (empty unless the logs fill it) plus the tables under `--logs`.
 pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
-    let catalog = Catalog::new();
-    for spec in &args.logs {
-        if !spec.path.exists() {
-            return Err(Error::input(
-                spec.path.display().to_string(),
-                "no such file or folder",
+    let mut catalog = Catalog::new();
+    let options = SourceOptions {
+        interval: args.interval,
+        nta_from: args.nta_from.0.clone(),
+        strict: args.strict,
+    };
+    let report = sources::open(&args.logs, &options, &mut catalog)?;
+    Ok(Loaded { catalog, report })
+}
+
+impl Loaded {
+    /// Print the input problems found so far (call it after the query ran: raw logs are read
+    /// while a query scans them): each on its own line, then one summary line.
+    pub fn report_problems(&self) {
+        let problems = self.report.diagnostics.all();
+        for problem in problems.iter().take(LISTED_PROBLEMS) {
+            eprintln!("warning: {problem}");
+        }
+        if problems.len() > LISTED_PROBLEMS {
+            note(&format!(
+                "{} more problems not shown",
+                problems.len() - LISTED_PROBLEMS
             ));
         }
+        if let Some(summary) = self.report.diagnostics.summary() {
+            note(&summary);
+        }
     }
-    if let Some(spec) = args.logs.first() {
-        return Err(Error::new(ErrorKind::Unsupported(format!(
-            "reading {}: log readers are not built into this version",
-            spec.path.display()
-        ))));
-    }
-    Ok(Loaded {
-        catalog,
-        tables: Vec::new(),
-    })
 }

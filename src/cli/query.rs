@@ -14,11 +14,13 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     let options = Options {
         now: args.now.unwrap_or_else(wall_clock),
     };
+    let result = crate::run(&query.text, &loaded.catalog, &options);
+    // Raw logs are read while the query scans them, so their problems are known only now.
+    loaded.report_problems();
     let QueryResult {
         table,
         visualization,
-    } = crate::run(&query.text, &loaded.catalog, &options)
-        .map_err(|e| Failure::in_query(e, &query))?;
+    } = result.map_err(|e| Failure::in_query(e, &query))?;
 
     // An unknown chart kind or property is a query error, whether or not a chart was asked for.
     let draws = match &visualization {
