@@ -362,7 +362,6 @@ pub fn make_datetime(args: &[Datum], len: usize) -> Column {
     let y = args[0].longs();
     let mo = args[1].longs();
     let d = args[2].longs();
-    let zero = crate::eval::Arr::One(Some(0));
     let h = args
         .get(3)
         .map_or(crate::eval::Arr::One(Some(0)), Datum::longs);
@@ -384,7 +383,6 @@ pub fn make_datetime(args: &[Datum], len: usize) -> Column {
         Some(days_from_civil(y, mo, d as u32) * TICKS_PER_DAY)
     });
     let date = crate::eval::Arr::Owned(date);
-    let _ = zero;
     let clock = map3(len, &h, &mi, &s, |h, mi, s| {
         let (h, mi, s) = ((*h)?, (*mi)?, (*s)?);
         if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..60.0).contains(&s) {

@@ -53,7 +53,7 @@ pub fn pack_array(args: &[Datum], len: usize) -> Column {
 
 /// `bag_pack(key1, value1, key2, value2, …)` (also `pack`).
 pub fn bag_pack(args: &[Datum], len: usize) -> Result<Column, Error> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err(arg_error("bag_pack takes pairs of key and value"));
     }
     let keys: Vec<_> = args.iter().step_by(2).map(Datum::strs).collect();

@@ -1,7 +1,7 @@
 //! Choice and null functions (`iff`, `case`, `coalesce`, `isempty`, `isnull`, `not`) and the
 //! conversions whose rules differ from a plain cast (`tolong`, `toint`, `gettype`).
 
-use super::convert::{self, cast_column};
+use super::convert::cast_column;
 use super::datetime::EPOCH_TICKS;
 use crate::eval::{map1, Datum};
 use crate::table::{Column, Type};
@@ -174,10 +174,6 @@ pub fn gettype(x: &Datum, len: usize) -> Column {
     }
 }
 
-/// Keep the `convert` module in the public path of this family (its `to_*` helpers are what
-/// `tobool`, `toreal`, … apply per value).
-pub use convert::to_text;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,8 +196,6 @@ mod tests {
 
     #[test]
     fn case_picks_first_true() {
-        let size = Column::Long(vec![Some(1), Some(5), Some(11)]);
-        let d = Datum::Column(Cow::Borrowed(&size));
         let small = Column::Bool(vec![Some(true), Some(false), Some(false)]);
         let medium = Column::Bool(vec![Some(true), Some(true), Some(false)]);
         let text = |s: &str| Datum::Scalar(Value::String(s.into()), Type::String);
@@ -212,7 +206,6 @@ mod tests {
             text("Medium"),
             text("Large"),
         ];
-        let _ = d;
         assert_eq!(
             case(&args, Type::String, 3),
             Column::String(vec!["Small".into(), "Medium".into(), "Large".into()])

@@ -404,7 +404,7 @@ pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(ScalarFunc, Type), Look
             args.len()
         )));
     }
-    if func == ScalarFunc::Case && args.len() % 2 == 0 {
+    if func == ScalarFunc::Case && args.len().is_multiple_of(2) {
         return Err(LookupError::Arity(
             "`case` takes pairs of predicate and value, then an else value".into(),
         ));
