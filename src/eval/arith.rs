@@ -96,7 +96,15 @@ fn op_symbol(op: BinaryOp) -> &'static str {
 
 /// `l op r` over `n` rows.
 pub fn arith(op: BinaryOp, l: &Datum, r: &Datum, n: usize) -> Result<Column, Error> {
-    let (lk, rk) = (kind_of(l), kind_of(r));
+    let (mut lk, mut rk) = (kind_of(l), kind_of(r));
+    // A dynamic operand beside a datetime or timespan is read as the same kind (Kusto's binder
+    // types `dynamic - datetime` as `datetime - datetime`).
+    let is_time = |k| matches!(k, Kind::DateTime | Kind::TimeSpan);
+    if l.ty() == Type::Dynamic && is_time(rk) {
+        lk = rk;
+    } else if r.ty() == Type::Dynamic && is_time(lk) {
+        rk = lk;
+    }
     let Some(ty) = result_kind(op, lk, rk) else {
         return Err(Error::new(ErrorKind::Runtime(format!(
             "cannot apply `{}` to {} and {}",

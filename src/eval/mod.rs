@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::func::scalar::{self, convert};
 use crate::func::EvalContext;
 use crate::plan::{BinaryOp, BoundExpr, ExprNode};
-use crate::table::{Column, Table, Value};
+use crate::table::{Column, Table, Type, Value};
 
 /// The expression's value for every row of `batch`, as a column of `expr.ty`.
 pub fn eval(expr: &BoundExpr, batch: &Table, ctx: &EvalContext) -> Result<Column, Error> {
@@ -61,12 +61,12 @@ pub fn eval_datum<'a>(
         ExprNode::Literal(v) => Ok(Datum::Scalar(v.clone(), expr.ty)),
         ExprNode::Neg(x) => {
             let x = eval_datum(x, batch, rows, ctx)?;
-            lift(&[&x], rows, |n| arith::negate(&x, n)).map_err(at)
+            lift(&[&x], rows, expr.ty, |n| arith::negate(&x, n)).map_err(at)
         }
         ExprNode::Binary { op, left, right } => {
             let l = eval_datum(left, batch, rows, ctx)?;
             let r = eval_datum(right, batch, rows, ctx)?;
-            lift(&[&l, &r], rows, |n| binary(*op, &l, &r, n)).map_err(at)
+            lift(&[&l, &r], rows, expr.ty, |n| binary(*op, &l, &r, n)).map_err(at)
         }
         ExprNode::In {
             expr: x,
@@ -81,7 +81,7 @@ pub fn eval_datum<'a>(
                 .collect::<Result<Vec<_>, _>>()?;
             let mut all: Vec<&Datum> = vec![&x];
             all.extend(items.iter());
-            lift(&all, rows, |n| {
+            lift(&all, rows, expr.ty, |n| {
                 compare::in_list(&x, &items, *case_insensitive, *negated, n)
             })
             .map_err(at)
@@ -95,7 +95,7 @@ pub fn eval_datum<'a>(
             let x = eval_datum(x, batch, rows, ctx)?;
             let lo = eval_datum(low, batch, rows, ctx)?;
             let hi = eval_datum(high, batch, rows, ctx)?;
-            lift(&[&x, &lo, &hi], rows, |n| {
+            lift(&[&x, &lo, &hi], rows, expr.ty, |n| {
                 compare::between(&x, &lo, &hi, *negated, n)
             })
             .map_err(at)
@@ -106,12 +106,15 @@ pub fn eval_datum<'a>(
                 .map(|e| eval_datum(e, batch, rows, ctx))
                 .collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&Datum> = args.iter().collect();
-            lift(&refs, rows, |n| scalar::call(*func, &args, expr.ty, n, ctx)).map_err(at)
+            lift(&refs, rows, expr.ty, |n| {
+                scalar::call(*func, &args, expr.ty, n, ctx)
+            })
+            .map_err(at)
         }
         ExprNode::Index { expr: x, index } => {
             let x = eval_datum(x, batch, rows, ctx)?;
             let i = eval_datum(index, batch, rows, ctx)?;
-            lift(&[&x, &i], rows, |n| Ok(index_dynamic(&x, &i, n))).map_err(at)
+            lift(&[&x, &i], rows, expr.ty, |n| Ok(index_dynamic(&x, &i, n))).map_err(at)
         }
         ExprNode::InPlan { .. } | ExprNode::Scalar(_) => Err(runtime(
             "a subquery reached evaluation before the executor replaced it",
@@ -120,18 +123,19 @@ pub fn eval_datum<'a>(
     }
 }
 
-/// Run `kernel` once when every input is a constant (giving a constant), else over `rows`.
+/// Run `kernel` once when every input is a constant (giving a constant), else over `rows`;
+/// the result is brought to `ty`, the type the binder gave the node.
 fn lift(
     inputs: &[&Datum],
     rows: usize,
+    ty: Type,
     kernel: impl FnOnce(usize) -> Result<Column, Error>,
 ) -> Result<Datum<'static>, Error> {
     if inputs.iter().all(|d| d.is_scalar()) {
-        let col = kernel(1)?;
-        let ty = col.ty();
+        let col = convert::cast_column(kernel(1)?, ty);
         Ok(Datum::Scalar(col.get(0), ty))
     } else {
-        Ok(Datum::owned(kernel(rows)?))
+        Ok(Datum::owned(convert::cast_column(kernel(rows)?, ty)))
     }
 }
 

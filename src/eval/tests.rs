@@ -523,3 +523,41 @@ fn subqueries_must_be_replaced_first() {
         ErrorKind::Runtime(_)
     ));
 }
+
+#[test]
+fn dynamic_beside_times_takes_their_kind() {
+    let d = lit(Value::Dynamic(json!("2024-01-02")), Type::Dynamic);
+    let e = BoundExpr {
+        kind: ExprNode::Binary {
+            op: BinaryOp::Sub,
+            left: Box::new(d),
+            right: Box::new(dt("2024-01-01")),
+        },
+        ty: Type::TimeSpan,
+        span: sp(),
+    };
+    assert_eq!(constant(&e), Value::TimeSpan(TICKS_PER_DAY));
+    let h = lit(Value::Dynamic(json!("01:00:00")), Type::Dynamic);
+    let e = BoundExpr {
+        kind: ExprNode::Binary {
+            op: BinaryOp::Add,
+            left: Box::new(ts(TICKS_PER_SECOND)),
+            right: Box::new(h),
+        },
+        ty: Type::TimeSpan,
+        span: sp(),
+    };
+    assert_eq!(constant(&e), Value::TimeSpan(3601 * TICKS_PER_SECOND));
+}
+
+#[test]
+fn results_take_the_binders_type() {
+    // The binder types `-x` over an int column as long; the evaluator's int result is widened.
+    let t = batch(vec![("i", Column::Int(vec![Some(3)]))]);
+    let e = BoundExpr {
+        kind: ExprNode::Neg(Box::new(col(0, Type::Int))),
+        ty: Type::Long,
+        span: sp(),
+    };
+    assert_eq!(eval(&e, &t, &CTX).unwrap(), Column::Long(vec![Some(-3)]));
+}

@@ -425,7 +425,12 @@ fn literal_text(arg: &BoundExpr) -> Option<&str> {
 pub fn common_type(args: &[&BoundExpr]) -> Type {
     let typed: Vec<Type> = args
         .iter()
-        .filter(|a| !matches!(a.kind, ExprNode::Literal(Value::Null)) || a.ty != Type::Dynamic)
+        .filter(|a| {
+            !matches!(
+                a.kind,
+                ExprNode::Literal(Value::Null | Value::Dynamic(serde_json::Value::Null))
+            ) || a.ty != Type::Dynamic
+        })
         .map(|a| a.ty)
         .collect();
     let Some(&first) = typed.first() else {
