@@ -4,7 +4,8 @@
 use super::{constant_long, slot, view, Accumulator};
 use crate::table::{Column, Type};
 
-/// `count()` counts rows, `count(x)` non-null values, `countif(p)` (`only_true`) true values.
+/// `count()` and `count(x)` count rows (the docs' `summarize count(y)` counts a null `y` too);
+/// `countif(p)` (`only_true`) counts rows where `p` is true.
 #[derive(Default)]
 pub struct Count {
     counts: Vec<i64>,
@@ -22,22 +23,17 @@ impl Count {
 
 impl Accumulator for Count {
     fn update(&mut self, groups: &[usize], args: &[Column]) {
-        match (args.first(), self.only_true) {
-            (None, _) => {
+        match args.first().filter(|_| self.only_true) {
+            None => {
                 for &g in groups {
                     *slot(&mut self.counts, g, 0) += 1;
                 }
             }
-            (Some(col), true) => {
+            Some(col) => {
                 let d = view(col);
                 let b = d.bools();
                 for (i, &g) in groups.iter().enumerate() {
                     *slot(&mut self.counts, g, 0) += i64::from(*b.get(i) == Some(true));
-                }
-            }
-            (Some(col), false) => {
-                for (i, &g) in groups.iter().enumerate() {
-                    *slot(&mut self.counts, g, 0) += i64::from(!col.is_null(i));
                 }
             }
         }
