@@ -161,6 +161,55 @@ pub fn array_index_of(args: &[Datum], len: usize) -> Column {
     )
 }
 
+/// The set functions over arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    /// Distinct elements of all the arrays.
+    Union,
+    /// Distinct elements of the first array present in every other.
+    Intersect,
+    /// Distinct elements of the first array present in no other.
+    Difference,
+}
+
+/// `set_union`, `set_intersect`, `set_difference`: first-occurrence order; null when an
+/// argument is not an array.
+pub fn set_op(args: &[Datum], len: usize, op: SetOp) -> Column {
+    let views: Vec<_> = args.iter().map(Datum::dyns).collect();
+    Column::Dynamic(
+        (0..len)
+            .map(|i| {
+                let mut arrays = Vec::with_capacity(views.len());
+                for v in &views {
+                    match v.get(i) {
+                        J::Array(a) => arrays.push(a),
+                        _ => return J::Null,
+                    }
+                }
+                let (first, rest) = arrays.split_first().expect("at least two arguments");
+                let candidates: Vec<&J> = match op {
+                    SetOp::Union => arrays.iter().flat_map(|a| a.iter()).collect(),
+                    SetOp::Intersect => first
+                        .iter()
+                        .filter(|x| rest.iter().all(|a| a.iter().any(|y| json_eq(x, y))))
+                        .collect(),
+                    SetOp::Difference => first
+                        .iter()
+                        .filter(|x| !rest.iter().any(|a| a.iter().any(|y| json_eq(x, y))))
+                        .collect(),
+                };
+                let mut out: Vec<J> = Vec::new();
+                for x in candidates {
+                    if !out.iter().any(|y| json_eq(x, y)) {
+                        out.push(x.clone());
+                    }
+                }
+                J::Array(out)
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +293,19 @@ mod tests {
         assert_eq!(
             array_index_of(&[arr.clone(), l(9)], 1).get(0),
             Value::Long(-1)
+        );
+        let sets = [d(json!([1, 2, 2])), d(json!([2, 3]))];
+        assert_eq!(
+            set_op(&sets, 1, SetOp::Union).get(0),
+            Value::Dynamic(json!([1, 2, 3]))
+        );
+        assert_eq!(
+            set_op(&sets, 1, SetOp::Intersect).get(0),
+            Value::Dynamic(json!([2]))
+        );
+        assert_eq!(
+            set_op(&sets, 1, SetOp::Difference).get(0),
+            Value::Dynamic(json!([1]))
         );
         let cat = array_concat(&[arr, d(json!(["x"]))], 1).get(0);
         assert_eq!(cat, Value::Dynamic(json!([1, 2, 3, 4, 5, "x"])));

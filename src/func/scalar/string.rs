@@ -367,6 +367,94 @@ pub fn countof(args: &[Datum], len: usize) -> Result<Column, Error> {
     Ok(Column::Long(out))
 }
 
+/// `indexof_regex(s, regex [, start [, length [, occurrence]]])`: the character index of the
+/// occurrence-th match, else -1.
+pub fn indexof_regex(args: &[Datum], len: usize) -> Result<Column, Error> {
+    let start = args.get(2).map_or(Arr::One(Some(0)), Datum::longs);
+    let length = args.get(3).map_or(Arr::One(Some(-1)), Datum::longs);
+    let occurrence = args.get(4).map_or(Arr::One(Some(1)), Datum::longs);
+    let (text, regex) = (args[0].strs(), args[1].strs());
+    let mut cache = RegexCache::new();
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let re = cache.get(regex.get(i))?;
+        let s = text.get(i);
+        let found = (|| {
+            let (start, length, occurrence) =
+                ((*start.get(i))?, (*length.get(i))?, (*occurrence.get(i))?);
+            let count = s.chars().count() as i64;
+            if start < 0 || start > count || occurrence < 1 {
+                return None;
+            }
+            let end = if length < 0 {
+                count
+            } else {
+                (start + length).min(count)
+            };
+            let byte = |c: i64| s.char_indices().nth(c as usize).map_or(s.len(), |(b, _)| b);
+            let window = &s[byte(start)..byte(end)];
+            Some(match re.find_iter(window).nth(occurrence as usize - 1) {
+                Some(m) => start + window[..m.start()].chars().count() as i64,
+                None => -1,
+            })
+        })();
+        out.push(found);
+    }
+    Ok(Column::Long(out))
+}
+
+/// `strcat_array(array, delimiter)`: the elements' text joined.
+pub fn strcat_array(args: &[Datum], len: usize) -> Column {
+    Column::String(map2(
+        len,
+        &args[0].dyns(),
+        &args[1].strs(),
+        |a, d| match a {
+            serde_json::Value::Array(items) => {
+                let parts: Vec<String> = items.iter().map(crate::format::dynamic_text).collect();
+                Str::from(parts.join(d))
+            }
+            _ => empty_str(),
+        },
+    ))
+}
+
+/// `format_bytes(size [, precision [, units]])`: base-1024 units, chosen automatically unless
+/// given (`564 Bytes`, `10.1 KB`, `19 MB`).
+pub fn format_bytes(args: &[Datum], len: usize) -> Column {
+    const UNITS: [&str; 7] = ["Bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
+    let precision = args.get(1).map_or(Arr::One(Some(0)), Datum::longs);
+    let units = args.get(2).map_or(Arr::One(empty_str()), Datum::strs);
+    Column::String(map3(
+        len,
+        &args[0].reals(),
+        &precision,
+        &units,
+        |size, p, unit| {
+            let Some(size) = *size else {
+                return empty_str();
+            };
+            let p = p.unwrap_or(0).clamp(0, 15);
+            let index = match UNITS.iter().position(|u| u.eq_ignore_ascii_case(unit)) {
+                Some(i) => i,
+                None => {
+                    let mut i = 0;
+                    while i + 1 < UNITS.len() && size.abs() >= 1024f64.powi(i as i32 + 1) {
+                        i += 1;
+                    }
+                    i
+                }
+            };
+            let scaled = super::math::round_real(size / 1024f64.powi(index as i32), p);
+            Str::from(format!(
+                "{} {}",
+                crate::format::real_text(scaled),
+                UNITS[index]
+            ))
+        },
+    ))
+}
+
 /// `strrep(value, n [, delimiter])`.
 pub fn strrep(args: &[Datum], len: usize) -> Column {
     let delim = args.get(2).map_or(Arr::One(empty_str()), Datum::strs);
@@ -691,6 +779,22 @@ mod tests {
         assert_eq!(count(&[t("aaaa"), t("aa")]), Value::Long(3));
         assert_eq!(count(&[t("ababa"), t("aba"), t("regex")]), Value::Long(1));
         assert_eq!(count(&[t("abcabc"), t("a.c"), t("regex")]), Value::Long(2));
+    }
+
+    #[test]
+    fn regex_index_bytes_and_arrays() {
+        let idx = |args: &[Datum]| indexof_regex(args, 1).unwrap().get(0);
+        assert_eq!(idx(&[t("abcabc"), t("a.c")]), Value::Long(0));
+        assert_eq!(idx(&[t("abcabc"), t("a.c"), l(1)]), Value::Long(3));
+        assert_eq!(idx(&[t("abcabc"), t("x")]), Value::Long(-1));
+        let fb = |args: &[Datum]| text(format_bytes(args, 1));
+        assert_eq!(fb(&[l(564)]), "564 Bytes");
+        assert_eq!(fb(&[l(10332), l(1)]), "10.1 KB");
+        assert_eq!(fb(&[l(20010332)]), "19 MB");
+        assert_eq!(fb(&[l(20010332), l(2)]), "19.08 MB");
+        assert_eq!(fb(&[l(20010332), l(0), t("KB")]), "19541 KB");
+        let arr = Datum::Scalar(Value::Dynamic(serde_json::json!(["a", 1])), Type::Dynamic);
+        assert_eq!(text(strcat_array(&[arr, t("-")], 1)), "a-1");
     }
 
     #[test]
