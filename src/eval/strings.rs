@@ -6,7 +6,7 @@
 use super::datum::Datum;
 use crate::ast::{StringOp, StringOpKind};
 use crate::error::Error;
-use crate::func::scalar::string::RegexCache;
+use crate::func::scalar::pattern::RegexCache;
 use crate::table::Column;
 
 /// A prepared right-hand side.
