@@ -1,0 +1,238 @@
+//! `mv-expand`: one output row per element of a dynamic array or property bag. Several columns
+//! expand in parallel (the shorter ones padded with null); a null value yields one row with
+//! null, an empty array or bag yields no row; `limit` caps the rows made from one input row.
+//! Bags expand to single-entry bags (`kind=bag`, the default) or `[key, value]` arrays
+//! (`kind=array`).
+
+use super::batch;
+use super::convert::json_to_value;
+use crate::plan::MvExpandItem;
+use crate::table::{value_to_json, Column, Schema, Table, Type};
+use serde_json::Value as Json;
+
+pub(super) struct MvExpand<'a> {
+    pub items: &'a [MvExpandItem],
+    pub bag_as_array: bool,
+    pub item_index: bool,
+    pub limit: Option<usize>,
+    pub schema: &'a Schema,
+}
+
+impl MvExpand<'_> {
+    pub(super) fn apply(&self, input: &Table) -> Table {
+        let rows = input.num_rows();
+        let mut source_rows = Vec::with_capacity(rows);
+        let mut positions: Vec<Option<i64>> = Vec::with_capacity(rows);
+        let mut expanded: Vec<Column> = self
+            .items
+            .iter()
+            .map(|item| Column::with_capacity(item.to, rows))
+            .collect();
+        for row in 0..rows {
+            let count = self
+                .items
+                .iter()
+                .map(|item| element_count(&input.columns[item.column], row))
+                .max()
+                .unwrap_or(0)
+                .min(self.limit.unwrap_or(usize::MAX));
+            for (item, out) in self.items.iter().zip(&mut expanded) {
+                self.push_elements(&input.columns[item.column], row, count, item.to, out);
+            }
+            source_rows.extend(std::iter::repeat_n(row, count));
+            positions.extend((0..count as i64).map(Some));
+        }
+        let mut expanded = expanded.into_iter();
+        let mut columns: Vec<Column> = (0..input.columns.len())
+            .map(|i| {
+                if self.items.iter().any(|item| item.column == i) {
+                    Column::empty(Type::Dynamic) // replaced below, in item order
+                } else {
+                    input.columns[i].take(&source_rows)
+                }
+            })
+            .collect();
+        for item in self.items {
+            columns[item.column] = expanded.next().expect("one column per item");
+        }
+        if self.item_index {
+            columns.push(Column::Long(positions));
+        }
+        batch(self.schema, columns)
+    }
+
+    /// Append the first `count` elements of `column[row]` to `out`, padding with nulls.
+    fn push_elements(&self, column: &Column, row: usize, count: usize, to: Type, out: &mut Column) {
+        let mut pushed = 0;
+        let mut push = |out: &mut Column, element: Json| {
+            match out {
+                Column::Dynamic(values) => values.push(element),
+                typed => typed.push(&json_to_value(&element, to)),
+            }
+            pushed += 1;
+        };
+        match column {
+            Column::Dynamic(values) => match &values[row] {
+                Json::Array(elements) => {
+                    for element in elements.iter().take(count) {
+                        push(out, element.clone());
+                    }
+                }
+                Json::Object(bag) => {
+                    for (key, value) in bag.iter().take(count) {
+                        let element = if self.bag_as_array {
+                            Json::Array(vec![Json::String(key.clone()), value.clone()])
+                        } else {
+                            let mut single = serde_json::Map::new();
+                            single.insert(key.clone(), value.clone());
+                            Json::Object(single)
+                        };
+                        push(out, element);
+                    }
+                }
+                scalar if count > 0 => push(out, scalar.clone()),
+                _ => {}
+            },
+            // A column that is not dynamic holds one value per row: it expands to itself.
+            other if count > 0 => push(out, value_to_json(&other.get(row))),
+            _ => {}
+        }
+        for _ in pushed..count {
+            out.push(&crate::table::Value::Null);
+        }
+    }
+}
+
+/// How many rows `column[row]` expands to: its elements, or 1 for null and scalars.
+fn element_count(column: &Column, row: usize) -> usize {
+    match column {
+        Column::Dynamic(values) => match &values[row] {
+            Json::Array(elements) => elements.len(),
+            Json::Object(bag) => bag.len(),
+            _ => 1,
+        },
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exec::test_util::*;
+    use crate::plan::{MvExpandItem, Node, Plan};
+    use crate::table::{Table, Type, Value};
+    use serde_json::json;
+
+    fn expand(
+        input: Table,
+        items: Vec<MvExpandItem>,
+        bag_as_array: bool,
+        item_index: bool,
+        limit: Option<usize>,
+    ) -> Plan {
+        let mut fields: Vec<(String, Type)> = input
+            .schema
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty))
+            .collect();
+        for item in &items {
+            fields[item.column].1 = item.to;
+        }
+        if item_index {
+            fields.push(("i".into(), Type::Long));
+        }
+        let fields: Vec<(&str, Type)> = fields.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+        Plan {
+            schema: schema(&fields),
+            node: Node::MvExpand {
+                input: Box::new(values_plan(input)),
+                items,
+                bag_as_array,
+                item_index,
+                limit,
+            },
+        }
+    }
+
+    fn item(column: usize, to: Type) -> MvExpandItem {
+        MvExpandItem { column, to }
+    }
+
+    #[test]
+    fn arrays_expand_null_keeps_a_row_empty_drops_it() {
+        let input = values(&[
+            ("k", strings(&["a", "b", "c"])),
+            ("d", dynamics(&[json!([1, 2]), json!(null), json!([])])),
+        ]);
+        let out = run(expand(
+            input,
+            vec![item(1, Type::Dynamic)],
+            false,
+            true,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![str_value("a"), Value::Dynamic(json!(1)), Value::Long(0)],
+                vec![str_value("a"), Value::Dynamic(json!(2)), Value::Long(1)],
+                vec![str_value("b"), Value::Dynamic(json!(null)), Value::Long(0)],
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_expansion_pads_and_converts() {
+        let input = values(&[
+            ("a", dynamics(&[json!([1, 2, 3])])),
+            ("b", dynamics(&[json!(["x"])])),
+        ]);
+        let out = run(expand(
+            input,
+            vec![item(0, Type::Long), item(1, Type::String)],
+            false,
+            false,
+            Some(2),
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Long(1), str_value("x")],
+                vec![Value::Long(2), str_value("")],
+            ]
+        );
+    }
+
+    #[test]
+    fn bags_expand_as_bags_or_pairs() {
+        let input = values(&[("d", dynamics(&[json!({"p": 1, "q": "z"})]))]);
+        let out = run(expand(
+            input.clone(),
+            vec![item(0, Type::Dynamic)],
+            false,
+            false,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Dynamic(json!({"p": 1}))],
+                vec![Value::Dynamic(json!({"q": "z"}))]
+            ]
+        );
+        let out = run(expand(
+            input,
+            vec![item(0, Type::Dynamic)],
+            true,
+            false,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Dynamic(json!(["p", 1]))],
+                vec![Value::Dynamic(json!(["q", "z"]))]
+            ]
+        );
+    }
+}
