@@ -4,13 +4,15 @@
 
 use crate::table::Column;
 use rustc_hash::FxHashMap;
+use std::borrow::Borrow;
 
 /// Append row `row` of `columns` to `out` as a self-delimiting key. Returns false when a key
 /// value is null (joins never match those). Int and long encode alike, so `int == long` keys
 /// meet; -0.0 and 0.0 are one real key.
-pub(crate) fn encode_row(columns: &[Column], row: usize, out: &mut Vec<u8>) -> bool {
+pub(crate) fn encode_row<C: Borrow<Column>>(columns: &[C], row: usize, out: &mut Vec<u8>) -> bool {
     let mut all_present = true;
     for column in columns {
+        let column: &Column = column.borrow();
         let present = match column {
             Column::Bool(v) => put(out, v[row].map(u8::from), |o, b| o.push(b)),
             Column::Int(v) => put(out, v[row].map(i64::from), put_i64),
@@ -75,9 +77,9 @@ impl GroupIds {
 
     /// The group of each row of `keys` (`rows` rows) into `groups`; rows that opened a new group
     /// are listed in `new_rows` (in order), so their key values can be kept.
-    pub(crate) fn assign(
+    pub(crate) fn assign<C: Borrow<Column>>(
         &mut self,
-        keys: &[Column],
+        keys: &[C],
         rows: usize,
         groups: &mut Vec<usize>,
         new_rows: &mut Vec<usize>,

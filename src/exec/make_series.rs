@@ -5,8 +5,8 @@
 //! spans the bins the data falls into.
 
 use super::keys::GroupIds;
-use super::summarize::{eval_all, new_accumulators};
-use super::{batch, eval_expr, project::filter_rows, runtime};
+use super::summarize::new_accumulators;
+use super::{batch, eval_args, eval_each, eval_expr, project::filter_rows, runtime};
 use crate::error::Error;
 use crate::func::{Accumulator, EvalContext};
 use crate::plan;
@@ -197,7 +197,7 @@ impl<'a> MakeSeries<'a> {
             return Ok(());
         }
         let input = filter_rows(input, &mask);
-        let keys = eval_all(&self.spec.keys, &input, self.ctx)?;
+        let keys = eval_each(&self.spec.keys, &input, self.ctx)?;
         let (mut row_groups, mut new_rows) = (Vec::new(), Vec::new());
         self.groups
             .assign(&keys, bins.len(), &mut row_groups, &mut new_rows);
@@ -220,7 +220,7 @@ impl<'a> MakeSeries<'a> {
             .fold((i64::MAX, i64::MIN), |(lo, hi), &b| (lo.min(b), hi.max(b)));
         self.seen = Some(self.seen.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
         for (acc, (agg, _)) in self.accumulators.iter_mut().zip(&self.spec.aggregates) {
-            let args = eval_all(&agg.args, &input, self.ctx)?;
+            let args = eval_args(&agg.args, &input, self.ctx)?;
             acc.update(&cells, &args);
         }
         Ok(())

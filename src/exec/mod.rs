@@ -29,6 +29,7 @@ use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -187,7 +188,7 @@ impl<'a> Executor<'a> {
                 let parser = parse::Parser::new(pattern, *where_only, &plan.schema)
                     .map_err(|e| e.with_span(source.span))?;
                 self.run(input, &mut |batch| {
-                    let text = eval_expr(source, &batch, ctx)?;
+                    let text = eval_expr(source, &batch, ctx)?.into_owned();
                     emit(parser.apply(batch, &text), out)
                 })
             }
@@ -243,18 +244,41 @@ fn emit(batch: Table, out: &mut Sink<'_>) -> Result<Flow, Error> {
     out(batch)
 }
 
-/// Evaluate `expr` over `batch`. Column references and constants are answered here without
-/// going through the evaluator (they are the commonest expressions and cost nothing).
-pub(crate) fn eval_expr(
+/// Evaluate `expr` over `batch`. Column references are borrowed and constants repeated here,
+/// without going through the evaluator (they are the commonest expressions).
+pub(crate) fn eval_expr<'b>(
     expr: &BoundExpr,
+    batch: &'b Table,
+    ctx: &EvalContext,
+) -> Result<Cow<'b, Column>, Error> {
+    match &expr.kind {
+        ExprNode::Column(i) => Ok(Cow::Borrowed(&batch.columns[*i])),
+        ExprNode::Literal(value) => {
+            Ok(Cow::Owned(Column::repeat(value, expr.ty, batch.num_rows())))
+        }
+        _ => crate::eval::eval(expr, batch, ctx).map(Cow::Owned),
+    }
+}
+
+/// Evaluate each of `exprs` over `batch`.
+pub(crate) fn eval_each<'b>(
+    exprs: &[BoundExpr],
+    batch: &'b Table,
+    ctx: &EvalContext,
+) -> Result<Vec<Cow<'b, Column>>, Error> {
+    exprs.iter().map(|e| eval_expr(e, batch, ctx)).collect()
+}
+
+/// Evaluate aggregate arguments (accumulators take owned columns).
+pub(crate) fn eval_args(
+    exprs: &[BoundExpr],
     batch: &Table,
     ctx: &EvalContext,
-) -> Result<Column, Error> {
-    match &expr.kind {
-        ExprNode::Column(i) => Ok(batch.columns[*i].clone()),
-        ExprNode::Literal(value) => Ok(Column::repeat(value, expr.ty, batch.num_rows())),
-        _ => crate::eval::eval(expr, batch, ctx),
-    }
+) -> Result<Vec<Column>, Error> {
+    exprs
+        .iter()
+        .map(|e| eval_expr(e, batch, ctx).map(Cow::into_owned))
+        .collect()
 }
 
 /// A batch with `columns`, named and typed by `schema`.

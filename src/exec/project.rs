@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, ExprNode};
 use crate::table::{Column, Schema, Table};
+use std::borrow::Cow;
 
 /// The rows of `input` where `predicate` is true (null counts as false).
 pub(super) fn filter(
@@ -14,8 +15,8 @@ pub(super) fn filter(
     ctx: &EvalContext,
 ) -> Result<Table, Error> {
     let mask = eval_expr(predicate, &input, ctx)?;
-    let mask: Vec<bool> = match mask {
-        Column::Bool(values) => values.into_iter().map(|b| b == Some(true)).collect(),
+    let mask: Vec<bool> = match mask.as_ref() {
+        Column::Bool(values) => values.iter().map(|&b| b == Some(true)).collect(),
         Column::Dynamic(values) => values.iter().map(|v| v.as_bool() == Some(true)).collect(),
         other => {
             return Err(runtime(format!(
@@ -58,7 +59,7 @@ pub(super) fn project(
         .iter()
         .map(|expr| match expr.kind {
             ExprNode::Column(_) => Ok(None),
-            _ => eval_expr(expr, &input, ctx).map(Some),
+            _ => eval_expr(expr, &input, ctx).map(|c| Some(c.into_owned())),
         })
         .collect::<Result<_, _>>()?;
     for (i, expr) in exprs.iter().enumerate() {
@@ -91,7 +92,7 @@ pub(super) fn serialize(
     let mut columns = Vec::with_capacity(schema.len());
     let appended: Vec<Column> = exprs
         .iter()
-        .map(|expr| eval_expr(expr, &input, ctx))
+        .map(|expr| eval_expr(expr, &input, ctx).map(Cow::into_owned))
         .collect::<Result<_, _>>()?;
     columns.extend(input.columns);
     columns.extend(appended);

@@ -8,8 +8,9 @@
 use super::{eval_expr, Flow, Sink};
 use crate::error::Error;
 use crate::func::EvalContext;
-use crate::plan::BoundSortKey;
+use crate::plan::{BoundSortKey, ExprNode};
 use crate::table::{Column, Schema, Table};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// `take n`: pass batches until `n` rows went through, then ask the producer to stop.
@@ -73,20 +74,22 @@ impl<'a> TopRows<'a> {
         if batch.num_rows() == 0 || self.limit == Some(0) {
             return Ok(());
         }
-        let key_columns = self
+        // Keys that are plain columns are read from the kept columns; others are kept beside.
+        let computed = self
             .keys
             .iter()
-            .map(|k| eval_expr(&k.expr, &batch, self.ctx))
+            .filter(|k| !matches!(k.expr.kind, ExprNode::Column(_)))
+            .map(|k| eval_expr(&k.expr, &batch, self.ctx).map(Cow::into_owned))
             .collect::<Result<Vec<_>, _>>()?;
         if self.buffer.is_empty() {
             self.width = batch.columns.len();
             self.buffer = batch.columns;
-            self.buffer.extend(key_columns);
+            self.buffer.extend(computed);
         } else {
             for (kept, new) in self
                 .buffer
                 .iter_mut()
-                .zip(batch.columns.iter().chain(&key_columns))
+                .zip(batch.columns.iter().chain(&computed))
             {
                 kept.extend_from(new);
             }
@@ -97,6 +100,21 @@ impl<'a> TopRows<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The buffer column holding each sort key's values.
+    fn key_columns(&self) -> Vec<&Column> {
+        let mut next_computed = self.width;
+        self.keys
+            .iter()
+            .map(|k| match k.expr.kind {
+                ExprNode::Column(i) => &self.buffer[i],
+                _ => {
+                    next_computed += 1;
+                    &self.buffer[next_computed - 1]
+                }
+            })
+            .collect()
     }
 
     fn rows(&self) -> usize {
@@ -111,8 +129,8 @@ impl<'a> TopRows<'a> {
 
     /// Row numbers of the buffer in sort order (only the first `limit` when given).
     fn order(&self, limit: Option<usize>) -> Vec<usize> {
-        let key_columns = &self.buffer[self.width..];
-        let compare = row_comparator(key_columns, self.keys);
+        let key_columns = self.key_columns();
+        let compare = row_comparator(&key_columns, self.keys);
         // Ties break on the row number, so the order is total and unstable algorithms keep
         // the input order of equal rows.
         let compare = |a: &usize, b: &usize| compare(*a, *b).then(a.cmp(b));
@@ -144,7 +162,7 @@ impl<'a> TopRows<'a> {
 
 /// A comparison of two rows by `keys`, whose values are in `columns`.
 pub(super) fn row_comparator<'c>(
-    columns: &'c [Column],
+    columns: &[&'c Column],
     keys: &[BoundSortKey],
 ) -> impl Fn(usize, usize) -> Ordering + 'c {
     let comparators: Vec<_> = columns

@@ -3,7 +3,7 @@
 //! group. Only the distinct keys and the accumulators' state are held, never the input.
 
 use super::keys::GroupIds;
-use super::{batch, eval_expr};
+use super::{batch, eval_args, eval_each};
 use crate::error::Error;
 use crate::func::{Accumulator, EvalContext};
 use crate::plan::{BoundAggregate, BoundExpr};
@@ -53,7 +53,7 @@ impl<'a> Summarize<'a> {
         if rows == 0 {
             return Ok(());
         }
-        let keys = eval_all(self.keys, input, self.ctx)?;
+        let keys = eval_each(self.keys, input, self.ctx)?;
         self.groups
             .assign(&keys, rows, &mut self.row_groups, &mut self.new_rows);
         if !self.new_rows.is_empty() {
@@ -62,7 +62,7 @@ impl<'a> Summarize<'a> {
             }
         }
         for (acc, agg) in self.accumulators.iter_mut().zip(self.aggregates) {
-            let args = eval_all(&agg.args, input, self.ctx)?;
+            let args = eval_args(&agg.args, input, self.ctx)?;
             acc.update(&self.row_groups, &args);
         }
         Ok(())
@@ -73,7 +73,7 @@ impl<'a> Summarize<'a> {
     pub(super) fn finish(mut self) -> Result<Table, Error> {
         if self.keys.is_empty() && self.groups.len() == 0 {
             self.groups
-                .assign(&[], 0, &mut self.row_groups, &mut self.new_rows);
+                .assign::<Column>(&[], 0, &mut self.row_groups, &mut self.new_rows);
         }
         let groups = self.groups.len();
         let mut columns = self.key_values;
@@ -90,14 +90,6 @@ pub(super) fn new_accumulators(aggregates: &[BoundAggregate]) -> Vec<Box<dyn Acc
             agg.func.accumulator(&arg_types, agg.ty)
         })
         .collect()
-}
-
-pub(super) fn eval_all(
-    exprs: &[BoundExpr],
-    input: &Table,
-    ctx: &EvalContext,
-) -> Result<Vec<Column>, Error> {
-    exprs.iter().map(|e| eval_expr(e, input, ctx)).collect()
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@
 
 use super::keys::GroupIds;
 use super::sort::column_comparator;
-use super::summarize::eval_all;
-use super::{batch, eval_expr};
+use super::{batch, eval_args, eval_expr};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::TopNestedLevel;
@@ -24,8 +23,8 @@ pub(super) fn top_nested(
         .map(|level| {
             Ok(Level {
                 spec: level,
-                keys: eval_expr(&level.key, input, ctx)?,
-                args: eval_all(&level.aggregate.args, input, ctx)?,
+                keys: eval_expr(&level.key, input, ctx)?.into_owned(),
+                args: eval_args(&level.aggregate.args, input, ctx)?,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
