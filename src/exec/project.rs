@@ -169,4 +169,28 @@ mod tests {
         assert_eq!(out.schema, input.schema);
         assert_eq!(out.columns.len(), 2);
     }
+
+    #[test]
+    fn serialize_appends_columns_over_the_whole_input_in_order() {
+        let a = values(&[("x", long(&[1, 2]))]);
+        let b = values(&[("x", long(&[3]))]);
+        let union = Plan {
+            schema: a.schema.clone(),
+            node: Node::Union {
+                inputs: vec![values_plan(a), values_plan(b)],
+                mappings: vec![vec![Some(0)], vec![Some(0)]],
+                source_names: None,
+            },
+        };
+        let plan = Plan {
+            schema: schema(&[("x", Type::Long), ("y", Type::Long)]),
+            node: Node::Serialize {
+                input: Box::new(union),
+                exprs: vec![col(0, Type::Long)],
+            },
+        };
+        let out = run(plan);
+        assert_eq!(out.columns[0], long(&[1, 2, 3]));
+        assert_eq!(out.columns[1], long(&[1, 2, 3]));
+    }
 }

@@ -160,3 +160,83 @@ fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
         Node::MakeSeries(series) => vec![&mut series.input],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::exec::test_util::*;
+    use crate::func::EvalContext;
+
+    fn numbers() -> Plan {
+        values_plan(values(&[("n", long(&[5, 6]))]))
+    }
+
+    #[test]
+    fn toscalar_becomes_the_first_value_and_null_when_empty() {
+        let empty = values_plan(values(&[("n", long(&[]))]));
+        let plan = Plan {
+            schema: schema(&[("a", Type::Long), ("b", Type::Long)]),
+            node: Node::Project {
+                input: Box::new(numbers()),
+                exprs: vec![
+                    BoundExpr {
+                        kind: ExprNode::Scalar(Box::new(numbers())),
+                        ty: Type::Long,
+                        span: Default::default(),
+                    },
+                    BoundExpr {
+                        kind: ExprNode::Scalar(Box::new(empty)),
+                        ty: Type::Long,
+                        span: Default::default(),
+                    },
+                ],
+            },
+        };
+        assert_eq!(
+            rows(&run(plan)),
+            vec![
+                vec![Value::Long(5), Value::Null],
+                vec![Value::Long(5), Value::Null]
+            ]
+        );
+    }
+
+    #[test]
+    fn in_subquery_becomes_a_literal_list() {
+        let plan = Plan {
+            schema: schema(&[("n", Type::Long)]),
+            node: Node::Filter {
+                input: Box::new(numbers()),
+                predicate: BoundExpr {
+                    kind: ExprNode::InPlan {
+                        expr: Box::new(col(0, Type::Long)),
+                        plan: Box::new(numbers()),
+                        negated: true,
+                        case_insensitive: false,
+                    },
+                    ty: Type::Bool,
+                    span: Default::default(),
+                },
+            },
+        };
+        let catalog = Catalog::empty();
+        let executor = Executor::new(&catalog, EvalContext { now: 0 });
+        let resolved = resolve(&plan, &executor).unwrap();
+        let Node::Filter { predicate, .. } = resolved.node else {
+            panic!()
+        };
+        let ExprNode::In { list, negated, .. } = predicate.kind else {
+            panic!("{predicate:?}")
+        };
+        assert!(negated);
+        let values: Vec<_> = list
+            .iter()
+            .map(|e| match &e.kind {
+                ExprNode::Literal(v) => v.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(values, [Value::Long(5), Value::Long(6)]);
+    }
+}
