@@ -165,3 +165,78 @@ mod tests {
         assert_eq!(out.schema.names().collect::<Vec<_>>(), ["n", "count_"]);
     }
 }
+
+#[cfg(test)]
+mod speed {
+    use crate::catalog::{Catalog, MemoryTable};
+    use crate::exec::test_util::*;
+    use crate::exec::Executor;
+    use crate::func::{AggregateFunc, EvalContext};
+    use crate::plan::{BoundAggregate, Node, Plan};
+    use crate::table::{Column, Type};
+    use std::sync::Arc;
+
+    #[test]
+    #[ignore]
+    fn summarize_speed() {
+        let n = 8_000_000usize;
+        let statuses: Vec<Arc<str>> = ["A", "D", "X", "Y"].iter().map(|s| Arc::from(*s)).collect();
+        let t = Column::DateTime(
+            (0..n)
+                .map(|i| Some((i % 720) as i64 * 36_000_000_000))
+                .collect(),
+        );
+        let s = Column::String((0..n).map(|i| statuses[(i / 7) % 4].clone()).collect());
+        let table = values(&[("t", t), ("s", s)]);
+        let mut catalog = Catalog::empty();
+        catalog.register("T", Arc::new(MemoryTable::new(table, "")));
+        let plan = Plan {
+            schema: schema(&[
+                ("t", Type::DateTime),
+                ("s", Type::String),
+                ("count_", Type::Long),
+            ]),
+            node: Node::Summarize {
+                input: Box::new(Plan {
+                    schema: schema(&[("t", Type::DateTime), ("s", Type::String)]),
+                    node: Node::Scan {
+                        table: "T".into(),
+                        columns: vec![0, 1],
+                        predicates: vec![],
+                    },
+                }),
+                keys: vec![col(0, Type::DateTime), col(1, Type::String)],
+                aggregates: vec![BoundAggregate {
+                    func: AggregateFunc::Count,
+                    args: vec![],
+                    ty: Type::Long,
+                }],
+            },
+        };
+        for _ in 0..2 {
+            let start = std::time::Instant::now();
+            let out = Executor::new(&catalog, EvalContext { now: 0 })
+                .run_to_table(&plan)
+                .unwrap();
+            eprintln!(
+                "summarize {n} rows into {} groups: {:?}",
+                out.num_rows(),
+                start.elapsed()
+            );
+            let mut scan_only = plan.clone();
+            if let Node::Summarize { keys, .. } = &mut scan_only.node {
+                keys.clear();
+            }
+            scan_only.schema.fields.drain(..2);
+            let start = std::time::Instant::now();
+            let out = Executor::new(&catalog, EvalContext { now: 0 })
+                .run_to_table(&scan_only)
+                .unwrap();
+            eprintln!(
+                "count only {:?}: {:?}",
+                out.columns[0].get(0),
+                start.elapsed()
+            );
+        }
+    }
+}
