@@ -281,8 +281,22 @@ pub(crate) fn eval_args(
         .collect()
 }
 
-/// A batch with `columns`, named and typed by `schema`.
+/// A batch with `columns`, named and typed by `schema`. A column of another type than its
+/// field (an int where the plan says long) is converted, so every batch matches its plan.
 pub(crate) fn batch(schema: &Schema, columns: Vec<Column>) -> Table {
+    let columns = columns
+        .into_iter()
+        .zip(&schema.fields)
+        .map(|(column, field)| {
+            if column.ty() == field.ty {
+                column
+            } else {
+                let mut converted = Column::with_capacity(field.ty, column.len());
+                converted.extend_from(&column);
+                converted
+            }
+        })
+        .collect();
     Table::new(schema.clone(), columns)
 }
 

@@ -95,7 +95,7 @@ impl<'a> TopRows<'a> {
             }
         }
         if let Some(limit) = self.limit {
-            if self.rows() >= (2 * limit).max(1024) {
+            if self.rows() >= limit.saturating_mul(2).max(1024) {
                 self.keep_best(limit);
             }
         }

@@ -1,6 +1,6 @@
 //! `union`: each input's batches are mapped onto the output columns (a column an input lacks is
-//! null there) and, with `withsource=`, tagged with the input's name. Inputs run one after the
-//! other, so the union streams.
+//! null there, and a column of another type is converted) and, with `withsource=`, tagged with
+//! the input's name. Inputs run one after the other, so the union streams.
 
 use super::batch;
 use crate::table::{Column, Schema, Table, Type, Value};
@@ -40,28 +40,17 @@ impl<'a> Union<'a> {
                 None => Column::nulls(ty, rows),
                 Some(c) => {
                     let used_again = mapping[j + 1..].contains(&Some(*c));
-                    let column = if used_again {
+                    if used_again {
                         batch_in.columns[*c].clone()
                     } else {
                         std::mem::replace(&mut batch_in.columns[*c], Column::empty(ty))
-                    };
-                    convert(column, ty)
+                    }
                 }
             };
             columns.push(column);
         }
         batch(self.schema, columns)
     }
-}
-
-/// `column` as a column of `ty` (an int input column feeding a long output, say).
-fn convert(column: Column, ty: Type) -> Column {
-    if column.ty() == ty {
-        return column;
-    }
-    let mut converted = Column::with_capacity(ty, column.len());
-    converted.extend_from(&column);
-    converted
 }
 
 #[cfg(test)]
