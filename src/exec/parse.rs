@@ -1,5 +1,5 @@
 //! `parse` and `parse-where`: match each row's text against the pattern (compiled by bind to one
-//! regex; capture group i + 1 fills capture column i) and append the captures, converted to
+//! regex; a group named like a capture column fills it, else group i + 1 fills column i) and append the captures, converted to
 //! their declared types. `parse` keeps rows that do not match, with empty/null captures;
 //! `parse-where` drops them, and also drops rows whose typed captures do not convert.
 
@@ -12,6 +12,8 @@ use std::borrow::Cow;
 
 pub(super) struct Parser<'a> {
     regex: Regex,
+    /// Per capture column: the regex group filling it, and its type.
+    groups: Vec<usize>,
     types: Vec<Type>,
     where_only: bool,
     schema: &'a Schema,
@@ -25,8 +27,21 @@ impl<'a> Parser<'a> {
     ) -> Result<Parser<'a>, Error> {
         let regex = Regex::new(&pattern.regex)
             .map_err(|e| runtime(format!("invalid parse pattern: {e}")))?;
+        // A group named after the column fills it; otherwise group i + 1 fills column i.
+        let groups = pattern
+            .captures
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                regex
+                    .capture_names()
+                    .position(|n| n == Some(name.as_str()))
+                    .unwrap_or(i + 1)
+            })
+            .collect();
         Ok(Parser {
             regex,
+            groups,
             types: pattern.captures.iter().map(|(_, ty)| *ty).collect(),
             where_only,
             schema,
@@ -48,8 +63,8 @@ impl<'a> Parser<'a> {
             let text = row_text(source, row);
             values.clear();
             if self.regex.captures_read(&mut locations, &text).is_some() {
-                for (i, &ty) in self.types.iter().enumerate() {
-                    let captured = locations.get(i + 1).map_or("", |(s, e)| &text[s..e]);
+                for (&group, &ty) in self.groups.iter().zip(&self.types) {
+                    let captured = locations.get(group).map_or("", |(s, e)| &text[s..e]);
                     match text_to_value(captured, ty) {
                         Some(value) => values.push(value),
                         None if self.where_only => {
@@ -132,6 +147,15 @@ mod tests {
                 vec![str_value("id=x user=bob"), Value::Null, str_value("bob")],
             ]
         );
+    }
+
+    #[test]
+    fn named_groups_fill_the_columns_of_that_name() {
+        let mut plan = parse(false);
+        if let Node::Parse { pattern, .. } = &mut plan.node {
+            pattern.regex = r"^id=(?P<id>\S*) user=(?P<user>.*)$".into();
+        }
+        assert_eq!(rows(&run(plan))[0][1..], [Value::Long(7), str_value("ann")]);
     }
 
     #[test]
