@@ -200,11 +200,9 @@ impl<'a> Executor<'a> {
                 emit(state.finish()?, out)
             }
             Node::TopNested { input, levels } => {
-                let table = self.collect(input)?;
-                emit(
-                    top_nested::top_nested(&table, levels, &plan.schema, ctx)?,
-                    out,
-                )
+                let mut state = top_nested::TopNested::new(levels, &plan.schema, ctx);
+                self.run(input, &mut |batch| state.add(&batch).map(|()| Flow::More))?;
+                emit(state.finish(), out)
             }
             Node::Serialize { input, exprs } => {
                 let table = self.collect(input)?;

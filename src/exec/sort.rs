@@ -156,7 +156,7 @@ impl<'a> TopRows<'a> {
             .iter()
             .map(|c| c.take(&order))
             .collect();
-        Table::new(schema.clone(), columns)
+        super::batch(schema, columns)
     }
 }
 

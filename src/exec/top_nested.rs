@@ -12,33 +12,77 @@ use crate::func::EvalContext;
 use crate::plan::TopNestedLevel;
 use crate::table::{Column, Schema, Table, Value};
 
-pub(super) fn top_nested(
-    input: &Table,
-    levels: &[TopNestedLevel],
-    schema: &Schema,
-    ctx: &EvalContext,
-) -> Result<Table, Error> {
-    let evaluated = levels
-        .iter()
-        .map(|level| {
-            Ok(Level {
-                spec: level,
-                keys: eval_expr(&level.key, input, ctx)?.into_owned(),
-                args: eval_args(&level.aggregate.args, input, ctx)?,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let mut output: Vec<Column> = schema.fields.iter().map(|f| Column::empty(f.ty)).collect();
-    let all_rows: Vec<usize> = (0..input.num_rows()).collect();
-    let mut path = Vec::with_capacity(2 * levels.len());
-    nest(&evaluated, &all_rows, &mut path, &mut output);
-    Ok(batch(schema, output))
+/// The state of `top-nested`: only the levels' keys and aggregate arguments of every row.
+pub(super) struct TopNested<'a> {
+    levels: Vec<Level<'a>>,
+    schema: &'a Schema,
+    ctx: &'a EvalContext,
+    rows: usize,
 }
 
 struct Level<'a> {
     spec: &'a TopNestedLevel,
-    keys: Column,
+    keys: Option<Column>,
     args: Vec<Column>,
+}
+
+impl<'a> TopNested<'a> {
+    pub(super) fn new(
+        levels: &'a [TopNestedLevel],
+        schema: &'a Schema,
+        ctx: &'a EvalContext,
+    ) -> TopNested<'a> {
+        let levels = levels
+            .iter()
+            .map(|spec| Level {
+                spec,
+                keys: None,
+                args: Vec::new(),
+            })
+            .collect();
+        TopNested {
+            levels,
+            schema,
+            ctx,
+            rows: 0,
+        }
+    }
+
+    pub(super) fn add(&mut self, input: &Table) -> Result<(), Error> {
+        for level in &mut self.levels {
+            let keys = eval_expr(&level.spec.key, input, self.ctx)?;
+            let args = eval_args(&level.spec.aggregate.args, input, self.ctx)?;
+            match &mut level.keys {
+                None => {
+                    level.keys = Some(keys.into_owned());
+                    level.args = args;
+                }
+                Some(kept) => {
+                    kept.extend_from(&keys);
+                    for (kept, new) in level.args.iter_mut().zip(&args) {
+                        kept.extend_from(new);
+                    }
+                }
+            }
+        }
+        self.rows += input.num_rows();
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> Table {
+        let mut output: Vec<Column> = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| Column::empty(f.ty))
+            .collect();
+        if self.rows > 0 {
+            let all_rows: Vec<usize> = (0..self.rows).collect();
+            let mut path = Vec::with_capacity(2 * self.levels.len());
+            nest(&self.levels, &all_rows, &mut path, &mut output);
+        }
+        batch(self.schema, output)
+    }
 }
 
 /// Emit the rows under `path` (the key/aggregate values of the levels above) for `rows`.
@@ -52,7 +96,7 @@ fn nest(levels: &[Level<'_>], rows: &[usize], path: &mut Vec<Value>, output: &mu
     if rows.is_empty() {
         return;
     }
-    let keys = level.keys.take(rows);
+    let keys = level.keys.as_ref().expect("rows were added").take(rows);
     let mut ids = GroupIds::default();
     let (mut groups, mut first_rows) = (Vec::new(), Vec::new());
     ids.assign(
