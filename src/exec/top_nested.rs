@@ -210,4 +210,34 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn batches_accumulate_and_asc_picks_the_smallest() {
+        let a = values(&[("k", strings(&["x", "y", "y"]))]);
+        let b = values(&[("k", strings(&["y", "z", "z"]))]);
+        let union = Plan {
+            schema: a.schema.clone(),
+            node: Node::Union {
+                inputs: vec![values_plan(a), values_plan(b)],
+                mappings: vec![vec![Some(0)], vec![Some(0)]],
+                source_names: None,
+            },
+        };
+        let mut smallest = level(0, Some(2), None);
+        smallest.descending = false;
+        let plan = Plan {
+            schema: schema(&[("k", Type::String), ("aggregated_k", Type::Long)]),
+            node: Node::TopNested {
+                input: Box::new(union),
+                levels: vec![smallest],
+            },
+        };
+        assert_eq!(
+            rows(&run(plan)),
+            vec![
+                vec![str_value("x"), Value::Long(1)],
+                vec![str_value("z"), Value::Long(2)],
+            ]
+        );
+    }
 }
