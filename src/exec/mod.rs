@@ -78,13 +78,7 @@ impl<'a> Executor<'a> {
 
     /// Run `plan` and gather its whole output (with the plan's schema, even when empty).
     pub(crate) fn run_to_table(&self, plan: &Plan) -> Result<Table, Error> {
-        let plan = subplan::resolve(plan, self)?;
-        let mut result = Table::empty(plan.schema.clone());
-        self.run(&plan, &mut |batch| {
-            result.append(&batch);
-            Ok(Flow::More)
-        })?;
-        Ok(result)
+        self.collect(&subplan::resolve(plan, self)?)
     }
 
     /// Push every output batch of `plan` into `out`. Subqueries inside expressions must already
