@@ -65,6 +65,8 @@ pub(crate) struct Executor<'a> {
     catalog: &'a Catalog,
     ctx: EvalContext,
     materialized: RefCell<FxHashMap<usize, Rc<Table>>>,
+    /// The expanded items of the rows `mv-apply` bodies are running over, innermost last.
+    apply_inputs: RefCell<Vec<Vec<Column>>>,
 }
 
 impl<'a> Executor<'a> {
@@ -73,6 +75,7 @@ impl<'a> Executor<'a> {
             catalog,
             ctx,
             materialized: RefCell::new(FxHashMap::default()),
+            apply_inputs: RefCell::new(Vec::new()),
         }
     }
 
@@ -202,6 +205,33 @@ impl<'a> Executor<'a> {
                 let table = self.collect(input)?;
                 emit(project::serialize(table, exprs, &plan.schema, ctx)?, out)
             }
+            Node::MvApply {
+                input,
+                items,
+                item_index,
+                limit,
+                keep,
+                body,
+            } => {
+                let expand = mv_expand::MvExpand {
+                    items,
+                    bag_as_array: false,
+                    item_index: *item_index,
+                    limit: *limit,
+                    schema: &plan.schema,
+                };
+                self.run(input, &mut |batch| {
+                    let applied = self.mv_apply(&batch, &expand, keep, body, &plan.schema)?;
+                    emit(applied, out)
+                })
+            }
+            Node::ApplyInput => {
+                let columns = self.apply_inputs.borrow().last().cloned();
+                match columns {
+                    Some(columns) => emit(batch(&plan.schema, columns), out),
+                    None => Err(runtime("an mv-apply input outside mv-apply")),
+                }
+            }
             Node::Materialize { id, input } => {
                 let cached = self.materialized.borrow().get(id).cloned();
                 let table = match cached {
@@ -215,6 +245,53 @@ impl<'a> Executor<'a> {
                 emit(Table::clone(&table), out)
             }
         }
+    }
+
+    /// `mv-apply` over one batch: each row's expanded items go through `body`; every row of
+    /// the body's result follows the row's `keep` columns.
+    fn mv_apply(
+        &self,
+        input: &Table,
+        expand: &mv_expand::MvExpand<'_>,
+        keep: &[usize],
+        body: &Plan,
+        schema: &Schema,
+    ) -> Result<Table, Error> {
+        let expansion = expand.expand(input);
+        let mut items = expansion.items;
+        if expand.item_index {
+            items.push(Column::Long(expansion.positions));
+        }
+        let mut kept_rows = Vec::new();
+        let mut results: Vec<Column> = body
+            .schema
+            .fields
+            .iter()
+            .map(|f| Column::empty(f.ty))
+            .collect();
+        let mut start = 0;
+        for row in 0..input.num_rows() {
+            let len = expansion.source_rows[start..]
+                .iter()
+                .take_while(|&&r| r == row)
+                .count();
+            let row_items = items.iter().map(|c| c.slice(start, len)).collect();
+            start += len;
+            self.apply_inputs.borrow_mut().push(row_items);
+            let result = self.collect(body);
+            self.apply_inputs.borrow_mut().pop();
+            let result = result?;
+            kept_rows.extend(std::iter::repeat_n(row, result.num_rows()));
+            for (all, new) in results.iter_mut().zip(&result.columns) {
+                all.extend_from(new);
+            }
+        }
+        let mut columns: Vec<Column> = keep
+            .iter()
+            .map(|&c| input.columns[c].take(&kept_rows))
+            .collect();
+        columns.extend(results);
+        Ok(batch(schema, columns))
     }
 
     /// The whole output of `plan` as one table (a pipeline breaker's input).

@@ -10,6 +10,14 @@ use crate::plan::MvExpandItem;
 use crate::table::{value_to_json, Column, Schema, Table, Type};
 use serde_json::Value as Json;
 
+/// What expanding a batch yields: one column per item, and for every output row the input row
+/// it came from and its position in that row's array or bag.
+pub(super) struct Expansion {
+    pub items: Vec<Column>,
+    pub source_rows: Vec<usize>,
+    pub positions: Vec<Option<i64>>,
+}
+
 pub(super) struct MvExpand<'a> {
     pub items: &'a [MvExpandItem],
     pub bag_as_array: bool,
@@ -20,10 +28,33 @@ pub(super) struct MvExpand<'a> {
 
 impl MvExpand<'_> {
     pub(super) fn apply(&self, input: &Table) -> Table {
+        let expansion = self.expand(input);
+        let mut expanded = expansion.items.into_iter();
+        let mut columns: Vec<Column> = (0..input.columns.len())
+            .map(|i| {
+                if self.items.iter().any(|item| item.column == i) {
+                    Column::empty(Type::Dynamic) // replaced below, in item order
+                } else {
+                    input.columns[i].take(&expansion.source_rows)
+                }
+            })
+            .collect();
+        for item in self.items {
+            columns[item.column] = expanded.next().expect("one column per item");
+        }
+        if self.item_index {
+            columns.push(Column::Long(expansion.positions));
+        }
+        batch(self.schema, columns)
+    }
+
+    /// The expanded item columns of every row of `input`, with the input row and the element
+    /// position of each output row.
+    pub(super) fn expand(&self, input: &Table) -> Expansion {
         let rows = input.num_rows();
         let mut source_rows = Vec::with_capacity(rows);
         let mut positions: Vec<Option<i64>> = Vec::with_capacity(rows);
-        let mut expanded: Vec<Column> = self
+        let mut items: Vec<Column> = self
             .items
             .iter()
             .map(|item| Column::with_capacity(item.to, rows))
@@ -36,29 +67,17 @@ impl MvExpand<'_> {
                 .max()
                 .unwrap_or(0)
                 .min(self.limit.unwrap_or(usize::MAX));
-            for (item, out) in self.items.iter().zip(&mut expanded) {
+            for (item, out) in self.items.iter().zip(&mut items) {
                 self.push_elements(&input.columns[item.column], row, count, item.to, out);
             }
             source_rows.extend(std::iter::repeat_n(row, count));
             positions.extend((0..count as i64).map(Some));
         }
-        let mut expanded = expanded.into_iter();
-        let mut columns: Vec<Column> = (0..input.columns.len())
-            .map(|i| {
-                if self.items.iter().any(|item| item.column == i) {
-                    Column::empty(Type::Dynamic) // replaced below, in item order
-                } else {
-                    input.columns[i].take(&source_rows)
-                }
-            })
-            .collect();
-        for item in self.items {
-            columns[item.column] = expanded.next().expect("one column per item");
+        Expansion {
+            items,
+            source_rows,
+            positions,
         }
-        if self.item_index {
-            columns.push(Column::Long(positions));
-        }
-        batch(self.schema, columns)
     }
 
     /// Append the first `count` elements of `column[row]` to `out`, padding with nulls.

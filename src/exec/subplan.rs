@@ -136,14 +136,16 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
         | Node::Union { .. }
         | Node::MvExpand { .. }
         | Node::Join { .. }
-        | Node::Materialize { .. } => {}
+        | Node::Materialize { .. }
+        | Node::MvApply { .. }
+        | Node::ApplyInput => {}
     }
 }
 
 /// The input plans of a node.
 fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
     match &mut plan.node {
-        Node::Scan { .. } | Node::Values(_) | Node::Range { .. } => Vec::new(),
+        Node::Scan { .. } | Node::Values(_) | Node::Range { .. } | Node::ApplyInput => Vec::new(),
         Node::Filter { input, .. }
         | Node::Project { input, .. }
         | Node::Summarize { input, .. }
@@ -157,6 +159,7 @@ fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
         | Node::Materialize { input, .. } => vec![input],
         Node::Union { inputs, .. } => inputs.iter_mut().collect(),
         Node::Join { left, right, .. } => vec![left, right],
+        Node::MvApply { input, body, .. } => vec![input, body],
         Node::MakeSeries(series) => vec![&mut series.input],
     }
 }
