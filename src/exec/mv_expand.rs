@@ -254,4 +254,50 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn mv_apply_runs_the_body_over_each_rows_items() {
+        use crate::func::AggregateFunc;
+        use crate::plan::BoundAggregate;
+        let input = values(&[
+            ("k", strings(&["a", "b", "c"])),
+            ("d", dynamics(&[json!([5, 6, 7]), json!([]), json!([8])])),
+        ]);
+        let items = Plan {
+            schema: schema(&[("d", Type::Long), ("i", Type::Long)]),
+            node: Node::ApplyInput,
+        };
+        // The body counts the row's items (at most `limit` = 2 of them).
+        let body = Plan {
+            schema: schema(&[("n", Type::Long)]),
+            node: Node::Summarize {
+                input: Box::new(items),
+                keys: vec![],
+                aggregates: vec![BoundAggregate {
+                    func: AggregateFunc::Count,
+                    args: vec![],
+                    ty: Type::Long,
+                }],
+            },
+        };
+        let plan = Plan {
+            schema: schema(&[("k", Type::String), ("n", Type::Long)]),
+            node: Node::MvApply {
+                input: Box::new(values_plan(input)),
+                items: vec![item(1, Type::Long)],
+                item_index: true,
+                limit: Some(2),
+                keep: vec![0],
+                body: Box::new(body),
+            },
+        };
+        assert_eq!(
+            rows(&run(plan)),
+            vec![
+                vec![str_value("a"), Value::Long(2)],
+                vec![str_value("b"), Value::Long(0)],
+                vec![str_value("c"), Value::Long(1)],
+            ]
+        );
+    }
 }
