@@ -1,1 +1,3 @@
 //! Files on disk → catalog tables: raw flow logs (one reader per format) and table files.
+pub mod read_issue;
+pub mod vpc_flow;
