@@ -1,3 +1,4 @@
 //! Files on disk → catalog tables: raw flow logs (one reader per format) and table files.
+pub mod la_export;
 pub mod read_issue;
 pub mod vpc_flow;

@@ -279,6 +279,42 @@ pub fn for_each_flow<'a>(
     issues
 }
 
+/// The text of a `.log.gz` file. A truncated or corrupt gzip stream keeps the complete lines
+/// decoded before the damage and reports where it stopped, so the good records still load.
+pub fn gunzip_text(bytes: &[u8], path: &str) -> (String, Vec<ReadIssue>) {
+    use std::io::Read;
+    let mut decoded = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
+    let mut chunk = [0u8; 64 * 1024];
+    let failure = loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) => break None,
+            Ok(n) => decoded.extend_from_slice(&chunk[..n]),
+            Err(e) => break Some(e),
+        }
+    };
+    let mut issues = Vec::new();
+    if let Some(error) = failure {
+        // The last line may be cut anywhere: keep only whole lines.
+        let whole = decoded
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        decoded.truncate(whole);
+        let lines = decoded.iter().filter(|&&b| b == b'\n').count();
+        issues.push(ReadIssue::new(
+            path,
+            Position::Line(lines + 1),
+            format!("the gzip stream is damaged or truncated ({error}); the {lines} lines before it are kept"),
+        ));
+    }
+    let text = match String::from_utf8(decoded) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    (text, issues)
+}
+
 /// The column name of an AWS field: Sentinel's when it has one, else PascalCase of the field.
 pub fn column_name(field: &str) -> String {
     let field = normalise_name(field);
@@ -823,5 +859,24 @@ mod tests {
         assert!(looks_like(
             b"version account-id interface-id srcaddr\n2 1 eni-1 10.0.0.1\n"
         ));
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_whole_lines_and_names_the_line() {
+        use std::io::Write;
+        let text = "version srcaddr packets\n2 10.0.0.1 5\n2 10.0.0.2 6\n2 10.0.0.3 7\n";
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        let full = encoder.finish().unwrap();
+        let (whole, issues) = gunzip_text(&full, "a.log.gz");
+        assert_eq!(whole, text);
+        assert!(issues.is_empty());
+        let (partial, issues) = gunzip_text(&full[..full.len() - 10], "a.log.gz");
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].to_string().starts_with("a.log.gz:"));
+        assert!(text.starts_with(&partial) && partial.ends_with('\n'));
+        let (table, more) = read_all(&partial);
+        assert!(more.is_empty());
+        assert_eq!(table.num_rows(), partial.lines().count() - 1);
     }
 }
