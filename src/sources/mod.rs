@@ -1,4 +1,5 @@
 //! Files on disk → catalog tables: raw flow logs (one reader per format) and table files.
+pub mod azure_resource;
 pub mod la_export;
 pub mod read_issue;
 pub mod vpc_flow;

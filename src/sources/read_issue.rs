@@ -22,6 +22,9 @@ pub struct ReadIssue {
     pub path: String,
     pub position: Position,
     pub message: String,
+    /// Records left out because of this problem (1 for a bad record; 0 when nothing was lost
+    /// or the count is unknown).
+    pub skipped: usize,
 }
 
 impl ReadIssue {
@@ -30,7 +33,14 @@ impl ReadIssue {
             path: path.to_string(),
             position,
             message: message.into(),
+            skipped: 1,
         }
+    }
+
+    /// The same problem, saying it cost `skipped` records.
+    pub fn skipping(mut self, skipped: usize) -> ReadIssue {
+        self.skipped = skipped;
+        self
     }
 }
 

@@ -177,7 +177,12 @@ pub fn read(text: &str, path: &str, want: &Schema) -> (Table, Vec<ReadIssue>) {
     let layout = match layout(text) {
         Ok(layout) => layout,
         Err(message) => {
-            issues.push(ReadIssue::new(path, Position::Line(1), message));
+            let records = text
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .count();
+            issues.push(ReadIssue::new(path, Position::Line(1), message).skipping(records));
             return (Table::empty(want.clone()), issues);
         }
     };
@@ -306,7 +311,7 @@ pub fn gunzip_text(bytes: &[u8], path: &str) -> (String, Vec<ReadIssue>) {
             path,
             Position::Line(lines + 1),
             format!("the gzip stream is damaged or truncated ({error}); the {lines} lines before it are kept"),
-        ));
+        ).skipping(0));
     }
     let text = match String::from_utf8(decoded) {
         Ok(text) => text,
