@@ -2,4 +2,5 @@
 pub mod azure_resource;
 pub mod la_export;
 pub mod read_issue;
+pub mod topology;
 pub mod vpc_flow;
