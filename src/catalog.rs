@@ -140,26 +140,38 @@ impl Catalog {
 
 /// The known tables' schemas, compiled in from `src/schemas/` (`column,type` CSV).
 pub const KNOWN_SCHEMAS: &[(&str, &str)] = &[
-    ("NTANetAnalytics", include_str!("schemas/NTANetAnalytics.csv")),
+    (
+        "NTANetAnalytics",
+        include_str!("schemas/NTANetAnalytics.csv"),
+    ),
     (
         "AzureNetworkAnalytics_CL",
         include_str!("schemas/AzureNetworkAnalytics_CL.csv"),
     ),
     ("AWSVPCFlow", include_str!("schemas/AWSVPCFlow.csv")),
     ("AZFWFlowTrace", include_str!("schemas/AZFWFlowTrace.csv")),
-    ("AZFWNetworkRule", include_str!("schemas/AZFWNetworkRule.csv")),
+    (
+        "AZFWNetworkRule",
+        include_str!("schemas/AZFWNetworkRule.csv"),
+    ),
     (
         "AZFWApplicationRule",
         include_str!("schemas/AZFWApplicationRule.csv"),
     ),
     ("AZFWNatRule", include_str!("schemas/AZFWNatRule.csv")),
-    ("AZFWThreatIntel", include_str!("schemas/AZFWThreatIntel.csv")),
+    (
+        "AZFWThreatIntel",
+        include_str!("schemas/AZFWThreatIntel.csv"),
+    ),
     (
         "AZFWIdpsSignature",
         include_str!("schemas/AZFWIdpsSignature.csv"),
     ),
     ("AZFWDnsQuery", include_str!("schemas/AZFWDnsQuery.csv")),
-    ("AzureDiagnostics", include_str!("schemas/AzureDiagnostics.csv")),
+    (
+        "AzureDiagnostics",
+        include_str!("schemas/AzureDiagnostics.csv"),
+    ),
     ("AzureActivity", include_str!("schemas/AzureActivity.csv")),
     (
         "CommonSecurityLog",
@@ -233,8 +245,14 @@ mod tests {
             for column in ["TimeGenerated", "Type", "_ResourceId"] {
                 assert!(schema.index_of(column).is_some(), "{name} lacks {column}");
             }
-            let first_hidden = schema.fields.iter().position(|f| is_hidden(&f.name)).unwrap();
-            assert!(schema.fields[first_hidden..].iter().all(|f| is_hidden(&f.name)));
+            let first_hidden = schema
+                .fields
+                .iter()
+                .position(|f| is_hidden(&f.name))
+                .unwrap();
+            assert!(schema.fields[first_hidden..]
+                .iter()
+                .all(|f| is_hidden(&f.name)));
         }
     }
 

@@ -122,7 +122,11 @@ pub fn locate(source: &str, offset: usize) -> (usize, usize, &str) {
         .map_or(source.len(), |i| offset + i);
     let line_no = before.matches('\n').count() + 1;
     let col = source[line_start..offset].chars().count() + 1;
-    (line_no, col, source[line_start..line_end].trim_end_matches('\r'))
+    (
+        line_no,
+        col,
+        source[line_start..line_end].trim_end_matches('\r'),
+    )
 }
 
 impl fmt::Display for Error {

@@ -7,7 +7,9 @@ use crate::table::{Column, Table, Value};
 
 /// The expression's value for every row of `batch`.
 pub fn eval(_expr: &BoundExpr, _batch: &Table, _ctx: &EvalContext) -> Result<Column, Error> {
-    Err(Error::new(crate::error::ErrorKind::Unsupported("evaluation".into())))
+    Err(Error::new(crate::error::ErrorKind::Unsupported(
+        "evaluation".into(),
+    )))
 }
 
 /// The value of an expression that reads no column (a constant folded at bind time).

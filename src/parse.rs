@@ -10,5 +10,7 @@ struct KqlParser;
 
 /// Parse a whole query.
 pub fn parse(_source: &str) -> Result<Query, Error> {
-    Err(Error::new(crate::error::ErrorKind::Unsupported("parsing".into())))
+    Err(Error::new(crate::error::ErrorKind::Unsupported(
+        "parsing".into(),
+    )))
 }

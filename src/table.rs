@@ -447,7 +447,10 @@ mod tests {
     fn take_filter_slice() {
         let col = Column::Long(vec![Some(1), None, Some(3)]);
         assert_eq!(col.take(&[2, 0]), Column::Long(vec![Some(3), Some(1)]));
-        assert_eq!(col.filter(&[false, true, true]), Column::Long(vec![None, Some(3)]));
+        assert_eq!(
+            col.filter(&[false, true, true]),
+            Column::Long(vec![None, Some(3)])
+        );
         assert_eq!(col.slice(1, 1), Column::Long(vec![None]));
     }
 }

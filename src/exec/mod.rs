@@ -7,6 +7,10 @@ use crate::plan::BoundQuery;
 use crate::{Options, QueryResult};
 
 /// Run a bound query.
-pub fn execute(_query: &BoundQuery, _catalog: &Catalog, _options: &Options) -> Result<QueryResult, Error> {
+pub fn execute(
+    _query: &BoundQuery,
+    _catalog: &Catalog,
+    _options: &Options,
+) -> Result<QueryResult, Error> {
     Err(Error::new(ErrorKind::Unsupported("execution".into())))
 }

@@ -132,7 +132,7 @@ impl<T> PrefixMap<T> {
             .push(value);
         if !self.lengths.contains(&(v4, length)) {
             self.lengths.push((v4, length));
-            self.lengths.sort_by(|a, b| b.1.cmp(&a.1));
+            self.lengths.sort_by_key(|l| std::cmp::Reverse(l.1));
         }
         true
     }
