@@ -632,4 +632,64 @@ mod tests {
         assert!(!looks_like(br#"{"records":[{"time":"x","category":"NetworkSecurityGroupFlowEvent","resourceId":"/x"}]}"#));
         assert!(!looks_like(b"2 123 eni-1 - - - - - - - 1 2 - NODATA"));
     }
+
+    /// Every file under `examples/<dir>`, sorted.
+    fn example_files(dir: &str) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(dir),
+            &mut files,
+        );
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn example_firewall_logs_fill_every_firewall_table() {
+        let mut rows: IndexMap<String, usize> = IndexMap::new();
+        let (mut invalid, mut expected_invalid, mut expected_trace) = (0, 0, 0);
+        for file in example_files("logs/azfw") {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(looks_like(text.as_bytes()), "{}", file.display());
+            let logs = read(&text, &file.display().to_string());
+            assert!(logs.issues.is_empty(), "{:?}", logs.issues);
+            for (name, table) in &logs.tables {
+                *rows.entry(name.clone()).or_default() += table.num_rows();
+                if name == "AZFWFlowTrace" {
+                    invalid += (0..table.num_rows())
+                        .filter(|&r| at(table, "Flag", r) == s("INVALID"))
+                        .count();
+                }
+            }
+            expected_invalid += text.matches("\"Flag\":\"INVALID\"").count();
+            expected_trace += text.matches("\"category\":\"AZFWFlowTrace\"").count();
+        }
+        for table in [
+            "AZFWFlowTrace",
+            "AZFWNetworkRule",
+            "AZFWApplicationRule",
+            "AZFWNatRule",
+            "AZFWThreatIntel",
+            "AZFWIdpsSignature",
+            "AZFWDnsQuery",
+            "AzureDiagnostics",
+        ] {
+            assert!(rows.get(table).is_some_and(|&n| n > 0), "{table}: {rows:?}");
+        }
+        assert_eq!(rows["AZFWFlowTrace"], expected_trace);
+        assert_eq!(invalid, expected_invalid);
+        assert!(invalid > 0);
+    }
 }

@@ -757,4 +757,50 @@ mod tests {
         assert!(issues[0].message.contains("not a topology file"));
         assert!(issues[1].message.contains("not valid JSON"));
     }
+
+    #[test]
+    fn example_topology_classifies_the_sample_network() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/topology");
+        let texts: Vec<(String, String)> = [
+            "vnets.json",
+            "nics.json",
+            "vms.json",
+            "ServiceTags_Public_sample.json",
+        ]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+        .collect();
+        let (topology, issues) =
+            Topology::load(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        assert!(issues.is_empty(), "{issues:?}");
+        let e = topology.classify("10.12.1.4", "10.12.2.4");
+        assert_eq!(e.flow_type, "IntraVNet");
+        assert_eq!(
+            (e.src.vm.as_str(), e.dest.vm.as_str()),
+            ("rg-spoke1/vm-web1", "rg-spoke1/vm-app1")
+        );
+        assert_eq!(
+            topology.classify("10.12.1.4", "10.12.130.4").flow_type,
+            "InterVNet"
+        );
+        assert_eq!(
+            topology.classify("10.10.4.5", "10.12.1.4").src.subnet,
+            "rg-hub/vnet-hub/GatewaySubnet"
+        );
+        assert_eq!(
+            topology.classify("10.12.2.4", "52.239.144.10").flow_type,
+            "AzurePublic"
+        );
+        assert_eq!(
+            topology.classify("192.168.10.21", "10.12.1.4").flow_type,
+            "UnknownPrivate"
+        );
+        assert_eq!(
+            topology
+                .nic_of_mac("002248 0A1101".replace(' ', "").as_str())
+                .unwrap()
+                .1,
+            "rg-spoke1/vm-web1"
+        );
+    }
 }

@@ -884,4 +884,94 @@ mod tests {
         assert!(more.is_empty());
         assert_eq!(table.num_rows(), partial.lines().count() - 1);
     }
+
+    /// Every file under `examples/<dir>`, sorted.
+    fn example_files(dir: &str) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(dir),
+            &mut files,
+        );
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn example_logs_load_and_agree_with_a_plain_text_count() {
+        let (mut rows, mut rejects, mut bytes, mut no_data) = (0, 0, 0_i64, 0);
+        let (mut expected_rows, mut expected_rejects, mut expected_bytes) = (0, 0, 0_i64);
+        let files = example_files("logs/aws");
+        assert!(files.len() >= 10);
+        for file in files {
+            let raw = std::fs::read(&file).unwrap();
+            let path = file.display().to_string();
+            let (text, issues) = if path.ends_with(".gz") {
+                gunzip_text(&raw, &path)
+            } else {
+                (String::from_utf8(raw).unwrap(), Vec::new())
+            };
+            assert!(issues.is_empty(), "{issues:?}");
+            assert!(looks_like(text.as_bytes()), "{path}");
+            let (table, issues) = read(&text, &path, &file_schema(&text));
+            assert!(issues.is_empty(), "{issues:?}");
+            rows += table.num_rows();
+            for row in 0..table.num_rows() {
+                if table.column("Action").unwrap().get(row) == s("REJECT") {
+                    rejects += 1;
+                }
+                if let Value::Long(b) = table.column("Bytes").unwrap().get(row) {
+                    bytes += b;
+                }
+                if table.column("LogStatus").unwrap().get(row) != s("OK") {
+                    no_data += 1;
+                }
+            }
+            // Independently: the header names the bytes field; records are the other lines.
+            let mut lines = text.lines();
+            let first = text.lines().next().unwrap();
+            let bytes_at = if first.starts_with("version") {
+                lines.next();
+                first.split(' ').position(|f| f == "bytes").unwrap()
+            } else {
+                9
+            };
+            for line in lines {
+                let fields: Vec<&str> = line.split(' ').collect();
+                expected_rows += 1;
+                expected_rejects += usize::from(line.contains(" REJECT "));
+                expected_bytes += fields[bytes_at].parse::<i64>().unwrap_or(0);
+            }
+        }
+        assert_eq!(
+            (rows, rejects, bytes),
+            (expected_rows, expected_rejects, expected_bytes)
+        );
+        assert!(rejects > 0 && no_data > 0);
+    }
+
+    #[test]
+    fn the_seed_sample_loads() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/aws/vpc-flowlog-sample.log");
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(looks_like(text.as_bytes()));
+        let (table, issues) = read_all(&text);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(table.num_rows(), 3);
+        let flags: Vec<Value> = (0..3).map(|r| cell(&table, "TcpFlags", r)).collect();
+        assert_eq!(flags, [Value::Int(2), Value::Int(3), Value::Int(19)]);
+        assert_eq!(cell(&table, "SrcAddr", 0), s("198.51.100.7"));
+    }
 }
