@@ -2,5 +2,6 @@
 pub mod azure_resource;
 pub mod la_export;
 pub mod read_issue;
+pub mod record_tables;
 pub mod topology;
 pub mod vpc_flow;
