@@ -165,7 +165,28 @@ fn for_each_record(
             }
         }
         None => {
-            // One record per line (JSON lines), or a single record.
+            // Pretty-printed JSON that is not `{"records": [` first: a whole document.
+            if let Ok(document) = serde_json::from_str::<Json>(text) {
+                if !text.trim_start().starts_with('{') || text.trim().lines().count() > 1 {
+                    let records = match document {
+                        Json::Object(mut map) if map.get("records").is_some_and(Json::is_array) => {
+                            match map.remove("records") {
+                                Some(Json::Array(records)) => records,
+                                _ => Vec::new(),
+                            }
+                        }
+                        Json::Array(records) => records,
+                        other => vec![other],
+                    };
+                    for (index, record) in records.into_iter().enumerate() {
+                        if let Some(issue) = visit(Position::Record(index + 1), record) {
+                            issues.push(issue);
+                        }
+                    }
+                    return;
+                }
+            }
+            // One record per line (JSON lines).
             let mut any = false;
             for (index, line) in text.lines().enumerate() {
                 let line = line.trim();
@@ -691,5 +712,24 @@ mod tests {
         assert_eq!(rows["AZFWFlowTrace"], expected_trace);
         assert_eq!(invalid, expected_invalid);
         assert!(invalid > 0);
+    }
+
+    #[test]
+    fn pretty_printed_documents_and_arrays_are_read_whole() {
+        let record = flow_trace("RST", "2024-05-09T10:00:01Z");
+        let value: Json = serde_json::from_str(&record).unwrap();
+        let pretty = serde_json::to_string_pretty(
+            &serde_json::json!({"other": 1, "records": [value.clone()]}),
+        )
+        .unwrap();
+        assert_eq!(
+            read(&pretty, "p.json").tables["AZFWFlowTrace"].num_rows(),
+            1
+        );
+        let array =
+            serde_json::to_string_pretty(&serde_json::json!([value.clone(), value])).unwrap();
+        let logs = read(&array, "a.json");
+        assert!(logs.issues.is_empty());
+        assert_eq!(logs.tables["AZFWFlowTrace"].num_rows(), 2);
     }
 }
