@@ -1,6 +1,9 @@
 //! The syntax tree of a KQL query: what the user wrote, with byte spans, and nothing resolved.
 //! Names are plain strings; types, column indices and functions are found later by `bind`.
 
+// A query's tree is built once and walked once; boxing the larger variants would only add noise.
+#![allow(clippy::large_enum_variant)]
+
 use std::fmt;
 
 /// Byte offsets `start..end` into the query text.
@@ -57,6 +60,11 @@ pub enum StatementKind {
     Set { name: Ident },
     /// A tabular expression whose result is the query's output.
     Tabular(TabularExpr),
+    /// The last statement of a function body when it is an expression without `|` steps:
+    /// `{ x * 2 }`, `{ T }`, `{ f(1) }`. Like `LetValue::Expr`, `bind` decides whether it is a
+    /// scalar or a table (a parenthesised pipeline is `ExprKind::Tabular`). Only in `FunctionDef`
+    /// bodies; a query's own statements are always `Tabular`.
+    Expr(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +149,9 @@ pub enum SourceKind {
         uris: Vec<Expr>,
         options: Vec<(Ident, Expr)>,
     },
+    /// The implicit input of an `mv-apply … on ( summarize … )` body: the expanded rows of
+    /// one record. Only ever the source of `OperatorKind::MvApply`'s body.
+    ApplyInput,
 }
 
 /// One `| operator` step.
@@ -179,7 +190,7 @@ pub enum OperatorKind {
     Top { count: Expr, by: Vec<SortKey> },
     /// `count`
     Count,
-    /// `distinct a, b` or `distinct *`
+    /// `distinct a, b`, or `distinct *` (one unnamed `ExprKind::Star` item)
     Distinct(Vec<NamedExpr>),
     /// `union withsource=T kind=outer isfuzzy=true A, B*`
     Union(UnionSpec),
@@ -191,7 +202,8 @@ pub enum OperatorKind {
     Serialize(Vec<NamedExpr>),
     /// `as T`
     As(Ident),
-    /// `render piechart with (title="x")`
+    /// `render piechart with (title="x")`; a property with several values
+    /// (`ycolumns=a, b`) has a `pack_array(a, b)` call as its value.
     Render {
         kind: Ident,
         properties: Vec<(Ident, Expr)>,
@@ -208,7 +220,9 @@ pub enum OperatorKind {
         right: Box<TabularExpr>,
         on: Vec<JoinCondition>,
     },
-    /// `parse kind=regex flags=i x with "a" b:long "c" *`; `parse-where` sets `keep_failures`.
+    /// `parse kind=regex flags=i x with "a" b:long "c" *`; `parse-where` sets `where_only`
+    /// (rows that do not match are dropped). Adjacent string literals in the pattern arrive
+    /// joined as one `ParseItem::Literal`.
     Parse {
         params: Vec<(Ident, Expr)>,
         source: Expr,
@@ -433,8 +447,9 @@ pub enum StringOpKind {
     EndsWith,
     /// `matches regex`
     MatchesRegex,
-    /// `has_any (…)` / `has_all (…)`: the right side is a list (`Expr` of kind `Call` named
-    /// `pack_array`, or a dynamic literal).
+    /// `has_any (…)` / `has_all (…)`: the right side is the list. One item that is not a
+    /// literal (`has_any (MyList)`, `has_any (dynamic([…]))`, `has_any (T | project x)`) is the
+    /// right side itself; otherwise the items are wrapped in a `pack_array(…)` call.
     HasAny,
     HasAll,
 }

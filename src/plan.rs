@@ -111,6 +111,20 @@ pub enum Node {
     },
     /// A `materialize()`d subplan: computed once per query, shared by every use of `id`.
     Materialize { id: usize, input: Box<Plan> },
+    /// `mv-apply x to typeof(long) on (summarize sum(x))`: for each input row, the `items`
+    /// columns are expanded (as `mv-expand` would, with the item index last when
+    /// `item_index`) into a small table that `body` runs over (its leaf is `ApplyInput`); the
+    /// output is the row's `keep` columns followed by each row of the body's result.
+    MvApply {
+        input: Box<Plan>,
+        items: Vec<MvExpandItem>,
+        item_index: bool,
+        limit: Option<usize>,
+        keep: Vec<usize>,
+        body: Box<Plan>,
+    },
+    /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
+    ApplyInput,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

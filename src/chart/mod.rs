@@ -1,1 +1,44 @@
-//! Result table + visualization → SVG, with plotters.
+//! Result table + `render` visualization → SVG text, drawn with plotters' SVG backend.
+//!
+//! [`render_svg`] checks the kind and properties ([`properties`]), picks the columns Kusto's
+//! rules assign to each role ([`data`]) and hands over to one module per chart family: [`pie`],
+//! [`bar`] (column and bar charts), [`line`] (time, line and area charts) and [`scatter`]. The
+//! output is byte-for-byte deterministic: no font engine, no clock, no hash order.
+
+pub mod bar;
+mod canvas;
+pub mod data;
+pub mod line;
+pub mod pie;
+pub mod properties;
+pub mod scatter;
+pub mod style;
+mod xy;
+
+use crate::error::Error;
+use crate::plan::Visualization;
+use crate::table::Table;
+pub use properties::{ChartKind, ChartSpec, KINDS, PROPERTIES};
+
+/// More series (or pies) than this cannot be told apart by colour.
+pub const MAX_SERIES: usize = 50;
+
+/// Draw `table` as `vis` asks. `Ok(None)` for `render table` and `render card`, which Kusto
+/// shows as a table: the caller prints the table and draws nothing.
+pub fn render_svg(table: &Table, vis: &Visualization) -> Result<Option<String>, Error> {
+    let spec = properties::parse_spec(vis)?;
+    let svg = match spec.kind {
+        ChartKind::NoChart => return Ok(None),
+        ChartKind::Pie => pie::render(table, &spec)?,
+        ChartKind::Column | ChartKind::Bar => bar::render(table, &spec)?,
+        ChartKind::Time | ChartKind::Line | ChartKind::Area => line::render(table, &spec)?,
+        ChartKind::Scatter => scatter::render(table, &spec)?,
+    };
+    Ok(Some(svg))
+}
+
+/// Whether `vis` draws a chart at all (false for `table` and `card`); errors for an unknown kind
+/// or property, so a caller can refuse `--chart` before running the query.
+pub fn draws_chart(vis: &Visualization) -> Result<bool, Error> {
+    Ok(properties::parse_spec(vis)?.kind != ChartKind::NoChart)
+}

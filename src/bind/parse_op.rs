@@ -1,0 +1,212 @@
+//! `parse` and `parse-where`: the pattern compiled to one regex with a capture group per
+//! column (named after the column, so the executor finds it by name). Simple (and relaxed)
+//! patterns escape their literals; `kind=regex` uses them as written; `*` skips lazily; typed
+//! captures match only their type's text.
+
+use super::expr::{type_named, Ctx};
+use super::join::param_text;
+use super::naming::Projection;
+use super::ops::{projection, Out};
+use super::scope::{Rel, Scope};
+use super::Binder;
+use crate::ast::{Expr, Ident, ParseItem, Span};
+use crate::error::Error;
+use crate::plan::{BoundExpr, ExprNode, Node, ParsePattern, Plan};
+use crate::table::{Field, Schema, Type};
+
+/// The regex text a capture of `ty` matches.
+fn capture_pattern(ty: Type, last: bool) -> &'static str {
+    match ty {
+        Type::Int | Type::Long => r"(-?\d+)",
+        Type::Real => r"(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)",
+        Type::Bool => r"(true|false|True|False|TRUE|FALSE|0|1)",
+        _ if last => "(.*)",
+        _ => "(.*?)",
+    }
+}
+
+/// Compile a pattern: anchored at the start; the last capture (with nothing after it) takes
+/// the rest of the text.
+pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<ParsePattern, String> {
+    let mut regex = String::new();
+    let flags: String = flags
+        .chars()
+        .filter(|c| matches!(c, 'i' | 'm' | 's' | 'U'))
+        .collect();
+    if !flags.is_empty() {
+        regex.push_str(&format!("(?{flags})"));
+    }
+    regex.push('^');
+    let mut captures = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let last = i + 1 == items.len();
+        match item {
+            ParseItem::Literal(text) if regex_kind => regex.push_str(text),
+            ParseItem::Literal(text) => regex.push_str(&regex::escape(text)),
+            ParseItem::Wildcard => regex.push_str(".*?"),
+            ParseItem::Capture { name, ty } => {
+                let ty = match ty {
+                    Some(t) => type_named(t).map_err(|e| e.kind.to_string())?,
+                    None => Type::String,
+                };
+                // Name the group after its column when the name can be a group name, so groups
+                // the user's own regex (`kind=regex`) opens cannot shift the numbering.
+                let pattern = capture_pattern(ty, last);
+                let nameable = name
+                    .name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name
+                        .name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !captures.iter().any(|(n, _)| *n == name.name);
+                if nameable {
+                    regex.push_str(&format!("(?P<{}>{}", name.name, &pattern[1..]));
+                } else {
+                    regex.push_str(pattern);
+                }
+                captures.push((name.name.clone(), ty));
+            }
+        }
+    }
+    regex::Regex::new(&regex)
+        .map_err(|e| format!("the parse pattern is not a valid regex: {e}"))?;
+    Ok(ParsePattern { regex, captures })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn parse(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    params: &[(Ident, Expr)],
+    source: &Expr,
+    pattern: &[ParseItem],
+    where_only: bool,
+    span: Span,
+) -> Result<Rel, Error> {
+    let regex_kind = match param_text(params, "kind") {
+        None => false,
+        Some((k, _)) if k == "simple" || k == "relaxed" => false,
+        Some((k, _)) if k == "regex" => true,
+        Some((k, at)) => {
+            return Err(Error::semantic(format!("unknown parse kind `{k}`"), at)
+                .with_help("parse kinds are simple, regex and relaxed"))
+        }
+    };
+    let flags = param_text(params, "flags")
+        .map(|(f, _)| f)
+        .unwrap_or_default();
+    let compiled = compile(pattern, regex_kind, &flags).map_err(|m| Error::semantic(m, span))?;
+    let mut bound = b.expr(&mut Ctx::new(scope, input.schema()), source)?;
+    if bound.ty != Type::String {
+        bound = to_string(bound)?;
+    }
+    let width = input.schema().len();
+    let mut fields = input.schema().fields.clone();
+    fields.extend(
+        compiled
+            .captures
+            .iter()
+            .map(|(n, t)| Field::new(format!("\u{0}capture {n}"), *t)),
+    );
+    let mut hidden = input.hidden.clone();
+    hidden.extend(compiled.captures.iter().map(|_| false));
+    // A capture named like an input column replaces it; new names are appended.
+    let mut out: Projection<Out> = Projection::default();
+    for (i, f) in input.schema().fields.iter().enumerate() {
+        out.add(
+            &f.name,
+            (BoundExpr::column(i, f.ty, Span::default()), input.hidden[i]),
+            false,
+        );
+    }
+    for (k, (name, ty)) in compiled.captures.iter().enumerate() {
+        out.add(name, (BoundExpr::column(width + k, *ty, span), false), true);
+    }
+    let parsed = Rel {
+        plan: Plan {
+            node: Node::Parse {
+                input: Box::new(input.plan),
+                source: bound,
+                pattern: compiled,
+                where_only,
+            },
+            schema: Schema::new(fields),
+        },
+        hidden,
+    };
+    Ok(projection(parsed, out.columns))
+}
+
+/// Parse reads text: other values are converted with `tostring()`.
+fn to_string(e: BoundExpr) -> Result<BoundExpr, Error> {
+    let span = e.span;
+    match crate::func::scalar::lookup("tostring", std::slice::from_ref(&e)) {
+        Ok((func, ty)) => Ok(BoundExpr {
+            kind: ExprNode::Call {
+                func,
+                args: vec![e],
+            },
+            ty,
+            span,
+        }),
+        Err(_) => Err(Error::semantic(
+            format!("parse needs a string, this is {}", e.ty),
+            span,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Ident;
+
+    fn capture(name: &str, ty: Option<&str>) -> ParseItem {
+        ParseItem::Capture {
+            name: Ident {
+                name: name.into(),
+                span: Span::default(),
+            },
+            ty: ty.map(|t| Ident {
+                name: t.into(),
+                span: Span::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn simple_patterns_escape_literals_and_end_greedy() {
+        let items = vec![
+            ParseItem::Wildcard,
+            ParseItem::Literal("src=".into()),
+            capture("ip", None),
+            ParseItem::Literal(" port=".into()),
+            capture("port", Some("long")),
+            ParseItem::Literal(" (".into()),
+            capture("rest", None),
+        ];
+        let p = compile(&items, false, "").unwrap();
+        assert_eq!(
+            p.regex,
+            r"^.*?src=(?P<ip>.*?) port=(?P<port>-?\d+) \((?P<rest>.*)"
+        );
+        assert_eq!(p.captures[1], ("port".to_string(), Type::Long));
+        let re = regex::Regex::new(&p.regex).unwrap();
+        let m = re.captures("x src=1.2.3.4 port=80 (a) b").unwrap();
+        assert_eq!(&m[1], "1.2.3.4");
+        assert_eq!(&m[2], "80");
+        assert_eq!(&m[3], "a) b");
+    }
+
+    #[test]
+    fn regex_kind_keeps_the_user_regex() {
+        let items = vec![ParseItem::Literal(r"\d+ ".into()), capture("w", None)];
+        let p = compile(&items, true, "i").unwrap();
+        assert_eq!(p.regex, r"(?i)^\d+ (?P<w>.*)");
+        assert!(compile(&[ParseItem::Literal("(".into())], true, "").is_err());
+    }
+}

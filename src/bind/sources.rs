@@ -1,0 +1,174 @@
+//! The sources known at bind time: `datatable` (constant rows), `print` (one row of
+//! expressions) and `range`.
+
+use super::expr::{is_constant, Ctx};
+use super::naming::Projection;
+use super::ops::{projection, values, Out};
+use super::scope::{Rel, Scope};
+use super::Binder;
+use crate::ast::{Expr, Ident, NamedExpr, Span};
+use crate::error::Error;
+use crate::plan::{BoundExpr, Node, Plan};
+use crate::table::{Column, Field, Schema, Table, Type, Value};
+
+/// Whether a constant of `from` can fill a column of `to` (integers and reals convert; null
+/// fits anything).
+fn fits(from: Type, to: Type, value: &Value) -> bool {
+    from == to || value.is_null() || (from.is_numeric() && to.is_numeric()) || to == Type::Dynamic
+}
+
+pub fn datatable(
+    b: &mut Binder,
+    scope: &Scope,
+    columns: &[(Ident, Ident)],
+    values_in: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let schema = super::declared_schema(columns)?;
+    if schema.is_empty() {
+        return Err(Error::semantic("datatable needs at least one column", span));
+    }
+    if !values_in.len().is_multiple_of(schema.len()) {
+        return Err(Error::semantic(
+            format!(
+                "datatable has {} columns but {} values (not a whole number of rows)",
+                schema.len(),
+                values_in.len()
+            ),
+            span,
+        ));
+    }
+    let rows = values_in.len() / schema.len();
+    let mut cols: Vec<Column> = schema
+        .fields
+        .iter()
+        .map(|f| Column::with_capacity(f.ty, rows))
+        .collect();
+    let empty = Schema::default();
+    for (i, e) in values_in.iter().enumerate() {
+        let field = &schema.fields[i % schema.len()];
+        let bound = b.expr(&mut Ctx::new(scope, &empty), e)?;
+        let value = b.constant(&bound)?;
+        if !fits(bound.ty, field.ty, &value) {
+            return Err(Error::semantic(
+                format!(
+                    "column `{}` is {}, this value is {}",
+                    field.name, field.ty, bound.ty
+                ),
+                e.span,
+            ));
+        }
+        let value = match (field.ty, value) {
+            (Type::Dynamic, v) => Value::Dynamic(to_json(&v)),
+            (_, v) => v,
+        };
+        cols[i % schema.len()].push(&value);
+    }
+    Ok(values(Table::new(schema, cols)))
+}
+
+/// A scalar as a JSON value, for dynamic columns.
+fn to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(n) => J::from(*n),
+        Value::Long(n) => J::from(*n),
+        Value::Real(x) => serde_json::Number::from_f64(*x).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.to_string()),
+        Value::Dynamic(j) => j.clone(),
+        other => J::String(crate::format::value_text(other)),
+    }
+}
+
+/// One row, no columns: what `print` computes its expressions over.
+fn single_row() -> Rel {
+    Rel::visible(Plan {
+        node: Node::Range {
+            start: Value::Long(0),
+            stop: Value::Long(0),
+            step: Value::Long(1),
+        },
+        schema: Schema::new(vec![Field::new("\u{0}row", Type::Long)]),
+    })
+}
+
+/// `print a, x = b`: one row; unnamed columns are `print_0`, `print_1`, … by position.
+pub fn print(b: &mut Binder, scope: &Scope, items: &[NamedExpr]) -> Result<Rel, Error> {
+    let row = single_row();
+    let empty = Schema::default();
+    let mut out: Projection<Out> = Projection::default();
+    for (i, item) in items.iter().enumerate() {
+        let bound = b.expr(&mut Ctx::new(scope, &empty), &item.expr)?;
+        match item.names.as_slice() {
+            [name] => {
+                out.declare(&name.name, (bound, false), false, name.span)?;
+            }
+            [] => {
+                out.add(&format!("print_{i}"), (bound, false), false);
+            }
+            [_, second, ..] => return Err(super::ops::several_names(second)),
+        }
+    }
+    Ok(projection(row, out.columns))
+}
+
+/// `range x from a to b step s`.
+pub fn range(
+    b: &mut Binder,
+    scope: &Scope,
+    name: &Ident,
+    from: &Expr,
+    to: &Expr,
+    step: &Expr,
+) -> Result<Rel, Error> {
+    let empty = Schema::default();
+    let mut bind = |e: &Expr| -> Result<(BoundExpr, Value), Error> {
+        let bound = b.expr(&mut Ctx::new(scope, &empty), e)?;
+        if !is_constant(&bound) {
+            return Err(Error::semantic("range bounds must be constants", e.span));
+        }
+        let value = b.constant(&bound)?;
+        Ok((bound, widen(value)))
+    };
+    let (start, start_value) = bind(from)?;
+    let (_, stop_value) = bind(to)?;
+    let (step_expr, step_value) = bind(step)?;
+    let ty = match start.ty {
+        Type::Int | Type::Long => Type::Long,
+        Type::Real | Type::DateTime | Type::TimeSpan => start.ty,
+        other => {
+            return Err(Error::semantic(
+                format!("range needs numbers, datetimes or timespans, found {other}"),
+                from.span,
+            ))
+        }
+    };
+    let step_ok = match ty {
+        Type::DateTime => step_expr.ty == Type::TimeSpan,
+        Type::TimeSpan => step_expr.ty == Type::TimeSpan,
+        _ => step_expr.ty.is_numeric(),
+    };
+    if !step_ok {
+        return Err(Error::semantic(
+            format!("a range of {ty} cannot step by {}", step_expr.ty),
+            step.span,
+        ));
+    }
+    Ok(Rel::visible(Plan {
+        node: Node::Range {
+            start: start_value,
+            stop: stop_value,
+            step: step_value,
+        },
+        schema: Schema::new(vec![Field::new(name.name.clone(), ty)]),
+    }))
+}
+
+fn widen(value: Value) -> Value {
+    match value {
+        Value::Int(n) => Value::Long(i64::from(n)),
+        other => other,
+    }
+}

@@ -1,0 +1,84 @@
+//! Every conformance query and every corpus query without workbook placeholders must parse:
+//! this runs the parser alone over both and prints how many parse. The shared folder is found
+//! through `KQLITE_SHARED`, else `../shared` beside the checkout; without it the test says so
+//! and passes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn shared_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("KQLITE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    dir.is_dir().then_some(dir)
+}
+
+fn kql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "kql"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Parse each file; the names and errors of those that fail.
+fn failures(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|path| {
+            let text = fs::read_to_string(path).ok()?;
+            let name = path.file_name()?.to_string_lossy().to_string();
+            kqlite::parse(&text)
+                .err()
+                .map(|e| format!("{name}\n{}", e.render(&text, &name)))
+        })
+        .collect()
+}
+
+#[test]
+fn conformance_queries_all_parse() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("shared folder not found: conformance parse check skipped");
+        return;
+    };
+    let mut files = kql_files(&shared.join("conformance/cases"));
+    files.extend(kql_files(&shared.join("conformance/adapted")));
+    let failed = failures(&files);
+    println!(
+        "conformance: {} parsed, {} failed",
+        files.len() - failed.len(),
+        failed.len()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+#[test]
+fn corpus_queries_parse() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("shared folder not found: corpus parse check skipped");
+        return;
+    };
+    let files: Vec<PathBuf> = kql_files(&shared.join("corpus/queries"))
+        .into_iter()
+        .filter(|p| fs::read_to_string(p).is_ok_and(|t| !t.contains("// has-placeholders: true")))
+        .collect();
+    let failed = failures(&files);
+    println!(
+        "corpus (no placeholders): {} parsed, {} failed",
+        files.len() - failed.len(),
+        failed.len()
+    );
+    for f in &failed {
+        println!("{f}\n");
+    }
+    assert!(
+        failed.is_empty(),
+        "{} corpus queries fail to parse",
+        failed.len()
+    );
+}
