@@ -1,7 +1,384 @@
-//! Files on disk → catalog tables: raw flow logs (one reader per format) and table files.
+//! Files on disk → catalog tables: raw flow logs (one reader per format, read when a query
+//! scans them) and table files (CSV / JSON / JSON lines, read when opened).
+//!
+//! [`open`] walks the paths given with `--logs`, sniffs each file's format from its content,
+//! and registers one provider per table in the catalog; [`describe`] counts each table's rows
+//! for `kqlite tables`. Problems in the input never stop the load (unless `strict`): they are
+//! collected in the report's [`Diagnostics`], with file, line and record/tuple position.
+
+mod aggregate;
+mod azure_ids;
+mod columns;
+mod detect;
+mod diagnostics;
+mod iana;
+mod json_stream;
+mod nsg_flow;
+mod provider;
+mod table_file;
+mod tuple;
+mod vnet_flow;
+
 pub mod azure_resource;
 pub mod la_export;
 pub mod read_issue;
 pub mod record_tables;
 pub mod topology;
 pub mod vpc_flow;
+
+pub use columns::FlowTable;
+pub use detect::Format;
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use provider::{FlowFile, FlowLogProvider};
+pub use table_file::{parse_datetime, parse_timespan, TableFormat};
+
+use crate::catalog::{Catalog, MemoryTable, ScanRequest};
+use crate::error::Error;
+use crate::func::EvalContext;
+use crate::table::TICKS_PER_SECOND;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One `--logs` argument: a file or folder, or `NAME=PATH` for a table file with a chosen name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogPath {
+    Path(PathBuf),
+    Named { name: String, path: PathBuf },
+}
+
+impl LogPath {
+    /// `NAME=PATH` when the part before `=` is a table name (letters, digits, `_`) and no file
+    /// of the whole text exists; else a plain path.
+    pub fn parse(arg: &str) -> LogPath {
+        if let Some((name, path)) = arg.split_once('=') {
+            let is_name = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if is_name && !Path::new(arg).exists() {
+                return LogPath::Named {
+                    name: name.to_string(),
+                    path: PathBuf::from(path),
+                };
+            }
+        }
+        LogPath::Path(PathBuf::from(arg))
+    }
+}
+
+/// The sources whose rows may go into NTANetAnalytics (`--nta-from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowSource {
+    Vnet,
+    Nsg,
+    Aws,
+}
+
+impl FlowSource {
+    /// `vnet,nsg,aws` → the list; an unknown name is a usage error.
+    pub fn parse_list(text: &str) -> Result<Vec<FlowSource>, Error> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| match s.to_ascii_lowercase().as_str() {
+                "vnet" => Ok(FlowSource::Vnet),
+                "nsg" => Ok(FlowSource::Nsg),
+                "aws" => Ok(FlowSource::Aws),
+                _ => Err(Error::new(crate::error::ErrorKind::Usage(format!(
+                    "unknown flow-log source `{s}` in --nta-from (expected vnet, nsg or aws)"
+                )))),
+            })
+            .collect()
+    }
+}
+
+/// Settings that change how raw logs become rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceOptions {
+    /// Aggregation interval in ticks (`--interval`); 0 makes one row per tuple.
+    pub interval: i64,
+    /// Sources that fill NTANetAnalytics (`--nta-from`, default VNet only).
+    pub nta_from: Vec<FlowSource>,
+    /// Any bad input is an error (`--strict`).
+    pub strict: bool,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        SourceOptions {
+            interval: 60 * 60 * TICKS_PER_SECOND,
+            nta_from: vec![FlowSource::Vnet],
+            strict: false,
+        }
+    }
+}
+
+/// `--interval`: `60m`, `10m`, `1h`, `0` → ticks. Only intervals that divide an hour keep
+/// files of different hours from sharing an interval, so others are refused.
+pub fn parse_interval(text: &str) -> Result<i64, Error> {
+    let usage = |m: String| Error::new(crate::error::ErrorKind::Usage(m));
+    let t = text.trim();
+    let minutes: i64 = if t == "0" {
+        0
+    } else if let Some(m) = t.strip_suffix('m') {
+        m.parse()
+            .map_err(|_| usage(format!("--interval `{text}`: expected 60m, 10m or 0")))?
+    } else if let Some(h) = t.strip_suffix('h') {
+        h.parse::<i64>()
+            .map_err(|_| usage(format!("--interval `{text}`: expected 60m, 10m or 0")))?
+            * 60
+    } else {
+        return Err(usage(format!(
+            "--interval `{text}`: expected 60m, 10m or 0"
+        )));
+    };
+    if minutes < 0 || (minutes > 0 && 60 % minutes != 0) {
+        return Err(usage(format!(
+            "--interval `{text}`: the interval must divide an hour (60m, 30m, 10m, 5m, 1m) or be 0"
+        )));
+    }
+    Ok(minutes * 60 * TICKS_PER_SECOND)
+}
+
+/// A table `open` registered, and the files it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedTable {
+    pub name: String,
+    /// Each file and the format it was read as (`VNet flow log`, `CSV`, …).
+    pub files: Vec<(PathBuf, String)>,
+}
+
+/// What `open` did: the tables it registered, and every problem found (more arrive while the
+/// tables are scanned; read `diagnostics` after running the query).
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    pub tables: Vec<LoadedTable>,
+    pub diagnostics: Arc<Diagnostics>,
+}
+
+/// Walk `paths`, recognise each file, and register the tables they fill in `catalog`. Raw
+/// logs are only sniffed here (their first bytes); they are parsed when a query scans them.
+pub fn open(
+    paths: &[LogPath],
+    options: &SourceOptions,
+    catalog: &mut Catalog,
+) -> Result<LoadReport, Error> {
+    let diagnostics = Arc::new(Diagnostics::new());
+    let mut report = LoadReport {
+        tables: Vec::new(),
+        diagnostics: diagnostics.clone(),
+    };
+    let mut flow_files: Vec<FlowFile> = Vec::new();
+    let complain = |d: Diagnostic| -> Result<(), Error> {
+        if options.strict {
+            return Err(Error::input(d.path.clone(), d.message.clone()));
+        }
+        diagnostics.report(d);
+        Ok(())
+    };
+    for log_path in paths {
+        let (name, path) = match log_path {
+            LogPath::Named { name, path } => (Some(name.as_str()), path.as_path()),
+            LogPath::Path(path) => (None, path.as_path()),
+        };
+        let shown = path.display().to_string();
+        if !path.exists() {
+            return Err(Error::input(shown, "no such file or folder"));
+        }
+        if let Some(name) = name {
+            let format = table_format(path)?;
+            load_table_file(path, name, format, options, &mut report, catalog)?;
+            continue;
+        }
+        let explicit_file = path.is_file();
+        let files = detect::walk(path).map_err(|e| Error::input(&shown, e.to_string()))?;
+        for file in files {
+            if !explicit_file && is_documentation(&file) {
+                continue;
+            }
+            let file_shown = file.display().to_string();
+            let head = match detect::read_head(&file) {
+                Ok(head) => head,
+                Err(e) => {
+                    complain(Diagnostic::new(
+                        file_shown,
+                        None,
+                        "",
+                        format!("cannot read the file: {e}"),
+                        0,
+                    ))?;
+                    continue;
+                }
+            };
+            if let Some(format) = detect::sniff(&head) {
+                flow_files.push(FlowFile::new(file, format));
+            } else if let Some(format) = TableFormat::from_path(&file).filter(|_| explicit_file) {
+                let name = table_file::stem(&file);
+                load_table_file(&file, &name, format, options, &mut report, catalog)?;
+            } else {
+                complain(Diagnostic::new(
+                    file_shown,
+                    Some(1),
+                    "",
+                    not_recognised(&head),
+                    0,
+                ))?;
+            }
+        }
+    }
+    register_flow_tables(flow_files, options, &mut report, catalog);
+    Ok(report)
+}
+
+/// A README or Markdown note kept beside the logs: a folder walk passes over it quietly, while
+/// any other file that is no log is reported.
+fn is_documentation(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".md") || name.starts_with("readme") || name.starts_with("license")
+}
+
+/// Why a file is not read, from what its first bytes hold.
+fn not_recognised(head: &[u8]) -> String {
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => "the file is empty".to_string(),
+        Some(b'{') | Some(b'[') => {
+            "JSON, but not a flow log kqlite reads (VNet or NSG flow log); skipped".to_string()
+        }
+        Some(_) => "not JSON and not a flow log kqlite reads; skipped".to_string(),
+    }
+}
+
+fn table_format(path: &Path) -> Result<TableFormat, Error> {
+    if let Some(format) = TableFormat::from_path(path) {
+        return Ok(format);
+    }
+    let head = detect::read_head(path)
+        .map_err(|e| Error::input(path.display().to_string(), e.to_string()))?;
+    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => TableFormat::Json,
+        Some(b'{') => TableFormat::JsonLines,
+        _ => TableFormat::Csv,
+    })
+}
+
+fn load_table_file(
+    path: &Path,
+    name: &str,
+    format: TableFormat,
+    options: &SourceOptions,
+    report: &mut LoadReport,
+    catalog: &mut Catalog,
+) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    let table = table_file::load(path, name, format, &mut problems)?;
+    for d in problems {
+        if options.strict {
+            return Err(Error::input(
+                d.path.clone(),
+                format!("{}: {}", d.position, d.message),
+            ));
+        }
+        report.diagnostics.report(d);
+    }
+    let origin = format!("{} ({})", path.display(), format.label());
+    catalog.register(name, Arc::new(MemoryTable::new(table, origin)));
+    report.tables.push(LoadedTable {
+        name: name.to_string(),
+        files: vec![(path.to_path_buf(), format.label().to_string())],
+    });
+    Ok(())
+}
+
+fn register_flow_tables(
+    files: Vec<FlowFile>,
+    options: &SourceOptions,
+    report: &mut LoadReport,
+    catalog: &mut Catalog,
+) {
+    let vnet: Vec<FlowFile> = files
+        .iter()
+        .filter(|f| f.format == Format::VnetFlow)
+        .cloned()
+        .collect();
+    let nsg: Vec<FlowFile> = files
+        .iter()
+        .filter(|f| f.format == Format::NsgFlow)
+        .cloned()
+        .collect();
+    let mut nta = Vec::new();
+    if options.nta_from.contains(&FlowSource::Vnet) {
+        nta.extend(vnet);
+    }
+    if options.nta_from.contains(&FlowSource::Nsg) {
+        nta.extend(nsg.iter().cloned());
+    }
+    for (table, files) in [
+        (FlowTable::NtaNetAnalytics, nta),
+        (FlowTable::AzureNetworkAnalytics, nsg),
+    ] {
+        if files.is_empty() {
+            continue;
+        }
+        let provider = FlowLogProvider::new(
+            table,
+            files,
+            options.interval,
+            options.strict,
+            report.diagnostics.clone(),
+        );
+        report.tables.push(LoadedTable {
+            name: table.name().to_string(),
+            files: provider
+                .files()
+                .iter()
+                .map(|f| (f.path.clone(), f.format.label().to_string()))
+                .collect(),
+        });
+        catalog.register(table.name(), Arc::new(provider));
+    }
+}
+
+/// One line of `kqlite tables`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSummary {
+    pub name: String,
+    pub rows: usize,
+    /// Where the rows come from: `40 VNet flow log files, …` or `path (CSV)`.
+    pub origin: String,
+}
+
+/// Each table `open` registered, with its row count (this scans the raw logs).
+pub fn describe(report: &LoadReport, catalog: &Catalog) -> Result<Vec<TableSummary>, Error> {
+    let mut summaries = Vec::new();
+    for table in &report.tables {
+        let Some(provider) = catalog.get(&table.name) else {
+            continue;
+        };
+        let schema = provider.schema();
+        let column = schema.index_of("Type").unwrap_or(0);
+        let mut rows = 0;
+        if !schema.is_empty() {
+            let request = ScanRequest {
+                columns: &[column],
+                predicates: &[],
+                ctx: EvalContext { now: 0 },
+            };
+            provider.scan(&request, &mut |batch| {
+                rows += batch.num_rows();
+                Ok(())
+            })?;
+        }
+        summaries.push(TableSummary {
+            name: table.name.clone(),
+            rows,
+            origin: provider.origin(),
+        });
+    }
+    Ok(summaries)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,781 @@
+//! Traffic-Analytics aggregation (TABLES.md, "Flow rows"): raw flow tuples → flow rows.
+//!
+//! Within one interval, tuples with the same target, MAC, source and destination IP *as the row
+//! shows them* (a public address is blanked and listed in `SrcPublicIps`/`DestPublicIps`
+//! instead), destination port, protocol, direction, status, ACL group and rule become one row.
+//! A [`FileAggregator`] groups the tuples of one file using small integer keys (strings interned
+//! once per file); the [`Merger`] joins rows of different files that share a key, because a
+//! group can span files (see `provider`). Every ordering inside a row is a sort, so the result
+//! does not depend on file or thread order.
+
+use crate::table::{empty_str, Str};
+use rustc_hash::FxHashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// The flow state field of a tuple (`Stateless` for NSG v1 tuples, which have none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowState {
+    Begin,
+    Continuing,
+    End,
+    Deny,
+    Stateless,
+}
+
+/// Which raw log a row came from; decides `FaSchemaVersion` and the NSG columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    Vnet,
+    Nsg,
+}
+
+/// What every tuple of one flow group of one record shares: where it was captured and which
+/// rule decided it, already formatted as the row shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowContext {
+    pub origin: Origin,
+    /// `<subscription>/<resourceGroup>/<name>` of the VNet, subnet or NIC (VNet logs) or NSG.
+    pub target_id: Str,
+    /// VirtualNetwork, Subnet, NetworkInterface or NetworkSecurityGroup.
+    pub target_type: Str,
+    /// `<resourceGroup>/<networkWatcher>/<flowLog>` (VNet logs).
+    pub flow_log_id: Str,
+    /// The full raw id of the resource that wrote the log (flow log, or NSG).
+    pub log_resource_id: Str,
+    /// `_ResourceId`: the full id of the target.
+    pub resource_id: Str,
+    pub subscription: Str,
+    /// `00-22-48-E6-54-32`.
+    pub mac: Str,
+    pub acl_group: Str,
+    pub acl_rule: Str,
+    /// NSG rows: `<sub>/<rg>/<nsg>` lower case, rule without prefix lower case, rule type.
+    pub nsg_list: Str,
+    pub nsg_rule: Str,
+    pub nsg_rule_type: Str,
+}
+
+/// One raw tuple, its fields parsed, strings borrowed from the file.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowTuple<'a> {
+    /// Ticks since the epoch.
+    pub time: i64,
+    pub src: &'a str,
+    pub dst: &'a str,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+    /// IANA protocol number (NSG `T`/`U` already mapped to 6/17).
+    pub protocol: u16,
+    pub direction: Direction,
+    pub state: FlowState,
+    pub denied: bool,
+    /// The raw encryption code (`X`, `NX`, …); empty for NSG tuples.
+    pub encryption: &'a str,
+    /// Packets src→dest, bytes src→dest, packets dest→src, bytes dest→src.
+    pub counters: [u64; 4],
+}
+
+impl FlowTuple<'_> {
+    /// A started flow (state `B`, or any NSG v1 tuple) that was allowed, or a denied flow: what
+    /// the flow counters and a public-IP entry's "started" count.
+    fn flows(&self) -> u64 {
+        let started = matches!(self.state, FlowState::Begin | FlowState::Stateless);
+        u64::from(started || self.denied)
+    }
+
+    fn completed(&self) -> u64 {
+        u64::from(self.state == FlowState::End)
+    }
+}
+
+/// Counts of one public address in a row: flows started, flows completed, packets src→dest,
+/// packets dest→src, bytes src→dest, bytes dest→src (the order of the entry's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicEntry {
+    pub ip: Str,
+    pub counts: [u64; 6],
+}
+
+impl PublicEntry {
+    /// `<IP>|<started>|<completed>|<packets s→d>|<packets d→s>|<bytes s→d>|<bytes d→s>`.
+    pub fn text(&self) -> String {
+        let c = &self.counts;
+        format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            self.ip, c[0], c[1], c[2], c[3], c[4], c[5]
+        )
+    }
+}
+
+fn entry_counts(t: &FlowTuple<'_>) -> [u64; 6] {
+    let c = &t.counters;
+    [t.flows(), t.completed(), c[0], c[2], c[1], c[3]]
+}
+
+/// One aggregated flow row, before it is laid out as a table's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRow {
+    pub context: Arc<FlowContext>,
+    pub interval_start: i64,
+    pub interval_end: i64,
+    pub flow_start: i64,
+    pub flow_end: i64,
+    /// Empty when the source is public.
+    pub src_ip: Str,
+    /// Empty when the destination is public.
+    pub dst_ip: Str,
+    pub dst_port: Option<u16>,
+    pub protocol: u16,
+    pub direction: Direction,
+    pub denied: bool,
+    /// The earliest tuple's encryption code (ties: the smaller text), and that tuple's time.
+    pub encryption: Str,
+    pub encryption_time: i64,
+    /// Packets src→dest, bytes src→dest, packets dest→src, bytes dest→src.
+    pub counters: [u64; 4],
+    pub allowed_in: u64,
+    pub allowed_out: u64,
+    pub denied_in: u64,
+    pub denied_out: u64,
+    pub completed: u64,
+    pub records: u64,
+    /// Distinct source ports, ascending.
+    pub src_ports: Vec<u16>,
+    /// Public sources / destinations, ascending by address text.
+    pub src_public: Vec<PublicEntry>,
+    pub dst_public: Vec<PublicEntry>,
+}
+
+/// What makes two rows one (TABLES.md's group key, plus the interval).
+pub type RowKey = (
+    Arc<FlowContext>,
+    i64,
+    Str,
+    Str,
+    Option<u16>,
+    u16,
+    Direction,
+    bool,
+);
+
+impl FlowRow {
+    pub fn key(&self) -> RowKey {
+        (
+            self.context.clone(),
+            self.interval_start,
+            self.src_ip.clone(),
+            self.dst_ip.clone(),
+            self.dst_port,
+            self.protocol,
+            self.direction,
+            self.denied,
+        )
+    }
+
+    /// Started flows, allowed plus denied (`FlowCount_d`).
+    pub fn flow_count(&self) -> u64 {
+        self.allowed_in + self.allowed_out + self.denied_in + self.denied_out
+    }
+
+    /// Fold `other` (same key) into this row.
+    pub fn merge(&mut self, other: FlowRow) {
+        self.flow_start = self.flow_start.min(other.flow_start);
+        self.flow_end = self.flow_end.max(other.flow_end);
+        if (other.encryption_time, &other.encryption) < (self.encryption_time, &self.encryption) {
+            self.encryption_time = other.encryption_time;
+            self.encryption = other.encryption;
+        }
+        for (a, b) in self.counters.iter_mut().zip(other.counters) {
+            *a += b;
+        }
+        self.allowed_in += other.allowed_in;
+        self.allowed_out += other.allowed_out;
+        self.denied_in += other.denied_in;
+        self.denied_out += other.denied_out;
+        self.completed += other.completed;
+        self.records += other.records;
+        self.src_ports.extend(other.src_ports);
+        self.src_ports.sort_unstable();
+        self.src_ports.dedup();
+        merge_entries(&mut self.src_public, other.src_public);
+        merge_entries(&mut self.dst_public, other.dst_public);
+    }
+}
+
+fn merge_entries(into: &mut Vec<PublicEntry>, from: Vec<PublicEntry>) {
+    if from.is_empty() {
+        return;
+    }
+    into.extend(from);
+    into.sort_by(|a, b| a.ip.cmp(&b.ip));
+    into.dedup_by(|later, kept| {
+        if later.ip != kept.ip {
+            return false;
+        }
+        for (k, l) in kept.counts.iter_mut().zip(later.counts) {
+            *k += l;
+        }
+        true
+    });
+}
+
+/// Whether an address is public: not in 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8,
+/// 169.254/16, fc00::/7, fe80::/10 or ::1. Text that is no address counts as private (it stays
+/// in `SrcIp`/`DestIp` as written).
+pub fn is_public(ip: &str) -> bool {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => {
+            let [a, b, ..] = v4.octets();
+            !(a == 10
+                || (a == 172 && (16..32).contains(&b))
+                || (a == 192 && b == 168)
+                || (a == 100 && (64..128).contains(&b))
+                || a == 127
+                || (a == 169 && b == 254))
+        }
+        Ok(IpAddr::V6(v6)) => {
+            let first = v6.segments()[0];
+            !((first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 || v6.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct GroupKey {
+    context: u32,
+    interval: i64,
+    src: u32,
+    dst: u32,
+    port: Option<u16>,
+    protocol: u16,
+    direction: Direction,
+    denied: bool,
+}
+
+struct GroupState {
+    key: GroupKey,
+    first: i64,
+    last: i64,
+    encryption_time: i64,
+    encryption: u32,
+    counters: [u64; 4],
+    /// Allowed in, allowed out, denied in, denied out.
+    flows: [u64; 4],
+    completed: u64,
+    records: u64,
+    ports: Vec<u16>,
+}
+
+/// Groups the tuples of one file. Strings are interned once per file (ids into `strings`), so
+/// the per-tuple work is hashing a few integers.
+pub struct FileAggregator<'a> {
+    interval: i64,
+    ids: FxHashMap<&'a str, u32>,
+    /// Each interned string and whether it is a public address.
+    strings: Vec<(Str, bool)>,
+    contexts: Vec<Arc<FlowContext>>,
+    groups: FxHashMap<GroupKey, u32>,
+    states: Vec<GroupState>,
+    /// (group, destination side?, address id) → entry counts.
+    publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
+}
+
+impl<'a> FileAggregator<'a> {
+    /// `interval` in ticks; 0 makes one row per tuple.
+    pub fn new(interval: i64) -> FileAggregator<'a> {
+        let mut ids = FxHashMap::default();
+        ids.insert("", 0);
+        FileAggregator {
+            interval,
+            ids,
+            strings: vec![(empty_str(), false)],
+            contexts: Vec::new(),
+            groups: FxHashMap::default(),
+            states: Vec::new(),
+            publics: FxHashMap::default(),
+        }
+    }
+
+    /// Register a context; tuples added with the returned id share it.
+    pub fn context(&mut self, context: FlowContext) -> u32 {
+        if let Some(i) = self.contexts.iter().position(|c| **c == context) {
+            return i as u32;
+        }
+        self.contexts.push(Arc::new(context));
+        (self.contexts.len() - 1) as u32
+    }
+
+    fn intern(&mut self, text: &'a str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push((Str::from(text), is_public(text)));
+        self.ids.insert(text, id);
+        id
+    }
+
+    /// Add one tuple captured under `context`.
+    pub fn add(&mut self, context: u32, t: &FlowTuple<'a>) {
+        let src = self.intern(t.src);
+        let dst = self.intern(t.dst);
+        let encryption = self.intern(t.encryption);
+        let src_public = self.strings[src as usize].1;
+        let dst_public = self.strings[dst as usize].1;
+        let key = GroupKey {
+            context,
+            interval: if self.interval == 0 {
+                t.time
+            } else {
+                t.time.div_euclid(self.interval) * self.interval
+            },
+            src: if src_public { 0 } else { src },
+            dst: if dst_public { 0 } else { dst },
+            port: t.dst_port,
+            protocol: t.protocol,
+            direction: t.direction,
+            denied: t.denied,
+        };
+        let index = if self.interval == 0 {
+            self.new_group(key, t, encryption)
+        } else {
+            match self.groups.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let i = self.new_group(key, t, encryption);
+                    self.groups.insert(key, i);
+                    i
+                }
+            }
+        };
+        let state = &mut self.states[index as usize];
+        if t.time < state.first {
+            state.first = t.time;
+        }
+        if t.time > state.last {
+            state.last = t.time;
+        }
+        if t.time < state.encryption_time
+            || (t.time == state.encryption_time
+                && encryption != state.encryption
+                && self.strings[encryption as usize].0 < self.strings[state.encryption as usize].0)
+        {
+            state.encryption_time = t.time;
+            state.encryption = encryption;
+        }
+        for (a, b) in state.counters.iter_mut().zip(t.counters) {
+            *a += b;
+        }
+        let flows = t.flows();
+        let slot = match (t.denied, t.direction) {
+            (false, Direction::Inbound) => 0,
+            (false, Direction::Outbound) => 1,
+            (true, Direction::Inbound) => 2,
+            (true, Direction::Outbound) => 3,
+        };
+        state.flows[slot] += flows;
+        state.completed += t.completed();
+        state.records += 1;
+        if let Some(port) = t.src_port {
+            if state.ports.last() != Some(&port) {
+                state.ports.push(port);
+            }
+        }
+        if src_public {
+            add_counts(self.publics.entry((index, false, src)).or_default(), t);
+        }
+        if dst_public {
+            add_counts(self.publics.entry((index, true, dst)).or_default(), t);
+        }
+    }
+
+    fn new_group(&mut self, key: GroupKey, t: &FlowTuple<'_>, encryption: u32) -> u32 {
+        self.states.push(GroupState {
+            key,
+            first: t.time,
+            last: t.time,
+            encryption_time: t.time,
+            encryption,
+            counters: [0; 4],
+            flows: [0; 4],
+            completed: 0,
+            records: 0,
+            ports: Vec::new(),
+        });
+        (self.states.len() - 1) as u32
+    }
+
+    /// The file's rows, in order of each group's first tuple.
+    pub fn finish(self) -> Vec<FlowRow> {
+        let mut src_public: Vec<Vec<PublicEntry>> = Vec::new();
+        let mut dst_public: Vec<Vec<PublicEntry>> = Vec::new();
+        if !self.publics.is_empty() {
+            src_public.resize_with(self.states.len(), Vec::new);
+            dst_public.resize_with(self.states.len(), Vec::new);
+            for ((group, dest_side, ip), counts) in self.publics {
+                let side = if dest_side {
+                    &mut dst_public
+                } else {
+                    &mut src_public
+                };
+                side[group as usize].push(PublicEntry {
+                    ip: self.strings[ip as usize].0.clone(),
+                    counts,
+                });
+            }
+            for list in src_public.iter_mut().chain(dst_public.iter_mut()) {
+                list.sort_by(|a, b| a.ip.cmp(&b.ip));
+            }
+        }
+        let interval = self.interval;
+        let strings = &self.strings;
+        let contexts = &self.contexts;
+        let mut src_public = src_public.into_iter();
+        let mut dst_public = dst_public.into_iter();
+        self.states
+            .into_iter()
+            .map(|mut s| {
+                s.ports.sort_unstable();
+                s.ports.dedup();
+                let k = s.key;
+                FlowRow {
+                    context: contexts[k.context as usize].clone(),
+                    interval_start: k.interval,
+                    interval_end: k.interval + interval,
+                    flow_start: s.first,
+                    flow_end: s.last,
+                    src_ip: strings[k.src as usize].0.clone(),
+                    dst_ip: strings[k.dst as usize].0.clone(),
+                    dst_port: k.port,
+                    protocol: k.protocol,
+                    direction: k.direction,
+                    denied: k.denied,
+                    encryption: strings[s.encryption as usize].0.clone(),
+                    encryption_time: s.encryption_time,
+                    counters: s.counters,
+                    allowed_in: s.flows[0],
+                    allowed_out: s.flows[1],
+                    denied_in: s.flows[2],
+                    denied_out: s.flows[3],
+                    completed: s.completed,
+                    records: s.records,
+                    src_ports: s.ports,
+                    src_public: src_public.next().unwrap_or_default(),
+                    dst_public: dst_public.next().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn add_counts(into: &mut [u64; 6], t: &FlowTuple<'_>) {
+    for (a, b) in into.iter_mut().zip(entry_counts(t)) {
+        *a += b;
+    }
+}
+
+/// Joins rows of several files that share a key, and hands rows out once no file still to come
+/// can add to them.
+#[derive(Default)]
+pub struct Merger {
+    pending: FxHashMap<RowKey, FlowRow>,
+}
+
+impl Merger {
+    pub fn add(&mut self, rows: Vec<FlowRow>) {
+        for row in rows {
+            match self.pending.entry(row.key()) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(row),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(row);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// The rows whose interval ends at or before `watermark`, sorted by key.
+    pub fn take_ended_by(&mut self, watermark: i64) -> Vec<FlowRow> {
+        let mut rows: Vec<FlowRow> = self
+            .pending
+            .extract_if(|_, row| row.interval_end <= watermark)
+            .map(|(_, row)| row)
+            .collect();
+        sort_rows(&mut rows);
+        rows
+    }
+
+    /// Every pending row, sorted by key.
+    pub fn take_all(&mut self) -> Vec<FlowRow> {
+        let mut rows: Vec<FlowRow> = self.pending.drain().map(|(_, row)| row).collect();
+        sort_rows(&mut rows);
+        rows
+    }
+}
+
+/// Rows in a fixed order: target and rule first, then interval, then the rest of the key.
+fn sort_rows(rows: &mut [FlowRow]) {
+    rows.sort_by(|a, b| {
+        (&a.context, a.interval_start, &a.src_ip, &a.dst_ip)
+            .cmp(&(&b.context, b.interval_start, &b.src_ip, &b.dst_ip))
+            .then((a.dst_port, a.protocol, a.direction, a.denied).cmp(&(
+                b.dst_port,
+                b.protocol,
+                b.direction,
+                b.denied,
+            )))
+    });
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::table::TICKS_PER_SECOND;
+
+    pub fn context(rule: &str) -> FlowContext {
+        let s = |t: &str| Str::from(t);
+        FlowContext {
+            origin: Origin::Vnet,
+            target_id: s("sub/rg/vnet"),
+            target_type: s("VirtualNetwork"),
+            flow_log_id: s("rg/nw/fl"),
+            log_resource_id: s("/FL"),
+            resource_id: s("/vnet"),
+            subscription: s("sub"),
+            mac: s("00-22-48-E6-54-32"),
+            acl_group: s("acl"),
+            acl_rule: s(rule),
+            nsg_list: empty_str(),
+            nsg_rule: empty_str(),
+            nsg_rule_type: empty_str(),
+        }
+    }
+
+    pub fn tuple<'a>(
+        secs: i64,
+        src: &'a str,
+        dst: &'a str,
+        sport: u16,
+        state: FlowState,
+        counters: [u64; 4],
+    ) -> FlowTuple<'a> {
+        FlowTuple {
+            time: secs * TICKS_PER_SECOND,
+            src,
+            dst,
+            src_port: Some(sport),
+            dst_port: Some(443),
+            protocol: 6,
+            direction: Direction::Outbound,
+            state,
+            denied: state == FlowState::Deny,
+            encryption: "NX",
+            counters,
+        }
+    }
+
+    const HOUR: i64 = 3600 * TICKS_PER_SECOND;
+
+    #[test]
+    fn groups_by_key_and_sums_counters() {
+        let mut agg = FileAggregator::new(HOUR);
+        let c = agg.context(context("r"));
+        let base = 1_715_248_800; // 2024-05-09T10:00:00Z
+        agg.add(
+            c,
+            &tuple(
+                base + 5,
+                "10.0.0.6",
+                "10.1.0.4",
+                40002,
+                FlowState::Begin,
+                [0; 4],
+            ),
+        );
+        agg.add(
+            c,
+            &tuple(
+                base + 9,
+                "10.0.0.6",
+                "10.1.0.4",
+                40001,
+                FlowState::End,
+                [3, 767, 2, 1580],
+            ),
+        );
+        agg.add(
+            c,
+            &tuple(
+                base + 7,
+                "10.0.0.6",
+                "10.1.0.4",
+                40002,
+                FlowState::Continuing,
+                [1, 10, 1, 20],
+            ),
+        );
+        // Another hour: another row.
+        agg.add(
+            c,
+            &tuple(
+                base + 3600,
+                "10.0.0.6",
+                "10.1.0.4",
+                40003,
+                FlowState::Begin,
+                [0; 4],
+            ),
+        );
+        let rows = agg.finish();
+        assert_eq!(rows.len(), 2);
+        let r = &rows[0];
+        assert_eq!(r.interval_start, base * TICKS_PER_SECOND);
+        assert_eq!(r.interval_end, base * TICKS_PER_SECOND + HOUR);
+        assert_eq!(r.flow_start, (base + 5) * TICKS_PER_SECOND);
+        assert_eq!(r.flow_end, (base + 9) * TICKS_PER_SECOND);
+        assert_eq!(r.counters, [4, 777, 3, 1600]);
+        assert_eq!((r.allowed_out, r.allowed_in, r.denied_out), (1, 0, 0));
+        assert_eq!((r.completed, r.records), (1, 3));
+        assert_eq!(r.src_ports, vec![40001, 40002]);
+        assert_eq!(&*r.src_ip, "10.0.0.6");
+        assert!(r.src_public.is_empty());
+    }
+
+    #[test]
+    fn public_addresses_are_blanked_and_listed() {
+        let mut agg = FileAggregator::new(HOUR);
+        let c = agg.context(context("r"));
+        let t = 1_715_248_800;
+        agg.add(
+            c,
+            &tuple(t, "10.0.0.6", "52.239.184.180", 1, FlowState::Begin, [0; 4]),
+        );
+        agg.add(
+            c,
+            &tuple(
+                t + 1,
+                "10.0.0.6",
+                "52.239.184.180",
+                1,
+                FlowState::End,
+                [3, 767, 2, 1580],
+            ),
+        );
+        agg.add(
+            c,
+            &tuple(
+                t + 2,
+                "10.0.0.6",
+                "40.74.146.17",
+                2,
+                FlowState::End,
+                [3, 705, 4, 4569],
+            ),
+        );
+        let rows = agg.finish();
+        assert_eq!(rows.len(), 1);
+        let r = &rows[0];
+        assert_eq!(&*r.dst_ip, "");
+        assert_eq!(
+            r.dst_public
+                .iter()
+                .map(PublicEntry::text)
+                .collect::<Vec<_>>(),
+            vec![
+                "40.74.146.17|0|1|3|4|705|4569",
+                "52.239.184.180|1|1|3|2|767|1580"
+            ]
+        );
+    }
+
+    #[test]
+    fn interval_zero_makes_a_row_per_tuple() {
+        let mut agg = FileAggregator::new(0);
+        let c = agg.context(context("r"));
+        agg.add(
+            c,
+            &tuple(100, "10.0.0.6", "10.1.0.4", 1, FlowState::Begin, [0; 4]),
+        );
+        agg.add(
+            c,
+            &tuple(100, "10.0.0.6", "10.1.0.4", 1, FlowState::Begin, [0; 4]),
+        );
+        let rows = agg.finish();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].interval_start, rows[0].interval_end);
+        assert_eq!(rows[0].flow_start, 100 * TICKS_PER_SECOND);
+    }
+
+    #[test]
+    fn merging_across_files_is_order_independent() {
+        let run = |first: &[(i64, u16)], second: &[(i64, u16)]| {
+            let mut merger = Merger::default();
+            for part in [first, second] {
+                let mut agg = FileAggregator::new(HOUR);
+                let c = agg.context(context("r"));
+                for &(secs, port) in part {
+                    agg.add(
+                        c,
+                        &tuple(
+                            secs,
+                            "10.0.0.6",
+                            "8.8.8.8",
+                            port,
+                            FlowState::End,
+                            [1, 2, 3, 4],
+                        ),
+                    );
+                }
+                merger.add(agg.finish());
+            }
+            merger.take_all()
+        };
+        let a = run(&[(10, 5), (20, 3)], &[(5, 9)]);
+        let b = run(&[(5, 9)], &[(20, 3), (10, 5)]);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].src_ports, vec![3, 5, 9]);
+        assert_eq!(a[0].counters, [3, 6, 9, 12]);
+        assert_eq!(a[0].dst_public[0].text(), "8.8.8.8|0|3|3|9|6|12");
+        assert_eq!(a[0].flow_start, 5 * TICKS_PER_SECOND);
+    }
+
+    #[test]
+    fn public_ranges() {
+        for private in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "100.64.0.1",
+            "127.0.0.1",
+            "169.254.169.254",
+            "fd00::1",
+            "fe80::1",
+            "::1",
+            "not-an-ip",
+        ] {
+            assert!(!is_public(private), "{private}");
+        }
+        for public in [
+            "172.32.0.1",
+            "8.8.8.8",
+            "100.128.0.1",
+            "168.63.129.16",
+            "2001:db8::1",
+        ] {
+            assert!(is_public(public), "{public}");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Finding and recognising input files: the recursive folder walk, transparent gzip, sniffing a
+//! raw log's format from its first bytes (never from its name), and the hour a blob path names.
+
+use crate::table::TICKS_PER_SECOND;
+use flate2::read::MultiGzDecoder;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// How many (decompressed) bytes sniffing looks at.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// A raw log format kqlite can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// Azure VNet flow log (`flowLogVersion` 4, category FlowLogFlowEvent).
+    VnetFlow,
+    /// Azure NSG flow log, version 1 or 2 (category NetworkSecurityGroupFlowEvent).
+    NsgFlow,
+}
+
+impl Format {
+    /// The name `kqlite tables` shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::VnetFlow => "VNet flow log",
+            Format::NsgFlow => "NSG flow log",
+        }
+    }
+}
+
+/// Every regular file under `path` (itself when it is a file), sorted, skipping hidden entries
+/// (names starting with `.`) inside folders.
+pub fn walk(path: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk_into(path, &mut files)?;
+        files.sort();
+    } else {
+        std::fs::metadata(path)?;
+        files.push(path.to_path_buf());
+    }
+    Ok(files)
+}
+
+fn walk_into(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+            walk_into(&path, files)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `bytes` start with the gzip magic number.
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// The whole file, decompressed when it is gzip.
+pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
+    let raw = std::fs::read(path)?;
+    if !is_gzip(&raw) {
+        return Ok(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() * 8);
+    MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// The first bytes of the file (decompressed when it is gzip), enough to sniff the format.
+pub fn read_head(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let mut magic = [0u8; 2];
+    let n = read_up_to(&mut file, &mut magic)?;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    if is_gzip(&magic[..n]) {
+        let file = File::open(path)?;
+        let mut decoder = MultiGzDecoder::new(file).take(SNIFF_BYTES as u64);
+        // A truncated gzip still sniffs from what it holds; the full read reports the damage.
+        let _ = decoder.read_to_end(&mut head);
+    } else {
+        head.extend_from_slice(&magic[..n]);
+        file.take((SNIFF_BYTES - n) as u64).read_to_end(&mut head)?;
+    }
+    Ok(head)
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// The raw-log format of a file whose first bytes are `head`, if it is one kqlite reads.
+pub fn sniff(head: &[u8]) -> Option<Format> {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' && *first != b'[' {
+        return None;
+    }
+    let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
+    if has(b"\"flowLogVersion\"") || has(b"FlowLogFlowEvent") || has(b"\"flowRecords\"") {
+        Some(Format::VnetFlow)
+    } else if has(b"NetworkSecurityGroupFlowEvent")
+        || (has(b"\"flowTuples\"") && has(b"\"mac\"") && has(b"\"Version\""))
+    {
+        Some(Format::NsgFlow)
+    } else {
+        None
+    }
+}
+
+/// The hour a blob path names (`…/y=2024/m=05/d=09/h=10/…`), as ticks since the epoch. Readers
+/// use it to know when no later file can add to an interval (see `provider`).
+pub fn blob_hour(path: &Path) -> Option<i64> {
+    let (mut year, mut month, mut day, mut hour) = (None, None, None, None);
+    for part in path.components() {
+        let part = part.as_os_str().to_str()?;
+        let Some((key, value)) = part.split_once('=') else {
+            continue;
+        };
+        let value: u32 = match value.parse() {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        match key {
+            "y" => year = Some(value),
+            // The first `m=` is the month, the one after `h=` the minute.
+            "m" if month.is_none() => month = Some(value),
+            "d" => day = Some(value),
+            "h" => hour = Some(value),
+            _ => {}
+        }
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(year? as i32, month?, day?)?;
+    let time = date.and_hms_opt(hour?, 0, 0)?;
+    Some(time.and_utc().timestamp() * TICKS_PER_SECOND)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(
+            sniff(b"{\"records\":[{\"time\":\"x\",\"flowLogVersion\":4"),
+            Some(Format::VnetFlow)
+        );
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF {\"records\": [{\"category\": \"NetworkSecurityGroupFlowEvent\""),
+            Some(Format::NsgFlow)
+        );
+        assert_eq!(sniff(b"version account-id"), None);
+        assert_eq!(sniff(b"{\"a\": 1}"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn reads_gzip_transparently() {
+        let dir = std::env::temp_dir().join(format!("kqlite-detect-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("anything.bin");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"records\":[{\"flowLogVersion\":4}]}")
+            .unwrap();
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        assert_eq!(sniff(&read_head(&path).unwrap()), Some(Format::VnetFlow));
+        assert_eq!(
+            read_all(&path).unwrap(),
+            b"{\"records\":[{\"flowLogVersion\":4}]}"
+        );
+        assert_eq!(walk(&dir).unwrap(), vec![path]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn blob_paths_name_their_hour() {
+        let path = Path::new(
+            "insights-logs-flowlogflowevent/flowLogResourceID=/SUBSCRIPTIONS/S/y=2024/m=05/d=09/h=10/m=00/macAddress=002248E65432/PT1H.json",
+        );
+        let expected = chrono::NaiveDate::from_ymd_opt(2024, 5, 9)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp()
+            * TICKS_PER_SECOND;
+        assert_eq!(blob_hour(path), Some(expected));
+        assert_eq!(blob_hour(Path::new("logs/PT1H.json")), None);
+    }
+}

@@ -1,0 +1,565 @@
+//! Tables given as files: CSV (a header row, RFC 4180), JSON (an array of objects) or JSON lines
+//! (one object per line) → an in-memory table. A known table keeps its schema's columns and
+//! types (columns the file lacks are empty, extra ones are appended with inferred types); any
+//! other table gets its types inferred from its first rows: long, real, bool, datetime, else
+//! string, and dynamic for JSON objects and arrays.
+
+use super::detect;
+use super::diagnostics::Diagnostic;
+use crate::catalog::known_schema;
+use crate::error::Error;
+use crate::table::{Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
+use indexmap::IndexMap;
+use std::path::Path;
+
+/// How many rows type inference looks at.
+const INFER_ROWS: usize = 1000;
+
+/// The layout of a table file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Json,
+    JsonLines,
+}
+
+impl TableFormat {
+    /// From the file name's extension (`.csv`, `.json`, `.jsonl`/`.ndjson`, under a `.gz`).
+    pub fn from_path(path: &Path) -> Option<TableFormat> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let ext = name.rsplit_once('.')?.1;
+        match ext {
+            "csv" => Some(TableFormat::Csv),
+            "json" => Some(TableFormat::Json),
+            "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "CSV",
+            TableFormat::Json => "JSON",
+            TableFormat::JsonLines => "JSON lines",
+        }
+    }
+}
+
+/// The table's name when none is given: the file name up to its first dot.
+pub fn stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    name.split('.').next().unwrap_or_default().to_string()
+}
+
+/// One cell as read: missing, text (CSV, JSON strings), or another JSON value.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Missing,
+    Text(String),
+    Json(serde_json::Value),
+}
+
+/// Rows of cells under named columns, with the 1-based line each row starts on.
+struct RawTable {
+    columns: Vec<String>,
+    rows: Vec<(usize, Vec<Cell>)>,
+}
+
+/// Load `path` as the table `name`; bad rows and values are skipped or nulled and reported in
+/// `problems`.
+pub fn load(
+    path: &Path,
+    name: &str,
+    format: TableFormat,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Table, Error> {
+    let shown = path.display().to_string();
+    let bytes =
+        detect::read_all(path).map_err(|e| Error::input(&shown, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            &shown,
+            format!(
+                "byte {} is not valid UTF-8",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let raw = match format {
+        TableFormat::Csv => read_csv(text, &shown, problems),
+        TableFormat::Json => read_json_array(text, &shown)?,
+        TableFormat::JsonLines => read_json_lines(text, &shown, problems),
+    };
+    Ok(build(raw, name, &shown, problems))
+}
+
+fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
+    let mut records = csv_records(text).into_iter();
+    let Some((_, header)) = records.next() else {
+        return RawTable {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        };
+    };
+    let mut rows = Vec::new();
+    for (n, (line, fields)) in records.enumerate() {
+        if fields.len() == 1 && fields[0].is_empty() {
+            continue;
+        }
+        if fields.len() != header.len() {
+            problems.push(Diagnostic::new(
+                path,
+                Some(line),
+                format!("row {}", n + 1),
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    header.len(),
+                    fields.len()
+                ),
+                1,
+            ));
+            continue;
+        }
+        let cells = fields
+            .into_iter()
+            .map(|f| {
+                if f.is_empty() {
+                    Cell::Missing
+                } else {
+                    Cell::Text(f)
+                }
+            })
+            .collect();
+        rows.push((line, cells));
+    }
+    RawTable {
+        columns: header,
+        rows,
+    }
+}
+
+/// RFC 4180 records: `,`-separated, `"`-quoted fields with `""` for a quote, CRLF or LF between
+/// records, line breaks allowed inside quotes. Each record with the line it starts on.
+fn csv_records(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let (mut line, mut record_line) = (1, 1);
+    let mut quoted = false;
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            ',' => fields.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                records.push((record_line, std::mem::take(&mut fields)));
+                line += 1;
+                record_line = line;
+                any = false;
+            }
+            _ => field.push(c),
+        }
+    }
+    if any {
+        fields.push(field);
+        records.push((record_line, fields));
+    }
+    records
+}
+
+fn json_cell(value: serde_json::Value) -> Cell {
+    match value {
+        serde_json::Value::Null => Cell::Missing,
+        serde_json::Value::String(s) => Cell::Text(s),
+        other => Cell::Json(other),
+    }
+}
+
+/// Rows from JSON objects; columns in order of first appearance.
+fn rows_from_objects(
+    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+) -> RawTable {
+    let mut index: IndexMap<String, ()> = IndexMap::new();
+    for (_, object) in &objects {
+        for key in object.keys() {
+            index.entry(key.clone()).or_default();
+        }
+    }
+    let columns: Vec<String> = index.into_keys().collect();
+    let rows = objects
+        .into_iter()
+        .map(|(line, mut object)| {
+            let cells = columns
+                .iter()
+                .map(|c| object.remove(c).map_or(Cell::Missing, json_cell))
+                .collect();
+            (line, cells)
+        })
+        .collect();
+    RawTable { columns, rows }
+}
+
+fn read_json_array(text: &str, path: &str) -> Result<RawTable, Error> {
+    let values: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(text)
+        .map_err(|e| {
+            Error::input(
+                path,
+                format!("line {}: expected a JSON array of objects: {e}", e.line()),
+            )
+        })?;
+    Ok(rows_from_objects(
+        values.into_iter().map(|o| (0, o)).collect(),
+    ))
+}
+
+fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
+    let mut objects = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
+            Ok(object) => objects.push((n + 1, object)),
+            Err(e) => problems.push(Diagnostic::new(
+                path,
+                Some(n + 1),
+                "",
+                format!("expected one JSON object on the line: {e}"),
+                1,
+            )),
+        }
+    }
+    rows_from_objects(objects)
+}
+
+/// Lay the cells out under the known schema (if `name` has one) or inferred types.
+fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) -> Table {
+    let mut fields: Vec<Field> = Vec::new();
+    // For each output field, the raw column it comes from.
+    let mut sources: Vec<Option<usize>> = Vec::new();
+    if let Some(schema) = known_schema(name) {
+        for field in schema.fields {
+            sources.push(raw.columns.iter().position(|c| *c == field.name));
+            fields.push(field);
+        }
+    }
+    for (i, column) in raw.columns.iter().enumerate() {
+        if fields.iter().any(|f| f.name == *column) {
+            continue;
+        }
+        let ty = infer(raw.rows.iter().take(INFER_ROWS).map(|(_, cells)| &cells[i]));
+        fields.push(Field::new(column.clone(), ty));
+        sources.push(Some(i));
+    }
+    let mut columns: Vec<Column> = fields
+        .iter()
+        .map(|f| Column::with_capacity(f.ty, raw.rows.len()))
+        .collect();
+    for (n, (line, cells)) in raw.rows.iter().enumerate() {
+        for ((field, source), column) in fields.iter().zip(&sources).zip(columns.iter_mut()) {
+            let cell = source.map_or(&Cell::Missing, |i| &cells[i]);
+            let value = match convert(cell, field.ty) {
+                Ok(v) => v,
+                Err(message) => {
+                    problems.push(Diagnostic::new(
+                        path,
+                        (*line > 0).then_some(*line),
+                        format!("row {}, column {}", n + 1, field.name),
+                        message,
+                        0,
+                    ));
+                    Value::Null
+                }
+            };
+            column.push(&value);
+        }
+    }
+    Table::new(Schema::new(fields), columns)
+}
+
+/// The narrowest type every present cell fits: long, real, bool, datetime, else string;
+/// dynamic when a JSON object or array is among them.
+fn infer<'a>(cells: impl Iterator<Item = &'a Cell>) -> Type {
+    let mut candidates = [Type::Long, Type::Real, Type::Bool, Type::DateTime];
+    let mut alive = [true; 4];
+    let mut any = false;
+    for cell in cells {
+        let text = match cell {
+            Cell::Missing => continue,
+            Cell::Json(v) if v.is_object() || v.is_array() => return Type::Dynamic,
+            Cell::Json(v) => v.to_string(),
+            Cell::Text(s) => s.clone(),
+        };
+        any = true;
+        for (ty, ok) in candidates.iter_mut().zip(alive.iter_mut()) {
+            if *ok {
+                *ok = parse_text(&text, *ty).is_ok();
+            }
+        }
+    }
+    if !any {
+        return Type::String;
+    }
+    candidates
+        .iter()
+        .zip(alive)
+        .find(|(_, ok)| *ok)
+        .map_or(Type::String, |(ty, _)| *ty)
+}
+
+fn convert(cell: &Cell, ty: Type) -> Result<Value, String> {
+    match cell {
+        Cell::Missing => Ok(Value::Null),
+        Cell::Text(s) => parse_text(s, ty),
+        Cell::Json(v) => match ty {
+            Type::Dynamic => Ok(Value::Dynamic(v.clone())),
+            Type::String => Ok(Value::String(Str::from(v.to_string()))),
+            _ => parse_text(&v.to_string(), ty),
+        },
+    }
+}
+
+/// `text` as a value of `ty`, or why it is not one.
+pub fn parse_text(text: &str, ty: Type) -> Result<Value, String> {
+    let t = text.trim();
+    let fail = || format!("`{text}` is not a {}", ty.name());
+    Ok(match ty {
+        Type::String => Value::String(Str::from(text)),
+        Type::Long => Value::Long(t.parse().map_err(|_| fail())?),
+        Type::Int => Value::Int(t.parse().map_err(|_| fail())?),
+        Type::Real => Value::Real(t.parse().map_err(|_| fail())?),
+        Type::Bool => Value::Bool(match t.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return Err(fail()),
+        }),
+        Type::DateTime => Value::DateTime(parse_datetime(t).ok_or_else(fail)?),
+        Type::TimeSpan => Value::TimeSpan(parse_timespan(t).ok_or_else(fail)?),
+        Type::Guid => Value::Guid(parse_guid(t).ok_or_else(fail)?),
+        Type::Dynamic => Value::Dynamic(
+            serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::String(text.into())),
+        ),
+    })
+}
+
+/// ISO 8601: `2024-05-09T10:00:52.5625085Z`, with an offset, without a zone (UTC), with a space
+/// for the `T`, or a date alone. Ticks since the epoch.
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let ticks = |dt: NaiveDateTime| {
+        let utc = dt.and_utc();
+        utc.timestamp()
+            .checked_mul(TICKS_PER_SECOND)?
+            .checked_add(i64::from(utc.timestamp_subsec_nanos() / 100))
+    };
+    if !text.as_bytes().first()?.is_ascii_digit() {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return ticks(dt.naive_utc());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        let trimmed = text.strip_suffix('Z').unwrap_or(text);
+        if let Ok(dt) = NaiveDateTime::parse_from_str(trimmed, format) {
+            return ticks(dt);
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| ticks(d.and_hms_opt(0, 0, 0)?))
+}
+
+/// `[-][d.]hh:mm:ss[.fffffff]` → ticks.
+pub fn parse_timespan(text: &str) -> Option<i64> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let first_colon = body.find(':')?;
+    // A dot before the first colon separates days from the clock.
+    let (days, rest) = match body.find('.') {
+        Some(dot) if dot < first_colon => (body[..dot].parse::<i64>().ok()?, &body[dot + 1..]),
+        _ => (0, body),
+    };
+    let (clock, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut parts = clock.split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || fraction.len() > 7 || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let (hours, minutes, seconds): (i64, i64, i64) =
+        (h.parse().ok()?, m.parse().ok()?, s.parse().ok()?);
+    let fraction_ticks = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<7}").parse::<i64>().ok()?
+    };
+    let total =
+        (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * TICKS_PER_SECOND + fraction_ticks;
+    Some(if negative { -total } else { total })
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (braces allowed) → the 128-bit value.
+pub fn parse_guid(text: &str) -> Option<u128> {
+    let t = text.trim_start_matches('{').trim_end_matches('}');
+    let groups: Vec<&str> = t.split('-').collect();
+    if groups.iter().map(|g| g.len()).collect::<Vec<_>>() != [8, 4, 4, 4, 12] {
+        return None;
+    }
+    u128::from_str_radix(&groups.concat(), 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn temp(name: &str, content: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("kqlite-tf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    #[test]
+    fn csv_quotes_and_line_breaks() {
+        let records = csv_records("a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n3,\n");
+        assert_eq!(records[0], (1, vec!["a".into(), "b".into()]));
+        assert_eq!(
+            records[1],
+            (2, vec!["x, \"y\"".into(), "two\nlines".into()])
+        );
+        assert_eq!(records[2], (4, vec!["3".into(), "".into()]));
+    }
+
+    #[test]
+    fn unknown_csv_table_infers_types() {
+        let path = temp("hosts.csv", "Name,Count,Ratio,Up,Seen\nweb,3,0.5,true,2024-05-09T10:00:00Z\ndb,,1,false,2024-05-09 11:30:00\n");
+        let mut problems = Vec::new();
+        let table = load(&path, "hosts", TableFormat::Csv, &mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let types: Vec<Type> = table.schema.fields.iter().map(|f| f.ty).collect();
+        assert_eq!(
+            types,
+            vec![
+                Type::String,
+                Type::Long,
+                Type::Real,
+                Type::Bool,
+                Type::DateTime
+            ]
+        );
+        assert_eq!(table.columns[1], Column::Long(vec![Some(3), None]));
+        assert_eq!(
+            table.columns[4].get(1),
+            Value::DateTime(parse_datetime("2024-05-09T11:30:00Z").unwrap())
+        );
+    }
+
+    #[test]
+    fn known_table_keeps_its_schema() {
+        let path = temp(
+            "export.csv",
+            "SrcIp,DestPort,BytesSrcToDest,FlowStartTime,Extra\n10.0.0.1,443,100,2024-05-09T10:00:00.5Z,x\n10.0.0.2,http,5,,y\n",
+        );
+        let mut problems = Vec::new();
+        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems).unwrap();
+        let schema = known_schema("NTANetAnalytics").unwrap();
+        assert_eq!(table.schema.fields[..schema.len()], schema.fields[..]);
+        assert_eq!(
+            table.schema.fields.last().unwrap(),
+            &Field::new("Extra", Type::String)
+        );
+        assert_eq!(
+            table.column("DestPort").unwrap(),
+            &Column::Int(vec![Some(443), None])
+        );
+        assert_eq!(
+            table.column("AclRule").unwrap().get(0),
+            Value::String(Arc::from(""))
+        );
+        assert_eq!(
+            table.column("FlowStartTime").unwrap().get(0),
+            Value::DateTime(1_715_248_800 * TICKS_PER_SECOND + 5_000_000)
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(3));
+        assert_eq!(problems[0].position, "row 2, column DestPort");
+    }
+
+    #[test]
+    fn json_and_json_lines() {
+        let path = temp(
+            "t.json",
+            r#"[{"a":1,"b":{"x":1},"c":"s"},{"a":2.5,"d":true}]"#,
+        );
+        let mut problems = Vec::new();
+        let table = load(&path, "t", TableFormat::Json, &mut problems).unwrap();
+        let names: Vec<&str> = table.schema.names().collect();
+        assert_eq!(names, vec!["a", "b", "c", "d"]);
+        let types: Vec<Type> = table.schema.fields.iter().map(|f| f.ty).collect();
+        assert_eq!(
+            types,
+            vec![Type::Real, Type::Dynamic, Type::String, Type::Bool]
+        );
+        let path = temp("t.jsonl", "{\"a\":1}\nnot json\n{\"a\":2}\n");
+        let table = load(&path, "t", TableFormat::JsonLines, &mut problems).unwrap();
+        assert_eq!(table.columns[0], Column::Long(vec![Some(1), Some(2)]));
+        assert_eq!(problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn value_syntax() {
+        assert_eq!(
+            parse_timespan("1.02:03:04.5"),
+            Some((((24 + 2) * 60 + 3) * 60 + 4) * TICKS_PER_SECOND + 5_000_000)
+        );
+        assert_eq!(parse_timespan("-00:00:01"), Some(-TICKS_PER_SECOND));
+        assert_eq!(parse_timespan("nope"), None);
+        assert_eq!(parse_guid("00000000-0000-0000-0000-000000000010"), Some(16));
+        assert_eq!(
+            parse_datetime("2024-05-09"),
+            Some(1_715_212_800 * TICKS_PER_SECOND)
+        );
+        assert_eq!(
+            parse_datetime("2024-05-09T10:00:00+01:00"),
+            Some(1_715_245_200 * TICKS_PER_SECOND)
+        );
+        assert_eq!(parse_datetime("123"), None);
+        assert_eq!(
+            TableFormat::from_path(Path::new("x.JSONL.gz")),
+            Some(TableFormat::JsonLines)
+        );
+        assert_eq!(stem(Path::new("dir/MyTable.csv")), "MyTable");
+    }
+}
