@@ -40,6 +40,7 @@ struct Words {
     completed: Str,
     vnet_schema: Str,
     nsg_schema: Str,
+    aws_schema: Str,
     external_public: Str,
     unknown_private: Str,
     nta: Str,
@@ -64,6 +65,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
         completed: s("Completed"),
         vnet_schema: s("3"),
         nsg_schema: s("2"),
+        aws_schema: s("aws"),
         external_public: s("ExternalPublic"),
         unknown_private: s("UnknownPrivate"),
         nta: s("NTANetAnalytics"),
@@ -129,6 +131,7 @@ fn direction_word(r: &FlowRow) -> Str {
     match r.direction {
         Direction::Inbound => WORDS.inbound.clone(),
         Direction::Outbound => WORDS.outbound.clone(),
+        Direction::Unknown => empty_str(),
     }
 }
 
@@ -136,6 +139,7 @@ fn direction_letter(r: &FlowRow) -> Str {
     match r.direction {
         Direction::Inbound => WORDS.letter_i.clone(),
         Direction::Outbound => WORDS.letter_o.clone(),
+        Direction::Unknown => empty_str(),
     }
 }
 
@@ -176,6 +180,7 @@ fn schema_version(r: &FlowRow) -> Str {
     match r.context.origin {
         Origin::Vnet => WORDS.vnet_schema.clone(),
         Origin::Nsg => WORDS.nsg_schema.clone(),
+        Origin::Aws => WORDS.aws_schema.clone(),
     }
 }
 

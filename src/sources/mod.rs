@@ -25,6 +25,7 @@ pub mod read_issue;
 pub mod record_tables;
 pub mod topology;
 pub mod vpc_flow;
+mod vpc_nta;
 
 pub use columns::FlowTable;
 pub use detect::Format;
@@ -225,7 +226,9 @@ pub fn open(
             }
         }
     }
+    let record_files = flow_files.clone();
     register_flow_tables(flow_files, options, &mut report, catalog);
+    record_tables::register(&record_files, options, &mut report, catalog)?;
     Ok(report)
 }
 
@@ -314,6 +317,14 @@ fn register_flow_tables(
     }
     if options.nta_from.contains(&FlowSource::Nsg) {
         nta.extend(nsg.iter().cloned());
+    }
+    if options.nta_from.contains(&FlowSource::Aws) {
+        nta.extend(
+            files
+                .iter()
+                .filter(|f| f.format == Format::AwsVpcFlow)
+                .cloned(),
+        );
     }
     for (table, files) in [
         (FlowTable::NtaNetAnalytics, nta),

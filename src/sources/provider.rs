@@ -17,7 +17,7 @@ use super::aggregate::{FileAggregator, FlowRow, Merger};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
-use super::{json_stream, nsg_flow, vnet_flow};
+use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
@@ -106,7 +106,7 @@ impl FlowLogProvider {
 /// `40 VNet flow log files, 6 NSG flow log files`.
 fn describe_files(files: &[FlowFile]) -> String {
     let mut parts = Vec::new();
-    for format in [Format::VnetFlow, Format::NsgFlow] {
+    for format in [Format::VnetFlow, Format::NsgFlow, Format::AwsVpcFlow] {
         let n = files.iter().filter(|f| f.format == format).count();
         if n > 0 {
             parts.push(format!(
@@ -136,6 +136,9 @@ pub fn read_file(file: &FlowFile, interval: i64) -> (Vec<FlowRow>, Vec<Diagnosti
         match file.format {
             Format::VnetFlow => vnet_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
             Format::NsgFlow => nsg_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
+            Format::AwsVpcFlow => vpc_nta::aggregate(&text, &mut agg, &mut problems),
+            // Resource logs are tables of their own, never flow rows.
+            Format::AzureResourceLog => {}
         }
         agg.finish()
     };

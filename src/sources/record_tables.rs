@@ -5,9 +5,11 @@
 //! Problems go to an [`IssueSink`], which the loader connects to its diagnostics (and which
 //! returns an error under `--strict`).
 
+use super::detect::Format;
+use super::diagnostics::{Diagnostic, Diagnostics};
 use super::read_issue::{Position, ReadIssue};
-use super::{azure_resource, vpc_flow};
-use crate::catalog::{is_hidden, ScanRequest, TableProvider};
+use super::{azure_resource, vpc_flow, FlowFile, LoadReport, LoadedTable, SourceOptions};
+use crate::catalog::{is_hidden, Catalog, MemoryTable, ScanRequest, TableProvider};
 use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table};
 use indexmap::IndexMap;
@@ -21,6 +23,84 @@ pub type IssueSink = Arc<dyn Fn(ReadIssue) -> Result<(), Error> + Send + Sync>;
 
 /// Files read in parallel per step of a scan (batches still reach the sink in file order).
 const FILES_PER_STEP: usize = 16;
+
+/// Register `AWSVPCFlow` (read when scanned) and the resource-log tables (read now) for the
+/// files sniffed as AWS VPC flow logs or Azure resource logs.
+pub fn register(
+    files: &[FlowFile],
+    options: &SourceOptions,
+    report: &mut LoadReport,
+    catalog: &mut Catalog,
+) -> Result<(), Error> {
+    let of = |format: Format| -> Vec<PathBuf> {
+        files
+            .iter()
+            .filter(|f| f.format == format)
+            .map(|f| f.path.clone())
+            .collect()
+    };
+    let sink = issue_sink(report.diagnostics.clone(), options.strict);
+    let aws = of(Format::AwsVpcFlow);
+    if !aws.is_empty() {
+        let label = Format::AwsVpcFlow.label().to_string();
+        report.tables.push(LoadedTable {
+            name: vpc_flow::TABLE.to_string(),
+            files: aws.iter().map(|p| (p.clone(), label.clone())).collect(),
+        });
+        catalog.register(
+            vpc_flow::TABLE,
+            Arc::new(AwsVpcProvider::new(aws, sink.clone())),
+        );
+    }
+    let resource = of(Format::AzureResourceLog);
+    if !resource.is_empty() {
+        let label = Format::AzureResourceLog.label().to_string();
+        let n = resource.len();
+        for (name, table) in load_resource_logs(&resource, &sink)? {
+            let origin = format!(
+                "{n} Azure resource log file{}",
+                if n == 1 { "" } else { "s" }
+            );
+            report.tables.push(LoadedTable {
+                name: name.clone(),
+                files: resource
+                    .iter()
+                    .map(|p| (p.clone(), label.clone()))
+                    .collect(),
+            });
+            catalog.register(name, Arc::new(MemoryTable::new(table, origin)));
+        }
+    }
+    Ok(())
+}
+
+/// Problems as the loader's diagnostics (each kept once), or an error under `--strict`.
+pub fn issue_sink(diagnostics: Arc<Diagnostics>, strict: bool) -> IssueSink {
+    Arc::new(move |issue: ReadIssue| {
+        let (line, position) = match issue.position {
+            Position::File => (None, String::new()),
+            Position::Line(n) => (Some(n), String::new()),
+            Position::Record(n) => (None, format!("record {n}")),
+        };
+        if strict {
+            let place = line.map_or(position.clone(), |n| format!("line {n}"));
+            let detail = if place.is_empty() {
+                issue.message
+            } else {
+                format!("{place}: {}", issue.message)
+            };
+            return Err(Error::input(issue.path, detail));
+        }
+        diagnostics.report(Diagnostic::new(
+            issue.path,
+            line,
+            position,
+            issue.message,
+            issue.skipped,
+        ));
+        Ok(())
+    })
+}
 
 /// The text of a file, gunzipped when it is gzip; problems decoding it come back as issues.
 pub fn read_text(path: &Path) -> Result<(String, Vec<ReadIssue>), ReadIssue> {
