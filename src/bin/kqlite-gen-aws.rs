@@ -452,11 +452,11 @@ fn stamp(unix: i64) -> String {
 // Azure Firewall resource logs
 // ---------------------------------------------------------------------------------------------
 
-const SUBSCRIPTION: &str = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
-const FIREWALL_ID: &str = "/SUBSCRIPTIONS/0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0/RESOURCEGROUPS/RG-HUB/PROVIDERS/MICROSOFT.NETWORK/AZUREFIREWALLS/FW-HUB";
+const SUBSCRIPTION: &str = "6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
+const FIREWALL_ID: &str = "/SUBSCRIPTIONS/6A1F0C2E-3B4D-4E5F-8A9B-0C1D2E3F4A5B/RESOURCEGROUPS/RG-HUB/PROVIDERS/MICROSOFT.NETWORK/AZUREFIREWALLS/FW-HUB";
 
 /// Spoke workloads and on-premises clients (through the ExpressRoute gateway).
-const SPOKE_HOSTS: &[&str] = &["10.12.1.4", "10.12.1.5", "10.12.2.4", "10.12.130.4"];
+const SPOKE_HOSTS: &[&str] = &["10.12.1.4", "10.12.1.5", "10.12.2.4", "10.12.3.4"];
 const ONPREM_HOSTS: &[&str] = &["192.168.10.21", "192.168.10.35", "192.168.20.8"];
 const INTERNET_SITES: &[(&str, &str)] = &[
     ("www.microsoft.com", "23.72.254.146"),
@@ -754,6 +754,8 @@ fn vnet_json(
 }
 
 fn write_topology(root: &Path) -> std::io::Result<()> {
+    // The network of the Azure flow-log samples (examples/gen_flow_logs.rs): a hub with the
+    // firewall and the ExpressRoute gateway, peered with the application spoke.
     let vnets = json!([
         vnet_json(
             "rg-hub",
@@ -761,23 +763,19 @@ fn write_topology(root: &Path) -> std::io::Result<()> {
             &["10.10.0.0/16"],
             &[
                 ("AzureFirewallSubnet", "10.10.1.0/24"),
-                ("GatewaySubnet", "10.10.4.0/24"),
-                ("snet-shared", "10.10.8.0/24")
+                ("GatewaySubnet", "10.10.4.0/24")
             ],
-            &[("rg-spoke1", "vnet-spoke1"), ("rg-spoke2", "vnet-spoke2")]
+            &[("rg-spoke", "vnet-spoke-app")]
         ),
         vnet_json(
-            "rg-spoke1",
-            "vnet-spoke1",
-            &["10.12.0.0/17"],
-            &[("snet-web", "10.12.1.0/24"), ("snet-app", "10.12.2.0/24")],
-            &[("rg-hub", "vnet-hub")]
-        ),
-        vnet_json(
-            "rg-spoke2",
-            "vnet-spoke2",
-            &["10.12.128.0/17"],
-            &[("snet-db", "10.12.130.0/24")],
+            "rg-spoke",
+            "vnet-spoke-app",
+            &["10.12.0.0/16"],
+            &[
+                ("snet-web", "10.12.1.0/24"),
+                ("snet-app", "10.12.2.0/24"),
+                ("snet-db", "10.12.3.0/24")
+            ],
             &[("rg-hub", "vnet-hub")]
         ),
     ]);
@@ -801,46 +799,39 @@ fn write_topology(root: &Path) -> std::io::Result<()> {
         }
         value
     };
+    let web = ("rg-spoke", "vnet-spoke-app", "snet-web");
     let nics = json!([
         nic(
-            "rg-spoke1",
+            "rg-spoke",
             "vm-web1-nic",
             "10.12.1.4",
-            ("rg-spoke1", "vnet-spoke1", "snet-web"),
-            "00-22-48-0A-11-01",
+            web,
+            "00-0D-3A-51-7C-21",
             Some("vm-web1")
         ),
         nic(
-            "rg-spoke1",
+            "rg-spoke",
             "vm-web2-nic",
             "10.12.1.5",
-            ("rg-spoke1", "vnet-spoke1", "snet-web"),
-            "00-22-48-0A-11-02",
+            web,
+            "00-0D-3A-51-9E-04",
             Some("vm-web2")
         ),
         nic(
-            "rg-spoke1",
+            "rg-spoke",
             "vm-app1-nic",
             "10.12.2.4",
-            ("rg-spoke1", "vnet-spoke1", "snet-app"),
-            "00-22-48-0A-12-01",
+            ("rg-spoke", "vnet-spoke-app", "snet-app"),
+            "00-0D-3A-52-10-AA",
             None
         ),
         nic(
-            "rg-spoke2",
+            "rg-spoke",
             "vm-db1-nic",
-            "10.12.130.4",
-            ("rg-spoke2", "vnet-spoke2", "snet-db"),
-            "00-22-48-0A-13-01",
+            "10.12.3.4",
+            ("rg-spoke", "vnet-spoke-app", "snet-db"),
+            "00-0D-3A-53-2B-6F",
             Some("vm-db1")
-        ),
-        nic(
-            "rg-hub",
-            "vm-dns1-nic",
-            "10.10.8.4",
-            ("rg-hub", "vnet-hub", "snet-shared"),
-            "00-22-48-0A-08-04",
-            Some("vm-dns1")
         ),
     ]);
     let vm = |group: &str, name: &str, nic: &str| {
@@ -850,13 +841,12 @@ fn write_topology(root: &Path) -> std::io::Result<()> {
             "networkProfile": {"networkInterfaces": [{"id": arm(group, "Microsoft.Network", "networkInterfaces", nic), "primary": true}]},
         })
     };
-    // vm-app1's NIC names no VM: the VM list links them, as it does in real exports of older NICs.
+    // vm-app1's NIC names no VM: the VM list links them.
     let vms = json!([
-        vm("rg-spoke1", "vm-web1", "vm-web1-nic"),
-        vm("rg-spoke1", "vm-web2", "vm-web2-nic"),
-        vm("rg-spoke1", "vm-app1", "vm-app1-nic"),
-        vm("rg-spoke2", "vm-db1", "vm-db1-nic"),
-        vm("rg-hub", "vm-dns1", "vm-dns1-nic"),
+        vm("rg-spoke", "vm-web1", "vm-web1-nic"),
+        vm("rg-spoke", "vm-web2", "vm-web2-nic"),
+        vm("rg-spoke", "vm-app1", "vm-app1-nic"),
+        vm("rg-spoke", "vm-db1", "vm-db1-nic"),
     ]);
     // A tiny, illustrative subset in the shape of Microsoft's weekly download (not its data).
     let tag = |name: &str, region: &str, service: &str, prefixes: &[&str]| {

@@ -5,6 +5,7 @@
 
 use super::aggregate::{Direction, FlowRow, Origin, PublicEntry};
 use super::iana;
+use super::topology::{self, Topology};
 use crate::table::{empty_str, Column, Str};
 use std::sync::LazyLock;
 
@@ -93,11 +94,35 @@ pub fn build(
     schema: &crate::table::Schema,
     columns: &[usize],
     rows: &[FlowRow],
+    topology: Option<&Topology>,
 ) -> Vec<Column> {
+    // With topology, the columns it fills come from each row's two ends (a blanked public side
+    // is represented by its first public address).
+    let ends = |r: &FlowRow| -> (Str, Str) {
+        let side = |ip: &Str, public: &[PublicEntry]| {
+            public.first().map_or_else(|| ip.clone(), |e| e.ip.clone())
+        };
+        (
+            side(&r.src_ip, &r.src_public),
+            side(&r.dst_ip, &r.dst_public),
+        )
+    };
+    let pairs: Option<Vec<(Str, Str)>> = topology
+        .filter(|_| {
+            columns
+                .iter()
+                .any(|&i| topology::fills(&schema.fields[i].name))
+        })
+        .map(|_| rows.iter().map(ends).collect());
     columns
         .iter()
         .map(|&i| {
             let field = &schema.fields[i];
+            if let (Some(topology), Some(pairs)) = (topology, &pairs) {
+                if let Some(column) = topology::column(topology, &field.name, pairs) {
+                    return column;
+                }
+            }
             let built = match table {
                 FlowTable::NtaNetAnalytics => nta_column(&field.name, rows),
                 FlowTable::AzureNetworkAnalytics => nsg_column(&field.name, rows),

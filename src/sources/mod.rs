@@ -101,6 +101,8 @@ pub struct SourceOptions {
     pub nta_from: Vec<FlowSource>,
     /// Any bad input is an error (`--strict`).
     pub strict: bool,
+    /// `--topology`: fills subnets, VMs, NICs, regions and FlowType of flow rows.
+    pub topology: Option<topology::TopologyRef>,
 }
 
 impl Default for SourceOptions {
@@ -109,6 +111,7 @@ impl Default for SourceOptions {
             interval: 60 * 60 * TICKS_PER_SECOND,
             nta_from: vec![FlowSource::Vnet],
             strict: false,
+            topology: None,
         }
     }
 }
@@ -339,7 +342,8 @@ fn register_flow_tables(
             options.interval,
             options.strict,
             report.diagnostics.clone(),
-        );
+        )
+        .with_topology(options.topology.as_ref().map(|t| t.0.clone()));
         report.tables.push(LoadedTable {
             name: table.name().to_string(),
             files: provider

@@ -17,6 +17,7 @@ use super::aggregate::{FileAggregator, FlowRow, Merger};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
+use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
@@ -52,6 +53,7 @@ pub struct FlowLogProvider {
     strict: bool,
     diagnostics: Arc<Diagnostics>,
     origin: String,
+    topology: Option<Arc<Topology>>,
 }
 
 impl FlowLogProvider {
@@ -76,7 +78,14 @@ impl FlowLogProvider {
             strict,
             diagnostics,
             origin,
+            topology: None,
         }
+    }
+
+    /// Enrich rows from `--topology` (subnets, VMs, NICs, regions, FlowType).
+    pub fn with_topology(mut self, topology: Option<Arc<Topology>>) -> FlowLogProvider {
+        self.topology = topology;
+        self
     }
 
     pub fn files(&self) -> &[FlowFile] {
@@ -193,7 +202,13 @@ impl TableProvider for FlowLogProvider {
         );
         let mut emit = |rows: Vec<FlowRow>| -> Result<(), Error> {
             for batch in rows.chunks(BATCH_ROWS) {
-                let cols = columns::build(self.table, &self.schema, request.columns, batch);
+                let cols = columns::build(
+                    self.table,
+                    &self.schema,
+                    request.columns,
+                    batch,
+                    self.topology.as_deref(),
+                );
                 sink(Table::new(out_schema.clone(), cols))?;
             }
             Ok(())

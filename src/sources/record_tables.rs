@@ -434,4 +434,67 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[test]
+    fn examples_with_topology_and_aws_in_nta() {
+        use crate::sources::{open, topology, FlowSource, LogPath, SourceOptions};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let topology_files: Vec<PathBuf> = [
+            "vnets.json",
+            "nics.json",
+            "vms.json",
+            "ServiceTags_Public_sample.json",
+        ]
+        .iter()
+        .map(|f| root.join("topology").join(f))
+        .collect();
+        let (loaded, issues) = topology::load_files(&topology_files).unwrap();
+        assert!(issues.is_empty(), "{issues:?}");
+        let options = SourceOptions {
+            nta_from: FlowSource::parse_list("vnet,aws").unwrap(),
+            topology: Some(topology::TopologyRef(Arc::new(loaded))),
+            ..SourceOptions::default()
+        };
+        let mut catalog = Catalog::new();
+        let report = open(&[LogPath::Path(root.join("logs"))], &options, &mut catalog).unwrap();
+        assert!(
+            report.diagnostics.all().is_empty(),
+            "{:?}",
+            report.diagnostics.all()
+        );
+        let nta = scan_all(catalog.get("NTANetAnalytics").unwrap().as_ref());
+        let text = |column: &str, row: usize| match nta.column(column).unwrap().get(row) {
+            Value::String(s) => s.to_string(),
+            other => panic!("{other:?}"),
+        };
+        let mut flow_types = std::collections::BTreeSet::new();
+        let (mut aws_rows, mut named_subnets) = (0, 0);
+        for row in 0..nta.num_rows() {
+            flow_types.insert(text("FlowType", row));
+            if text("FaSchemaVersion", row) == "aws" {
+                aws_rows += 1;
+                assert_eq!(text("TargetResourceType", row), "AwsNetworkInterface");
+                assert!(text("TargetResourceId", row).starts_with("eni-"));
+            }
+            if text("SrcIp", row) == "10.12.1.4" {
+                assert_eq!(text("SrcSubnet", row), "rg-spoke/vnet-spoke-app/snet-web");
+                assert_eq!(text("SrcVm", row), "rg-spoke/vm-web1");
+                named_subnets += 1;
+            }
+        }
+        assert!(aws_rows > 0 && named_subnets > 0);
+        for expected in ["IntraVNet", "ExternalPublic"] {
+            assert!(flow_types.contains(expected), "{flow_types:?}");
+        }
+        let aws = scan_all(catalog.get("AWSVPCFlow").unwrap().as_ref());
+        assert!(aws.num_rows() > 50);
+        assert!(aws.schema.index_of("EcsClusterName").is_some());
+        let trace = scan_all(catalog.get("AZFWFlowTrace").unwrap().as_ref());
+        let invalid = (0..trace.num_rows())
+            .filter(|&r| {
+                trace.column("Flag").unwrap().get(r) == Value::String(Arc::from("INVALID"))
+            })
+            .count();
+        assert!(invalid > 0);
+    }
 }

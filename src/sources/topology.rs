@@ -12,9 +12,129 @@
 //! `InterVNet` (different VNets, peered or not); any other private flow → `UnknownPrivate`.
 
 use super::read_issue::{Position, ReadIssue};
+use crate::error::Error;
+use crate::table::{Column, Str, Type};
 use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A loaded topology as loading options carry it (equal when it is the same topology).
+#[derive(Debug, Clone)]
+pub struct TopologyRef(pub Arc<Topology>);
+
+impl PartialEq for TopologyRef {
+    fn eq(&self, other: &TopologyRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for TopologyRef {}
+
+/// Read `--topology` files; a file that cannot be read is an input error, one that is not a
+/// topology export comes back as an issue.
+pub fn load_files(paths: &[PathBuf]) -> Result<(Topology, Vec<ReadIssue>), Error> {
+    let mut texts = Vec::new();
+    for path in paths {
+        let shown = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::input(&shown, e.to_string()))?;
+        texts.push((shown, text));
+    }
+    Ok(Topology::load(
+        texts.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    ))
+}
+
+/// Flow-table columns topology fills, NTANetAnalytics names then AzureNetworkAnalytics_CL ones.
+const ENRICHED_COLUMNS: &[&str] = &[
+    "FlowType",
+    "SrcSubnet",
+    "DestSubnet",
+    "SrcVm",
+    "DestVm",
+    "SrcNic",
+    "DestNic",
+    "SrcRegion",
+    "DestRegion",
+    "SrcSubscription",
+    "DestSubscription",
+    "AzureRegion",
+    "SrcServiceTags",
+    "DestServiceTags",
+    "FlowType_s",
+    "Subnet1_s",
+    "Subnet2_s",
+    "VM1_s",
+    "VM2_s",
+    "NIC1_s",
+    "NIC2_s",
+    "Region1_s",
+    "Region2_s",
+    "Subscription1_g",
+    "Subscription2_g",
+    "AzureRegion_s",
+];
+
+/// Whether topology fills the flow-table column `name`.
+pub fn fills(name: &str) -> bool {
+    ENRICHED_COLUMNS.contains(&name)
+}
+
+/// The column `name` for flows whose ends are `pairs` (source, destination: the address itself,
+/// or for a public side blanked in the row, its first public address). None when topology does
+/// not fill that column.
+pub fn column(topology: &Topology, name: &str, pairs: &[(Str, Str)]) -> Option<Column> {
+    if !fills(name) {
+        return None;
+    }
+    let enriched: Vec<(Enrichment, &(Str, Str))> = pairs
+        .iter()
+        .map(|p| (topology.classify(&p.0, &p.1), p))
+        .collect();
+    let text = |f: &dyn Fn(&Enrichment, &(Str, Str)) -> String| {
+        Column::String(enriched.iter().map(|(e, p)| Str::from(f(e, p))).collect())
+    };
+    let tags = |tag: &str, ip: &str| {
+        if tag.is_empty() {
+            String::new()
+        } else {
+            format!("{ip}|{tag}")
+        }
+    };
+    Some(match name {
+        "FlowType" | "FlowType_s" => text(&|e, _| e.flow_type.to_string()),
+        "SrcSubnet" | "Subnet1_s" => text(&|e, _| e.src.subnet.clone()),
+        "DestSubnet" | "Subnet2_s" => text(&|e, _| e.dest.subnet.clone()),
+        "SrcVm" | "VM1_s" => text(&|e, _| e.src.vm.clone()),
+        "DestVm" | "VM2_s" => text(&|e, _| e.dest.vm.clone()),
+        "SrcNic" | "NIC1_s" => text(&|e, _| e.src.nic.clone()),
+        "DestNic" | "NIC2_s" => text(&|e, _| e.dest.nic.clone()),
+        "SrcRegion" | "Region1_s" => text(&|e, _| e.src.region.clone()),
+        "DestRegion" | "Region2_s" => text(&|e, _| e.dest.region.clone()),
+        "SrcSubscription" => text(&|e, _| e.src.subscription.clone()),
+        "DestSubscription" => text(&|e, _| e.dest.subscription.clone()),
+        "AzureRegion" | "AzureRegion_s" => text(&|e, _| e.azure_region.clone()),
+        "SrcServiceTags" => text(&|e, p| tags(&e.src_service_tag, &p.0)),
+        "DestServiceTags" => text(&|e, p| tags(&e.dest_service_tag, &p.1)),
+        "Subscription1_g" | "Subscription2_g" => {
+            let mut column = Column::with_capacity(Type::Guid, enriched.len());
+            for (e, _) in &enriched {
+                let side = if name == "Subscription1_g" {
+                    &e.src
+                } else {
+                    &e.dest
+                };
+                let value = super::la_export::convert(&side.subscription, Type::Guid)
+                    .unwrap_or(crate::table::Value::Null);
+                column.push(&value);
+            }
+            column
+        }
+        _ => return None,
+    })
+}
 
 /// What topology tells about one address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -777,10 +897,11 @@ mod tests {
         assert_eq!(e.flow_type, "IntraVNet");
         assert_eq!(
             (e.src.vm.as_str(), e.dest.vm.as_str()),
-            ("rg-spoke1/vm-web1", "rg-spoke1/vm-app1")
+            ("rg-spoke/vm-web1", "rg-spoke/vm-app1")
         );
+        assert_eq!(e.dest.subnet, "rg-spoke/vnet-spoke-app/snet-app");
         assert_eq!(
-            topology.classify("10.12.1.4", "10.12.130.4").flow_type,
+            topology.classify("10.12.1.4", "10.10.1.5").flow_type,
             "InterVNet"
         );
         assert_eq!(
@@ -796,11 +917,8 @@ mod tests {
             "UnknownPrivate"
         );
         assert_eq!(
-            topology
-                .nic_of_mac("002248 0A1101".replace(' ', "").as_str())
-                .unwrap()
-                .1,
-            "rg-spoke1/vm-web1"
+            topology.nic_of_mac("000D3A517C21").unwrap().1,
+            "rg-spoke/vm-web1"
         );
     }
 }
