@@ -31,7 +31,7 @@ pub use columns::FlowTable;
 pub use detect::Format;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use provider::{FlowFile, FlowLogProvider};
-pub use table_file::{parse_datetime, parse_timespan, TableFormat};
+pub use table_file::TableFormat;
 
 use crate::catalog::{Catalog, MemoryTable, ScanRequest};
 use crate::error::Error;

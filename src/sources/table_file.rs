@@ -2,7 +2,8 @@
 //! (one object per line) → an in-memory table. A known table keeps its schema's columns and
 //! types (columns the file lacks are empty, extra ones are appended with inferred types); any
 //! other table gets its types inferred from its first rows: long, real, bool, datetime, else
-//! string, and dynamic for JSON objects and arrays.
+//! string, and dynamic for JSON objects and arrays. Dates and timespans are read as
+//! `todatetime` / `totimespan` read text.
 
 use super::detect;
 use super::diagnostics::Diagnostic;
@@ -10,7 +11,8 @@ use super::la_export;
 use super::read_issue::Position;
 use crate::catalog::known_schema;
 use crate::error::Error;
-use crate::table::{Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
+use crate::parse::{datetime_ticks, timespan_ticks};
+use crate::table::{Column, Field, Schema, Str, Table, Type, Value};
 use indexmap::IndexMap;
 use std::path::Path;
 
@@ -382,75 +384,13 @@ pub fn parse_text(text: &str, ty: Type) -> Result<Value, String> {
             "false" => false,
             _ => return Err(fail()),
         }),
-        Type::DateTime => Value::DateTime(parse_datetime(t).ok_or_else(fail)?),
-        Type::TimeSpan => Value::TimeSpan(parse_timespan(t).ok_or_else(fail)?),
+        Type::DateTime => Value::DateTime(datetime_ticks(t).ok_or_else(fail)?),
+        Type::TimeSpan => Value::TimeSpan(timespan_ticks(t).ok_or_else(fail)?),
         Type::Guid => Value::Guid(parse_guid(t).ok_or_else(fail)?),
         Type::Dynamic => Value::Dynamic(
             serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::String(text.into())),
         ),
     })
-}
-
-/// ISO 8601: `2024-05-09T10:00:52.5625085Z`, with an offset, without a zone (UTC), with a space
-/// for the `T`, or a date alone. Ticks since the epoch.
-pub fn parse_datetime(text: &str) -> Option<i64> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let ticks = |dt: NaiveDateTime| {
-        let utc = dt.and_utc();
-        utc.timestamp()
-            .checked_mul(TICKS_PER_SECOND)?
-            .checked_add(i64::from(utc.timestamp_subsec_nanos() / 100))
-    };
-    if !text.as_bytes().first()?.is_ascii_digit() {
-        return None;
-    }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return ticks(dt.naive_utc());
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        let trimmed = text.strip_suffix('Z').unwrap_or(text);
-        if let Ok(dt) = NaiveDateTime::parse_from_str(trimmed, format) {
-            return ticks(dt);
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| ticks(d.and_hms_opt(0, 0, 0)?))
-}
-
-/// `[-][d.]hh:mm:ss[.fffffff]` → ticks.
-pub fn parse_timespan(text: &str) -> Option<i64> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let first_colon = body.find(':')?;
-    // A dot before the first colon separates days from the clock.
-    let (days, rest) = match body.find('.') {
-        Some(dot) if dot < first_colon => (body[..dot].parse::<i64>().ok()?, &body[dot + 1..]),
-        _ => (0, body),
-    };
-    let (clock, fraction) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut parts = clock.split(':');
-    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || fraction.len() > 7 || !fraction.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let (hours, minutes, seconds): (i64, i64, i64) =
-        (h.parse().ok()?, m.parse().ok()?, s.parse().ok()?);
-    let fraction_ticks = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<7}").parse::<i64>().ok()?
-    };
-    let total =
-        (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * TICKS_PER_SECOND + fraction_ticks;
-    Some(if negative { -total } else { total })
 }
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (braces allowed) → the 128-bit value.
@@ -466,6 +406,7 @@ pub fn parse_guid(text: &str) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::TICKS_PER_SECOND;
     use std::sync::Arc;
 
     fn temp(name: &str, content: &str) -> std::path::PathBuf {
@@ -507,7 +448,7 @@ mod tests {
         assert_eq!(table.columns[1], Column::Long(vec![Some(3), None]));
         assert_eq!(
             table.columns[4].get(1),
-            Value::DateTime(parse_datetime("2024-05-09T11:30:00Z").unwrap())
+            Value::DateTime(datetime_ticks("2024-05-09T11:30:00Z").unwrap())
         );
     }
 
@@ -565,22 +506,21 @@ mod tests {
 
     #[test]
     fn value_syntax() {
+        let span = (((24 + 2) * 60 + 3) * 60 + 4) * TICKS_PER_SECOND + 5_000_000;
         assert_eq!(
-            parse_timespan("1.02:03:04.5"),
-            Some((((24 + 2) * 60 + 3) * 60 + 4) * TICKS_PER_SECOND + 5_000_000)
+            parse_text("1.02:03:04.5", Type::TimeSpan),
+            Ok(Value::TimeSpan(span))
         );
-        assert_eq!(parse_timespan("-00:00:01"), Some(-TICKS_PER_SECOND));
-        assert_eq!(parse_timespan("nope"), None);
+        assert!(parse_text("nope", Type::TimeSpan).is_err());
         assert_eq!(parse_guid("00000000-0000-0000-0000-000000000010"), Some(16));
+        let day = 1_715_212_800 * TICKS_PER_SECOND;
         assert_eq!(
-            parse_datetime("2024-05-09"),
-            Some(1_715_212_800 * TICKS_PER_SECOND)
+            parse_text("2024-05-09", Type::DateTime),
+            Ok(Value::DateTime(day))
         );
-        assert_eq!(
-            parse_datetime("2024-05-09T10:00:00+01:00"),
-            Some(1_715_245_200 * TICKS_PER_SECOND)
-        );
-        assert_eq!(parse_datetime("123"), None);
+        assert!(parse_text("123", Type::DateTime).is_err());
+        assert_eq!(parse_text(" 42 ", Type::Long), Ok(Value::Long(42)));
+        assert_eq!(parse_text("TRUE", Type::Bool), Ok(Value::Bool(true)));
         assert_eq!(
             TableFormat::from_path(Path::new("x.JSONL.gz")),
             Some(TableFormat::JsonLines)
