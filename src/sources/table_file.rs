@@ -539,7 +539,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(
             table.column("TimeGenerated").unwrap().get(0),
-            Value::DateTime(parse_datetime("2024-05-09T10:00:52.562Z").unwrap())
+            Value::DateTime(la_export::parse_datetime("2024-05-09T10:00:52.562Z").unwrap())
         );
         assert_eq!(table.column("DestPort").unwrap().get(0), Value::Int(443));
         let path = temp(
