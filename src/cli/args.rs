@@ -72,6 +72,11 @@ pub struct LogsArgs {
     #[arg(long = "nta-from", value_name = "vnet,nsg,aws", default_value = "vnet",
           value_parser = parse_nta_from)]
     pub nta_from: NtaFrom,
+    /// Your Azure topology, to fill the subnet, VM, NIC, region and FlowType columns of flow
+    /// tables: JSON from `az network vnet list`, `az network nic list`, `az vm list`, and
+    /// optionally a ServiceTags_Public_*.json download. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub topology: Vec<PathBuf>,
     /// Treat any malformed record as a fatal input error instead of skipping it.
     #[arg(long)]
     pub strict: bool,

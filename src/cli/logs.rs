@@ -5,7 +5,9 @@ use super::args::LogsArgs;
 use super::note;
 use crate::catalog::Catalog;
 use crate::error::Error;
+use crate::sources::topology::{self, TopologyRef};
 use crate::sources::{self, LoadReport, SourceOptions};
+use std::sync::Arc;
 
 /// How many input problems are listed one by one before the summary line.
 const LISTED_PROBLEMS: usize = 20;
@@ -23,9 +25,26 @@ pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
         interval: args.interval,
         nta_from: args.nta_from.0.clone(),
         strict: args.strict,
+        topology: load_topology(args)?,
     };
     let report = sources::open(&args.logs, &options, &mut catalog)?;
     Ok(Loaded { catalog, report })
+}
+
+/// `--topology` files, read before the logs; a file that is not a topology export is skipped
+/// with a warning (an error under `--strict`).
+fn load_topology(args: &LogsArgs) -> Result<Option<TopologyRef>, Error> {
+    if args.topology.is_empty() {
+        return Ok(None);
+    }
+    let (topology, issues) = topology::load_files(&args.topology)?;
+    for issue in issues {
+        if args.strict {
+            return Err(Error::input(issue.path, issue.message));
+        }
+        eprintln!("warning: {issue}");
+    }
+    Ok(Some(TopologyRef(Arc::new(topology))))
 }
 
 impl Loaded {
