@@ -140,7 +140,7 @@ fn usage_errors_exit_2() {
     for args in [
         &["query", "print 1", "--format", "xml"][..],
         &["query", "print 1", "--now", "yesterday"],
-        &["query", "print 1", "--interval", "5m"],
+        &["query", "print 1", "--interval", "7m"],
         &["query", "-f", "tests/data/no-such-query.kql"],
         &["query", "print 1", "--chart", "out.svg"],
         &["frobnicate"],
