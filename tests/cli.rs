@@ -313,3 +313,24 @@ fn chart_errors_exit_2() {
     let out = kqlite(&["query", table_only, "--chart", "-"]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
 }
+
+#[test]
+fn bad_input_is_reported_and_skipped_or_fatal_with_strict() {
+    let dir = std::env::temp_dir().join(format!("kqlite-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a log\n").unwrap();
+    let logs = dir.to_str().unwrap();
+    let out = kqlite(&["query", "print 1", "--logs", logs, "--format", "csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "print_0\r\n1\r\n");
+    assert!(
+        out.stderr.contains("warning: ") && out.stderr.contains("notes.txt"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("1 problem in 1 file"), "{}", out.stderr);
+    let out = kqlite(&["query", "print 1", "--logs", logs, "--strict"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
