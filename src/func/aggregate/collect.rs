@@ -1,0 +1,165 @@
+//! Aggregates that collect values: `dcount` (exact distinct count), `make_set`/`make_list`
+//! (dynamic arrays in first-occurrence order, with an optional size cap) and `make_bag`.
+
+use std::collections::HashSet;
+
+use serde_json::Value as J;
+
+use super::{constant_long, slot, view, Accumulator};
+use crate::table::{Column, Str};
+
+/// A hashable distinct value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Distinct {
+    Int(i64),
+    Real(u64),
+    Text(Str),
+    Guid(u128),
+    Json(String),
+}
+
+fn distinct_values(col: &Column) -> Vec<Option<Distinct>> {
+    let real_bits = |r: f64| if r == 0.0 { 0 } else { r.to_bits() };
+    match col {
+        Column::Bool(v) => v
+            .iter()
+            .map(|b| b.map(|b| Distinct::Int(i64::from(b))))
+            .collect(),
+        Column::Int(v) => v
+            .iter()
+            .map(|x| x.map(|x| Distinct::Int(i64::from(x))))
+            .collect(),
+        Column::Long(v) | Column::DateTime(v) | Column::TimeSpan(v) => {
+            v.iter().map(|x| x.map(Distinct::Int)).collect()
+        }
+        Column::Real(v) => v
+            .iter()
+            .map(|x| x.map(|r| Distinct::Real(real_bits(r))))
+            .collect(),
+        Column::Guid(v) => v.iter().map(|x| x.map(Distinct::Guid)).collect(),
+        Column::String(v) => v.iter().map(|s| Some(Distinct::Text(s.clone()))).collect(),
+        Column::Dynamic(v) => v
+            .iter()
+            .map(|j| (!j.is_null()).then(|| Distinct::Json(j.to_string())))
+            .collect(),
+    }
+}
+
+/// `dcount(x)`: exact number of distinct non-null values.
+#[derive(Default)]
+pub struct DCount {
+    sets: Vec<HashSet<Distinct>>,
+}
+
+impl Accumulator for DCount {
+    fn update(&mut self, groups: &[usize], args: &[Column]) {
+        let Some(col) = args.first() else { return };
+        for (&g, v) in groups.iter().zip(distinct_values(col)) {
+            if let Some(v) = v {
+                slot(&mut self.sets, g, HashSet::new()).insert(v);
+            }
+        }
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
+        self.sets.resize(num_groups, HashSet::new());
+        Column::Long(self.sets.iter().map(|s| Some(s.len() as i64)).collect())
+    }
+}
+
+/// Kusto's default cap on `make_set`/`make_list` sizes.
+const DEFAULT_MAX: usize = 1_048_576;
+
+/// `make_list(x [, max])`, and `make_set` when `distinct` (array inputs add their elements).
+pub struct MakeList {
+    distinct: bool,
+    max: Option<usize>,
+    lists: Vec<Vec<J>>,
+    seen: Vec<HashSet<String>>,
+}
+
+impl MakeList {
+    pub fn new(distinct: bool) -> MakeList {
+        MakeList {
+            distinct,
+            max: None,
+            lists: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, g: usize, value: &J, max: usize) {
+        let list = slot(&mut self.lists, g, Vec::new());
+        if list.len() >= max {
+            return;
+        }
+        if self.distinct {
+            let seen = slot(&mut self.seen, g, HashSet::new());
+            if !seen.insert(value.to_string()) {
+                return;
+            }
+        }
+        list.push(value.clone());
+    }
+}
+
+impl Accumulator for MakeList {
+    fn update(&mut self, groups: &[usize], args: &[Column]) {
+        let Some(col) = args.first() else { return };
+        if self.max.is_none() {
+            self.max = Some(
+                constant_long(args, 1)
+                    .and_then(|m| usize::try_from(m).ok())
+                    .unwrap_or(DEFAULT_MAX),
+            );
+        }
+        let max = self.max.unwrap_or(DEFAULT_MAX);
+        let d = view(col);
+        let values = d.dyns();
+        for (i, &g) in groups.iter().enumerate() {
+            match values.get(i) {
+                J::Null => {}
+                J::Array(items) if self.distinct => {
+                    for item in items {
+                        self.add(g, item, max);
+                    }
+                }
+                v => self.add(g, v, max),
+            }
+        }
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
+        self.lists.resize(num_groups, Vec::new());
+        Column::Dynamic(self.lists.into_iter().map(J::Array).collect())
+    }
+}
+
+/// `make_bag(bag)`: the union of the bags' properties (the first value of a key wins).
+#[derive(Default)]
+pub struct MakeBag {
+    bags: Vec<serde_json::Map<String, J>>,
+}
+
+impl Accumulator for MakeBag {
+    fn update(&mut self, groups: &[usize], args: &[Column]) {
+        let Some(col) = args.first() else { return };
+        let d = view(col);
+        let values = d.dyns();
+        for (i, &g) in groups.iter().enumerate() {
+            let bag = slot(&mut self.bags, g, serde_json::Map::new());
+            if let J::Object(o) = values.get(i) {
+                for (k, v) in o {
+                    if !bag.contains_key(k) {
+                        bag.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
+        self.bags.resize(num_groups, serde_json::Map::new());
+        Column::Dynamic(self.bags.into_iter().map(J::Object).collect())
+    }
+}

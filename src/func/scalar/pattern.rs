@@ -1,0 +1,299 @@
+//! The regex-driven string functions: `trim`/`trim_start`/`trim_end`, `replace_regex`,
+//! `extract`, `extract_all`, `indexof_regex`, and the per-call regex cache they share.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::arg_error;
+use super::convert::cast_column;
+use crate::error::Error;
+use crate::eval::{Arr, Datum};
+use crate::table::{empty_str, Column, Str, Type};
+
+/// Compiles each distinct pattern once per call; a constant pattern compiles exactly once.
+pub struct RegexCache {
+    wrap: fn(&str) -> String,
+    compiled: HashMap<String, Regex>,
+}
+
+impl RegexCache {
+    pub fn new() -> RegexCache {
+        RegexCache::wrapped(|p| p.to_string())
+    }
+
+    /// Patterns are rewritten by `wrap` before compiling (e.g. anchored for `trim`).
+    pub fn wrapped(wrap: fn(&str) -> String) -> RegexCache {
+        RegexCache {
+            wrap,
+            compiled: HashMap::new(),
+        }
+    }
+
+    pub fn get(&mut self, pattern: &str) -> Result<&Regex, Error> {
+        if !self.compiled.contains_key(pattern) {
+            let re = Regex::new(&(self.wrap)(pattern))
+                .map_err(|e| arg_error(format!("invalid regular expression `{pattern}`: {e}")))?;
+            self.compiled.insert(pattern.to_string(), re);
+        }
+        Ok(&self.compiled[pattern])
+    }
+}
+
+impl Default for RegexCache {
+    fn default() -> Self {
+        RegexCache::new()
+    }
+}
+
+/// `trim(regex, s)`, `trim_start`, `trim_end`: remove repeated matches of `regex` at the
+/// chosen ends.
+pub fn trim(args: &[Datum], len: usize, start: bool, end: bool) -> Result<Column, Error> {
+    let mut leading = RegexCache::wrapped(|p| format!("^(?:{p})+"));
+    let mut trailing = RegexCache::wrapped(|p| format!("(?:{p})+$"));
+    let patterns = args[0].strs();
+    let text = args[1].strs();
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let (p, s) = (patterns.get(i), text.get(i));
+        let mut t: &str = s;
+        if start {
+            if let Some(m) = leading.get(p)?.find(t) {
+                t = &t[m.end()..];
+            }
+        }
+        if end {
+            if let Some(m) = trailing.get(p)?.find(t) {
+                t = &t[..m.start()];
+            }
+        }
+        out.push(if t.len() == s.len() {
+            s.clone()
+        } else {
+            Str::from(t)
+        });
+    }
+    Ok(Column::String(out))
+}
+
+/// Kusto rewrite text (`\1` for group 1) as the regex crate's (`${1}`; `$` escaped).
+fn rewrite_template(rewrite: &str) -> String {
+    let mut out = String::new();
+    let mut chars = rewrite.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' => out.push_str("$$"),
+            '\\' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                let d = chars.next().expect("peeked");
+                out.push_str(&format!("${{{d}}}"));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `replace_regex(text, regex, rewrite)`: every match replaced.
+pub fn replace_regex(
+    text: &Datum,
+    regex: &Datum,
+    rewrite: &Datum,
+    len: usize,
+) -> Result<Column, Error> {
+    let mut cache = RegexCache::new();
+    let (text, regex, rewrite) = (text.strs(), regex.strs(), rewrite.strs());
+    let mut out = Vec::with_capacity(len);
+    let mut template_for: Option<(Str, String)> = None;
+    for i in 0..len {
+        let re = cache.get(regex.get(i))?;
+        let rw = rewrite.get(i);
+        if template_for.as_ref().is_none_or(|(k, _)| k != rw) {
+            template_for = Some((rw.clone(), rewrite_template(rw)));
+        }
+        let template = &template_for.as_ref().expect("set above").1;
+        out.push(Str::from(
+            re.replace_all(text.get(i), template.as_str()).as_ref(),
+        ));
+    }
+    Ok(Column::String(out))
+}
+
+/// `extract(regex, group, text [, typeof(T)])`: the group's text of the first match, or ""
+/// (null after conversion to another type) when nothing matches.
+pub fn extract(args: &[Datum], ty: Type, len: usize) -> Result<Column, Error> {
+    let mut cache = RegexCache::new();
+    let (regex, group, text) = (args[0].strs(), args[1].longs(), args[2].strs());
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let re = cache.get(regex.get(i))?;
+        let found = group.get(i).and_then(|g| {
+            let caps = re.captures(text.get(i))?;
+            Some(caps.get(usize::try_from(g).ok()?)?.as_str().to_string())
+        });
+        out.push(found.map_or_else(empty_str, Str::from));
+    }
+    Ok(cast_column(Column::String(out), ty))
+}
+
+/// `extract_all(regex, [groups,] text)`: all matches; one group → array of strings, several →
+/// array of arrays. No match → null.
+pub fn extract_all(args: &[Datum], len: usize) -> Result<Column, Error> {
+    let mut cache = RegexCache::new();
+    let regex = args[0].strs();
+    let (groups, text) = match args.len() {
+        3 => (Some(args[1].dyns()), args[2].strs()),
+        _ => (None, args[1].strs()),
+    };
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let re = cache.get(regex.get(i))?;
+        let wanted: Vec<usize> = match &groups {
+            Some(g) => match g.get(i) {
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_u64())
+                    .map(|x| x as usize)
+                    .collect(),
+                _ => vec![],
+            },
+            None if re.captures_len() > 1 => (1..re.captures_len()).collect(),
+            None => vec![0],
+        };
+        let mut matches = Vec::new();
+        for caps in re.captures_iter(text.get(i)) {
+            let pick = |g: usize| {
+                serde_json::Value::String(caps.get(g).map_or("", |m| m.as_str()).to_string())
+            };
+            if wanted.len() == 1 {
+                matches.push(pick(wanted[0]));
+            } else {
+                matches.push(serde_json::Value::Array(
+                    wanted.iter().map(|&g| pick(g)).collect(),
+                ));
+            }
+        }
+        out.push(if matches.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::Value::Array(matches)
+        });
+    }
+    Ok(Column::Dynamic(out))
+}
+
+/// `indexof_regex(s, regex [, start [, length [, occurrence]]])`: the character index of the
+/// occurrence-th match, else -1.
+pub fn indexof_regex(args: &[Datum], len: usize) -> Result<Column, Error> {
+    let start = args.get(2).map_or(Arr::One(Some(0)), Datum::longs);
+    let length = args.get(3).map_or(Arr::One(Some(-1)), Datum::longs);
+    let occurrence = args.get(4).map_or(Arr::One(Some(1)), Datum::longs);
+    let (text, regex) = (args[0].strs(), args[1].strs());
+    let mut cache = RegexCache::new();
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let re = cache.get(regex.get(i))?;
+        let s = text.get(i);
+        let found = (|| {
+            let (start, length, occurrence) =
+                ((*start.get(i))?, (*length.get(i))?, (*occurrence.get(i))?);
+            let count = s.chars().count() as i64;
+            if start < 0 || start > count || occurrence < 1 {
+                return None;
+            }
+            let end = if length < 0 {
+                count
+            } else {
+                (start + length).min(count)
+            };
+            let byte = |c: i64| s.char_indices().nth(c as usize).map_or(s.len(), |(b, _)| b);
+            let window = &s[byte(start)..byte(end)];
+            Some(match re.find_iter(window).nth(occurrence as usize - 1) {
+                Some(m) => start + window[..m.start()].chars().count() as i64,
+                None => -1,
+            })
+        })();
+        out.push(found);
+    }
+    Ok(Column::Long(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Value;
+    use serde_json::json;
+
+    fn t(s: &str) -> Datum<'static> {
+        Datum::Scalar(Value::String(s.into()), Type::String)
+    }
+
+    fn l(v: i64) -> Datum<'static> {
+        Datum::Scalar(Value::Long(v), Type::Long)
+    }
+
+    fn text(c: Column) -> String {
+        match c.get(0) {
+            Value::String(s) => s.to_string(),
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trim_by_regex() {
+        assert_eq!(
+            text(trim(&[t("--"), t("--https://bing.com--")], 1, true, true).unwrap()),
+            "https://bing.com"
+        );
+        assert_eq!(text(trim(&[t("1"), t("11")], 1, true, true).unwrap()), "");
+        assert_eq!(
+            text(trim(&[t(r"[^\w]+"), t("-  Te st1// $")], 1, true, true).unwrap()),
+            "Te st1"
+        );
+        assert_eq!(
+            text(trim(&[t(r"\s+"), t("  x  ")], 1, false, true).unwrap()),
+            "  x"
+        );
+        assert!(trim(&[t("("), t("x")], 1, true, true).is_err());
+    }
+
+    #[test]
+    fn replacing() {
+        assert_eq!(
+            text(super::super::string::replace_string(
+                &[t("A cat"), t("cat"), t("hamster")],
+                1
+            )),
+            "A hamster"
+        );
+        let r = replace_regex(&t("abc1def2"), &t(r"(\d)"), &t(r"<\1>"), 1).unwrap();
+        assert_eq!(text(r), "abc<1>def<2>");
+        let r = replace_regex(&t("a.b"), &t(r"\."), &t("$"), 1).unwrap();
+        assert_eq!(text(r), "a$b");
+    }
+
+    #[test]
+    fn extracting() {
+        let row = t("User: James, Email: James@example.com, Age: 29");
+        assert_eq!(
+            text(extract(&[t("User: ([^,]+)"), l(1), row.clone()], Type::String, 1).unwrap()),
+            "James"
+        );
+        assert_eq!(
+            text(extract(&[t(r"\d+"), l(0), row.clone()], Type::String, 1).unwrap()),
+            "29"
+        );
+        assert_eq!(
+            text(extract(&[t("Phone: (x)"), l(1), row], Type::String, 1).unwrap()),
+            ""
+        );
+        let m = extract(&[t(r"-(\d{2})-"), l(1), t("21-07-2023")], Type::Int, 1).unwrap();
+        assert_eq!(m.get(0), Value::Int(7));
+        let all = extract_all(&[t(r"(\d+)"), t("a1b22")], 1).unwrap();
+        assert_eq!(all.get(0), Value::Dynamic(json!(["1", "22"])));
+        let pairs = extract_all(&[t(r"(\w)(\d)"), t("a1 b2")], 1).unwrap();
+        assert_eq!(
+            pairs.get(0),
+            Value::Dynamic(json!([["a", "1"], ["b", "2"]]))
+        );
+    }
+}
