@@ -218,8 +218,8 @@ fn literal_text(arg: &BoundExpr) -> Option<&str> {
     }
 }
 
-/// The type several branches share: the widest number when all are numeric, else the first
-/// branch's type (untyped nulls do not count).
+/// The type several branches share: the widest number when all are numeric, the typed branches'
+/// type when the others are dynamic, else the first branch's type (untyped nulls do not count).
 pub fn common_type(args: &[&BoundExpr]) -> Type {
     let typed: Vec<Type> = args
         .iter()
@@ -244,8 +244,24 @@ pub fn common_type(args: &[&BoundExpr]) -> Type {
             Type::Long
         };
     }
-    if typed.contains(&Type::Dynamic) {
-        return Type::Dynamic;
+    // Beside typed values a dynamic one takes their type, as Kusto's binder types
+    // `iff(c, parts[2], '')` as string.
+    let fixed: Vec<Type> = typed
+        .iter()
+        .copied()
+        .filter(|t| *t != Type::Dynamic)
+        .collect();
+    if fixed.len() < typed.len() {
+        if fixed.iter().all(|t| *t == fixed[0]) {
+            return fixed[0];
+        }
+        if fixed.iter().all(|t| t.is_numeric()) {
+            return if fixed.contains(&Type::Real) {
+                Type::Real
+            } else {
+                Type::Long
+            };
+        }
     }
     first
 }
@@ -382,6 +398,19 @@ mod tests {
         assert_eq!(
             ty("case", &[col(Type::Bool), col(Type::Int), col(Type::Real)]),
             Ok(Type::Real)
+        );
+        // A dynamic branch takes the typed branch's type (Kusto: `iff(c, parts[2], '')` is string).
+        assert_eq!(
+            ty("iff", &[col(Type::Bool), col(Type::Dynamic), col(Type::String)]),
+            Ok(Type::String)
+        );
+        assert_eq!(
+            ty("iff", &[col(Type::Bool), col(Type::Long), col(Type::Dynamic)]),
+            Ok(Type::Long)
+        );
+        assert_eq!(
+            ty("iff", &[col(Type::Bool), col(Type::Dynamic), col(Type::Dynamic)]),
+            Ok(Type::Dynamic)
         );
         assert_eq!(
             ty("datetime_part", &[col(Type::String), col(Type::DateTime)]),
