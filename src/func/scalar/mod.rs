@@ -206,7 +206,7 @@ pub fn call(
         F::IsFinite => math::real_test(&args[0], len, f64::is_finite),
         F::MinOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Less),
         F::MaxOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Greater),
-        F::ToDatetime => convert::cast_column(args[0].column(len).into_owned(), Type::DateTime),
+        F::ToDatetime => convert::to_datetime_column(&args[0], len),
         F::ToTimespan => convert::cast_column(args[0].column(len).into_owned(), Type::TimeSpan),
         F::ToString => convert::cast_column(args[0].column(len).into_owned(), Type::String),
         F::ToLong => logic::to_long(&args[0], len),
