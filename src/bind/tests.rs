@@ -681,8 +681,13 @@ fn union_splits_names_by_type() {
         vec![],
     );
     let bound = run_tab(wildcard).unwrap();
-    let Node::Union { inputs, .. } = &bound.plan.node else {
-        panic!()
+    // The union's hidden columns are projected away at the end.
+    let union = match &bound.plan.node {
+        Node::Project { input, .. } => &input.node,
+        node => node,
+    };
+    let Node::Union { inputs, .. } = union else {
+        panic!("{:?}", bound.plan.node)
     };
     assert_eq!(inputs.len(), 7);
 }
@@ -871,4 +876,28 @@ fn parsed_queries_bind() {
         scan_columns(&bound),
         (vec!["a".to_string(), "x".to_string()], 1)
     );
+}
+
+/// Bind `text` against the compiled-in schemas; the result's columns.
+fn known_columns(text: &str) -> Result<Vec<String>, String> {
+    crate::parse(text)
+        .and_then(|q| bind(&q, &Catalog::new(), &Options::default()))
+        .map(|bound| columns(&bound))
+        .map_err(|e| e.render(text, "q"))
+}
+
+#[test]
+fn union_keeps_hidden_columns_hidden() {
+    // The firewall workbooks parse `_ResourceId` after a union of the AZFW tables.
+    let cols = known_columns(
+        "AZFWNetworkRule | union AZFWApplicationRule\n| parse _ResourceId with * \"azurefirewalls/\" Resource\n| summarize count() by Resource",
+    )
+    .unwrap();
+    assert_eq!(cols, ["Resource:string", "count_:long"]);
+    let all = known_columns("union AZFWNetworkRule, AZFWApplicationRule").unwrap();
+    assert!(!all.iter().any(|c| c.starts_with('_')), "{all:?}");
+    let inner = known_columns(
+        "union kind=inner AZFWNetworkRule, AZFWApplicationRule | project _ResourceId",
+    );
+    assert_eq!(inner.unwrap(), ["_ResourceId:string"]);
 }
