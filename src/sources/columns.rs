@@ -5,6 +5,7 @@
 
 use super::aggregate::{Direction, FlowRow, Origin, PublicEntry};
 use super::iana;
+use super::topology::{self, Topology};
 use crate::table::{empty_str, Column, Str};
 use std::sync::LazyLock;
 
@@ -40,6 +41,7 @@ struct Words {
     completed: Str,
     vnet_schema: Str,
     nsg_schema: Str,
+    aws_schema: Str,
     external_public: Str,
     unknown_private: Str,
     nta: Str,
@@ -64,6 +66,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
         completed: s("Completed"),
         vnet_schema: s("3"),
         nsg_schema: s("2"),
+        aws_schema: s("aws"),
         external_public: s("ExternalPublic"),
         unknown_private: s("UnknownPrivate"),
         nta: s("NTANetAnalytics"),
@@ -91,11 +94,35 @@ pub fn build(
     schema: &crate::table::Schema,
     columns: &[usize],
     rows: &[FlowRow],
+    topology: Option<&Topology>,
 ) -> Vec<Column> {
+    // With topology, the columns it fills come from each row's two ends (a blanked public side
+    // is represented by its first public address).
+    let ends = |r: &FlowRow| -> (Str, Str) {
+        let side = |ip: &Str, public: &[PublicEntry]| {
+            public.first().map_or_else(|| ip.clone(), |e| e.ip.clone())
+        };
+        (
+            side(&r.src_ip, &r.src_public),
+            side(&r.dst_ip, &r.dst_public),
+        )
+    };
+    let pairs: Option<Vec<(Str, Str)>> = topology
+        .filter(|_| {
+            columns
+                .iter()
+                .any(|&i| topology::fills(&schema.fields[i].name))
+        })
+        .map(|_| rows.iter().map(ends).collect());
     columns
         .iter()
         .map(|&i| {
             let field = &schema.fields[i];
+            if let (Some(topology), Some(pairs)) = (topology, &pairs) {
+                if let Some(column) = topology::column(topology, &field.name, pairs) {
+                    return column;
+                }
+            }
             let built = match table {
                 FlowTable::NtaNetAnalytics => nta_column(&field.name, rows),
                 FlowTable::AzureNetworkAnalytics => nsg_column(&field.name, rows),
@@ -129,6 +156,7 @@ fn direction_word(r: &FlowRow) -> Str {
     match r.direction {
         Direction::Inbound => WORDS.inbound.clone(),
         Direction::Outbound => WORDS.outbound.clone(),
+        Direction::Unknown => empty_str(),
     }
 }
 
@@ -136,6 +164,7 @@ fn direction_letter(r: &FlowRow) -> Str {
     match r.direction {
         Direction::Inbound => WORDS.letter_i.clone(),
         Direction::Outbound => WORDS.letter_o.clone(),
+        Direction::Unknown => empty_str(),
     }
 }
 
@@ -176,6 +205,7 @@ fn schema_version(r: &FlowRow) -> Str {
     match r.context.origin {
         Origin::Vnet => WORDS.vnet_schema.clone(),
         Origin::Nsg => WORDS.nsg_schema.clone(),
+        Origin::Aws => WORDS.aws_schema.clone(),
     }
 }
 

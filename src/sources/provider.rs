@@ -17,7 +17,8 @@ use super::aggregate::{FileAggregator, FlowRow, Merger};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
-use super::{json_stream, nsg_flow, vnet_flow};
+use super::topology::Topology;
+use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
@@ -52,6 +53,7 @@ pub struct FlowLogProvider {
     strict: bool,
     diagnostics: Arc<Diagnostics>,
     origin: String,
+    topology: Option<Arc<Topology>>,
 }
 
 impl FlowLogProvider {
@@ -76,7 +78,14 @@ impl FlowLogProvider {
             strict,
             diagnostics,
             origin,
+            topology: None,
         }
+    }
+
+    /// Enrich rows from `--topology` (subnets, VMs, NICs, regions, FlowType).
+    pub fn with_topology(mut self, topology: Option<Arc<Topology>>) -> FlowLogProvider {
+        self.topology = topology;
+        self
     }
 
     pub fn files(&self) -> &[FlowFile] {
@@ -106,7 +115,7 @@ impl FlowLogProvider {
 /// `40 VNet flow log files, 6 NSG flow log files`.
 fn describe_files(files: &[FlowFile]) -> String {
     let mut parts = Vec::new();
-    for format in [Format::VnetFlow, Format::NsgFlow] {
+    for format in [Format::VnetFlow, Format::NsgFlow, Format::AwsVpcFlow] {
         let n = files.iter().filter(|f| f.format == format).count();
         if n > 0 {
             parts.push(format!(
@@ -136,6 +145,9 @@ pub fn read_file(file: &FlowFile, interval: i64) -> (Vec<FlowRow>, Vec<Diagnosti
         match file.format {
             Format::VnetFlow => vnet_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
             Format::NsgFlow => nsg_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
+            Format::AwsVpcFlow => vpc_nta::aggregate(&text, &mut agg, &mut problems),
+            // Resource logs are tables of their own, never flow rows.
+            Format::AzureResourceLog => {}
         }
         agg.finish()
     };
@@ -190,7 +202,13 @@ impl TableProvider for FlowLogProvider {
         );
         let mut emit = |rows: Vec<FlowRow>| -> Result<(), Error> {
             for batch in rows.chunks(BATCH_ROWS) {
-                let cols = columns::build(self.table, &self.schema, request.columns, batch);
+                let cols = columns::build(
+                    self.table,
+                    &self.schema,
+                    request.columns,
+                    batch,
+                    self.topology.as_deref(),
+                );
                 sink(Table::new(out_schema.clone(), cols))?;
             }
             Ok(())
