@@ -401,15 +401,24 @@ mod tests {
         );
         // A dynamic branch takes the typed branch's type (Kusto: `iff(c, parts[2], '')` is string).
         assert_eq!(
-            ty("iff", &[col(Type::Bool), col(Type::Dynamic), col(Type::String)]),
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::String)]
+            ),
             Ok(Type::String)
         );
         assert_eq!(
-            ty("iff", &[col(Type::Bool), col(Type::Long), col(Type::Dynamic)]),
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Long), col(Type::Dynamic)]
+            ),
             Ok(Type::Long)
         );
         assert_eq!(
-            ty("iff", &[col(Type::Bool), col(Type::Dynamic), col(Type::Dynamic)]),
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::Dynamic)]
+            ),
             Ok(Type::Dynamic)
         );
         assert_eq!(
