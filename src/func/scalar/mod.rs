@@ -11,6 +11,7 @@ pub mod logic;
 pub mod math;
 pub mod pattern;
 mod registry;
+pub mod series;
 pub mod string;
 
 pub use registry::{common_type, lookup, names};
@@ -128,6 +129,8 @@ pub enum ScalarFunc {
     SetUnion,
     SetIntersect,
     SetDifference,
+    /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
+    SeriesFitLine,
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,
@@ -248,6 +251,7 @@ pub fn call(
         F::SetUnion => dynamic::set_op(args, len, dynamic::SetOp::Union),
         F::SetIntersect => dynamic::set_op(args, len, dynamic::SetOp::Intersect),
         F::SetDifference => dynamic::set_op(args, len, dynamic::SetOp::Difference),
+        F::SeriesFitLine => series::fit_line(&args[0], len),
         F::Strrep => string::strrep(args, len),
         F::Reverse => string::map_text(&args[0], len, |s| s.chars().rev().collect()),
         F::UrlEncode => string::map_text(&args[0], len, |s| string::url_encode(s, "+")),

@@ -136,6 +136,8 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("set_union", F::SetUnion, 2, MANY),
         ("set_intersect", F::SetIntersect, 2, MANY),
         ("set_difference", F::SetDifference, 2, MANY),
+        ("series_fit_line", F::SeriesFitLine, 1, 1),
+        ("series_fit_line_dynamic", F::SeriesFitLine, 1, 1),
         ("strrep", F::Strrep, 2, 3),
         ("reverse", F::Reverse, 1, 1),
         ("url_encode", F::UrlEncode, 1, 1),
@@ -293,7 +295,7 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
         }
         F::IndexOfRegex => Type::Long,
         F::FormatBytes | F::StrcatArray => Type::String,
-        F::SetUnion | F::SetIntersect | F::SetDifference => Type::Dynamic,
+        F::SetUnion | F::SetIntersect | F::SetDifference | F::SeriesFitLine => Type::Dynamic,
         F::ArrayIndexOf | F::Hash | F::ParseIpv4 | F::ParseIpv4Mask | F::Ipv4Compare => Type::Long,
         F::Ipv6Compare => Type::Long,
         F::DatetimePart | F::PartOf(_) | F::ToInt => Type::Int,
