@@ -335,7 +335,11 @@ fn validate_corpus() {
     let mut now_passing = Vec::new();
     // `KQLITE_CORPUS_ONLY=text` narrows the run to the files whose name contains it.
     let only = std::env::var("KQLITE_CORPUS_ONLY").unwrap_or_default();
-    for query in queries.iter().filter(|q| q.name.contains(only.as_str())) {
+    let queries: Vec<&CorpusQuery> = queries
+        .iter()
+        .filter(|q| q.name.contains(only.as_str()))
+        .collect();
+    for query in &queries {
         if !only.is_empty() {
             println!("{}", query.name);
         }

@@ -901,3 +901,25 @@ fn union_keeps_hidden_columns_hidden() {
     );
     assert_eq!(inner.unwrap(), ["_ResourceId:string"]);
 }
+
+#[test]
+fn tuple_extend_names_the_columns_of_series_fit_line() {
+    let cols = known_columns(
+        "print y = dynamic([1, 2, 4])\n| extend (r2, slope, v, rv, b, line) = series_fit_line(y)",
+    )
+    .unwrap();
+    assert_eq!(
+        cols,
+        [
+            "y:dynamic",
+            "r2:real",
+            "slope:real",
+            "v:real",
+            "rv:real",
+            "b:real",
+            "line:dynamic"
+        ]
+    );
+    let err = known_columns("print y = 1 | extend (a, b) = strlen('x')").unwrap_err();
+    assert!(err.contains("one column"), "{err}");
+}
