@@ -47,6 +47,14 @@ pub struct QueryResult {
     pub visualization: Option<Visualization>,
 }
 
+/// Parse and bind `source` against `catalog` without reading a row: the offline "does this query
+/// still compile" check (`kqlite validate`).
+pub fn validate(source: &str, catalog: &Catalog, options: &Options) -> Result<(), Error> {
+    parse(source)
+        .and_then(|query| bind(&query, catalog, options))
+        .map(|_| ())
+}
+
 /// Parse, bind and run `source` against `catalog`.
 pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
     parse(source)
