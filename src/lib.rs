@@ -14,6 +14,7 @@ pub mod exec;
 pub mod format;
 pub mod func;
 pub mod output;
+pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod sources;
@@ -32,6 +33,9 @@ pub use table::{Column, Schema, Table, Type, Value};
 pub struct Options {
     /// `now()` as ticks since the Unix epoch.
     pub now: i64,
+    /// `--param name=value`: values for the query's `declare query_parameters(…)`, as given
+    /// (typed when bound, against the declared type).
+    pub params: Vec<(String, String)>,
 }
 
 impl Options {
