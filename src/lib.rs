@@ -13,6 +13,7 @@ pub mod eval;
 pub mod exec;
 pub mod format;
 pub mod func;
+pub mod now;
 pub mod output;
 pub mod params;
 pub mod parse;
