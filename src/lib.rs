@@ -7,6 +7,7 @@ pub mod ast;
 pub mod bind;
 pub mod catalog;
 pub mod chart;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod eval;
