@@ -371,7 +371,10 @@ mod tests {
             ..failed(Severity::High)
         };
         assert_eq!(exit_code(&[], Severity::Informational), 0);
-        assert_eq!(exit_code(&[passed.clone()], Severity::Informational), 0);
+        assert_eq!(
+            exit_code(std::slice::from_ref(&passed), Severity::Informational),
+            0
+        );
         let low = failed(Severity::Low);
         assert_eq!(exit_code(&[passed.clone(), low.clone()], Severity::Low), 1);
         assert_eq!(exit_code(&[passed, low.clone()], Severity::Medium), 0);
