@@ -21,6 +21,7 @@ pub mod parse;
 pub mod plan;
 pub mod sources;
 pub mod table;
+pub mod validate;
 
 pub use bind::bind;
 pub use catalog::Catalog;
