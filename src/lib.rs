@@ -12,6 +12,7 @@ pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod exec;
+pub mod export;
 pub mod format;
 pub mod func;
 pub mod now;

@@ -350,6 +350,26 @@ mod tests {
     }
 
     #[test]
+    fn rows_decide_pass_or_fail_and_failures_keep_their_first_rows() {
+        let pass = run_source("// expect: rows == 1\nFlows | where DestPort == 22");
+        assert!(
+            matches!(pass.outcome, Outcome::Passed { rows: 1 }),
+            "{:?}",
+            pass.outcome
+        );
+        let fail = run_source("// name: no admin ports\nFlows | where DestPort in (22, 3389)");
+        let Outcome::Failed { rows, sample } = &fail.outcome else {
+            panic!("not a failure: {:?}", fail.outcome)
+        };
+        assert_eq!(*rows, 2);
+        assert_eq!(sample.columns[0], Column::Long(vec![Some(22), Some(3389)]));
+        assert_eq!(fail.exit_code(Severity::High), 1);
+        assert_eq!(fail.now.as_ref().unwrap().ticks, 0);
+        let rendered = run_source("Flows | where DestPort > 1000 | render piechart");
+        assert_eq!(rendered.exit_code(Severity::High), 1);
+    }
+
+    #[test]
     fn exit_codes_combine_highest_first_and_respect_fail_on() {
         let failed = |severity| CheckResult {
             header: Header {
