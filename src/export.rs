@@ -231,16 +231,22 @@ pub fn adx_schema(table: &str, schema: &Schema) -> String {
          .create-or-alter table {name} ingestion csv mapping {}\n{}\n",
         columns.join(", "),
         kql_string(&format!("{table}_json")),
-        kql_string(&mapping_text(&json_mapping)),
+        mapping_literals(&json_mapping),
         kql_string(&format!("{table}_csv")),
-        kql_string(&mapping_text(&csv_mapping)),
+        mapping_literals(&csv_mapping),
     )
 }
 
-/// The mapping as a JSON array, one column per line so the command stays readable.
-fn mapping_text(entries: &[Json]) -> String {
-    let lines: Vec<String> = entries.iter().map(Json::to_string).collect();
-    format!("[\n  {}\n]", lines.join(",\n  "))
+/// The mapping as KQL string literals, one column per line: a single-quoted literal cannot
+/// span lines, and adjacent literals are joined into one string, as the ADX docs write them.
+fn mapping_literals(entries: &[Json]) -> String {
+    let mut lines = vec![kql_string("[")];
+    for (i, entry) in entries.iter().enumerate() {
+        let comma = if i + 1 < entries.len() { "," } else { "" };
+        lines.push(kql_string(&format!("  {entry}{comma}")));
+    }
+    lines.push(kql_string("]"));
+    lines.join("\n")
 }
 
 /// A name as KQL writes it: bare when it is an identifier, else `['…']`.
@@ -360,21 +366,25 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("ingestion json mapping 'Things_json'\n'[\n  {"),
+            text.contains("ingestion json mapping 'Things_json'\n'['\n'  {"),
             "{text}"
         );
         assert!(
-            text.contains("ingestion csv mapping 'Things_csv'\n'[\n  {"),
+            text.contains("ingestion csv mapping 'Things_csv'\n'['\n'  {"),
             "{text}"
         );
         assert!(!text.contains("_ResourceId"), "{text}");
-        // Each mapping is JSON once its KQL string literal is read back.
+        // Each mapping is JSON once its KQL string literals are read back and joined.
         let mappings: Vec<Vec<Json>> = text
-            .split("'[")
+            .split("\n\n")
             .skip(1)
-            .map(|rest| {
-                let body = &rest[..rest.find("]'").unwrap()];
-                serde_json::from_str(&format!("[{body}]")).unwrap()
+            .map(|command| {
+                let joined: String = command
+                    .lines()
+                    .skip(1)
+                    .map(|l| l.strip_prefix('\'').unwrap().strip_suffix('\'').unwrap())
+                    .collect();
+                serde_json::from_str(&joined).unwrap()
             })
             .collect();
         assert_eq!(mappings.len(), 2);

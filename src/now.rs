@@ -42,14 +42,14 @@ impl NowSpec {
     }
 
     /// The flag when given, else `KQLITE_NOW` when set (and not empty), else the wall clock.
-    pub fn from_flag_or_env(flag: Option<&str>) -> Result<NowSpec, Error> {
-        let env = std::env::var(ENV_VAR).ok().filter(|v| !v.trim().is_empty());
-        match (flag, env) {
-            (Some(text), _) => NowSpec::parse(text)
-                .map_err(|m| Error::new(ErrorKind::Usage(format!("--now: {m}")))),
-            (None, Some(text)) => NowSpec::parse(&text)
+    pub fn or_env(flag: Option<NowSpec>) -> Result<NowSpec, Error> {
+        if let Some(spec) = flag {
+            return Ok(spec);
+        }
+        match std::env::var(ENV_VAR).ok().filter(|v| !v.trim().is_empty()) {
+            Some(text) => NowSpec::parse(&text)
                 .map_err(|m| Error::new(ErrorKind::Usage(format!("{ENV_VAR}: {m}")))),
-            (None, None) => Ok(NowSpec::WallClock),
+            None => Ok(NowSpec::WallClock),
         }
     }
 }

@@ -199,7 +199,7 @@ impl<'a> Binder<'a> {
                         format!("query parameter `{}` has no value", param.name.name),
                         param.name.span,
                     )
-                    .with_help("give it a default in the declaration"))
+                    .with_help("give it with --param NAME=VALUE, or a default in the declaration"))
                 }
             };
             scope = scope.with(param.name.name.clone(), Binding::Scalar(value));
