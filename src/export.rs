@@ -9,9 +9,9 @@
 
 use crate::catalog::{is_hidden, Catalog, ScanRequest};
 use crate::error::{suggest, Error, ErrorKind};
-use crate::format::{datetime_text, dynamic_text, guid_text, real_text, timespan_text};
 use crate::func::EvalContext;
-use crate::table::{Column, Schema, Table};
+use crate::output::{cell_json, cell_text};
+use crate::table::{Schema, Table};
 use serde_json::Value as Json;
 use std::io::{self, Write};
 
@@ -153,45 +153,6 @@ fn write_json_lines(batch: &Table, names: &[&str], out: &mut dyn Write) -> io::R
     out.write_all(text.as_bytes())
 }
 
-/// A cell in Kusto's canonical text; null is empty.
-fn cell_text(column: &Column, row: usize) -> String {
-    fn or_empty<T>(value: Option<T>, text: impl FnOnce(T) -> String) -> String {
-        value.map_or_else(String::new, text)
-    }
-    match column {
-        Column::Bool(v) => or_empty(v[row], |b| b.to_string()),
-        Column::Int(v) => or_empty(v[row], |x| x.to_string()),
-        Column::Long(v) => or_empty(v[row], |x| x.to_string()),
-        Column::Real(v) => or_empty(v[row], real_text),
-        Column::DateTime(v) => or_empty(v[row], datetime_text),
-        Column::TimeSpan(v) => or_empty(v[row], timespan_text),
-        Column::Guid(v) => or_empty(v[row], guid_text),
-        Column::String(v) => v[row].to_string(),
-        Column::Dynamic(v) => dynamic_text(&v[row]),
-    }
-}
-
-/// A cell as a JSON value: numbers and booleans as themselves, datetimes, timespans and guids
-/// as their canonical text, dynamic as itself, null as null.
-fn cell_json(column: &Column, row: usize) -> Json {
-    fn or_null<T>(value: Option<T>, json: impl FnOnce(T) -> Json) -> Json {
-        value.map_or(Json::Null, json)
-    }
-    match column {
-        Column::Bool(v) => or_null(v[row], Json::Bool),
-        Column::Int(v) => or_null(v[row], Json::from),
-        Column::Long(v) => or_null(v[row], Json::from),
-        Column::Real(v) => or_null(v[row], |r| {
-            serde_json::Number::from_f64(r).map_or_else(|| Json::String(real_text(r)), Json::Number)
-        }),
-        Column::DateTime(v) => or_null(v[row], |t| Json::String(datetime_text(t))),
-        Column::TimeSpan(v) => or_null(v[row], |t| Json::String(timespan_text(t))),
-        Column::Guid(v) => or_null(v[row], |g| Json::String(guid_text(g))),
-        Column::String(v) => Json::String(v[row].to_string()),
-        Column::Dynamic(v) => v[row].clone(),
-    }
-}
-
 /// The Azure Data Explorer commands for `table` with `schema`: `.create table` with its
 /// columns and types, then a JSON ingestion mapping (for `--format jsonl`) and a CSV one (for
 /// `--format csv`, whose columns are in the same order), named `<table>_json` and `<table>_csv`.
@@ -293,7 +254,7 @@ fn json_path(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::catalog::MemoryTable;
-    use crate::table::{Field, Type};
+    use crate::table::{Column, Field, Type};
     use std::sync::Arc;
 
     fn catalog() -> Catalog {
