@@ -86,16 +86,28 @@ pub fn export(
         ctx: EvalContext { now: 0 },
     };
     let mut rows = 0;
-    provider.scan(&request, &mut |batch| {
-        rows += batch.num_rows();
-        match format {
+    // A reader that closes the pipe early (`kqlite export … | head`) has what it wanted: stop
+    // scanning and report success.
+    let mut closed = false;
+    let scanned = provider.scan(&request, &mut |batch| {
+        let result = match format {
             ExportFormat::Csv => write_csv_rows(&batch, out),
             ExportFormat::JsonLines => write_json_lines(&batch, &names, out),
+        };
+        if let Err(e) = &result {
+            closed = e.kind() == io::ErrorKind::BrokenPipe;
         }
-        .map_err(written)
-    })?;
-    out.flush().map_err(written)?;
-    Ok(rows)
+        rows += batch.num_rows();
+        result.map_err(written)
+    });
+    if closed {
+        return Ok(rows);
+    }
+    scanned?;
+    match out.flush() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(written(e)),
+        _ => Ok(rows),
+    }
 }
 
 fn write_csv_header(names: &[&str], out: &mut dyn Write) -> io::Result<()> {
