@@ -12,6 +12,7 @@ pub mod math;
 pub mod pattern;
 mod registry;
 pub mod string;
+pub mod window;
 
 pub use registry::{common_type, lookup, names};
 
@@ -141,6 +142,23 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    // window functions (over a serialized input, see `is_window`)
+    RowNumber,
+    Prev,
+    Next,
+    RowCumsum,
+}
+
+impl ScalarFunc {
+    /// Whether the function reads other rows than the current one (`row_number()`, `prev()`,
+    /// …): it needs the whole serialized input in one batch, and is never a constant even when
+    /// its arguments are.
+    pub fn is_window(self) -> bool {
+        matches!(
+            self,
+            ScalarFunc::RowNumber | ScalarFunc::Prev | ScalarFunc::Next | ScalarFunc::RowCumsum
+        )
+    }
 }
 
 /// An error in a function's argument found while running (an unknown part name, a bad regex).
@@ -278,6 +296,10 @@ pub fn call(
         F::HasAnyIpv4Prefix => ip::has_any_ipv4(args, len, true),
         F::Ipv6Compare => ip::v6_compare(args, len),
         F::Ipv6IsMatch => ip::v6_is_match(args, len),
+        F::RowNumber => window::row_number(args, len),
+        F::Prev => window::shifted(args, len, ty, true),
+        F::Next => window::shifted(args, len, ty, false),
+        F::RowCumsum => window::row_cumsum(args, len, ty),
     };
     Ok(convert::cast_column(col, ty))
 }
