@@ -197,7 +197,7 @@ pub(super) fn join_hashing_left(
     );
     let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
     let mut scratch = Vec::new();
-    for r in 0..right.num_rows() {
+    for (r, right_matched) in matched_right.iter_mut().enumerate() {
         scratch.clear();
         if !encode_row(&right_keys, r, &mut scratch) {
             continue;
@@ -205,7 +205,7 @@ pub(super) fn join_hashing_left(
         let Some(lefts) = hashed.get(scratch.as_slice()) else {
             continue;
         };
-        matched_right[r] = true;
+        *right_matched = true;
         for &l in lefts {
             matched_left[l] = true;
             if wants_pairs {
