@@ -1,6 +1,7 @@
 //! Kusto's canonical text for values: what `tostring()` returns and what CSV output shows.
 //! datetime `2024-05-09T10:00:52.5625085Z`, timespan `[-][d.]hh:mm:ss[.fffffff]`, real as
-//! `%.15g`, dynamic as compact JSON.
+//! `%.15g`, dynamic as compact JSON (whole reals without `.0`, datetimes inside it with seven
+//! fraction digits).
 
 use crate::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
@@ -25,7 +26,49 @@ pub fn dynamic_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => {
+            let mut out = String::new();
+            write_json(other, &mut out);
+            out
+        }
+    }
+}
+
+/// Compact JSON as Kusto writes dynamic values: like serde's, except that a whole-valued real
+/// has no `.0` (`parse_json('{"v":118.0}')` shows `{"v":118}`).
+fn write_json(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value as J;
+    match value {
+        J::Number(n) => match n.as_f64() {
+            // Below 2^53 every whole double is exact as an integer.
+            Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
+                out.push_str(&(x as i64).to_string())
+            }
+            _ => out.push_str(&n.to_string()),
+        },
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        J::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&J::String(key.clone()).to_string());
+                out.push(':');
+                write_json(item, out);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
     }
 }
 
@@ -77,6 +120,18 @@ pub fn datetime_text(ticks: i64) -> String {
     out
 }
 
+/// A datetime inside a dynamic value (an array from `make_list`, a `make-series` axis, a
+/// `bag_pack` property): Kusto writes it with all seven fraction digits,
+/// `2017-01-01T00:00:00.0000000Z`.
+pub fn dynamic_datetime_text(ticks: i64) -> String {
+    let secs = ticks.div_euclid(TICKS_PER_SECOND);
+    let frac = ticks.rem_euclid(TICKS_PER_SECOND);
+    match chrono::DateTime::from_timestamp(secs, 0) {
+        Some(dt) => format!("{}.{frac:07}Z", dt.format("%Y-%m-%dT%H:%M:%S")),
+        None => String::new(),
+    }
+}
+
 /// `[-][d.]hh:mm:ss[.fffffff]`: the day part only when nonzero, the fraction (7 digits) only
 /// when nonzero.
 pub fn timespan_text(ticks: i64) -> String {
@@ -126,6 +181,30 @@ mod tests {
         assert_eq!(real_text(1e20), "1e+20");
         assert_eq!(real_text(0.0001), "0.0001");
         assert_eq!(real_text(0.00001), "1e-05");
+    }
+
+    #[test]
+    fn dynamic_reals_drop_a_zero_fraction() {
+        let parsed: serde_json::Value =
+            serde_json::from_str(r#"{"value":118.0,"min":-3.0,"avg":2.5,"n":[1,0.0,"a b"]}"#)
+                .unwrap();
+        assert_eq!(
+            dynamic_text(&parsed),
+            r#"{"value":118,"min":-3,"avg":2.5,"n":[1,0,"a b"]}"#
+        );
+        assert_eq!(dynamic_text(&serde_json::json!(118.0)), "118");
+        assert_eq!(dynamic_text(&serde_json::json!(0.1)), "0.1");
+        assert_eq!(dynamic_text(&serde_json::json!("q\"x")), "q\"x");
+        assert_eq!(dynamic_text(&serde_json::json!(["q\"x"])), r#"["q\"x"]"#);
+    }
+
+    #[test]
+    fn datetimes_in_dynamic_values_keep_seven_fraction_digits() {
+        assert_eq!(
+            dynamic_datetime_text(1_483_228_800 * TICKS_PER_SECOND),
+            "2017-01-01T00:00:00.0000000Z"
+        );
+        assert_eq!(dynamic_datetime_text(-1), "1969-12-31T23:59:59.9999999Z");
     }
 
     #[test]
