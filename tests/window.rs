@@ -1,4 +1,5 @@
-//! Window functions end to end (`row_number`, `prev`, `next`, `row_cumsum`): results worked out
+//! Window functions end to end (`row_number`, `prev`, `next`, `row_cumsum`,
+//! `row_window_session`): results worked out
 //! from Kusto's documented semantics and examples, the serialized-input rule, and the whole
 //! input being seen at once even when it arrives in many batches.
 
@@ -225,4 +226,33 @@ fn argument_errors() {
     assert!(message.contains("bool"), "{message}");
     let message = semantic_error("range x from 1 to 3 step 1 | extend s = row_cumsum(tostring(x))");
     assert!(message.contains("number"), "{message}");
+}
+
+#[test]
+fn row_window_session_groups_rows_into_sessions() {
+    // The example of Kusto's row_window_session() documentation.
+    let q = r#"datatable (ID:string, Timestamp:datetime) [
+            "1", datetime(2024-04-11 10:00:00),
+            "2", datetime(2024-04-11 10:18:00),
+            "1", datetime(2024-04-11 11:00:00),
+            "3", datetime(2024-04-11 11:30:00),
+            "2", datetime(2024-04-11 13:30:00),
+            "2", datetime(2024-04-11 10:16:00)
+        ]
+        | sort by ID asc, Timestamp asc
+        | extend SessionStarted = row_window_session(Timestamp, 1h, 5m, ID != prev(ID))"#;
+    let (names, rows) = run(q);
+    assert_eq!(names, ["ID", "Timestamp", "SessionStarted"]);
+    assert_eq!(
+        rows,
+        [
+            ["1", "2024-04-11T10:00:00Z", "2024-04-11T10:00:00Z"],
+            ["1", "2024-04-11T11:00:00Z", "2024-04-11T11:00:00Z"],
+            ["2", "2024-04-11T10:16:00Z", "2024-04-11T10:16:00Z"],
+            ["2", "2024-04-11T10:18:00Z", "2024-04-11T10:16:00Z"],
+            ["2", "2024-04-11T13:30:00Z", "2024-04-11T13:30:00Z"],
+            ["3", "2024-04-11T11:30:00Z", "2024-04-11T11:30:00Z"],
+        ]
+        .map(|r| texts(&r))
+    );
 }

@@ -1,4 +1,5 @@
-//! Window functions in the plan (`row_number()`, `prev()`, `next()`, `row_cumsum()`). They
+//! Window functions in the plan (`row_number()`, `prev()`, `next()`, `row_cumsum()`,
+//! `row_window_session()`). They
 //! read neighbouring rows, so Kusto allows them only over a *serialized* input (one whose row
 //! order is defined), and they must see that whole input at once rather than batch by batch.
 //!
@@ -20,7 +21,8 @@ fn name(func: ScalarFunc) -> &'static str {
         ScalarFunc::RowNumber => "row_number",
         ScalarFunc::Prev => "prev",
         ScalarFunc::Next => "next",
-        _ => "row_cumsum",
+        ScalarFunc::RowCumsum => "row_cumsum",
+        _ => "row_window_session",
     }
 }
 

@@ -147,6 +147,7 @@ pub enum ScalarFunc {
     Prev,
     Next,
     RowCumsum,
+    RowWindowSession,
 }
 
 impl ScalarFunc {
@@ -156,7 +157,11 @@ impl ScalarFunc {
     pub fn is_window(self) -> bool {
         matches!(
             self,
-            ScalarFunc::RowNumber | ScalarFunc::Prev | ScalarFunc::Next | ScalarFunc::RowCumsum
+            ScalarFunc::RowNumber
+                | ScalarFunc::Prev
+                | ScalarFunc::Next
+                | ScalarFunc::RowCumsum
+                | ScalarFunc::RowWindowSession
         )
     }
 }
@@ -300,6 +305,7 @@ pub fn call(
         F::Prev => window::shifted(args, len, ty, true),
         F::Next => window::shifted(args, len, ty, false),
         F::RowCumsum => window::row_cumsum(args, len, ty),
+        F::RowWindowSession => window::row_window_session(args, len),
     };
     Ok(convert::cast_column(col, ty))
 }

@@ -172,6 +172,7 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("prev", F::Prev, 1, 3),
         ("next", F::Next, 1, 3),
         ("row_cumsum", F::RowCumsum, 1, 2),
+        ("row_window_session", F::RowWindowSession, 3, 4),
     ]
 };
 
@@ -335,7 +336,9 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             Type::Dynamic
         }
         F::ArrayConcat | F::ArraySlice | F::ParseCsv | F::ParseUrl => Type::Dynamic,
-        F::RowNumber | F::Prev | F::Next | F::RowCumsum => window_type(func, args)?,
+        F::RowNumber | F::Prev | F::Next | F::RowCumsum | F::RowWindowSession => {
+            window_type(func, args)?
+        }
         F::Extract => {
             match args.get(3) {
                 None => Type::String,
@@ -379,6 +382,13 @@ fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             }
             expect(1, whole, "a whole-number offset")?;
             Ok(args[0].ty)
+        }
+        F::RowWindowSession => {
+            expect(0, |t| t == Type::DateTime, "a datetime")?;
+            expect(1, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(2, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(3, boolean, "a bool saying where to restart")?;
+            Ok(Type::DateTime)
         }
         _ => {
             expect(

@@ -1,4 +1,5 @@
-//! Window functions: `row_number()`, `prev()`, `next()`, `row_cumsum()`. Unlike every other
+//! Window functions: `row_number()`, `prev()`, `next()`, `row_cumsum()`,
+//! `row_window_session()`. Unlike every other
 //! scalar function they read other rows than the current one, so their arguments must be the
 //! whole serialized input in order: the binder only lets them run inside `Node::Serialize`,
 //! which evaluates its expressions over all of its input as one batch.
@@ -86,6 +87,45 @@ pub fn row_cumsum(args: &[Datum], len: usize, ty: Type) -> Column {
     Column::Long(sums.collect())
 }
 
+/// `row_window_session(t, max_from_first, max_between [, restart])`: for each row, the time the
+/// row's session started. A row starts a new session when there is no session yet (the first
+/// row, or the one after a null time), when it is `max_from_first` or more after the session's
+/// start, `max_between` or more after the row before, or when `restart` is true. A null time
+/// gives null.
+pub fn row_window_session(args: &[Datum], len: usize) -> Column {
+    let times = args[0].ticks();
+    let from_first = args[1].timespans();
+    let between = args[2].timespans();
+    let restart = args.get(3).map(Datum::bools);
+    let mut starts = Vec::with_capacity(len);
+    // The current session's start and the time of the row before.
+    let mut session: Option<(i64, i64)> = None;
+    for row in 0..len {
+        let Some(t) = *times.get(row) else {
+            session = None;
+            starts.push(None);
+            continue;
+        };
+        let restarts = restart.as_ref().is_some_and(|r| *r.get(row) == Some(true));
+        let reached = |base: i64, distance: &Option<i64>| {
+            distance.is_some_and(|d| t >= base.saturating_add(d))
+        };
+        let start = match session {
+            Some((start, before))
+                if !restarts
+                    && !reached(start, from_first.get(row))
+                    && !reached(before, between.get(row)) =>
+            {
+                start
+            }
+            _ => t,
+        };
+        session = Some((start, t));
+        starts.push(Some(start));
+    }
+    Column::DateTime(starts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +188,37 @@ mod tests {
         assert_eq!(
             shifted(&[names], 2, Type::String, true),
             Column::String(vec!["".into(), "a".into()])
+        );
+    }
+
+    #[test]
+    fn row_window_session_starts_sessions_by_distance_gap_and_restart() {
+        let minute = 600_000_000;
+        let times = column(Column::DateTime(
+            [0, 3, 7, 20, 61, 62]
+                .iter()
+                .map(|m| Some(m * minute))
+                .collect(),
+        ));
+        let hour = scalar(Value::TimeSpan(60 * minute), Type::TimeSpan);
+        let five = scalar(Value::TimeSpan(5 * minute), Type::TimeSpan);
+        let restart = bools(&[false, false, false, false, false, true]);
+        let starts = |c: Column| match c {
+            Column::DateTime(v) => v.iter().map(|t| t.map(|t| t / minute)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        // 7 is 4 minutes after 3 (same session); 20 is 13 after 7 and 61 is 41 after 20 (new
+        // sessions by the gap); 62 joins 61 unless the restart says otherwise.
+        assert_eq!(
+            starts(row_window_session(
+                &[times.clone(), hour.clone(), five.clone()],
+                6
+            )),
+            [Some(0), Some(0), Some(0), Some(20), Some(61), Some(61)]
+        );
+        assert_eq!(
+            starts(row_window_session(&[times, hour, five, restart], 6)),
+            [Some(0), Some(0), Some(0), Some(20), Some(61), Some(62)]
         );
     }
 
