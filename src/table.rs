@@ -324,8 +324,8 @@ impl Column {
     }
 }
 
-/// A value as dynamic JSON: datetimes, timespans and guids become strings, as Kusto writes them
-/// inside dynamic values (datetimes with all seven fraction digits).
+/// A value as dynamic JSON (datetimes become `…T10:00:00.0000000Z` strings, as Kusto writes them
+/// inside dynamic values; timespans and guids their canonical strings).
 pub fn value_to_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
@@ -334,7 +334,7 @@ pub fn value_to_json(value: &Value) -> serde_json::Value {
         Value::Int(i) => J::from(*i),
         Value::Long(l) => J::from(*l),
         Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
-        Value::DateTime(t) => J::String(crate::format::dynamic_datetime_text(*t)),
+        Value::DateTime(t) => J::String(crate::format::datetime_json_text(*t)),
         Value::TimeSpan(_) | Value::Guid(_) => J::String(crate::format::value_text(value)),
         Value::String(s) => J::String(s.to_string()),
         Value::Dynamic(d) => d.clone(),

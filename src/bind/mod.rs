@@ -188,7 +188,7 @@ impl<'a> Binder<'a> {
             };
             let ty = expr::type_named(type_name)?;
             let value = match (
-                parameter_value(self.options, &param.name.name),
+                parameter_value(self.options, &param.name, ty)?,
                 &param.default,
             ) {
                 (Some(value), _) => BoundExpr::literal(value, ty, param.name.span),
@@ -201,7 +201,7 @@ impl<'a> Binder<'a> {
                         format!("query parameter `{}` has no value", param.name.name),
                         param.name.span,
                     )
-                    .with_help("give it a default in the declaration"))
+                    .with_help("give it with --param NAME=VALUE, or a default in the declaration"))
                 }
             };
             scope = scope.with(param.name.name.clone(), Binding::Scalar(value));
@@ -554,10 +554,22 @@ fn property_text(value: &Expr) -> String {
     }
 }
 
-/// The value `--param NAME=VALUE` gave a declared query parameter. Options has no such field
-/// yet, so every parameter takes its default.
-fn parameter_value(_options: &Options, _name: &str) -> Option<Value> {
-    None
+/// The value `--param NAME=VALUE` gave a declared query parameter, read as its declared type.
+fn parameter_value(
+    options: &Options,
+    name: &Ident,
+    ty: crate::table::Type,
+) -> Result<Option<Value>, Error> {
+    let Some((_, text)) = options.params.iter().rev().find(|(n, _)| *n == name.name) else {
+        return Ok(None);
+    };
+    crate::params::typed_value(text, ty)
+        .map(Some)
+        .map_err(|message| {
+            Error::semantic(format!("--param {}: {message}", name.name), name.span).with_help(
+                format!("the query declares `{}` as {}", name.name, ty.name()),
+            )
+        })
 }
 
 /// A schema from `(name, type)` pairs as written (`datatable`, tabular parameters).

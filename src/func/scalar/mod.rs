@@ -11,6 +11,7 @@ pub mod logic;
 pub mod math;
 pub mod pattern;
 mod registry;
+pub mod series;
 pub mod string;
 pub mod window;
 
@@ -129,6 +130,8 @@ pub enum ScalarFunc {
     SetUnion,
     SetIntersect,
     SetDifference,
+    /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
+    SeriesFitLine,
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,
@@ -229,7 +232,7 @@ pub fn call(
         F::IsFinite => math::real_test(&args[0], len, f64::is_finite),
         F::MinOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Less),
         F::MaxOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Greater),
-        F::ToDatetime => convert::cast_column(args[0].column(len).into_owned(), Type::DateTime),
+        F::ToDatetime => convert::to_datetime_column(&args[0], len),
         F::ToTimespan => convert::cast_column(args[0].column(len).into_owned(), Type::TimeSpan),
         F::ToString => convert::cast_column(args[0].column(len).into_owned(), Type::String),
         F::ToLong => logic::to_long(&args[0], len),
@@ -271,6 +274,7 @@ pub fn call(
         F::SetUnion => dynamic::set_op(args, len, dynamic::SetOp::Union),
         F::SetIntersect => dynamic::set_op(args, len, dynamic::SetOp::Intersect),
         F::SetDifference => dynamic::set_op(args, len, dynamic::SetOp::Difference),
+        F::SeriesFitLine => series::fit_line(&args[0], len),
         F::Strrep => string::strrep(args, len),
         F::Reverse => string::map_text(&args[0], len, |s| s.chars().rev().collect()),
         F::UrlEncode => string::map_text(&args[0], len, |s| string::url_encode(s, "+")),

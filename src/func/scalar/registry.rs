@@ -136,6 +136,8 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("set_union", F::SetUnion, 2, MANY),
         ("set_intersect", F::SetIntersect, 2, MANY),
         ("set_difference", F::SetDifference, 2, MANY),
+        ("series_fit_line", F::SeriesFitLine, 1, 1),
+        ("series_fit_line_dynamic", F::SeriesFitLine, 1, 1),
         ("strrep", F::Strrep, 2, 3),
         ("reverse", F::Reverse, 1, 1),
         ("url_encode", F::UrlEncode, 1, 1),
@@ -223,8 +225,8 @@ fn literal_text(arg: &BoundExpr) -> Option<&str> {
     }
 }
 
-/// The type several branches share: the widest number when all are numeric, else the first
-/// branch's type (untyped nulls do not count).
+/// The type several branches share: the widest number when all are numeric, the typed branches'
+/// type when the others are dynamic, else the first branch's type (untyped nulls do not count).
 pub fn common_type(args: &[&BoundExpr]) -> Type {
     let typed: Vec<Type> = args
         .iter()
@@ -249,8 +251,24 @@ pub fn common_type(args: &[&BoundExpr]) -> Type {
             Type::Long
         };
     }
-    if typed.contains(&Type::Dynamic) {
-        return Type::Dynamic;
+    // Beside typed values a dynamic one takes their type, as Kusto's binder types
+    // `iff(c, parts[2], '')` as string.
+    let fixed: Vec<Type> = typed
+        .iter()
+        .copied()
+        .filter(|t| *t != Type::Dynamic)
+        .collect();
+    if fixed.len() < typed.len() {
+        if fixed.iter().all(|t| *t == fixed[0]) {
+            return fixed[0];
+        }
+        if fixed.iter().all(|t| t.is_numeric()) {
+            return if fixed.contains(&Type::Real) {
+                Type::Real
+            } else {
+                Type::Long
+            };
+        }
     }
     first
 }
@@ -282,7 +300,7 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
         }
         F::IndexOfRegex => Type::Long,
         F::FormatBytes | F::StrcatArray => Type::String,
-        F::SetUnion | F::SetIntersect | F::SetDifference => Type::Dynamic,
+        F::SetUnion | F::SetIntersect | F::SetDifference | F::SeriesFitLine => Type::Dynamic,
         F::ArrayIndexOf | F::Hash | F::ParseIpv4 | F::ParseIpv4Mask | F::Ipv4Compare => Type::Long,
         F::Ipv6Compare => Type::Long,
         F::DatetimePart | F::PartOf(_) | F::ToInt => Type::Int,
@@ -447,6 +465,28 @@ mod tests {
         assert_eq!(
             ty("case", &[col(Type::Bool), col(Type::Int), col(Type::Real)]),
             Ok(Type::Real)
+        );
+        // A dynamic branch takes the typed branch's type (Kusto: `iff(c, parts[2], '')` is string).
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::String)]
+            ),
+            Ok(Type::String)
+        );
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Long), col(Type::Dynamic)]
+            ),
+            Ok(Type::Long)
+        );
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::Dynamic)]
+            ),
+            Ok(Type::Dynamic)
         );
         assert_eq!(
             ty("datetime_part", &[col(Type::String), col(Type::DateTime)]),
