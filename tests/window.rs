@@ -9,7 +9,7 @@ use kqlite::{ErrorKind, Options};
 
 /// The result as column names plus rows of canonical value text.
 fn run(query: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let result = kqlite::run(query, &Catalog::empty(), &Options { now: 0 })
+    let result = kqlite::run(query, &Catalog::empty(), &Options::default())
         .unwrap_or_else(|e| panic!("{query}: {}", e.render(query, "query")));
     let names = result.table.schema.names().map(String::from).collect();
     let rows = result
@@ -36,7 +36,7 @@ fn texts(values: &[&str]) -> Vec<String> {
 
 /// The semantic error message of a query that must not bind.
 fn semantic_error(query: &str) -> String {
-    match kqlite::run(query, &Catalog::empty(), &Options { now: 0 }) {
+    match kqlite::run(query, &Catalog::empty(), &Options::default()) {
         Ok(_) => panic!("{query} ran, but should fail"),
         Err(e) => match &e.kind {
             ErrorKind::Semantic(message) => message.clone(),
