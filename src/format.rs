@@ -1,6 +1,7 @@
 //! Kusto's canonical text for values: what `tostring()` returns and what CSV output shows.
 //! datetime `2024-05-09T10:00:52.5625085Z`, timespan `[-][d.]hh:mm:ss[.fffffff]`, real as
-//! `%.15g`, dynamic as compact JSON.
+//! `%.15g`, dynamic as compact JSON (a dynamic real alone prints as a real; datetimes inside
+//! dynamic values have seven fraction digits).
 
 use crate::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
@@ -20,11 +21,16 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
-/// A dynamic value as `tostring()` shows it: strings bare, everything else as compact JSON.
+/// A dynamic value as `tostring()` shows it: strings bare, a real number as a real prints
+/// (`parse_json('118.0')` gives `118`), arrays and bags as compact JSON (where the docs keep
+/// `[5.0]` for reals).
 pub fn dynamic_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => {
+            n.as_f64().map_or_else(String::new, real_text)
+        }
         other => other.to_string(),
     }
 }
@@ -137,6 +143,15 @@ mod tests {
         assert_eq!(real_text(1e20), "1e+20");
         assert_eq!(real_text(0.0001), "0.0001");
         assert_eq!(real_text(0.00001), "1e-05");
+    }
+
+    #[test]
+    fn dynamic_scalar_reals_print_as_reals() {
+        assert_eq!(dynamic_text(&serde_json::json!(118.0)), "118");
+        assert_eq!(dynamic_text(&serde_json::json!(0.1)), "0.1");
+        assert_eq!(dynamic_text(&serde_json::json!(7)), "7");
+        assert_eq!(dynamic_text(&serde_json::json!("q\"x")), "q\"x");
+        assert_eq!(dynamic_text(&serde_json::json!([3.0, 10.5])), "[3.0,10.5]");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! `mod.rs` walks statements and sources and resolves names of tables and functions; the
 //! operators live in `ops` (row-wise and projections), `summarize`, `join`, `union`, `expand`
 //! (mv-expand, mv-apply) and `parse_op`; `functions` binds user functions and views, `sources` the constant sources; `expr`
-//! binds scalar expressions, `naming` names columns, `types` types operators, and `prune`
-//! narrows scans once the plan is whole.
+//! binds scalar expressions, `naming` names columns, `types` types operators, `window` places
+//! window functions over serialized input, and `prune` narrows scans once the plan is whole.
 
 mod expand;
 mod expr;
@@ -22,6 +22,7 @@ mod summarize;
 mod tests;
 mod types;
 mod union;
+mod window;
 
 pub use types::{binary_type, negate_type};
 
@@ -70,6 +71,7 @@ pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<Bound
             query.span,
         ));
     };
+    window::check_placement(&rel.plan)?;
     let plan = prune::prune(drop_hidden(rel));
     Ok(BoundQuery {
         plan,
@@ -427,9 +429,11 @@ impl<'a> Binder<'a> {
     fn operator(&mut self, scope: &Scope, input: Rel, op: &Operator) -> Result<Rel, Error> {
         use OperatorKind as K;
         match &op.kind {
-            K::Where(predicate) => ops::filter(self, scope, input, predicate),
-            K::Project(items) => ops::project(self, scope, input, items),
-            K::Extend(items) => ops::extend(self, scope, input, items),
+            K::Where(predicate) => {
+                ops::filter(self, scope, input, predicate).and_then(window::lower)
+            }
+            K::Project(items) => ops::project(self, scope, input, items).and_then(window::lower),
+            K::Extend(items) => ops::extend(self, scope, input, items).and_then(window::lower),
             K::ProjectAway(patterns) => ops::project_away(input, patterns),
             K::ProjectKeep(patterns) => ops::project_keep(input, patterns),
             K::ProjectRename(pairs) => ops::project_rename(input, pairs),

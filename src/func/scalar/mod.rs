@@ -13,6 +13,7 @@ pub mod pattern;
 mod registry;
 pub mod series;
 pub mod string;
+pub mod window;
 
 pub use registry::{common_type, lookup, names};
 
@@ -144,6 +145,28 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    // window functions (over a serialized input, see `is_window`)
+    RowNumber,
+    Prev,
+    Next,
+    RowCumsum,
+    RowWindowSession,
+}
+
+impl ScalarFunc {
+    /// Whether the function reads other rows than the current one (`row_number()`, `prev()`,
+    /// …): it needs the whole serialized input in one batch, and is never a constant even when
+    /// its arguments are.
+    pub fn is_window(self) -> bool {
+        matches!(
+            self,
+            ScalarFunc::RowNumber
+                | ScalarFunc::Prev
+                | ScalarFunc::Next
+                | ScalarFunc::RowCumsum
+                | ScalarFunc::RowWindowSession
+        )
+    }
 }
 
 /// An error in a function's argument found while running (an unknown part name, a bad regex).
@@ -282,6 +305,11 @@ pub fn call(
         F::HasAnyIpv4Prefix => ip::has_any_ipv4(args, len, true),
         F::Ipv6Compare => ip::v6_compare(args, len),
         F::Ipv6IsMatch => ip::v6_is_match(args, len),
+        F::RowNumber => window::row_number(args, len),
+        F::Prev => window::shifted(args, len, ty, true),
+        F::Next => window::shifted(args, len, ty, false),
+        F::RowCumsum => window::row_cumsum(args, len, ty),
+        F::RowWindowSession => window::row_window_session(args, len),
     };
     Ok(convert::cast_column(col, ty))
 }

@@ -170,6 +170,11 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("has_any_ipv4_prefix", F::HasAnyIpv4Prefix, 2, MANY),
         ("ipv6_compare", F::Ipv6Compare, 2, 3),
         ("ipv6_is_match", F::Ipv6IsMatch, 2, 3),
+        ("row_number", F::RowNumber, 0, 2),
+        ("prev", F::Prev, 1, 3),
+        ("next", F::Next, 1, 3),
+        ("row_cumsum", F::RowCumsum, 1, 2),
+        ("row_window_session", F::RowWindowSession, 3, 4),
     ]
 };
 
@@ -349,6 +354,9 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             Type::Dynamic
         }
         F::ArrayConcat | F::ArraySlice | F::ParseCsv | F::ParseUrl => Type::Dynamic,
+        F::RowNumber | F::Prev | F::Next | F::RowCumsum | F::RowWindowSession => {
+            window_type(func, args)?
+        }
         F::Extract => {
             match args.get(3) {
                 None => Type::String,
@@ -361,6 +369,63 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             }
         }
     })
+}
+
+/// The result type of a window function, after checking what Kusto requires of its arguments:
+/// `prev`/`next` read a column (the offset a whole number), `row_cumsum` sums a number, and a
+/// restart is a bool.
+fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError> {
+    use ScalarFunc as F;
+    let expect = |index: usize, ok: fn(Type) -> bool, what: &str| match args.get(index) {
+        Some(arg) if !ok(arg.ty) && !is_untyped_null(arg) => Err(LookupError::Argument {
+            index,
+            message: format!("expected {what}, found {}", arg.ty),
+        }),
+        _ => Ok(()),
+    };
+    let whole = |t: Type| matches!(t, Type::Int | Type::Long);
+    let boolean = |t: Type| t == Type::Bool;
+    match func {
+        F::RowNumber => {
+            expect(0, whole, "a whole number to start from")?;
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(Type::Long)
+        }
+        F::Prev | F::Next => {
+            if !matches!(args[0].kind, ExprNode::Column(_)) {
+                return Err(LookupError::Argument {
+                    index: 0,
+                    message: "expected a column name".into(),
+                });
+            }
+            expect(1, whole, "a whole-number offset")?;
+            Ok(args[0].ty)
+        }
+        F::RowWindowSession => {
+            expect(0, |t| t == Type::DateTime, "a datetime")?;
+            expect(1, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(2, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(3, boolean, "a bool saying where to restart")?;
+            Ok(Type::DateTime)
+        }
+        _ => {
+            expect(
+                0,
+                |t| matches!(t, Type::Int | Type::Long | Type::Real),
+                "a number",
+            )?;
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(args[0].ty)
+        }
+    }
+}
+
+/// `null` written as a literal (dynamic-typed): acceptable wherever a value is.
+fn is_untyped_null(arg: &BoundExpr) -> bool {
+    matches!(
+        arg.kind,
+        ExprNode::Literal(Value::Null | Value::Dynamic(serde_json::Value::Null))
+    ) && arg.ty == Type::Dynamic
 }
 
 #[cfg(test)]
