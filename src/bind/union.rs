@@ -45,7 +45,14 @@ pub fn union(
                     .filter(|n| glob(&name.name, n))
                     .map(str::to_string)
                     .collect();
-                for n in scope.names(|b| matches!(b, Binding::Tabular(_))) {
+                // Views take part in wildcards as tables do (union-operator docs); other
+                // functions need arguments, so they never match.
+                let tabular = |b: &Binding| match b {
+                    Binding::Tabular(_) => true,
+                    Binding::Function(def, _) => def.is_view,
+                    Binding::Scalar(_) => false,
+                };
+                for n in scope.names(tabular) {
                     if glob(&name.name, n) && !names.iter().any(|x| x == n) {
                         names.push(n.to_string());
                     }
@@ -109,15 +116,25 @@ fn combine(inputs: Vec<(String, Rel)>, inner: bool, source: Option<String>) -> R
             }
         }
     }
-    // Output name, source name, type, hidden.
+    // Output name, source name, type, hidden. A type-suffixed name that another column
+    // already uses gets a number, as Kusto does (`x_long` beside `x_long` → `x_long1`).
     let mut columns: Vec<(String, String, Type, bool)> = Vec::new();
     for (name, hidden, types) in &names {
         for ty in types {
-            let out = if types.len() > 1 {
+            let mut out = if types.len() > 1 {
                 format!("{name}_{ty}")
             } else {
                 name.clone()
             };
+            if types.len() > 1 {
+                let taken = |c: &str| names.iter().any(|(n, _, _)| n == c);
+                let base = out.clone();
+                let mut k = 1;
+                while taken(&out) || columns.iter().any(|(o, _, _, _)| *o == out) {
+                    out = format!("{base}{k}");
+                    k += 1;
+                }
+            }
             columns.push((out, name.clone(), *ty, *hidden));
         }
     }
