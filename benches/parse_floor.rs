@@ -237,7 +237,10 @@ pub fn report_line(r: &FloorReport) -> String {
 
 #[allow(dead_code)]
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let Some(dir) = args.first() else {
         eprintln!("usage: parse_floor DIR [THREADS]");
         std::process::exit(2);
