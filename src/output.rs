@@ -1,7 +1,15 @@
 //! A result table as text: an aligned table for people, CSV, JSON (Log Analytics API shape),
 //! JSON lines.
+//!
+//! Every format writes cell values in Kusto's canonical text ([`crate::format`]) or, in the JSON
+//! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as
+//! their canonical strings, dynamic as itself, null as `null`.
 
-use crate::table::Table;
+use crate::format::{datetime_text, dynamic_text, guid_text, real_text, timespan_text};
+use crate::table::{Column, Table};
+use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// Output formats of `kqlite query --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +20,387 @@ pub enum Format {
     Jsonl,
 }
 
-/// Render `table` in `format`.
-pub fn render(_table: &Table, _format: Format) -> String {
-    String::new()
+impl Format {
+    /// The names `--format` accepts, in the order `--help` lists them.
+    pub const NAMES: [&'static str; 4] = ["table", "csv", "json", "jsonl"];
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name {
+            "table" => Format::Table,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            _ => return None,
+        })
+    }
+}
+
+/// Render `table` in `format` into a string.
+pub fn render(table: &Table, format: Format) -> String {
+    let mut out = Vec::new();
+    write(table, format, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("every format writes UTF-8")
+}
+
+/// Write `table` in `format` to `out`.
+pub fn write(table: &Table, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => write_text_table(table, out),
+        Format::Csv => write_csv(table, out),
+        Format::Json => write_json(table, out),
+        Format::Jsonl => write_jsonl(table, out),
+    }
+}
+
+/// The canonical text of one cell; null is empty.
+pub fn cell_text(column: &Column, row: usize) -> Cow<'_, str> {
+    fn or_empty<T>(value: Option<T>, text: impl FnOnce(T) -> String) -> Cow<'static, str> {
+        value.map_or(Cow::Borrowed(""), |v| Cow::Owned(text(v)))
+    }
+    match column {
+        Column::Bool(v) => Cow::Borrowed(match v[row] {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        }),
+        Column::Int(v) => or_empty(v[row], |x| x.to_string()),
+        Column::Long(v) => or_empty(v[row], |x| x.to_string()),
+        Column::Real(v) => or_empty(v[row], real_text),
+        Column::DateTime(v) => or_empty(v[row], datetime_text),
+        Column::TimeSpan(v) => or_empty(v[row], timespan_text),
+        Column::Guid(v) => or_empty(v[row], guid_text),
+        Column::String(v) => Cow::Borrowed(&v[row]),
+        Column::Dynamic(v) => match &v[row] {
+            Json::String(s) => Cow::Borrowed(s),
+            other => Cow::Owned(dynamic_text(other)),
+        },
+    }
+}
+
+/// One cell as a JSON value.
+pub fn cell_json(column: &Column, row: usize) -> Json {
+    fn or_null<T>(value: Option<T>, json: impl FnOnce(T) -> Json) -> Json {
+        value.map_or(Json::Null, json)
+    }
+    match column {
+        Column::Bool(v) => or_null(v[row], Json::Bool),
+        Column::Int(v) => or_null(v[row], Json::from),
+        Column::Long(v) => or_null(v[row], Json::from),
+        // JSON has no NaN or infinities; they go out as Kusto spells them, as strings.
+        Column::Real(v) => or_null(v[row], |r| {
+            serde_json::Number::from_f64(r).map_or_else(|| Json::String(real_text(r)), Json::Number)
+        }),
+        Column::DateTime(v) => or_null(v[row], |t| Json::String(datetime_text(t))),
+        Column::TimeSpan(v) => or_null(v[row], |t| Json::String(timespan_text(t))),
+        Column::Guid(v) => or_null(v[row], |g| Json::String(guid_text(g))),
+        Column::String(v) => Json::String(v[row].to_string()),
+        Column::Dynamic(v) => v[row].clone(),
+    }
+}
+
+// ---- table: for people --------------------------------------------------------------------
+
+/// Header, a dashed rule, then the rows; numbers right-aligned, everything else left-aligned,
+/// values shown in full. Control characters are escaped so that one row stays one line.
+fn write_text_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    if table.schema.is_empty() {
+        return Ok(());
+    }
+    let rows = table.num_rows();
+    let cells: Vec<Vec<String>> = table
+        .columns
+        .iter()
+        .map(|c| (0..rows).map(|r| one_line(&cell_text(c, r))).collect())
+        .collect();
+    let widths: Vec<usize> = table
+        .schema
+        .fields
+        .iter()
+        .zip(&cells)
+        .map(|(f, col)| {
+            col.iter()
+                .map(|s| s.chars().count())
+                .chain([f.name.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let right_aligned: Vec<bool> = table
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.ty.is_numeric())
+        .collect();
+
+    let header: Vec<&str> = table.schema.names().collect();
+    write_text_line(out, &header, &widths, &right_aligned)?;
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
+    write_text_line(out, &rule, &widths, &vec![false; widths.len()])?;
+    for r in 0..rows {
+        let line: Vec<&str> = cells.iter().map(|c| c[r].as_str()).collect();
+        write_text_line(out, &line, &widths, &right_aligned)?;
+    }
+    Ok(())
+}
+
+fn write_text_line(
+    out: &mut dyn Write,
+    cells: &[&str],
+    widths: &[usize],
+    right_aligned: &[bool],
+) -> io::Result<()> {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        let pad = " ".repeat(widths[i] - cell.chars().count());
+        if right_aligned[i] {
+            line.push_str(&pad);
+            line.push_str(cell);
+        } else {
+            line.push_str(cell);
+            line.push_str(&pad);
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// `text` with line breaks and tabs written as `\n`, `\r`, `\t`.
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r', '\t']) {
+        return text.to_string();
+    }
+    text.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .replace('\t', "\\t")
+}
+
+// ---- CSV: RFC 4180 ------------------------------------------------------------------------
+
+/// RFC 4180: a header line, CRLF after every record, fields quoted only when they must be (a
+/// comma, a quote, CR or LF, or leading/trailing whitespace that a reader might trim).
+fn write_csv(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let mut buf = String::new();
+    for (i, name) in table.schema.names().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        push_csv_field(&mut buf, name);
+    }
+    buf.push_str("\r\n");
+    for r in 0..table.num_rows() {
+        for (i, column) in table.columns.iter().enumerate() {
+            if i > 0 {
+                buf.push(',');
+            }
+            push_csv_field(&mut buf, &cell_text(column, r));
+        }
+        buf.push_str("\r\n");
+        if buf.len() > 1 << 16 {
+            out.write_all(buf.as_bytes())?;
+            buf.clear();
+        }
+    }
+    out.write_all(buf.as_bytes())
+}
+
+fn push_csv_field(buf: &mut String, field: &str) {
+    let needs_quotes = field.contains([',', '"', '\r', '\n'])
+        || field.starts_with(char::is_whitespace)
+        || field.ends_with(char::is_whitespace);
+    if needs_quotes {
+        buf.push('"');
+        buf.push_str(&field.replace('"', "\"\""));
+        buf.push('"');
+    } else {
+        buf.push_str(field);
+    }
+}
+
+// ---- JSON and JSON lines ------------------------------------------------------------------
+
+/// `{"tables":[{"name":"PrimaryResult","columns":[{"name":…,"type":…}],"rows":[[…]]}]}`, the
+/// shape of the Log Analytics query API, one row per line so that big results stay readable.
+fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let columns: Vec<Json> = table
+        .schema
+        .fields
+        .iter()
+        .map(|f| serde_json::json!({ "name": f.name, "type": f.ty.name() }))
+        .collect();
+    write!(
+        out,
+        "{{\"tables\":[{{\"name\":\"PrimaryResult\",\"columns\":{},\"rows\":[",
+        Json::Array(columns)
+    )?;
+    for r in 0..table.num_rows() {
+        let row: Vec<Json> = table.columns.iter().map(|c| cell_json(c, r)).collect();
+        let sep = if r > 0 { "," } else { "" };
+        write!(out, "{sep}\n{}", Json::Array(row))?;
+    }
+    writeln!(out, "\n]}}]}}")
+}
+
+/// One JSON object per row, keys in column order.
+fn write_jsonl(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    for r in 0..table.num_rows() {
+        let row: serde_json::Map<String, Json> = table
+            .schema
+            .fields
+            .iter()
+            .zip(&table.columns)
+            .map(|(f, c)| (f.name.clone(), cell_json(c, r)))
+            .collect();
+        writeln!(out, "{}", Json::Object(row))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Field, Schema, Type, TICKS_PER_SECOND};
+    use std::sync::Arc;
+
+    /// Two rows covering every type, the second all nulls (empty string).
+    fn sample() -> Table {
+        let t = 1_715_248_852 * TICKS_PER_SECOND + 5_625_085;
+        let schema = Schema::new(vec![
+            Field::new("Name", Type::String),
+            Field::new("Bytes", Type::Long),
+            Field::new("Ratio", Type::Real),
+            Field::new("Ok", Type::Bool),
+            Field::new("At", Type::DateTime),
+            Field::new("Took", Type::TimeSpan),
+            Field::new("Tags", Type::Dynamic),
+        ]);
+        Table::new(
+            schema,
+            vec![
+                Column::String(vec![Arc::from("a, \"b\""), Arc::from("")]),
+                Column::Long(vec![Some(1234), None]),
+                Column::Real(vec![Some(0.1 + 0.2), None]),
+                Column::Bool(vec![Some(true), None]),
+                Column::DateTime(vec![Some(t), None]),
+                Column::TimeSpan(vec![Some(90 * TICKS_PER_SECOND), None]),
+                Column::Dynamic(vec![serde_json::json!(["x", 1]), Json::Null]),
+            ],
+        )
+    }
+
+    #[test]
+    fn csv_is_rfc4180_with_canonical_text() {
+        assert_eq!(
+            render(&sample(), Format::Csv),
+            "Name,Bytes,Ratio,Ok,At,Took,Tags\r\n\
+             \"a, \"\"b\"\"\",1234,0.3,true,2024-05-09T10:00:52.5625085Z,00:01:30,\"[\"\"x\"\",1]\"\r\n\
+             ,,,,,,\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        let mut buf = String::new();
+        for field in ["plain", " lead", "trail\t", "two\nlines", "", "dyn:{}"] {
+            push_csv_field(&mut buf, field);
+            buf.push('|');
+        }
+        assert_eq!(buf, "plain|\" lead\"|\"trail\t\"|\"two\nlines\"||dyn:{}|");
+    }
+
+    #[test]
+    fn dynamic_scalars_show_as_tostring_does() {
+        let col = Column::Dynamic(vec![
+            serde_json::json!("value4"),
+            serde_json::json!(118),
+            serde_json::json!({"a": [1, 2]}),
+        ]);
+        assert_eq!(cell_text(&col, 0), "value4");
+        assert_eq!(cell_text(&col, 1), "118");
+        assert_eq!(cell_text(&col, 2), "{\"a\":[1,2]}");
+    }
+
+    #[test]
+    fn json_has_the_log_analytics_shape() {
+        let text = render(&sample(), Format::Json);
+        let parsed: Json = serde_json::from_str(&text).unwrap();
+        let table = &parsed["tables"][0];
+        assert_eq!(table["name"], "PrimaryResult");
+        assert_eq!(
+            table["columns"][1],
+            serde_json::json!({"name": "Bytes", "type": "long"})
+        );
+        assert_eq!(table["columns"][4]["type"], "datetime");
+        assert_eq!(
+            table["rows"][0],
+            serde_json::json!([
+                "a, \"b\"",
+                1234,
+                0.30000000000000004,
+                true,
+                "2024-05-09T10:00:52.5625085Z",
+                "00:01:30",
+                ["x", 1]
+            ])
+        );
+        assert_eq!(
+            table["rows"][1],
+            serde_json::json!(["", null, null, null, null, null, null])
+        );
+    }
+
+    #[test]
+    fn json_of_no_rows_is_still_valid() {
+        let table = Table::empty(Schema::new(vec![Field::new("x", Type::Long)]));
+        let parsed: Json = serde_json::from_str(&render(&table, Format::Json)).unwrap();
+        assert_eq!(parsed["tables"][0]["rows"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_row_in_column_order() {
+        let text = render(&sample(), Format::Jsonl);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].starts_with("{\"Name\":\"a, \\\"b\\\"\",\"Bytes\":1234,"),
+            "{}",
+            lines[0]
+        );
+        let second: Json = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(second["Bytes"], Json::Null);
+        assert_eq!(second["Tags"], Json::Null);
+        assert_eq!(second["Name"], "");
+    }
+
+    #[test]
+    fn reals_that_json_cannot_hold_become_strings() {
+        let col = Column::Real(vec![Some(f64::NAN), Some(f64::INFINITY)]);
+        assert_eq!(cell_json(&col, 0), "NaN");
+        assert_eq!(cell_json(&col, 1), "Infinity");
+    }
+
+    #[test]
+    fn text_table_aligns_numbers_right() {
+        let schema = Schema::new(vec![
+            Field::new("DestIp", Type::String),
+            Field::new("Bytes", Type::Long),
+        ]);
+        let table = Table::new(
+            schema,
+            vec![
+                Column::String(vec![Arc::from("10.0.0.1"), Arc::from("line\nbreak")]),
+                Column::Long(vec![Some(5), Some(123456)]),
+            ],
+        );
+        assert_eq!(
+            render(&table, Format::Table),
+            "DestIp        Bytes\n\
+             -----------  ------\n\
+             10.0.0.1          5\n\
+             line\\nbreak  123456\n"
+        );
+    }
 }

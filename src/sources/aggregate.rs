@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub enum Direction {
     Inbound,
     Outbound,
+    /// AWS records of a format without `flow-direction`: counted in no direction's flows.
+    Unknown,
 }
 
 /// The flow state field of a tuple (`Stateless` for NSG v1 tuples, which have none).
@@ -34,6 +36,7 @@ pub enum FlowState {
 pub enum Origin {
     Vnet,
     Nsg,
+    Aws,
 }
 
 /// What every tuple of one flow group of one record shares: where it was captured and which
@@ -594,9 +597,22 @@ impl<'a> FileAggregator<'a> {
     /// Add one tuple captured under `context`.
     #[cfg(test)]
     pub fn add(&mut self, context: u32, t: &FlowTuple<'a>) {
+        self.add_to_group(context, t);
+    }
+
+    /// Add one record that spans time (AWS `start`..`end`, `t.time` being the start): its
+    /// group's `FlowEndTime` reaches `end`.
+    pub fn add_span(&mut self, context: u32, t: &FlowTuple<'a>, end: i64) {
+        let group = self.add_to_group(context, t);
+        let state = &mut self.states[group as usize];
+        state.last = state.last.max(end);
+    }
+
+    /// Add one tuple; returns the group it joined.
+    fn add_to_group(&mut self, context: u32, t: &FlowTuple<'a>) -> u32 {
         let src = self.intern(t.src);
         let dst = self.intern(t.dst);
-        self.add_interned(context, t, src, dst);
+        self.add_interned(context, t, src, dst)
     }
 
     /// The interned string `id` as the row shows it in `SrcIp`/`DestIp` (public → empty).
@@ -619,8 +635,9 @@ impl<'a> FileAggregator<'a> {
         }
     }
 
-    /// `add` for a tuple whose source and destination are already interned as `src`, `dst`.
-    pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) {
+    /// `add` for a tuple whose source and destination are already interned as `src`, `dst`;
+    /// returns the group it joined.
+    pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) -> u32 {
         let encryption = self.intern(t.encryption);
         let src_public = self.strings[src as usize].1;
         let dst_public = self.strings[dst as usize].1;
@@ -670,12 +687,15 @@ impl<'a> FileAggregator<'a> {
         }
         let flows = t.flows();
         let slot = match (t.denied, t.direction) {
-            (false, Direction::Inbound) => 0,
-            (false, Direction::Outbound) => 1,
-            (true, Direction::Inbound) => 2,
-            (true, Direction::Outbound) => 3,
+            (false, Direction::Inbound) => Some(0),
+            (false, Direction::Outbound) => Some(1),
+            (true, Direction::Inbound) => Some(2),
+            (true, Direction::Outbound) => Some(3),
+            (_, Direction::Unknown) => None,
         };
-        state.flows[slot] += flows;
+        if let Some(slot) = slot {
+            state.flows[slot] += flows;
+        }
         state.completed += t.completed();
         state.records += 1;
         if let Some(port) = t.src_port {
@@ -691,6 +711,7 @@ impl<'a> FileAggregator<'a> {
         if dst_public {
             add_counts(self.publics.entry((index, true, dst)).or_default(), t);
         }
+        index
     }
 
     fn new_group(&mut self, key: GroupKey, t: &FlowTuple<'_>, encryption: u32) -> u32 {

@@ -5,6 +5,7 @@
 
 use super::aggregate::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
+use super::topology::{self, Topology};
 use crate::table::{Column, Str};
 
 /// The flow tables raw logs fill.
@@ -40,6 +41,7 @@ struct Words {
     completed: Str,
     vnet_schema: Str,
     nsg_schema: Str,
+    aws_schema: Str,
     external_public: Str,
     unknown_private: Str,
     nta: Str,
@@ -76,6 +78,7 @@ fn new_words() -> Words {
         completed: s("Completed"),
         vnet_schema: s("3"),
         nsg_schema: s("2"),
+        aws_schema: s("aws"),
         external_public: s("ExternalPublic"),
         unknown_private: s("UnknownPrivate"),
         nta: s("NTANetAnalytics"),
@@ -98,16 +101,40 @@ fn new_words() -> Words {
 }
 
 /// The `columns` (indices into `schema`) of `table` for `rows`.
-pub fn build(
+pub fn build<R: RowView>(
     table: FlowTable,
     schema: &crate::table::Schema,
     columns: &[usize],
-    rows: &[impl RowView],
+    rows: &[R],
+    topology: Option<&Topology>,
 ) -> Vec<Column> {
+    // With topology, the columns it fills come from each row's two ends (a blanked public side
+    // is represented by its first public address).
+    let ends = |r: &R| -> (Str, Str) {
+        let side = |ip: &Str, public: &[PublicEntry]| {
+            public.first().map_or_else(|| ip.clone(), |e| e.ip.clone())
+        };
+        (
+            side(&r.src_ip(), r.src_public()),
+            side(&r.dst_ip(), r.dst_public()),
+        )
+    };
+    let pairs: Option<Vec<(Str, Str)>> = topology
+        .filter(|_| {
+            columns
+                .iter()
+                .any(|&i| topology::fills(&schema.fields[i].name))
+        })
+        .map(|_| rows.iter().map(ends).collect());
     columns
         .iter()
         .map(|&i| {
             let field = &schema.fields[i];
+            if let (Some(topology), Some(pairs)) = (topology, &pairs) {
+                if let Some(column) = topology::column(topology, &field.name, pairs) {
+                    return column;
+                }
+            }
             let built = match table {
                 FlowTable::NtaNetAnalytics => nta_column(&field.name, rows),
                 FlowTable::AzureNetworkAnalytics => nsg_column(&field.name, rows),
@@ -141,6 +168,7 @@ fn direction_word(r: &impl RowView) -> Str {
     match r.direction() {
         Direction::Inbound => word(|w| &w.inbound),
         Direction::Outbound => word(|w| &w.outbound),
+        Direction::Unknown => word(|w| &w.empty),
     }
 }
 
@@ -148,6 +176,7 @@ fn direction_letter(r: &impl RowView) -> Str {
     match r.direction() {
         Direction::Inbound => word(|w| &w.letter_i),
         Direction::Outbound => word(|w| &w.letter_o),
+        Direction::Unknown => word(|w| &w.empty),
     }
 }
 
@@ -188,6 +217,7 @@ fn schema_version(r: &impl RowView) -> Str {
     match r.context().origin {
         Origin::Vnet => word(|w| &w.vnet_schema),
         Origin::Nsg => word(|w| &w.nsg_schema),
+        Origin::Aws => word(|w| &w.aws_schema),
     }
 }
 

@@ -17,6 +17,10 @@ pub enum Format {
     VnetFlow,
     /// Azure NSG flow log, version 1 or 2 (category NetworkSecurityGroupFlowEvent).
     NsgFlow,
+    /// AWS VPC flow log (space-separated text, with or without a header line).
+    AwsVpcFlow,
+    /// Azure resource logs of other categories (Azure Firewall and the like).
+    AzureResourceLog,
 }
 
 impl Format {
@@ -25,6 +29,8 @@ impl Format {
         match self {
             Format::VnetFlow => "VNet flow log",
             Format::NsgFlow => "NSG flow log",
+            Format::AwsVpcFlow => "AWS VPC flow log",
+            Format::AzureResourceLog => "Azure resource log",
         }
     }
 }
@@ -110,7 +116,7 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
     if *first != b'{' && *first != b'[' {
-        return None;
+        return super::vpc_flow::looks_like(text).then_some(Format::AwsVpcFlow);
     }
     let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
     if has(b"\"flowLogVersion\"") || has(b"FlowLogFlowEvent") || has(b"\"flowRecords\"") {
@@ -119,6 +125,8 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
         || (has(b"\"flowTuples\"") && has(b"\"mac\"") && has(b"\"Version\""))
     {
         Some(Format::NsgFlow)
+    } else if super::azure_resource::looks_like(text) {
+        Some(Format::AzureResourceLog)
     } else {
         None
     }
@@ -166,7 +174,8 @@ mod tests {
             sniff(b"\xEF\xBB\xBF {\"records\": [{\"category\": \"NetworkSecurityGroupFlowEvent\""),
             Some(Format::NsgFlow)
         );
-        assert_eq!(sniff(b"version account-id"), None);
+        assert_eq!(sniff(b"version account-id"), Some(Format::AwsVpcFlow));
+        assert_eq!(sniff(b"hello world"), None);
         assert_eq!(sniff(b"{\"a\": 1}"), None);
         assert_eq!(sniff(b""), None);
     }

@@ -20,6 +20,14 @@ mod table_file;
 mod tuple;
 mod vnet_flow;
 
+pub mod azure_resource;
+pub mod la_export;
+pub mod read_issue;
+pub mod record_tables;
+pub mod topology;
+pub mod vpc_flow;
+mod vpc_nta;
+
 pub use columns::FlowTable;
 pub use detect::Format;
 pub use diagnostics::{Diagnostic, Diagnostics};
@@ -94,6 +102,8 @@ pub struct SourceOptions {
     pub nta_from: Vec<FlowSource>,
     /// Any bad input is an error (`--strict`).
     pub strict: bool,
+    /// `--topology`: fills subnets, VMs, NICs, regions and FlowType of flow rows.
+    pub topology: Option<topology::TopologyRef>,
 }
 
 impl Default for SourceOptions {
@@ -102,6 +112,7 @@ impl Default for SourceOptions {
             interval: 60 * 60 * TICKS_PER_SECOND,
             nta_from: vec![FlowSource::Vnet],
             strict: false,
+            topology: None,
         }
     }
 }
@@ -219,7 +230,9 @@ pub fn open(
             }
         }
     }
+    let record_files = flow_files.clone();
     register_flow_tables(flow_files, options, &mut report, catalog);
+    record_tables::register(&record_files, options, &mut report, catalog)?;
     Ok(report)
 }
 
@@ -309,6 +322,14 @@ fn register_flow_tables(
     if options.nta_from.contains(&FlowSource::Nsg) {
         nta.extend(nsg.iter().cloned());
     }
+    if options.nta_from.contains(&FlowSource::Aws) {
+        nta.extend(
+            files
+                .iter()
+                .filter(|f| f.format == Format::AwsVpcFlow)
+                .cloned(),
+        );
+    }
     for (table, files) in [
         (FlowTable::NtaNetAnalytics, nta),
         (FlowTable::AzureNetworkAnalytics, nsg),
@@ -322,7 +343,8 @@ fn register_flow_tables(
             options.interval,
             options.strict,
             report.diagnostics.clone(),
-        );
+        )
+        .with_topology(options.topology.as_ref().map(|t| t.0.clone()));
         report.tables.push(LoadedTable {
             name: table.name().to_string(),
             files: provider

@@ -18,7 +18,8 @@ use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
 use super::pushdown::{FileFilter, ScanFilter};
-use super::{json_stream, nsg_flow, vnet_flow};
+use super::topology::Topology;
+use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
@@ -57,6 +58,7 @@ pub struct FlowLogProvider {
     strict: bool,
     diagnostics: Arc<Diagnostics>,
     origin: String,
+    topology: Option<Arc<Topology>>,
 }
 
 impl FlowLogProvider {
@@ -81,7 +83,14 @@ impl FlowLogProvider {
             strict,
             diagnostics,
             origin,
+            topology: None,
         }
+    }
+
+    /// Enrich rows from `--topology` (subnets, VMs, NICs, regions, FlowType).
+    pub fn with_topology(mut self, topology: Option<Arc<Topology>>) -> FlowLogProvider {
+        self.topology = topology;
+        self
     }
 
     pub fn files(&self) -> &[FlowFile] {
@@ -111,7 +120,7 @@ impl FlowLogProvider {
 /// `40 VNet flow log files, 6 NSG flow log files`.
 fn describe_files(files: &[FlowFile]) -> String {
     let mut parts = Vec::new();
-    for format in [Format::VnetFlow, Format::NsgFlow] {
+    for format in [Format::VnetFlow, Format::NsgFlow, Format::AwsVpcFlow] {
         let n = files.iter().filter(|f| f.format == format).count();
         if n > 0 {
             parts.push(format!(
@@ -130,13 +139,14 @@ pub struct Layout<'s> {
     pub schema: &'s Schema,
     pub columns: &'s [usize],
     pub out_schema: &'s Schema,
+    pub topology: Option<&'s Topology>,
 }
 
 impl Layout<'_> {
     /// `rows` as batches of at most `BATCH_ROWS`.
     fn batches<R: RowView>(&self, rows: &[R], out: &mut Vec<Table>) {
         for chunk in rows.chunks(BATCH_ROWS) {
-            let cols = columns::build(self.table, self.schema, self.columns, chunk);
+            let cols = columns::build(self.table, self.schema, self.columns, chunk, self.topology);
             out.push(Table::new(self.out_schema.clone(), cols));
         }
     }
@@ -203,6 +213,9 @@ fn read_file_with(
             Format::NsgFlow => {
                 nsg_flow::read(&text, &bad_bytes, &mut agg, &mut filter, &mut problems)
             }
+            Format::AwsVpcFlow => vpc_nta::aggregate(&text, &mut agg, &mut problems),
+            // Resource logs are tables of their own, never flow rows.
+            Format::AzureResourceLog => {}
         }
         match layout.filter(|_| interval == 0) {
             Some(layout) => {
@@ -281,6 +294,7 @@ impl TableProvider for FlowLogProvider {
             schema: &self.schema,
             columns: request.columns,
             out_schema: &out_schema,
+            topology: self.topology.as_deref(),
         };
         let filter = ScanFilter::new(self.table, &self.schema, request, self.interval);
         let files: Vec<&FlowFile> = self

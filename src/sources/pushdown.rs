@@ -20,6 +20,7 @@
 use super::aggregate::{Direction, FileAggregator, FlowContext, FlowRow, FlowTuple, Origin};
 use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
+use super::topology;
 use crate::catalog::ScanRequest;
 use crate::eval;
 use crate::func::EvalContext;
@@ -61,6 +62,8 @@ fn kind_of(table: FlowTable, name: &str) -> Kind {
     use Part::*;
     let nta = table == FlowTable::NtaNetAnalytics;
     match name {
+        // `--topology` fills these from both ends of a row, public addresses included.
+        _ if topology::fills(name) => Kind::Aggregated,
         "SrcIp" if nta => Kind::Key(Src),
         "DestIp" if nta => Kind::Key(Dst),
         "DestPort" if nta => Kind::Key(Port),
@@ -321,6 +324,7 @@ impl ScanFilter {
             &self.schema,
             &self.columns,
             std::slice::from_ref(row),
+            None,
         );
         let fields = self
             .columns

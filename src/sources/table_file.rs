@@ -7,6 +7,8 @@
 
 use super::detect;
 use super::diagnostics::Diagnostic;
+use super::la_export;
+use super::read_issue::Position;
 use crate::catalog::known_schema;
 use crate::error::Error;
 use crate::parse::{datetime_ticks, timespan_ticks};
@@ -92,6 +94,29 @@ pub fn load(
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Log Analytics exports (portal CSV, `az monitor log-analytics query` JSON) have their own
+    // reader: ` [UTC]` headers, AM/PM datetimes, all-string values, the CLI's `TableName` key.
+    let head = text.as_bytes().get(..64 * 1024).unwrap_or(text.as_bytes());
+    let export = match format {
+        TableFormat::Csv if la_export::looks_like_portal_csv(head) => {
+            Some(la_export::read_portal_csv(text, &shown, name))
+        }
+        TableFormat::Json if la_export::looks_like_az_json(head) => {
+            Some(la_export::read_az_json(text, &shown, name))
+        }
+        _ => None,
+    };
+    if let Some((table, issues)) = export {
+        problems.extend(issues.into_iter().map(|i| {
+            let (line, position) = match i.position {
+                Position::Line(n) => (Some(n), String::new()),
+                Position::Record(n) => (None, format!("row {n}")),
+                Position::File => (None, String::new()),
+            };
+            Diagnostic::new(i.path, line, position, i.message, i.skipped)
+        }));
+        return Ok(table);
+    }
     let raw = match format {
         TableFormat::Csv => read_csv(text, &shown, problems),
         TableFormat::Json => read_json_array(text, &shown)?,
@@ -501,5 +526,29 @@ mod tests {
             Some(TableFormat::JsonLines)
         );
         assert_eq!(stem(Path::new("dir/MyTable.csv")), "MyTable");
+    }
+
+    #[test]
+    fn log_analytics_exports_are_read_as_exported() {
+        let path = temp(
+            "NTANetAnalytics.csv",
+            "TimeGenerated [UTC],SrcIp,DestPort\n\"5/9/2024, 10:00:52.562 AM\",10.12.1.4,443\n",
+        );
+        let mut problems = Vec::new();
+        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems).unwrap();
+        assert!(problems.is_empty());
+        assert_eq!(
+            table.column("TimeGenerated").unwrap().get(0),
+            Value::DateTime(la_export::parse_datetime("2024-05-09T10:00:52.562Z").unwrap())
+        );
+        assert_eq!(table.column("DestPort").unwrap().get(0), Value::Int(443));
+        let path = temp(
+            "q.json",
+            r#"[{"DestPort": "22", "TableName": "PrimaryResult", "Flag": "INVALID"}]"#,
+        );
+        let table = load(&path, "q", TableFormat::Json, &mut problems).unwrap();
+        assert!(problems.is_empty());
+        assert!(table.schema.index_of("TableName").is_none());
+        assert_eq!(table.column("DestPort").unwrap().get(0), Value::Long(22));
     }
 }

@@ -831,7 +831,19 @@ fn examples_answer_the_seed_queries() {
     let summary = describe(&report, &catalog).unwrap();
     assert_eq!(
         summary.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-        vec!["NTANetAnalytics", "AzureNetworkAnalytics_CL"]
+        vec![
+            "NTANetAnalytics",
+            "AzureNetworkAnalytics_CL",
+            "AWSVPCFlow",
+            "AZFWApplicationRule",
+            "AZFWDnsQuery",
+            "AZFWFlowTrace",
+            "AZFWIdpsSignature",
+            "AZFWNatRule",
+            "AZFWNetworkRule",
+            "AZFWThreatIntel",
+            "AzureDiagnostics"
+        ]
     );
     assert_eq!(summary[0].origin, "32 VNet flow log files");
     assert_eq!(summary[1].origin, "12 NSG flow log files");

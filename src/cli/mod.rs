@@ -1,0 +1,112 @@
+//! The command line: subcommands and flags → library calls. Prints results and errors and
+//! returns the exit code (0 ok, 1 a check failed, 2 a usage or query error, 3 an input error).
+//! Nothing below this module prints or exits.
+
+mod args;
+mod inspect;
+mod logs;
+mod query;
+
+use crate::error::{Error, ErrorKind};
+use args::{Cli, Command};
+use clap::Parser;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Run the command line in `std::env::args()`; the returned code is the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // `--help` and `--version` come here too, with exit code 0.
+            let _ = err.print();
+            return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    if let Err(failure) = configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
+        eprintln!("{}", failure.render());
+        return ExitCode::from(failure.exit_code());
+    }
+    ExitCode::SUCCESS
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Query(args) => query::run(args),
+        Command::Tables(args) => inspect::tables(args),
+        Command::Schema(args) => inspect::schema(args),
+    }
+}
+
+/// `--threads N`: the size of the pool that reads files and runs operators in parallel.
+fn configure_threads(threads: Option<usize>) -> Result<(), Failure> {
+    let Some(n) = threads else { return Ok(()) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| Error::new(ErrorKind::Usage(format!("--threads {n}: {e}"))).into())
+}
+
+/// An error and the query text it points into, if any (boxed: errors are the rare path).
+struct Failure(Box<Failed>);
+
+struct Failed {
+    error: Error,
+    query: Option<QueryText>,
+}
+
+/// A query and where it came from: a file path, `<query>` (the argument) or `<stdin>`.
+struct QueryText {
+    text: String,
+    origin: String,
+}
+
+impl Failure {
+    fn in_query(error: Error, query: &QueryText) -> Failure {
+        Failure(Box::new(Failed {
+            error,
+            query: Some(QueryText {
+                text: query.text.clone(),
+                origin: query.origin.clone(),
+            }),
+        }))
+    }
+
+    fn render(&self) -> String {
+        match &self.0.query {
+            Some(q) => self.0.error.render(&q.text, &q.origin),
+            None => self.0.error.render("", ""),
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.0.error.exit_code()
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure(Box::new(Failed { error, query: None }))
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Error::new(ErrorKind::Usage(message.into())).into()
+}
+
+/// Write `bytes` to stdout. A closed pipe (`kqlite … | head`) is success: the reader has
+/// what it wanted.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// One line on stderr that is not an error: a hint or a summary.
+fn note(message: &str) {
+    let _ = writeln!(io::stderr(), "note: {message}");
+}

@@ -1,0 +1,334 @@
+//! `join`: a hash join. The right side is built into a hash table on its key columns; the left
+//! side streams through it batch by batch. Right rows that must appear unmatched (`rightouter`,
+//! `fullouter`, `rightanti`) or once per match (`rightsemi`) are emitted when the left side
+//! ends. A key with a null never matches. `innerunique` (Kusto's default) keeps only the first
+//! left row of each key before matching.
+
+use super::batch;
+use super::keys::encode_row;
+use crate::plan::{JoinKind, JoinSide};
+use crate::table::{empty_str, Column, Schema, Table};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub(super) struct HashJoin<'a> {
+    right: Table,
+    kind: JoinKind,
+    left_keys: &'a [usize],
+    output: &'a [(JoinSide, usize)],
+    schema: &'a Schema,
+    /// Right rows by key, in right order; rows with a null key are left out.
+    table: FxHashMap<Box<[u8]>, Vec<usize>>,
+    /// Right rows matched so far (kinds that emit right rows at the end).
+    matched: Vec<bool>,
+    /// Left keys already joined (`innerunique`).
+    seen_left: FxHashSet<Box<[u8]>>,
+    scratch: Vec<u8>,
+}
+
+impl<'a> HashJoin<'a> {
+    pub(super) fn build(
+        right: Table,
+        kind: JoinKind,
+        left_keys: &'a [usize],
+        right_keys: &[usize],
+        output: &'a [(JoinSide, usize)],
+        schema: &'a Schema,
+    ) -> HashJoin<'a> {
+        let key_columns: Vec<Column> = right_keys
+            .iter()
+            .map(|&k| right.columns[k].clone())
+            .collect();
+        let mut table: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
+        let mut scratch = Vec::new();
+        for row in 0..right.num_rows() {
+            scratch.clear();
+            if encode_row(&key_columns, row, &mut scratch) {
+                match table.get_mut(scratch.as_slice()) {
+                    Some(rows) => rows.push(row),
+                    None => {
+                        table.insert(scratch.as_slice().into(), vec![row]);
+                    }
+                }
+            }
+        }
+        let tracks_right = matches!(
+            kind,
+            JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightAnti | JoinKind::RightSemi
+        );
+        HashJoin {
+            matched: if tracks_right {
+                vec![false; right.num_rows()]
+            } else {
+                Vec::new()
+            },
+            right,
+            kind,
+            left_keys,
+            output,
+            schema,
+            table,
+            seen_left: FxHashSet::default(),
+            scratch,
+        }
+    }
+
+    /// The output rows one left batch yields now.
+    pub(super) fn probe(&mut self, left: &Table) -> Table {
+        let key_columns: Vec<Column> = self
+            .left_keys
+            .iter()
+            .map(|&k| left.columns[k].clone())
+            .collect();
+        let mut left_rows: Vec<Option<usize>> = Vec::new();
+        let mut right_rows: Vec<Option<usize>> = Vec::new();
+        for row in 0..left.num_rows() {
+            self.scratch.clear();
+            let present = encode_row(&key_columns, row, &mut self.scratch);
+            if self.kind == JoinKind::InnerUnique
+                && present
+                && !self.seen_left.insert(self.scratch.as_slice().into())
+            {
+                continue;
+            }
+            let matches: &[usize] = match present {
+                true => self
+                    .table
+                    .get(self.scratch.as_slice())
+                    .map_or(&[], Vec::as_slice),
+                false => &[],
+            };
+            match self.kind {
+                JoinKind::Inner | JoinKind::InnerUnique | JoinKind::RightOuter => {
+                    for &m in matches {
+                        left_rows.push(Some(row));
+                        right_rows.push(Some(m));
+                    }
+                }
+                JoinKind::LeftOuter | JoinKind::FullOuter => {
+                    if matches.is_empty() {
+                        left_rows.push(Some(row));
+                        right_rows.push(None);
+                    }
+                    for &m in matches {
+                        left_rows.push(Some(row));
+                        right_rows.push(Some(m));
+                    }
+                }
+                JoinKind::LeftSemi if !matches.is_empty() => left_rows.push(Some(row)),
+                JoinKind::LeftAnti if matches.is_empty() => left_rows.push(Some(row)),
+                JoinKind::LeftSemi
+                | JoinKind::LeftAnti
+                | JoinKind::RightSemi
+                | JoinKind::RightAnti => {}
+            }
+            if !self.matched.is_empty() {
+                for &m in matches {
+                    self.matched[m] = true;
+                }
+            }
+        }
+        self.gather(Some(left), &left_rows, &right_rows)
+    }
+
+    /// The right rows emitted once the left side is done.
+    pub(super) fn finish(self) -> Table {
+        let wanted = match self.kind {
+            JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightAnti => false,
+            JoinKind::RightSemi => true,
+            _ => return Table::empty(self.schema.clone()),
+        };
+        let right_rows: Vec<Option<usize>> = (0..self.matched.len())
+            .filter(|&r| self.matched[r] == wanted)
+            .map(Some)
+            .collect();
+        let left_rows = vec![None; right_rows.len()];
+        self.gather(None, &left_rows, &right_rows)
+    }
+
+    fn gather(
+        &self,
+        left: Option<&Table>,
+        left_rows: &[Option<usize>],
+        right_rows: &[Option<usize>],
+    ) -> Table {
+        let columns = self
+            .output
+            .iter()
+            .zip(&self.schema.fields)
+            .map(|(&(side, column), field)| match (side, left) {
+                (JoinSide::Left, Some(left)) => take_or_null(&left.columns[column], left_rows),
+                (JoinSide::Left, None) => Column::nulls(field.ty, left_rows.len()),
+                (JoinSide::Right, _) => take_or_null(&self.right.columns[column], right_rows),
+            })
+            .collect();
+        batch(self.schema, columns)
+    }
+}
+
+/// The rows at `indices`, null (empty for strings) where an index is `None`.
+fn take_or_null(column: &Column, indices: &[Option<usize>]) -> Column {
+    fn gather<T: Copy>(values: &[Option<T>], indices: &[Option<usize>]) -> Vec<Option<T>> {
+        indices.iter().map(|i| i.and_then(|i| values[i])).collect()
+    }
+    match column {
+        Column::Bool(v) => Column::Bool(gather(v, indices)),
+        Column::Int(v) => Column::Int(gather(v, indices)),
+        Column::Long(v) => Column::Long(gather(v, indices)),
+        Column::Real(v) => Column::Real(gather(v, indices)),
+        Column::DateTime(v) => Column::DateTime(gather(v, indices)),
+        Column::TimeSpan(v) => Column::TimeSpan(gather(v, indices)),
+        Column::Guid(v) => Column::Guid(gather(v, indices)),
+        Column::String(v) => Column::String(
+            indices
+                .iter()
+                .map(|i| i.map_or_else(empty_str, |i| v[i].clone()))
+                .collect(),
+        ),
+        Column::Dynamic(v) => Column::Dynamic(
+            indices
+                .iter()
+                .map(|i| i.map_or(serde_json::Value::Null, |i| v[i].clone()))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exec::test_util::*;
+    use crate::plan::{JoinKind, JoinSide, Node, Plan};
+    use crate::table::{Table, Type, Value};
+
+    /// Left (k, a) and right (k, b) with a null key and a duplicate key on each side.
+    fn sides() -> (Table, Table) {
+        let left = values(&[
+            ("k", longs(&[Some(1), Some(1), Some(2), None, Some(4)])),
+            ("a", strings(&["l1", "l1b", "l2", "lnull", "l4"])),
+        ]);
+        let right = values(&[
+            ("k", longs(&[Some(1), Some(2), Some(2), None, Some(3)])),
+            ("b", strings(&["r1", "r2", "r2b", "rnull", "r3"])),
+        ]);
+        (left, right)
+    }
+
+    fn join(kind: JoinKind) -> Vec<Vec<Value>> {
+        let (left, right) = sides();
+        let (output, fields) = match kind {
+            JoinKind::LeftSemi | JoinKind::LeftAnti => (
+                vec![(JoinSide::Left, 0), (JoinSide::Left, 1)],
+                vec![("k", Type::Long), ("a", Type::String)],
+            ),
+            JoinKind::RightSemi | JoinKind::RightAnti => (
+                vec![(JoinSide::Right, 0), (JoinSide::Right, 1)],
+                vec![("k", Type::Long), ("b", Type::String)],
+            ),
+            _ => (
+                vec![
+                    (JoinSide::Left, 0),
+                    (JoinSide::Left, 1),
+                    (JoinSide::Right, 0),
+                    (JoinSide::Right, 1),
+                ],
+                vec![
+                    ("k", Type::Long),
+                    ("a", Type::String),
+                    ("k1", Type::Long),
+                    ("b", Type::String),
+                ],
+            ),
+        };
+        let plan = Plan {
+            schema: schema(&fields),
+            node: Node::Join {
+                left: Box::new(values_plan(left)),
+                right: Box::new(values_plan(right)),
+                kind,
+                left_keys: vec![0],
+                right_keys: vec![0],
+                output,
+            },
+        };
+        rows(&run(plan))
+    }
+
+    /// Rows as compact text: `k a k1 b` with `-` for null.
+    fn text(rows: Vec<Vec<Value>>) -> Vec<String> {
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|v| match v {
+                        Value::Null => "-".to_string(),
+                        Value::Long(l) => l.to_string(),
+                        Value::String(s) => s.to_string(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn inner_matches_every_pair_and_never_null_keys() {
+        assert_eq!(
+            text(join(JoinKind::Inner)),
+            ["1 l1 1 r1", "1 l1b 1 r1", "2 l2 2 r2", "2 l2 2 r2b"]
+        );
+    }
+
+    #[test]
+    fn innerunique_keeps_the_first_left_row_per_key() {
+        assert_eq!(
+            text(join(JoinKind::InnerUnique)),
+            ["1 l1 1 r1", "2 l2 2 r2", "2 l2 2 r2b"]
+        );
+    }
+
+    #[test]
+    fn outer_joins_fill_the_missing_side_with_nulls() {
+        assert_eq!(
+            text(join(JoinKind::LeftOuter)),
+            [
+                "1 l1 1 r1",
+                "1 l1b 1 r1",
+                "2 l2 2 r2",
+                "2 l2 2 r2b",
+                "- lnull - ",
+                "4 l4 - "
+            ]
+        );
+        assert_eq!(
+            text(join(JoinKind::RightOuter)),
+            [
+                "1 l1 1 r1",
+                "1 l1b 1 r1",
+                "2 l2 2 r2",
+                "2 l2 2 r2b",
+                "-  - rnull",
+                "-  3 r3"
+            ]
+        );
+        assert_eq!(
+            text(join(JoinKind::FullOuter)),
+            [
+                "1 l1 1 r1",
+                "1 l1b 1 r1",
+                "2 l2 2 r2",
+                "2 l2 2 r2b",
+                "- lnull - ",
+                "4 l4 - ",
+                "-  - rnull",
+                "-  3 r3"
+            ]
+        );
+    }
+
+    #[test]
+    fn semi_and_anti_joins_keep_one_side() {
+        assert_eq!(text(join(JoinKind::LeftSemi)), ["1 l1", "1 l1b", "2 l2"]);
+        assert_eq!(text(join(JoinKind::LeftAnti)), ["- lnull", "4 l4"]);
+        assert_eq!(text(join(JoinKind::RightSemi)), ["1 r1", "2 r2", "2 r2b"]);
+        assert_eq!(text(join(JoinKind::RightAnti)), ["- rnull", "3 r3"]);
+    }
+}

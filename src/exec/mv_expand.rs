@@ -1,0 +1,303 @@
+//! `mv-expand`: one output row per element of a dynamic array or property bag. Several columns
+//! expand in parallel (the shorter ones padded with null); a null value yields one row with
+//! null, an empty array or bag yields no row; `limit` caps the rows made from one input row.
+//! Bags expand to single-entry bags (`kind=bag`, the default) or `[key, value]` arrays
+//! (`kind=array`).
+
+use super::batch;
+use super::convert::json_to_value;
+use crate::plan::MvExpandItem;
+use crate::table::{value_to_json, Column, Schema, Table, Type};
+use serde_json::Value as Json;
+
+/// What expanding a batch yields: one column per item, and for every output row the input row
+/// it came from and its position in that row's array or bag.
+pub(super) struct Expansion {
+    pub items: Vec<Column>,
+    pub source_rows: Vec<usize>,
+    pub positions: Vec<Option<i64>>,
+}
+
+pub(super) struct MvExpand<'a> {
+    pub items: &'a [MvExpandItem],
+    pub bag_as_array: bool,
+    pub item_index: bool,
+    pub limit: Option<usize>,
+    pub schema: &'a Schema,
+}
+
+impl MvExpand<'_> {
+    pub(super) fn apply(&self, input: &Table) -> Table {
+        let expansion = self.expand(input);
+        let mut expanded = expansion.items.into_iter();
+        let mut columns: Vec<Column> = (0..input.columns.len())
+            .map(|i| {
+                if self.items.iter().any(|item| item.column == i) {
+                    Column::empty(Type::Dynamic) // replaced below, in item order
+                } else {
+                    input.columns[i].take(&expansion.source_rows)
+                }
+            })
+            .collect();
+        for item in self.items {
+            columns[item.column] = expanded.next().expect("one column per item");
+        }
+        if self.item_index {
+            columns.push(Column::Long(expansion.positions));
+        }
+        batch(self.schema, columns)
+    }
+
+    /// The expanded item columns of every row of `input`, with the input row and the element
+    /// position of each output row.
+    pub(super) fn expand(&self, input: &Table) -> Expansion {
+        let rows = input.num_rows();
+        let mut source_rows = Vec::with_capacity(rows);
+        let mut positions: Vec<Option<i64>> = Vec::with_capacity(rows);
+        let mut items: Vec<Column> = self
+            .items
+            .iter()
+            .map(|item| Column::with_capacity(item.to, rows))
+            .collect();
+        for row in 0..rows {
+            let count = self
+                .items
+                .iter()
+                .map(|item| element_count(&input.columns[item.column], row))
+                .max()
+                .unwrap_or(0)
+                .min(self.limit.unwrap_or(usize::MAX));
+            for (item, out) in self.items.iter().zip(&mut items) {
+                self.push_elements(&input.columns[item.column], row, count, item.to, out);
+            }
+            source_rows.extend(std::iter::repeat_n(row, count));
+            positions.extend((0..count as i64).map(Some));
+        }
+        Expansion {
+            items,
+            source_rows,
+            positions,
+        }
+    }
+
+    /// Append the first `count` elements of `column[row]` to `out`, padding with nulls.
+    fn push_elements(&self, column: &Column, row: usize, count: usize, to: Type, out: &mut Column) {
+        let mut pushed = 0;
+        let mut push = |out: &mut Column, element: Json| {
+            match out {
+                Column::Dynamic(values) => values.push(element),
+                typed => typed.push(&json_to_value(&element, to)),
+            }
+            pushed += 1;
+        };
+        match column {
+            Column::Dynamic(values) => match &values[row] {
+                Json::Array(elements) => {
+                    for element in elements.iter().take(count) {
+                        push(out, element.clone());
+                    }
+                }
+                Json::Object(bag) => {
+                    for (key, value) in bag.iter().take(count) {
+                        let element = if self.bag_as_array {
+                            Json::Array(vec![Json::String(key.clone()), value.clone()])
+                        } else {
+                            let mut single = serde_json::Map::new();
+                            single.insert(key.clone(), value.clone());
+                            Json::Object(single)
+                        };
+                        push(out, element);
+                    }
+                }
+                scalar if count > 0 => push(out, scalar.clone()),
+                _ => {}
+            },
+            // A column that is not dynamic holds one value per row: it expands to itself.
+            other if count > 0 => push(out, value_to_json(&other.get(row))),
+            _ => {}
+        }
+        for _ in pushed..count {
+            out.push(&crate::table::Value::Null);
+        }
+    }
+}
+
+/// How many rows `column[row]` expands to: its elements, or 1 for null and scalars.
+fn element_count(column: &Column, row: usize) -> usize {
+    match column {
+        Column::Dynamic(values) => match &values[row] {
+            Json::Array(elements) => elements.len(),
+            Json::Object(bag) => bag.len(),
+            _ => 1,
+        },
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exec::test_util::*;
+    use crate::plan::{MvExpandItem, Node, Plan};
+    use crate::table::{Table, Type, Value};
+    use serde_json::json;
+
+    fn expand(
+        input: Table,
+        items: Vec<MvExpandItem>,
+        bag_as_array: bool,
+        item_index: bool,
+        limit: Option<usize>,
+    ) -> Plan {
+        let mut fields: Vec<(String, Type)> = input
+            .schema
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty))
+            .collect();
+        for item in &items {
+            fields[item.column].1 = item.to;
+        }
+        if item_index {
+            fields.push(("i".into(), Type::Long));
+        }
+        let fields: Vec<(&str, Type)> = fields.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+        Plan {
+            schema: schema(&fields),
+            node: Node::MvExpand {
+                input: Box::new(values_plan(input)),
+                items,
+                bag_as_array,
+                item_index,
+                limit,
+            },
+        }
+    }
+
+    fn item(column: usize, to: Type) -> MvExpandItem {
+        MvExpandItem { column, to }
+    }
+
+    #[test]
+    fn arrays_expand_null_keeps_a_row_empty_drops_it() {
+        let input = values(&[
+            ("k", strings(&["a", "b", "c"])),
+            ("d", dynamics(&[json!([1, 2]), json!(null), json!([])])),
+        ]);
+        let out = run(expand(
+            input,
+            vec![item(1, Type::Dynamic)],
+            false,
+            true,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![str_value("a"), Value::Dynamic(json!(1)), Value::Long(0)],
+                vec![str_value("a"), Value::Dynamic(json!(2)), Value::Long(1)],
+                vec![str_value("b"), Value::Dynamic(json!(null)), Value::Long(0)],
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_expansion_pads_and_converts() {
+        let input = values(&[
+            ("a", dynamics(&[json!([1, 2, 3])])),
+            ("b", dynamics(&[json!(["x"])])),
+        ]);
+        let out = run(expand(
+            input,
+            vec![item(0, Type::Long), item(1, Type::String)],
+            false,
+            false,
+            Some(2),
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Long(1), str_value("x")],
+                vec![Value::Long(2), str_value("")],
+            ]
+        );
+    }
+
+    #[test]
+    fn bags_expand_as_bags_or_pairs() {
+        let input = values(&[("d", dynamics(&[json!({"p": 1, "q": "z"})]))]);
+        let out = run(expand(
+            input.clone(),
+            vec![item(0, Type::Dynamic)],
+            false,
+            false,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Dynamic(json!({"p": 1}))],
+                vec![Value::Dynamic(json!({"q": "z"}))]
+            ]
+        );
+        let out = run(expand(
+            input,
+            vec![item(0, Type::Dynamic)],
+            true,
+            false,
+            None,
+        ));
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec![Value::Dynamic(json!(["p", 1]))],
+                vec![Value::Dynamic(json!(["q", "z"]))]
+            ]
+        );
+    }
+
+    #[test]
+    fn mv_apply_runs_the_body_over_each_rows_items() {
+        use crate::func::AggregateFunc;
+        use crate::plan::BoundAggregate;
+        let input = values(&[
+            ("k", strings(&["a", "b", "c"])),
+            ("d", dynamics(&[json!([5, 6, 7]), json!([]), json!([8])])),
+        ]);
+        let items = Plan {
+            schema: schema(&[("d", Type::Long), ("i", Type::Long)]),
+            node: Node::ApplyInput,
+        };
+        // The body counts the row's items (at most `limit` = 2 of them).
+        let body = Plan {
+            schema: schema(&[("n", Type::Long)]),
+            node: Node::Summarize {
+                input: Box::new(items),
+                keys: vec![],
+                aggregates: vec![BoundAggregate {
+                    func: AggregateFunc::Count,
+                    args: vec![],
+                    ty: Type::Long,
+                }],
+            },
+        };
+        let plan = Plan {
+            schema: schema(&[("k", Type::String), ("n", Type::Long)]),
+            node: Node::MvApply {
+                input: Box::new(values_plan(input)),
+                items: vec![item(1, Type::Long)],
+                item_index: true,
+                limit: Some(2),
+                keep: vec![0],
+                body: Box::new(body),
+            },
+        };
+        assert_eq!(
+            rows(&run(plan)),
+            vec![
+                vec![str_value("a"), Value::Long(2)],
+                vec![str_value("b"), Value::Long(0)],
+                vec![str_value("c"), Value::Long(1)],
+            ]
+        );
+    }
+}

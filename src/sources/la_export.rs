@@ -1,0 +1,733 @@
+//! Tables exported from Log Analytics, read back as tables: the portal's "Export to CSV (all
+//! columns)" file and the JSON printed by `az monitor log-analytics query`.
+//!
+//! The portal writes datetime columns with a ` [UTC]` suffix on the header name (stripped here)
+//! and datetimes as `M/D/YYYY, h:mm:ss.fff AM/PM` (ISO 8601 is read too). The CLI prints an array
+//! of objects whose values are all strings, plus a `TableName` key that is not a column. Either
+//! way the table is named by the caller (file stem or `--logs NAME=PATH`); a known table keeps its
+//! schema's columns and types (columns the file lacks are empty, extra ones are appended with
+//! inferred types), an unknown one gets types inferred from its values. Also home of the text →
+//! typed value conversions the other readers of this family share.
+
+use super::read_issue::{Position, ReadIssue};
+use crate::catalog::{is_hidden, known_schema};
+use crate::table::{empty_str, Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
+use regex::Regex;
+use std::sync::{Arc, LazyLock};
+
+/// Whether the start of a file is a portal CSV export: a CSV header with a ` [UTC]` column, or a
+/// first row holding a portal-style datetime.
+pub fn looks_like_portal_csv(first_bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(first_bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    let Some(header) = lines.next() else {
+        return false;
+    };
+    if header.starts_with(['{', '[']) || !header.contains(',') {
+        return false;
+    }
+    header.contains(" [UTC]")
+        || lines.next().is_some_and(|row| {
+            split_csv_record(row)
+                .iter()
+                .any(|v| portal_datetime(v).is_some())
+        })
+}
+
+/// Whether the start of a file is `az monitor log-analytics query` output: a JSON array whose
+/// first object has only string (or null) values.
+pub fn looks_like_az_json(first_bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(first_bytes);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let Some(rest) = text.strip_prefix('[') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    if !rest.starts_with('{') {
+        return false;
+    }
+    let mut objects = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    match objects.next() {
+        Some(Ok(serde_json::Value::Object(map))) => {
+            !map.is_empty() && map.values().all(|v| v.is_string() || v.is_null())
+        }
+        _ => false,
+    }
+}
+
+/// Read a portal CSV export as table `table_name`.
+pub fn read_portal_csv(text: &str, path: &str, table_name: &str) -> (Table, Vec<ReadIssue>) {
+    let mut issues = Vec::new();
+    let records = parse_csv(text.trim_start_matches('\u{feff}'), path, &mut issues);
+    let mut records = records.into_iter();
+    let Some((_, header)) = records.next() else {
+        return (empty_table(table_name), issues);
+    };
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| strip_utc_suffix(h).to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for (line, record) in records {
+        if record.len() != header.len() {
+            issues.push(ReadIssue::new(
+                path,
+                Position::Line(line),
+                format!(
+                    "expected {} comma-separated values, found {}",
+                    header.len(),
+                    record.len()
+                ),
+            ));
+            continue;
+        }
+        rows.push((Position::Line(line), record.into_iter().map(Some).collect()));
+    }
+    let table = build_table(table_name, &header, rows, path, &mut issues);
+    (table, issues)
+}
+
+/// Read `az monitor log-analytics query` JSON as table `table_name`.
+pub fn read_az_json(text: &str, path: &str, table_name: &str) -> (Table, Vec<ReadIssue>) {
+    let mut issues = Vec::new();
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> =
+        match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
+            Ok(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, item)| match item {
+                    serde_json::Value::Object(map) => Some(map),
+                    _ => {
+                        issues.push(ReadIssue::new(
+                            path,
+                            Position::Record(i + 1),
+                            "not a JSON object",
+                        ));
+                        None
+                    }
+                })
+                .collect(),
+            Ok(_) => {
+                issues.push(ReadIssue::new(
+                    path,
+                    Position::File,
+                    "expected a JSON array of objects",
+                ));
+                Vec::new()
+            }
+            Err(e) => {
+                let message = format!("not valid JSON: {e}");
+                issues.push(ReadIssue::new(path, Position::Line(e.line()), message));
+                Vec::new()
+            }
+        };
+    let mut header: Vec<String> = Vec::new();
+    for object in &objects {
+        for key in object.keys() {
+            if !header.contains(key) {
+                header.push(key.clone());
+            }
+        }
+    }
+    // The CLI adds `TableName: PrimaryResult` to every row; it is not a column of the table.
+    let known = known_schema(table_name);
+    if known
+        .as_ref()
+        .is_none_or(|s| s.index_of("TableName").is_none())
+        && objects.iter().all(|o| {
+            o.get("TableName")
+                .is_none_or(|v| v.as_str() == Some("PrimaryResult"))
+        })
+    {
+        header.retain(|h| h != "TableName");
+    }
+    let rows = objects
+        .iter()
+        .enumerate()
+        .map(|(i, object)| {
+            let values = header
+                .iter()
+                .map(|h| object.get(h).and_then(json_as_text))
+                .collect();
+            (Position::Record(i + 1), values)
+        })
+        .collect();
+    let table = build_table(table_name, &header, rows, path, &mut issues);
+    (table, issues)
+}
+
+fn json_as_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn empty_table(table_name: &str) -> Table {
+    Table::empty(known_schema(table_name).unwrap_or_default())
+}
+
+/// `TimeGenerated [UTC]` → `TimeGenerated`.
+fn strip_utc_suffix(name: &str) -> &str {
+    let name = name.trim();
+    name.strip_suffix("[UTC]").map_or(name, str::trim_end)
+}
+
+/// One row as text cells (None = absent), with where it came from.
+type TextRow = (Position, Vec<Option<String>>);
+
+/// Turn text rows into a typed table: a known table's schema, with the file's extra columns
+/// appended (inferred types); or, for an unknown table, the file's columns with inferred types.
+/// A row with a value that does not convert to its column's type is reported and skipped.
+fn build_table(
+    table_name: &str,
+    header: &[String],
+    rows: Vec<TextRow>,
+    path: &str,
+    issues: &mut Vec<ReadIssue>,
+) -> Table {
+    let inferred = |i: usize| infer_type(rows.iter().filter_map(|(_, r)| r[i].as_deref()));
+    let schema = match known_schema(table_name) {
+        Some(known) => {
+            let mut fields = known.fields;
+            let first_hidden = fields
+                .iter()
+                .position(|f| is_hidden(&f.name))
+                .unwrap_or(fields.len());
+            let mut insert_at = first_hidden;
+            for (i, name) in header.iter().enumerate() {
+                if fields.iter().all(|f| &f.name != name) {
+                    let field = Field::new(name.clone(), inferred(i));
+                    if is_hidden(name) {
+                        fields.push(field);
+                    } else {
+                        fields.insert(insert_at, field);
+                        insert_at += 1;
+                    }
+                }
+            }
+            Schema::new(fields)
+        }
+        None => Schema::new(
+            header
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Field::new(name.clone(), inferred(i)))
+                .collect(),
+        ),
+    };
+    let known = known_schema(table_name).is_some();
+    // For each schema column: which header column fills it.
+    let sources: Vec<Option<usize>> = schema
+        .fields
+        .iter()
+        .map(|f| header.iter().position(|h| *h == f.name))
+        .collect();
+    let type_value: Str = Arc::from(table_name);
+    let mut columns: Vec<Column> = schema.fields.iter().map(|f| Column::empty(f.ty)).collect();
+    let mut values: Vec<Value> = Vec::with_capacity(schema.len());
+    'rows: for (position, row) in rows {
+        values.clear();
+        for (field, source) in schema.fields.iter().zip(&sources) {
+            let text = source.and_then(|i| row[i].as_deref());
+            let value = match text {
+                None if known && field.name == "Type" => Value::String(type_value.clone()),
+                None => Value::Null,
+                Some(text) => match convert(text, field.ty) {
+                    Some(value) => value,
+                    None => {
+                        let message =
+                            format!("column `{}`: `{text}` is not a {}", field.name, field.ty);
+                        issues.push(ReadIssue::new(path, position, message));
+                        continue 'rows;
+                    }
+                },
+            };
+            values.push(value);
+        }
+        for (column, value) in columns.iter_mut().zip(&values) {
+            column.push(value);
+        }
+    }
+    Table::new(schema, columns)
+}
+
+/// A value's text as `ty` (None when it is not one). Empty text is null (empty for strings).
+pub fn convert(text: &str, ty: Type) -> Option<Value> {
+    let trimmed = text.trim();
+    if ty == Type::String {
+        return Some(Value::String(if text.is_empty() {
+            empty_str()
+        } else {
+            Arc::from(text)
+        }));
+    }
+    if trimmed.is_empty() {
+        return Some(Value::Null);
+    }
+    Some(match ty {
+        Type::Bool => Value::Bool(parse_bool(trimmed)?),
+        Type::Int => Value::Int(parse_integer(trimmed).and_then(|n| i32::try_from(n).ok())?),
+        Type::Long => Value::Long(parse_integer(trimmed)?),
+        Type::Real => Value::Real(parse_real(trimmed)?),
+        Type::DateTime => Value::DateTime(parse_datetime(trimmed)?),
+        Type::TimeSpan => Value::TimeSpan(parse_timespan(trimmed)?),
+        Type::Guid => Value::Guid(parse_guid(trimmed)?),
+        Type::Dynamic => Value::Dynamic(
+            serde_json::from_str(trimmed)
+                .unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
+        ),
+        Type::String => unreachable!("handled above"),
+    })
+}
+
+/// The narrowest type all of `values` fit (empty ones ignored): bool, long, real, datetime, else
+/// string. No values at all: string.
+pub fn infer_type<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Type {
+    let present = values.filter(|v| !v.trim().is_empty());
+    if present.clone().next().is_none() {
+        return Type::String;
+    }
+    let all = |test: fn(&str) -> bool| present.clone().all(|v| test(v.trim()));
+    if all(|v| parse_bool(v).is_some()) {
+        Type::Bool
+    } else if all(|v| parse_integer(v).is_some()) {
+        Type::Long
+    } else if all(|v| parse_real(v).is_some()) {
+        Type::Real
+    } else if all(|v| parse_datetime(v).is_some()) {
+        Type::DateTime
+    } else {
+        Type::String
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn parse_integer(text: &str) -> Option<i64> {
+    text.parse().ok()
+}
+
+fn parse_real(text: &str) -> Option<f64> {
+    match text {
+        "NaN" => Some(f64::NAN),
+        "Infinity" | "+Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) => {
+            text.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// A datetime as ticks since the Unix epoch: ISO 8601 (`2024-05-09T10:00:52.5625085Z`, with an
+/// offset, with a space for `T`, date only) or the portal's `5/9/2024, 10:00:52.562 AM`.
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return ticks(&dt.naive_utc());
+    }
+    if let Some(ticks) = portal_datetime(text) {
+        return Some(ticks);
+    }
+    let naive_text = text.strip_suffix('Z').unwrap_or(text);
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(naive_text, format) {
+            return ticks(&dt);
+        }
+    }
+    NaiveDate::parse_from_str(naive_text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| ticks(&d.and_hms_opt(0, 0, 0)?))
+}
+
+fn ticks(dt: &NaiveDateTime) -> Option<i64> {
+    let utc = dt.and_utc();
+    let seconds = utc.timestamp().checked_mul(TICKS_PER_SECOND)?;
+    seconds.checked_add(i64::from(dt.nanosecond() / 100))
+}
+
+static PORTAL_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$",
+    )
+    .expect("valid regex")
+});
+
+/// The portal's `M/D/YYYY, h:mm:ss.fff AM/PM` (the 12-hour clock; 24-hour without AM/PM).
+fn portal_datetime(text: &str) -> Option<i64> {
+    let caps = PORTAL_DATETIME.captures(text.trim())?;
+    let number = |i: usize| {
+        caps.get(i)
+            .map_or(Some(0), |m| m.as_str().parse::<u32>().ok())
+    };
+    let (month, day, year) = (number(1)?, number(2)?, number(3)?);
+    let (mut hour, minute, second) = (number(4)?, number(5)?, number(6)?);
+    if let Some(half) = caps.get(8) {
+        if !(1..=12).contains(&hour) {
+            return None;
+        }
+        let pm = half.as_str().eq_ignore_ascii_case("pm");
+        hour = match (hour, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+    }
+    let fraction = caps.get(7).map_or(0, |m| {
+        let digits = m.as_str();
+        digits.parse::<i64>().unwrap_or(0) * 10_i64.pow(7 - digits.len() as u32)
+    });
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let dt = date.and_hms_opt(hour, minute, second)?;
+    Some(ticks(&dt)? + fraction)
+}
+
+/// `[-][d.]hh:mm:ss[.fffffff]`.
+fn parse_timespan(text: &str) -> Option<i64> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (clock, fraction) = match body.split_once('.') {
+        // `d.hh:mm:ss`: the first dot separates days when it comes before a colon.
+        Some((days, rest)) if !days.contains(':') => {
+            let (clock, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+            let days: i64 = days.parse().ok()?;
+            let value = days * 86_400 * TICKS_PER_SECOND + clock_ticks(clock, fraction)?;
+            return Some(if negative { -value } else { value });
+        }
+        Some((clock, fraction)) => (clock, fraction),
+        None => (body, ""),
+    };
+    let value = clock_ticks(clock, fraction)?;
+    Some(if negative { -value } else { value })
+}
+
+fn clock_ticks(clock: &str, fraction: &str) -> Option<i64> {
+    let mut parts = clock.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let s: i64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || fraction.len() > 7 || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let fraction = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse::<i64>().ok()? * 10_i64.pow(7 - fraction.len() as u32)
+    };
+    Some(((h * 60 + m) * 60 + s) * TICKS_PER_SECOND + fraction)
+}
+
+fn parse_guid(text: &str) -> Option<u128> {
+    let hex: String = text
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    u128::from_str_radix(&hex, 16).ok()
+}
+
+/// Split CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines),
+/// each with the 1-based line it starts on. An unterminated quote is reported.
+fn parse_csv(text: &str, path: &str, issues: &mut Vec<ReadIssue>) -> Vec<(usize, Vec<String>)> {
+    let mut records = Vec::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut record_line = 1;
+    let mut chars = text.chars().peekable();
+    let mut at_record_start = true;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => in_quotes = true,
+            ',' => record.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                if !(at_record_start && field.is_empty() && record.is_empty()) {
+                    record.push(std::mem::take(&mut field));
+                    records.push((record_line, std::mem::take(&mut record)));
+                }
+                line += 1;
+                record_line = line;
+                at_record_start = true;
+                continue;
+            }
+            _ => field.push(c),
+        }
+        at_record_start = false;
+    }
+    if in_quotes {
+        issues.push(ReadIssue::new(
+            path,
+            Position::Line(record_line),
+            "a quoted value is not closed before the end of the file",
+        ));
+    } else if !at_record_start || !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push((record_line, record));
+    }
+    records
+}
+
+/// One CSV line's values (no embedded newlines), for sniffing.
+fn split_csv_record(line: &str) -> Vec<String> {
+    let mut ignored = Vec::new();
+    parse_csv(line, "", &mut ignored)
+        .into_iter()
+        .next()
+        .map_or_else(Vec::new, |(_, record)| record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::String(Arc::from(text))
+    }
+
+    fn at(table: &Table, column: &str, row: usize) -> Value {
+        table
+            .column(column)
+            .unwrap_or_else(|| panic!("no column {column}"))
+            .get(row)
+    }
+
+    #[test]
+    fn portal_datetimes_on_the_12_hour_clock() {
+        let ten_am = parse_datetime("2024-05-09T10:00:52.562Z").unwrap();
+        assert_eq!(parse_datetime("5/9/2024, 10:00:52.562 AM"), Some(ten_am));
+        assert_eq!(
+            parse_datetime("5/9/2024, 10:00:52.562 PM"),
+            Some(ten_am + 12 * 3600 * TICKS_PER_SECOND)
+        );
+        let midnight = parse_datetime("2024-05-09T00:00:00Z").unwrap();
+        assert_eq!(parse_datetime("5/9/2024, 12:00:00.000 AM"), Some(midnight));
+        assert_eq!(
+            parse_datetime("5/9/2024 12:00:00 PM"),
+            Some(midnight + 12 * 3600 * TICKS_PER_SECOND)
+        );
+        assert_eq!(parse_datetime("13/9/2024, 1:00:00 AM"), None);
+    }
+
+    #[test]
+    fn iso_datetimes_in_every_spelling() {
+        let t = 1_715_248_852 * TICKS_PER_SECOND + 5_625_085;
+        assert_eq!(parse_datetime("2024-05-09T10:00:52.5625085Z"), Some(t));
+        assert_eq!(parse_datetime("2024-05-09 10:00:52.5625085"), Some(t));
+        assert_eq!(parse_datetime("2024-05-09T19:00:52.5625085+09:00"), Some(t));
+        assert_eq!(
+            parse_datetime("2024-05-09"),
+            Some(1_715_212_800 * TICKS_PER_SECOND)
+        );
+        assert_eq!(parse_datetime("yesterday"), None);
+    }
+
+    #[test]
+    fn conversions_per_type() {
+        assert_eq!(convert("42", Type::Int), Some(Value::Int(42)));
+        assert_eq!(convert("4000000000", Type::Int), None);
+        assert_eq!(
+            convert("4000000000", Type::Long),
+            Some(Value::Long(4_000_000_000))
+        );
+        assert_eq!(convert("1.5", Type::Real), Some(Value::Real(1.5)));
+        assert_eq!(convert("True", Type::Bool), Some(Value::Bool(true)));
+        assert_eq!(convert("", Type::Long), Some(Value::Null));
+        assert_eq!(convert("", Type::String), Some(s("")));
+        assert_eq!(
+            convert("1.02:03:04.5", Type::TimeSpan),
+            Some(Value::TimeSpan(
+                ((26 * 60 + 3) * 60 + 4) * TICKS_PER_SECOND + 5_000_000
+            ))
+        );
+        assert_eq!(
+            convert("0123abcd-0000-0000-0000-00000000000f", Type::Guid),
+            Some(Value::Guid(0x0123abcd_0000_0000_0000_00000000000f))
+        );
+        assert_eq!(
+            convert("[1,\"a\"]", Type::Dynamic),
+            Some(Value::Dynamic(serde_json::json!([1, "a"])))
+        );
+        assert_eq!(convert("x", Type::Long), None);
+    }
+
+    #[test]
+    fn inference_picks_the_narrowest_type() {
+        assert_eq!(infer_type(["1", "", "3"].into_iter()), Type::Long);
+        assert_eq!(infer_type(["1", "2.5"].into_iter()), Type::Real);
+        assert_eq!(infer_type(["true", "False"].into_iter()), Type::Bool);
+        assert_eq!(
+            infer_type(["5/9/2024, 10:00:52.562 AM"].into_iter()),
+            Type::DateTime
+        );
+        assert_eq!(infer_type(["10.0.0.1"].into_iter()), Type::String);
+        assert_eq!(infer_type(["", ""].into_iter()), Type::String);
+    }
+
+    const PORTAL_CSV: &str = "\u{feff}TimeGenerated [UTC],FlowStartTime [UTC],SrcIp,DestIp,DestPort,BytesSrcToDest,FlowStatus,Note\r\n\
+\"5/9/2024, 10:00:52.562 AM\",\"5/9/2024, 9:58:00.000 AM\",10.12.1.4,10.10.4.5,443,1200,Allowed,\"quoted, with comma\"\r\n\
+\"5/9/2024, 11:00:00.000 AM\",\"5/9/2024, 10:01:00.000 AM\",10.12.1.5,10.10.4.6,,0,Denied,\"two\nlines\"\r\n";
+
+    #[test]
+    fn portal_csv_of_a_known_table_keeps_its_schema() {
+        assert!(looks_like_portal_csv(PORTAL_CSV.as_bytes()));
+        let (table, issues) = read_portal_csv(PORTAL_CSV, "nta.csv", "NTANetAnalytics");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(table.num_rows(), 2);
+        let known = known_schema("NTANetAnalytics").unwrap();
+        assert_eq!(
+            &table.schema.fields[..known.fields.len() - 5],
+            &known.fields[..known.fields.len() - 5]
+        );
+        assert_eq!(
+            at(&table, "TimeGenerated", 0),
+            Value::DateTime(parse_datetime("2024-05-09T10:00:52.562Z").unwrap())
+        );
+        assert_eq!(at(&table, "DestPort", 0), Value::Int(443));
+        assert_eq!(at(&table, "DestPort", 1), Value::Null);
+        assert_eq!(at(&table, "BytesSrcToDest", 0), Value::Long(1200));
+        assert_eq!(at(&table, "SrcIp", 1), s("10.12.1.5"));
+        assert_eq!(
+            at(&table, "Type", 0),
+            s("NTANetAnalytics"),
+            "Type is the table name"
+        );
+        assert_eq!(
+            at(&table, "SrcSubnet", 0),
+            s(""),
+            "columns the file lacks are empty"
+        );
+        assert_eq!(at(&table, "Note", 0), s("quoted, with comma"));
+        assert_eq!(at(&table, "Note", 1), s("two\nlines"));
+    }
+
+    #[test]
+    fn portal_csv_of_an_unknown_table_infers_types() {
+        let (table, issues) = read_portal_csv(PORTAL_CSV, "x.csv", "MyExport");
+        assert!(issues.is_empty());
+        let types: Vec<(&str, Type)> = table
+            .schema
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.ty))
+            .collect();
+        assert_eq!(
+            types,
+            vec![
+                ("TimeGenerated", Type::DateTime),
+                ("FlowStartTime", Type::DateTime),
+                ("SrcIp", Type::String),
+                ("DestIp", Type::String),
+                ("DestPort", Type::Long),
+                ("BytesSrcToDest", Type::Long),
+                ("FlowStatus", Type::String),
+                ("Note", Type::String),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_csv_rows_are_reported_by_line() {
+        let text = "SrcIp,DestPort\n10.0.0.1,22\n10.0.0.2\n10.0.0.3,http\n10.0.0.4,80\n";
+        let (table, issues) = read_portal_csv(text, "e.csv", "NTANetAnalytics");
+        assert_eq!(table.num_rows(), 2);
+        assert_eq!(issues.len(), 2);
+        assert_eq!(
+            issues[0].to_string(),
+            "e.csv:3: expected 2 comma-separated values, found 1"
+        );
+        assert_eq!(
+            issues[1].to_string(),
+            "e.csv:4: column `DestPort`: `http` is not a int"
+        );
+    }
+
+    const AZ_JSON: &str = r#"[
+  {"DestPort": "443", "FlowEndTime": "2024-05-09T10:59:00Z", "SrcIp": "10.12.1.4", "TableName": "PrimaryResult", "IsFlowCapturedAtUdrHop": "False", "Extra": "1.5"},
+  {"DestPort": "22", "FlowEndTime": "2024-05-09T11:59:00.1234567Z", "SrcIp": "", "TableName": "PrimaryResult", "IsFlowCapturedAtUdrHop": "True", "Extra": "2"}
+]"#;
+
+    #[test]
+    fn az_cli_json_is_typed_by_the_known_schema() {
+        assert!(looks_like_az_json(AZ_JSON.as_bytes()));
+        let (table, issues) = read_az_json(AZ_JSON, "q.json", "NTANetAnalytics");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(table.num_rows(), 2);
+        assert!(table.schema.index_of("TableName").is_none());
+        assert_eq!(at(&table, "DestPort", 1), Value::Int(22));
+        assert_eq!(at(&table, "IsFlowCapturedAtUdrHop", 0), Value::Bool(false));
+        assert_eq!(
+            at(&table, "FlowEndTime", 1),
+            Value::DateTime(parse_datetime("2024-05-09T11:59:00Z").unwrap() + 1_234_567)
+        );
+        assert_eq!(
+            at(&table, "Extra", 0),
+            Value::Real(1.5),
+            "extra columns are inferred"
+        );
+    }
+
+    #[test]
+    fn az_cli_json_of_an_unknown_table() {
+        let (table, _) = read_az_json(AZ_JSON, "q.json", "Mine");
+        assert_eq!(table.schema.fields[0], Field::new("DestPort", Type::Long));
+        assert_eq!(
+            table.schema.fields[1],
+            Field::new("FlowEndTime", Type::DateTime)
+        );
+        assert_eq!(
+            table.schema.fields[3],
+            Field::new("IsFlowCapturedAtUdrHop", Type::Bool)
+        );
+    }
+
+    #[test]
+    fn sniffers_tell_the_exports_apart() {
+        assert!(!looks_like_az_json(b"[{\"a\": 1}]"));
+        assert!(!looks_like_az_json(b"{\"records\": []}"));
+        assert!(!looks_like_portal_csv(b"a,b\n1,2\n"));
+        assert!(looks_like_portal_csv(
+            b"a,b\n\"1/2/2024, 3:04:05.000 PM\",2\n"
+        ));
+    }
+}

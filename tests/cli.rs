@@ -1,0 +1,274 @@
+//! The binary as users run it: exit codes, where the query comes from, output formats, help.
+
+mod common;
+
+use common::{repo_root, run_kqlite, Outcome};
+use std::time::Duration;
+
+fn kqlite(args: &[&str]) -> Outcome {
+    kqlite_with_stdin(args, "")
+}
+
+fn kqlite_with_stdin(args: &[&str], stdin: &str) -> Outcome {
+    run_kqlite(args, &repo_root(), stdin, Duration::from_secs(30))
+}
+
+const FLOWS: &str = "tests/data/Flows.csv";
+
+#[test]
+fn help_lists_the_subcommands_and_exits_0() {
+    let out = kqlite(&["--help"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    for command in ["query", "tables", "schema"] {
+        assert!(out.stdout.contains(command), "{}", out.stdout);
+    }
+    let out = kqlite(&["query", "--help"]);
+    assert_eq!(out.code, Some(0));
+    for flag in [
+        "--logs",
+        "--format",
+        "--now",
+        "--chart",
+        "--interval",
+        "--nta-from",
+        "--strict",
+    ] {
+        assert!(
+            out.stdout.contains(flag),
+            "{flag} missing from\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_query_from_the_argument_prints_a_table() {
+    let out = kqlite(&["query", "print greeting = 'hello', n = 2"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "greeting  n\n--------  -\nhello     2\n");
+}
+
+#[test]
+fn a_query_from_stdin_and_from_a_file() {
+    let out = kqlite_with_stdin(&["query", "--format", "csv"], "print x = 1 + 1\n");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "x\r\n2\r\n");
+
+    let out = kqlite_with_stdin(&["query", "-f", "-", "--format", "csv"], "print y = 3");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "y\r\n3\r\n");
+
+    let out = kqlite(&[
+        "query",
+        "-f",
+        "tests/cases/table/where-summarize-sort.kql",
+        "--logs",
+        FLOWS,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("DestIp,Connections,TotalBytes,AvgBytes,LastSeen\r\n10.2.0.9,2,8000,"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn every_format() {
+    let query = "print s = 'a,b', n = 7, t = datetime(2024-05-09 10:00:00)";
+    let csv = kqlite(&["query", query, "--format", "csv"]);
+    assert_eq!(
+        csv.stdout, "s,n,t\r\n\"a,b\",7,2024-05-09T10:00:00Z\r\n",
+        "{}",
+        csv.stderr
+    );
+
+    let json = kqlite(&["query", query, "--format", "json"]);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+    assert_eq!(
+        parsed["tables"][0]["rows"][0],
+        serde_json::json!(["a,b", 7, "2024-05-09T10:00:00Z"])
+    );
+    assert_eq!(
+        parsed["tables"][0]["columns"][1],
+        serde_json::json!({"name": "n", "type": "long"})
+    );
+
+    let jsonl = kqlite(&["query", query, "--format", "jsonl"]);
+    assert_eq!(
+        jsonl.stdout,
+        "{\"s\":\"a,b\",\"n\":7,\"t\":\"2024-05-09T10:00:00Z\"}\n"
+    );
+
+    let table = kqlite(&["query", query, "--format", "table"]);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    assert_eq!(table.stdout.lines().count(), 3);
+}
+
+#[test]
+fn now_pins_the_clock() {
+    let out = kqlite(&[
+        "query",
+        "print now(), ago(1d)",
+        "--now",
+        "2024-05-10T00:00:00Z",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "print_0,print_1\r\n2024-05-10T00:00:00Z,2024-05-09T00:00:00Z\r\n"
+    );
+}
+
+#[test]
+fn query_errors_exit_2_with_a_caret() {
+    let out = kqlite(&["query", "print x = nosuchfunction(1)"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert!(out.stderr.contains("--> <query>:1:"), "{}", out.stderr);
+    assert!(out.stderr.contains('^'), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["query", "print 1", "--format", "xml"][..],
+        &["query", "print 1", "--now", "yesterday"],
+        &["query", "print 1", "--interval", "7m"],
+        &["query", "-f", "tests/data/no-such-query.kql"],
+        &["query", "print 1", "--chart", "out.svg"],
+        &["frobnicate"],
+        &["schema", "NoSuchTable"],
+    ] {
+        let out = kqlite(args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.is_empty(), "{args:?} printed no error");
+    }
+    let out = kqlite_with_stdin(&["query"], "  \n");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("empty"), "{}", out.stderr);
+}
+
+#[test]
+fn input_errors_exit_3() {
+    let out = kqlite(&["query", "print 1", "--logs", "tests/data/no-such-file.csv"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("tests/data/no-such-file.csv"),
+        "{}",
+        out.stderr
+    );
+    let out = kqlite(&["tables", "--logs", "tests/data/no-such-folder"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+}
+
+#[test]
+fn schema_lists_a_known_tables_columns() {
+    let out = kqlite(&["schema", "NTANetAnalytics", "--format", "csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("ColumnName,ColumnType\r\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\r\nSrcPorts,string\r\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\r\nFlowStartTime,datetime\r\n"),
+        "{}",
+        out.stdout
+    );
+
+    let out = kqlite(&["schema", "ntanetanalytics"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("did you mean `NTANetAnalytics`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn tables_lists_table_files_with_row_counts() {
+    let out = kqlite(&["tables", "--logs", FLOWS]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Flows"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(row.split_whitespace().nth(1) == Some("10"), "{row}");
+}
+
+#[test]
+fn a_table_file_can_be_renamed() {
+    let out = kqlite(&[
+        "query",
+        "Traffic | count",
+        "--logs",
+        &format!("Traffic={FLOWS}"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n10\r\n");
+}
+
+#[test]
+fn render_without_chart_prints_the_table_and_a_hint() {
+    let out = kqlite(&[
+        "query",
+        "print k = 'a', v = 1 | render piechart",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "k,v\r\na,1\r\n");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("--chart"), "{}", out.stderr);
+}
+
+#[test]
+fn a_closed_pipe_is_success() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kqlite"))
+        .args([
+            "query",
+            "range i from 1 to 200000 step 1",
+            "--format",
+            "csv",
+        ])
+        .current_dir(repo_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
