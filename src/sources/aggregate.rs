@@ -182,6 +182,11 @@ impl FlowRow {
         )
     }
 
+    /// Started flows, allowed plus denied (`FlowCount_d`).
+    pub fn flow_count(&self) -> u64 {
+        self.allowed_in + self.allowed_out + self.denied_in + self.denied_out
+    }
+
     /// A row of `context` with every other field empty or zero, for evaluating a pushed-down
     /// predicate on the values a caller fills in (see `pushdown`).
     pub fn probe(context: Arc<FlowContext>) -> FlowRow {

@@ -197,7 +197,7 @@ pub fn parse_tuple(raw: &str, fields: Option<usize>) -> Result<FlowTuple<'_>, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::aggregate::{FlowRow, RowView};
+    use crate::sources::aggregate::FlowRow;
     use crate::table::TICKS_PER_SECOND;
 
     const HOUR: i64 = 3600 * TICKS_PER_SECOND;
