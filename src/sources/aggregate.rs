@@ -183,6 +183,7 @@ impl FlowRow {
     }
 
     /// Started flows, allowed plus denied (`FlowCount_d`).
+    #[cfg(test)]
     pub fn flow_count(&self) -> u64 {
         self.allowed_in + self.allowed_out + self.denied_in + self.denied_out
     }
@@ -537,6 +538,7 @@ pub struct FileAggregator<'a> {
     states: Vec<GroupState>,
     /// (group, destination side?, address id) → entry counts.
     publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
+    texts: bool,
 }
 
 impl<'a> FileAggregator<'a> {
@@ -555,7 +557,20 @@ impl<'a> FileAggregator<'a> {
             groups: FxHashMap::default(),
             states: Vec::new(),
             publics: FxHashMap::default(),
+            texts: true,
         }
+    }
+
+    /// With interval 0 and no column that shows them asked for, addresses and encryption
+    /// codes need not be kept (they are no group key then): `texts(false)` skips them.
+    pub fn texts(mut self, keep: bool) -> FileAggregator<'a> {
+        self.texts = keep || self.interval != 0;
+        self
+    }
+
+    /// Whether addresses and encryption codes are kept (see `texts`).
+    pub fn keeps_texts(&self) -> bool {
+        self.texts
     }
 
     /// Register a context; tuples added with the returned id share it.
@@ -643,7 +658,11 @@ impl<'a> FileAggregator<'a> {
     /// `add` for a tuple whose source and destination are already interned as `src`, `dst`;
     /// returns the group it joined.
     pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) -> u32 {
-        let encryption = self.intern(t.encryption);
+        let encryption = if self.texts {
+            self.intern(t.encryption)
+        } else {
+            0
+        };
         let src_public = self.strings[src as usize].1;
         let dst_public = self.strings[dst as usize].1;
         let key = GroupKey {

@@ -374,6 +374,27 @@ fn nsg_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
     })
 }
 
+/// Whether column `name` shows a tuple's addresses or encryption code (directly, as public-IP
+/// entries, or through `--topology`): without one of these, a scan with interval 0 skips them.
+pub fn shows_addresses(name: &str) -> bool {
+    matches!(
+        name,
+        "SrcIp"
+            | "DestIp"
+            | "SrcPublicIps"
+            | "DestPublicIps"
+            | "FlowType"
+            | "FlowEncryption"
+            | "SrcIP_s"
+            | "DestIP_s"
+            | "VMIP_s"
+            | "FlowType_s"
+            | "PublicIPs_s"
+            | "SrcPublicIPs_s"
+            | "DestPublicIPs_s"
+    ) || topology::fills(name)
+}
+
 /// Whether the reader fills column `name` of `table` (else it is empty or null on every row).
 pub fn fills(table: FlowTable, name: &str) -> bool {
     let rows: [super::aggregate::FlowRow; 0] = [];

@@ -204,7 +204,12 @@ fn read_file_with(
     let (text, bad_bytes) = json_stream::text_of(buf);
     let mut problems = Vec::new();
     let rows = {
-        let mut agg = FileAggregator::new(interval);
+        let texts = layout.is_none_or(|l| {
+            l.columns
+                .iter()
+                .any(|&i| columns::shows_addresses(&l.schema.fields[i].name))
+        });
+        let mut agg = FileAggregator::new(interval).texts(texts);
         let mut filter = FileFilter::new(filter);
         match file.format {
             Format::VnetFlow => {

@@ -520,8 +520,17 @@ impl<'f> FileFilter<'f> {
         agg: &mut FileAggregator<'a>,
         t: &FlowTuple<'a>,
     ) -> Option<(u32, u32)> {
-        let src = agg.intern(t.src);
-        let dst = agg.intern(t.dst);
+        let texts = agg.keeps_texts();
+        let src = if texts || self.has_src {
+            agg.intern(t.src)
+        } else {
+            0
+        };
+        let dst = if texts || self.has_dst {
+            agg.intern(t.dst)
+        } else {
+            0
+        };
         let Some(scan) = self.scan else {
             return Some((src, dst));
         };
