@@ -115,8 +115,8 @@ pub fn build<R: RowView>(
             public.first().map_or_else(|| ip.clone(), |e| e.ip.clone())
         };
         (
-            side(&r.src_ip(), r.src_public()),
-            side(&r.dst_ip(), r.dst_public()),
+            side(r.src_ip(), r.src_public()),
+            side(r.dst_ip(), r.dst_public()),
         )
     };
     let pairs: Option<Vec<(Str, Str)>> = topology

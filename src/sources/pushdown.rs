@@ -612,3 +612,138 @@ fn judge_string(
     }
     cache[i] == 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{known_schema, Catalog};
+    use crate::plan::{Node, Plan};
+    use crate::sources::aggregate::FlowState;
+    use crate::Options;
+
+    const HOUR_TICKS: i64 = HOUR;
+    /// 2024-05-09T10:00:00Z.
+    const TEN: i64 = 1_715_248_800 * TICKS_PER_SECOND;
+
+    fn scan_of(plan: &Plan) -> (Vec<usize>, Vec<BoundExpr>) {
+        match &plan.node {
+            Node::Scan {
+                columns,
+                predicates,
+                ..
+            } => (columns.clone(), predicates.clone()),
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Summarize { input, .. } => scan_of(input),
+            other => panic!("no scan under {other:?}"),
+        }
+    }
+
+    fn filter(query: &str, interval: i64) -> ScanFilter {
+        let mut options = Options::default();
+        options.now = TEN + HOUR_TICKS;
+        let bound = crate::bind(&crate::parse(query).unwrap(), &Catalog::new(), &options).unwrap();
+        let (columns, predicates) = scan_of(&bound.plan);
+        let schema = known_schema("NTANetAnalytics").unwrap();
+        let request = ScanRequest {
+            columns: &columns,
+            predicates: &predicates,
+            ctx: options.context(),
+        };
+        ScanFilter::new(FlowTable::NtaNetAnalytics, &schema, &request, interval)
+    }
+
+    fn blob(mac: &str) -> PathBuf {
+        PathBuf::from(format!(
+            "logs/y=2024/m=05/d=09/h=10/m=00/macAddress={mac}/PT1H.json"
+        ))
+    }
+
+    use std::path::PathBuf;
+
+    fn tuple(src: &str, time: i64) -> FlowTuple<'_> {
+        FlowTuple {
+            time,
+            src,
+            dst: "10.12.1.4",
+            src_port: Some(50000),
+            dst_port: Some(443),
+            protocol: 6,
+            direction: Direction::Inbound,
+            state: FlowState::Begin,
+            denied: false,
+            encryption: "NX",
+            counters: [0; 4],
+        }
+    }
+
+    #[test]
+    fn files_are_pruned_by_the_mac_in_their_blob_path() {
+        let f = filter(
+            "NTANetAnalytics | where MacAddress == '00-22-48-E6-54-32' | count",
+            HOUR_TICKS,
+        );
+        assert!(f.keeps_file(&blob("002248E65432"), Some(TEN)));
+        assert!(!f.keeps_file(&blob("002248EA534B"), Some(TEN)));
+        assert!(f.keeps_file(Path::new("flows.json"), None));
+        // `=~` is case-insensitive, as the evaluator knows.
+        let f = filter(
+            "NTANetAnalytics | where MacAddress =~ '00-22-48-e6-54-32' | count",
+            HOUR_TICKS,
+        );
+        assert!(f.keeps_file(&blob("002248E65432"), Some(TEN)));
+    }
+
+    #[test]
+    fn time_prunes_only_whole_hours_records_and_intervals() {
+        let f = filter(
+            "NTANetAnalytics | where FlowStartTime > ago(1h) | count",
+            HOUR_TICKS,
+        );
+        // Files of hours that end before 10:00 cannot hold a row; the 10:00 file can.
+        assert!(!f.keeps_file(&blob("X"), Some(TEN - HOUR_TICKS)));
+        assert!(f.keeps_file(&blob("X"), Some(TEN)));
+        let agg = FileAggregator::new(HOUR_TICKS);
+        let file = FileFilter::new(Some(&f));
+        assert!(!file.keeps_record("2024-05-09T09:58:59.5Z", &agg));
+        assert!(file.keeps_record("2024-05-09T10:00:00.5Z", &agg));
+        assert!(file.keeps_record("not a time", &agg));
+        // A tuple of the 09:00 interval is dropped; one of 10:00 kept (its row's start is
+        // checked again on the finished row).
+        let mut agg = FileAggregator::new(HOUR_TICKS);
+        let mut file = FileFilter::new(Some(&f));
+        assert!(file.tuple(&mut agg, &tuple("10.0.0.1", TEN - 1)).is_none());
+        assert!(file.tuple(&mut agg, &tuple("10.0.0.1", TEN)).is_some());
+    }
+
+    #[test]
+    fn key_predicates_see_the_row_value_and_others_are_not_pushed() {
+        let f = filter(
+            "NTANetAnalytics | where SrcIp contains '10.10.4' and isnotempty(SrcIp) | count",
+            HOUR_TICKS,
+        );
+        let mut agg = FileAggregator::new(HOUR_TICKS);
+        let mut file = FileFilter::new(Some(&f));
+        assert!(file.tuple(&mut agg, &tuple("10.10.4.5", TEN)).is_some());
+        assert!(file.tuple(&mut agg, &tuple("10.12.1.5", TEN)).is_none());
+        // A public source is blanked in the row, so `isnotempty(SrcIp)` fails for it.
+        let f = filter(
+            "NTANetAnalytics | where isnotempty(SrcIp) | count",
+            HOUR_TICKS,
+        );
+        let mut file = FileFilter::new(Some(&f));
+        assert!(file.tuple(&mut agg, &tuple("203.0.113.9", TEN)).is_none());
+        assert!(file.tuple(&mut agg, &tuple("10.1.1.1", TEN)).is_some());
+        // Aggregated columns wait for the finished row.
+        assert!(filter(
+            "NTANetAnalytics | where BytesSrcToDest > 10 | count",
+            HOUR_TICKS
+        )
+        .is_empty());
+        assert!(filter(
+            "NTANetAnalytics | where FlowType == 'x' | count",
+            HOUR_TICKS
+        )
+        .is_empty());
+    }
+}
