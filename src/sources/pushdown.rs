@@ -640,8 +640,9 @@ mod tests {
     }
 
     fn filter(query: &str, interval: i64) -> ScanFilter {
-        let mut options = Options::default();
-        options.now = TEN + HOUR_TICKS;
+        let options = Options {
+            now: TEN + HOUR_TICKS,
+        };
         let bound = crate::bind(&crate::parse(query).unwrap(), &Catalog::new(), &options).unwrap();
         let (columns, predicates) = scan_of(&bound.plan);
         let schema = known_schema("NTANetAnalytics").unwrap();
