@@ -7,6 +7,7 @@ use super::aggregate::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
 use super::topology::{self, Topology};
 use crate::table::{Column, Str};
+use std::cell::RefCell;
 
 /// The flow tables raw logs fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +51,16 @@ struct Words {
 }
 
 thread_local! {
-    /// One copy per reading thread: cloning a shared `Arc` from several threads at once makes
-    /// its count bounce between their caches, on every row.
-    static WORDS: Words = new_words();
+    /// The words a batch's cells share. Each batch gets its own copies: the thread that builds
+    /// a batch is the only one touching their counts while it fills the columns, and the
+    /// thread that drops the batch later touches them alone — a copy shared by several threads
+    /// would have its count bounce between their caches on every cell.
+    static WORDS: RefCell<Words> = RefCell::new(new_words());
 }
 
 /// A copy of one of the words.
 fn word(pick: impl FnOnce(&Words) -> &Str) -> Str {
-    WORDS.with(|w| pick(w).clone())
+    WORDS.with(|w| pick(&w.borrow()).clone())
 }
 
 fn new_words() -> Words {
@@ -108,6 +111,7 @@ pub fn build<R: RowView>(
     rows: &[R],
     topology: Option<&Topology>,
 ) -> Vec<Column> {
+    WORDS.with(|w| *w.borrow_mut() = new_words());
     // With topology, the columns it fills come from each row's two ends (a blanked public side
     // is represented by its first public address).
     let ends = |r: &R| -> (Str, Str) {
@@ -223,7 +227,8 @@ fn schema_version(r: &impl RowView) -> Str {
 
 fn encryption_word(r: &impl RowView) -> Str {
     WORDS.with(|w| {
-        w.encryption
+        w.borrow()
+            .encryption
             .iter()
             .find(|(code, _)| *code == &**r.encryption())
             .map_or_else(|| r.encryption().clone(), |(_, word)| word.clone())
