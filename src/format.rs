@@ -1,6 +1,7 @@
 //! Kusto's canonical text for values: what `tostring()` returns and what CSV output shows.
 //! datetime `2024-05-09T10:00:52.5625085Z`, timespan `[-][d.]hh:mm:ss[.fffffff]`, real as
-//! `%.15g`, dynamic as compact JSON.
+//! `%.15g`, dynamic as compact JSON (a dynamic real alone prints as a real; datetimes inside
+//! dynamic values have seven fraction digits).
 
 use crate::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
@@ -20,11 +21,16 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
-/// A dynamic value as `tostring()` shows it: strings bare, everything else as compact JSON.
+/// A dynamic value as `tostring()` shows it: strings bare, a real number as a real prints
+/// (`parse_json('118.0')` gives `118`), arrays and bags as compact JSON (where the docs keep
+/// `[5.0]` for reals).
 pub fn dynamic_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => {
+            n.as_f64().map_or_else(String::new, real_text)
+        }
         other => other.to_string(),
     }
 }
@@ -75,6 +81,17 @@ pub fn datetime_text(ticks: i64) -> String {
     }
     out.push('Z');
     out
+}
+
+/// `2024-05-09T10:00:00.0000000Z`: always seven fraction digits, as Kusto writes a datetime held
+/// in a dynamic value (the make-series docs' axis arrays).
+pub fn datetime_json_text(ticks: i64) -> String {
+    let secs = ticks.div_euclid(TICKS_PER_SECOND);
+    let frac = ticks.rem_euclid(TICKS_PER_SECOND);
+    let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) else {
+        return String::new();
+    };
+    format!("{}.{frac:07}Z", dt.format("%Y-%m-%dT%H:%M:%S"))
 }
 
 /// `[-][d.]hh:mm:ss[.fffffff]`: the day part only when nonzero, the fraction (7 digits) only
@@ -129,11 +146,22 @@ mod tests {
     }
 
     #[test]
+    fn dynamic_scalar_reals_print_as_reals() {
+        assert_eq!(dynamic_text(&serde_json::json!(118.0)), "118");
+        assert_eq!(dynamic_text(&serde_json::json!(0.1)), "0.1");
+        assert_eq!(dynamic_text(&serde_json::json!(7)), "7");
+        assert_eq!(dynamic_text(&serde_json::json!("q\"x")), "q\"x");
+        assert_eq!(dynamic_text(&serde_json::json!([3.0, 10.5])), "[3.0,10.5]");
+    }
+
+    #[test]
     fn datetimes_trim_the_fraction() {
         assert_eq!(datetime_text(0), "1970-01-01T00:00:00Z");
         let t = 1_715_248_852 * TICKS_PER_SECOND + 5_625_085;
         assert_eq!(datetime_text(t), "2024-05-09T10:00:52.5625085Z");
         assert_eq!(datetime_text(-1), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(datetime_json_text(0), "1970-01-01T00:00:00.0000000Z");
+        assert_eq!(datetime_json_text(t), "2024-05-09T10:00:52.5625085Z");
     }
 
     #[test]

@@ -7,17 +7,22 @@ pub mod ast;
 pub mod bind;
 pub mod catalog;
 pub mod chart;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod exec;
+pub mod export;
 pub mod format;
 pub mod func;
+pub mod now;
 pub mod output;
+pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod sources;
 pub mod table;
+pub mod validate;
 
 pub use bind::bind;
 pub use catalog::Catalog;
@@ -32,6 +37,9 @@ pub use table::{Column, Schema, Table, Type, Value};
 pub struct Options {
     /// `now()` as ticks since the Unix epoch.
     pub now: i64,
+    /// `--param name=value`: values for the query's `declare query_parameters(…)`, as given
+    /// (typed when bound, against the declared type).
+    pub params: Vec<(String, String)>,
 }
 
 impl Options {
@@ -45,6 +53,14 @@ impl Options {
 pub struct QueryResult {
     pub table: Table,
     pub visualization: Option<Visualization>,
+}
+
+/// Parse and bind `source` against `catalog` without reading a row: the offline "does this query
+/// still compile" check (`kqlite validate`).
+pub fn validate(source: &str, catalog: &Catalog, options: &Options) -> Result<(), Error> {
+    parse(source)
+        .and_then(|query| bind(&query, catalog, options))
+        .map(|_| ())
 }
 
 /// Parse, bind and run `source` against `catalog`.

@@ -159,6 +159,9 @@ pub struct MvExpandItem {
 pub struct ParsePattern {
     pub regex: String,
     pub captures: Vec<(String, Type)>,
+    /// `kind=simple`/`regex`: a typed capture that does not convert fails the whole row (all
+    /// captures null). `kind=relaxed` (false): only that capture is null.
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -285,11 +285,14 @@ impl Column {
     }
 
     /// The rows at `indices`, in that order (a gather).
+    // One body serves every variant, strings and dynamics included, so `clone` stays.
+    #[allow(clippy::clone_on_copy)]
     pub fn take(&self, indices: &[usize]) -> Column {
         map_variant!(self, v => indices.iter().map(|&i| v[i].clone()).collect())
     }
 
     /// The rows where `mask` is true.
+    #[allow(clippy::clone_on_copy)]
     pub fn filter(&self, mask: &[bool]) -> Column {
         map_variant!(self, v => v.iter().zip(mask).filter(|(_, &m)| m).map(|(x, _)| x.clone()).collect())
     }
@@ -320,7 +323,8 @@ impl Column {
     }
 }
 
-/// A value as dynamic JSON (datetimes and timespans become their canonical strings).
+/// A value as dynamic JSON (datetimes become `…T10:00:00.0000000Z` strings, as Kusto writes them
+/// inside dynamic values; timespans and guids their canonical strings).
 pub fn value_to_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
@@ -329,9 +333,8 @@ pub fn value_to_json(value: &Value) -> serde_json::Value {
         Value::Int(i) => J::from(*i),
         Value::Long(l) => J::from(*l),
         Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
-        Value::DateTime(_) | Value::TimeSpan(_) | Value::Guid(_) => {
-            J::String(crate::format::value_text(value))
-        }
+        Value::DateTime(t) => J::String(crate::format::datetime_json_text(*t)),
+        Value::TimeSpan(_) | Value::Guid(_) => J::String(crate::format::value_text(value)),
         Value::String(s) => J::String(s.to_string()),
         Value::Dynamic(d) => d.clone(),
     }

@@ -272,3 +272,65 @@ fn a_closed_pipe_is_success() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn chart_file_is_written_and_the_table_printed() {
+    let dir = std::env::temp_dir().join(format!("kqlite-cli-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("pie.svg");
+    let query = "datatable(k:string, v:long)['a', 3, 'b', 1] | render piechart";
+    let out = kqlite(&[
+        "query",
+        query,
+        "--format",
+        "csv",
+        "--chart",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "k,v\r\na,3\r\nb,1\r\n");
+    let written = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        written.starts_with("<svg"),
+        "{}",
+        &written[..written.len().min(80)]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let out = kqlite(&["query", query, "--chart", "-"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("<svg") && out.stdout.contains("</svg>"));
+    assert!(!out.stdout.contains("k,v"));
+}
+
+#[test]
+fn chart_errors_exit_2() {
+    let negative = "datatable(k:string, v:long)['a', -3] | render piechart";
+    let out = kqlite(&["query", negative, "--chart", "-"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let table_only = "print k = 'a' | render table";
+    let out = kqlite(&["query", table_only, "--chart", "-"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+}
+
+#[test]
+fn bad_input_is_reported_and_skipped_or_fatal_with_strict() {
+    let dir = std::env::temp_dir().join(format!("kqlite-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a log\n").unwrap();
+    let logs = dir.to_str().unwrap();
+    let out = kqlite(&["query", "print 1", "--logs", logs, "--format", "csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "print_0\r\n1\r\n");
+    assert!(
+        out.stderr.contains("warning: ") && out.stderr.contains("notes.txt"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("1 problem in 1 file"), "{}", out.stderr);
+    let out = kqlite(&["query", "print 1", "--logs", logs, "--strict"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

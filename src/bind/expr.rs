@@ -122,7 +122,7 @@ pub fn is_constant(expr: &BoundExpr) -> bool {
         ExprNode::Between {
             expr, low, high, ..
         } => is_constant(expr) && is_constant(low) && is_constant(high),
-        ExprNode::Call { args, .. } => args.iter().all(is_constant),
+        ExprNode::Call { func, args } => !func.is_window() && args.iter().all(is_constant),
         ExprNode::Index { expr, index } => is_constant(expr) && is_constant(index),
     }
 }

@@ -4,8 +4,8 @@
 //! `mod.rs` walks statements and sources and resolves names of tables and functions; the
 //! operators live in `ops` (row-wise and projections), `summarize`, `join`, `union`, `expand`
 //! (mv-expand, mv-apply) and `parse_op`; `functions` binds user functions and views, `sources` the constant sources; `expr`
-//! binds scalar expressions, `naming` names columns, `types` types operators, and `prune`
-//! narrows scans once the plan is whole.
+//! binds scalar expressions, `naming` names columns, `types` types operators, `window` places
+//! window functions over serialized input, and `prune` narrows scans once the plan is whole.
 
 mod expand;
 mod expr;
@@ -22,6 +22,7 @@ mod summarize;
 mod tests;
 mod types;
 mod union;
+mod window;
 
 pub use types::{binary_type, negate_type};
 
@@ -70,6 +71,7 @@ pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<Bound
             query.span,
         ));
     };
+    window::check_placement(&rel.plan)?;
     let plan = prune::prune(drop_hidden(rel));
     Ok(BoundQuery {
         plan,
@@ -186,7 +188,7 @@ impl<'a> Binder<'a> {
             };
             let ty = expr::type_named(type_name)?;
             let value = match (
-                parameter_value(self.options, &param.name.name),
+                parameter_value(self.options, &param.name, ty)?,
                 &param.default,
             ) {
                 (Some(value), _) => BoundExpr::literal(value, ty, param.name.span),
@@ -199,7 +201,7 @@ impl<'a> Binder<'a> {
                         format!("query parameter `{}` has no value", param.name.name),
                         param.name.span,
                     )
-                    .with_help("give it a default in the declaration"))
+                    .with_help("give it with --param NAME=VALUE, or a default in the declaration"))
                 }
             };
             scope = scope.with(param.name.name.clone(), Binding::Scalar(value));
@@ -427,9 +429,11 @@ impl<'a> Binder<'a> {
     fn operator(&mut self, scope: &Scope, input: Rel, op: &Operator) -> Result<Rel, Error> {
         use OperatorKind as K;
         match &op.kind {
-            K::Where(predicate) => ops::filter(self, scope, input, predicate),
-            K::Project(items) => ops::project(self, scope, input, items),
-            K::Extend(items) => ops::extend(self, scope, input, items),
+            K::Where(predicate) => {
+                ops::filter(self, scope, input, predicate).and_then(window::lower)
+            }
+            K::Project(items) => ops::project(self, scope, input, items).and_then(window::lower),
+            K::Extend(items) => ops::extend(self, scope, input, items).and_then(window::lower),
             K::ProjectAway(patterns) => ops::project_away(input, patterns),
             K::ProjectKeep(patterns) => ops::project_keep(input, patterns),
             K::ProjectRename(pairs) => ops::project_rename(input, pairs),
@@ -550,10 +554,22 @@ fn property_text(value: &Expr) -> String {
     }
 }
 
-/// The value `--param NAME=VALUE` gave a declared query parameter. Options has no such field
-/// yet, so every parameter takes its default.
-fn parameter_value(_options: &Options, _name: &str) -> Option<Value> {
-    None
+/// The value `--param NAME=VALUE` gave a declared query parameter, read as its declared type.
+fn parameter_value(
+    options: &Options,
+    name: &Ident,
+    ty: crate::table::Type,
+) -> Result<Option<Value>, Error> {
+    let Some((_, text)) = options.params.iter().rev().find(|(n, _)| *n == name.name) else {
+        return Ok(None);
+    };
+    crate::params::typed_value(text, ty)
+        .map(Some)
+        .map_err(|message| {
+            Error::semantic(format!("--param {}: {message}", name.name), name.span).with_help(
+                format!("the query declares `{}` as {}", name.name, ty.name()),
+            )
+        })
 }
 
 /// A schema from `(name, type)` pairs as written (`datatable`, tabular parameters).

@@ -9,8 +9,9 @@ use crate::ast::{
     ColumnPattern, Expr, ExprKind, Ident, NamedExpr, NullsOrder, SortKey, SortOrder, Span,
 };
 use crate::error::{suggest, Error, ErrorKind};
+use crate::func::ScalarFunc;
 use crate::plan::{BoundExpr, BoundSortKey, ExprNode, Node, Plan};
-use crate::table::{Column, Field, Schema, Table, Type};
+use crate::table::{Column, Field, Schema, Table, Type, Value};
 use std::sync::Arc;
 
 /// An output column being built: its expression over the input and whether it stays hidden.
@@ -162,10 +163,74 @@ pub fn extend(
                 };
                 out.add(&name, (bound, false), true);
             }
-            [_, second, ..] => return Err(several_names(second)),
+            names => {
+                for (name, part) in names.iter().zip(tuple_parts(&bound, names)?) {
+                    out.declare(&name.name, (part, false), true, name.span)?;
+                }
+            }
         }
     }
     Ok(projection(input, out.columns))
+}
+
+/// `extend (a, b, …) = f(x)` for a function that yields several columns (`series_fit_line`):
+/// one expression per name, reading its field of the bag `f` returns, typed as Kusto types it.
+fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Error> {
+    use crate::func::scalar::series::FIT_LINE_FIELDS;
+    let fields: Vec<(&str, Type)> = match &bound.kind {
+        ExprNode::Call {
+            func: ScalarFunc::SeriesFitLine,
+            ..
+        } => FIT_LINE_FIELDS
+            .iter()
+            .map(|f| {
+                (
+                    *f,
+                    if *f == "line_fit" {
+                        Type::Dynamic
+                    } else {
+                        Type::Real
+                    },
+                )
+            })
+            .collect(),
+        _ => return Err(several_names(&names[1])),
+    };
+    if names.len() > fields.len() {
+        return Err(Error::semantic(
+            format!("this function yields {} columns", fields.len()),
+            names[fields.len()].span,
+        ));
+    }
+    fields
+        .into_iter()
+        .take(names.len())
+        .map(|(field, ty)| {
+            let span = bound.span;
+            let key = BoundExpr::literal(Value::String(field.into()), Type::String, span);
+            let part = BoundExpr {
+                kind: ExprNode::Index {
+                    expr: Box::new(bound.clone()),
+                    index: Box::new(key),
+                },
+                ty: Type::Dynamic,
+                span,
+            };
+            if ty == Type::Dynamic {
+                return Ok(part);
+            }
+            let (func, ty) = crate::func::scalar::lookup("toreal", std::slice::from_ref(&part))
+                .map_err(|_| Error::semantic("toreal is not available", span))?;
+            Ok(BoundExpr {
+                kind: ExprNode::Call {
+                    func,
+                    args: vec![part],
+                },
+                ty,
+                span,
+            })
+        })
+        .collect()
 }
 
 fn column_index(bound: &BoundExpr) -> usize {

@@ -1,7 +1,13 @@
 //! `parse` and `parse-where`: the pattern compiled to one regex with a capture group per
-//! column (named after the column, so the executor finds it by name). Simple (and relaxed)
-//! patterns escape their literals; `kind=regex` uses them as written; `*` skips lazily; typed
-//! captures match only their type's text.
+//! column (named after the column, so the executor finds it by name). Simple and relaxed
+//! patterns escape their literals, `kind=regex` uses them as written.
+//!
+//! Greediness follows the Kusto docs' examples: in simple and relaxed mode `*` and string
+//! columns take as little as they can (a firewall line's `". Action: " Action "."` stops at the
+//! first dot); in `kind=regex` they take as much as they can unless `flags=U` makes them lazy.
+//! Typed captures match their type's text in simple and regex mode, where a value that does not
+//! fit fails the row; relaxed mode captures any text and nulls only the value that does not
+//! convert.
 
 use super::expr::{type_named, Ctx};
 use super::join::param_text;
@@ -14,20 +20,35 @@ use crate::error::Error;
 use crate::plan::{BoundExpr, ExprNode, Node, ParsePattern, Plan};
 use crate::table::{Field, Schema, Type};
 
-/// The regex text a capture of `ty` matches.
-fn capture_pattern(ty: Type, last: bool) -> &'static str {
+/// How a pattern reads its text: `kind=simple` (the default), `relaxed` or `regex`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Simple,
+    Relaxed,
+    Regex,
+}
+
+/// The regex text (without its group parentheses) a capture of `ty` matches.
+fn capture_body(ty: Type, kind: ParseKind) -> &'static str {
+    let any = if kind == ParseKind::Regex {
+        ".*"
+    } else {
+        ".*?"
+    };
+    if kind == ParseKind::Relaxed {
+        return any;
+    }
     match ty {
-        Type::Int | Type::Long => r"(-?\d+)",
-        Type::Real => r"(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)",
-        Type::Bool => r"(true|false|True|False|TRUE|FALSE|0|1)",
-        _ if last => "(.*)",
-        _ => "(.*?)",
+        Type::Int | Type::Long => r"-?\d+",
+        Type::Real => r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?",
+        Type::Bool => "true|false|True|False|TRUE|FALSE|0|1",
+        _ => any,
     }
 }
 
-/// Compile a pattern: anchored at the start; the last capture (with nothing after it) takes
-/// the rest of the text.
-pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<ParsePattern, String> {
+/// Compile a pattern: anchored at the start; a last capture with nothing after it takes the
+/// rest of the text (anchored at the end, so `flags=U` cannot make it stop early).
+pub fn compile(items: &[ParseItem], kind: ParseKind, flags: &str) -> Result<ParsePattern, String> {
     let mut regex = String::new();
     let flags: String = flags
         .chars()
@@ -41,17 +62,18 @@ pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<Par
     for (i, item) in items.iter().enumerate() {
         let last = i + 1 == items.len();
         match item {
-            ParseItem::Literal(text) if regex_kind => regex.push_str(text),
+            ParseItem::Literal(text) if kind == ParseKind::Regex => regex.push_str(text),
             ParseItem::Literal(text) => regex.push_str(&regex::escape(text)),
+            ParseItem::Wildcard if kind == ParseKind::Regex => regex.push_str(".*"),
             ParseItem::Wildcard => regex.push_str(".*?"),
             ParseItem::Capture { name, ty } => {
                 let ty = match ty {
                     Some(t) => type_named(t).map_err(|e| e.kind.to_string())?,
                     None => Type::String,
                 };
+                let body = capture_body(ty, kind);
                 // Name the group after its column when the name can be a group name, so groups
                 // the user's own regex (`kind=regex`) opens cannot shift the numbering.
-                let pattern = capture_pattern(ty, last);
                 let nameable = name
                     .name
                     .chars()
@@ -63,9 +85,12 @@ pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<Par
                         .all(|c| c.is_ascii_alphanumeric() || c == '_')
                     && !captures.iter().any(|(n, _)| *n == name.name);
                 if nameable {
-                    regex.push_str(&format!("(?P<{}>{}", name.name, &pattern[1..]));
+                    regex.push_str(&format!("(?P<{}>{body})", name.name));
                 } else {
-                    regex.push_str(pattern);
+                    regex.push_str(&format!("({body})"));
+                }
+                if last {
+                    regex.push('$');
                 }
                 captures.push((name.name.clone(), ty));
             }
@@ -73,7 +98,11 @@ pub fn compile(items: &[ParseItem], regex_kind: bool, flags: &str) -> Result<Par
     }
     regex::Regex::new(&regex)
         .map_err(|e| format!("the parse pattern is not a valid regex: {e}"))?;
-    Ok(ParsePattern { regex, captures })
+    Ok(ParsePattern {
+        regex,
+        captures,
+        strict: kind != ParseKind::Relaxed,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -87,10 +116,11 @@ pub fn parse(
     where_only: bool,
     span: Span,
 ) -> Result<Rel, Error> {
-    let regex_kind = match param_text(params, "kind") {
-        None => false,
-        Some((k, _)) if k == "simple" || k == "relaxed" => false,
-        Some((k, _)) if k == "regex" => true,
+    let kind = match param_text(params, "kind") {
+        None => ParseKind::Simple,
+        Some((k, _)) if k == "simple" => ParseKind::Simple,
+        Some((k, _)) if k == "relaxed" => ParseKind::Relaxed,
+        Some((k, _)) if k == "regex" => ParseKind::Regex,
         Some((k, at)) => {
             return Err(Error::semantic(format!("unknown parse kind `{k}`"), at)
                 .with_help("parse kinds are simple, regex and relaxed"))
@@ -99,7 +129,7 @@ pub fn parse(
     let flags = param_text(params, "flags")
         .map(|(f, _)| f)
         .unwrap_or_default();
-    let compiled = compile(pattern, regex_kind, &flags).map_err(|m| Error::semantic(m, span))?;
+    let compiled = compile(pattern, kind, &flags).map_err(|m| Error::semantic(m, span))?;
     let mut bound = b.expr(&mut Ctx::new(scope, input.schema()), source)?;
     if bound.ty != Type::String {
         bound = to_string(bound)?;
@@ -189,11 +219,12 @@ mod tests {
             ParseItem::Literal(" (".into()),
             capture("rest", None),
         ];
-        let p = compile(&items, false, "").unwrap();
+        let p = compile(&items, ParseKind::Simple, "").unwrap();
         assert_eq!(
             p.regex,
-            r"^.*?src=(?P<ip>.*?) port=(?P<port>-?\d+) \((?P<rest>.*)"
+            r"^.*?src=(?P<ip>.*?) port=(?P<port>-?\d+) \((?P<rest>.*?)$"
         );
+        assert!(p.strict);
         assert_eq!(p.captures[1], ("port".to_string(), Type::Long));
         let re = regex::Regex::new(&p.regex).unwrap();
         let m = re.captures("x src=1.2.3.4 port=80 (a) b").unwrap();
@@ -205,8 +236,42 @@ mod tests {
     #[test]
     fn regex_kind_keeps_the_user_regex() {
         let items = vec![ParseItem::Literal(r"\d+ ".into()), capture("w", None)];
-        let p = compile(&items, true, "i").unwrap();
-        assert_eq!(p.regex, r"(?i)^\d+ (?P<w>.*)");
-        assert!(compile(&[ParseItem::Literal("(".into())], true, "").is_err());
+        let p = compile(&items, ParseKind::Regex, "i").unwrap();
+        assert_eq!(p.regex, r"(?i)^\d+ (?P<w>.*)$");
+        assert!(compile(&[ParseItem::Literal("(".into())], ParseKind::Regex, "").is_err());
+    }
+
+    #[test]
+    fn regex_kind_is_greedy_unless_flag_u() {
+        // The Kusto docs' example: `* "resourceName=" resourceName ',' *` takes up to the last
+        // comma, and up to the first with flags=U.
+        let items = vec![
+            ParseItem::Wildcard,
+            ParseItem::Literal("name=".into()),
+            capture("name", None),
+            ParseItem::Literal(",".into()),
+            ParseItem::Wildcard,
+        ];
+        let text = "x name=a, b=1, c=2)";
+        for (flags, want) in [("", "a, b=1"), ("U", "a")] {
+            let p = compile(&items, ParseKind::Regex, flags).unwrap();
+            let re = regex::Regex::new(&p.regex).unwrap();
+            assert_eq!(&re.captures(text).unwrap()["name"], want, "flags {flags:?}");
+        }
+    }
+
+    #[test]
+    fn relaxed_captures_any_text_for_typed_columns() {
+        let items = vec![
+            ParseItem::Literal("n=".into()),
+            capture("n", Some("long")),
+            ParseItem::Literal(" d=".into()),
+            capture("d", None),
+        ];
+        let p = compile(&items, ParseKind::Relaxed, "").unwrap();
+        assert!(!p.strict);
+        let re = regex::Regex::new(&p.regex).unwrap();
+        let m = re.captures("n=x d=7").unwrap();
+        assert_eq!((&m["n"], &m["d"]), ("x", "7"));
     }
 }

@@ -437,6 +437,17 @@ fn zero_of(ty: Type) -> Value {
     }
 }
 
+/// A numeric `default=` takes the aggregate's type, so `avg(x) default=0` fills with `0.0` as
+/// the Kusto docs show; other values stay as written.
+fn widen_fill(fill: Value, ty: Type) -> Value {
+    match (fill, ty) {
+        (Value::Int(i), Type::Real) => Value::Real(f64::from(i)),
+        (Value::Long(l), Type::Real) => Value::Real(l as f64),
+        (Value::Int(i), Type::Long) => Value::Long(i64::from(i)),
+        (fill, _) => fill,
+    }
+}
+
 /// `make-series aggs default=… on axis from … to … step … by keys`: keys, then one array per
 /// aggregate, then the axis array (named after the axis expression).
 pub fn make_series(
@@ -463,7 +474,7 @@ pub fn make_series(
         let fill = match default {
             Some(d) => {
                 let bound = b.expr(&mut Ctx::new(scope, &Schema::default()), d)?;
-                b.constant(&bound)?
+                widen_fill(b.constant(&bound)?, aggregate.ty)
             }
             None => zero_of(aggregate.ty),
         };

@@ -681,8 +681,13 @@ fn union_splits_names_by_type() {
         vec![],
     );
     let bound = run_tab(wildcard).unwrap();
-    let Node::Union { inputs, .. } = &bound.plan.node else {
-        panic!()
+    // The union's hidden columns are projected away at the end.
+    let union = match &bound.plan.node {
+        Node::Project { input, .. } => &input.node,
+        node => node,
+    };
+    let Node::Union { inputs, .. } = union else {
+        panic!("{:?}", bound.plan.node)
     };
     assert_eq!(inputs.len(), 7);
 }
@@ -871,4 +876,50 @@ fn parsed_queries_bind() {
         scan_columns(&bound),
         (vec!["a".to_string(), "x".to_string()], 1)
     );
+}
+
+/// Bind `text` against the compiled-in schemas; the result's columns.
+fn known_columns(text: &str) -> Result<Vec<String>, String> {
+    crate::parse(text)
+        .and_then(|q| bind(&q, &Catalog::new(), &Options::default()))
+        .map(|bound| columns(&bound))
+        .map_err(|e| e.render(text, "q"))
+}
+
+#[test]
+fn union_keeps_hidden_columns_hidden() {
+    // The firewall workbooks parse `_ResourceId` after a union of the AZFW tables.
+    let cols = known_columns(
+        "AZFWNetworkRule | union AZFWApplicationRule\n| parse _ResourceId with * \"azurefirewalls/\" Resource\n| summarize count() by Resource",
+    )
+    .unwrap();
+    assert_eq!(cols, ["Resource:string", "count_:long"]);
+    let all = known_columns("union AZFWNetworkRule, AZFWApplicationRule").unwrap();
+    assert!(!all.iter().any(|c| c.starts_with('_')), "{all:?}");
+    let inner = known_columns(
+        "union kind=inner AZFWNetworkRule, AZFWApplicationRule | project _ResourceId",
+    );
+    assert_eq!(inner.unwrap(), ["_ResourceId:string"]);
+}
+
+#[test]
+fn tuple_extend_names_the_columns_of_series_fit_line() {
+    let cols = known_columns(
+        "print y = dynamic([1, 2, 4])\n| extend (r2, slope, v, rv, b, line) = series_fit_line(y)",
+    )
+    .unwrap();
+    assert_eq!(
+        cols,
+        [
+            "y:dynamic",
+            "r2:real",
+            "slope:real",
+            "v:real",
+            "rv:real",
+            "b:real",
+            "line:dynamic"
+        ]
+    );
+    let err = known_columns("print y = 1 | extend (a, b) = strlen('x')").unwrap_err();
+    assert!(err.contains("one column"), "{err}");
 }

@@ -51,6 +51,9 @@ fn arithmetic_type(op: BinaryOp, left: Type, right: Type) -> Option<Type> {
         (DateTime, DateTime) if op == BinaryOp::Sub => Some(TimeSpan),
         (DateTime, TimeSpan) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => Some(DateTime),
         (TimeSpan, DateTime) if op == BinaryOp::Add => Some(DateTime),
+        // Kusto's binder accepts `datetime / timespan` (a real count of spans since 0001-01-01):
+        // workbooks round times up with `todatetime(ceiling(T / 1h) * 1h)`.
+        (DateTime, TimeSpan) if op == BinaryOp::Div => Some(Real),
         (TimeSpan, TimeSpan) => match op {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mod => Some(TimeSpan),
             BinaryOp::Div => Some(Real),
@@ -138,6 +141,8 @@ mod tests {
             Some(DateTime)
         );
         assert_eq!(binary_type(BinaryOp::Div, TimeSpan, TimeSpan), Some(Real));
+        assert_eq!(binary_type(BinaryOp::Div, DateTime, TimeSpan), Some(Real));
+        assert_eq!(binary_type(BinaryOp::Mul, DateTime, TimeSpan), None);
         assert_eq!(binary_type(BinaryOp::Mul, Long, TimeSpan), Some(TimeSpan));
         assert_eq!(binary_type(BinaryOp::Div, TimeSpan, Long), Some(TimeSpan));
         assert_eq!(binary_type(BinaryOp::Mul, Real, TimeSpan), Some(TimeSpan));

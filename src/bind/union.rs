@@ -88,65 +88,77 @@ pub fn union(
     Ok(combine(inputs, inner, source.map(|(s, _)| s)))
 }
 
-/// Match the inputs' visible columns by name (and type) into one schema.
+/// Match the inputs' columns by name (and type) into one schema. Hidden columns (`_ResourceId`)
+/// come through too, still hidden and after the visible ones, so `union … | parse _ResourceId`
+/// works as in Log Analytics.
 fn combine(inputs: Vec<(String, Rel)>, inner: bool, source: Option<String>) -> Rel {
-    // Names in order of first appearance, each with its types in order of appearance.
-    let mut names: Vec<(String, Vec<Type>)> = Vec::new();
-    for (_, rel) in &inputs {
-        for i in rel.visible_columns() {
-            let f = &rel.schema().fields[i];
-            match names.iter_mut().find(|(n, _)| *n == f.name) {
-                Some((_, types)) if !types.contains(&f.ty) => types.push(f.ty),
-                Some(_) => {}
-                None => names.push((f.name.clone(), vec![f.ty])),
+    // Names in order of first appearance (visible ones first), each with whether it is hidden
+    // and its types in order of appearance.
+    let mut names: Vec<(String, bool, Vec<Type>)> = Vec::new();
+    for hidden_pass in [false, true] {
+        for (_, rel) in &inputs {
+            for (i, f) in rel.schema().fields.iter().enumerate() {
+                if rel.hidden[i] != hidden_pass {
+                    continue;
+                }
+                match names.iter_mut().find(|(n, _, _)| *n == f.name) {
+                    Some((_, _, types)) if !types.contains(&f.ty) => types.push(f.ty),
+                    Some(_) => {}
+                    None => names.push((f.name.clone(), hidden_pass, vec![f.ty])),
+                }
             }
         }
     }
-    let mut columns: Vec<(String, String, Type)> = Vec::new(); // output name, source name, type
-    for (name, types) in &names {
+    // Output name, source name, type, hidden.
+    let mut columns: Vec<(String, String, Type, bool)> = Vec::new();
+    for (name, hidden, types) in &names {
         for ty in types {
             let out = if types.len() > 1 {
                 format!("{name}_{ty}")
             } else {
                 name.clone()
             };
-            columns.push((out, name.clone(), *ty));
+            columns.push((out, name.clone(), *ty, *hidden));
         }
     }
     let find = |rel: &Rel, name: &str, ty: Type| {
-        rel.visible_columns()
-            .into_iter()
-            .find(|&i| rel.schema().fields[i].name == name && rel.schema().fields[i].ty == ty)
+        rel.schema()
+            .fields
+            .iter()
+            .position(|f| f.name == name && f.ty == ty)
     };
     if inner {
-        columns
-            .retain(|(_, name, ty)| inputs.iter().all(|(_, rel)| find(rel, name, *ty).is_some()));
+        columns.retain(|(_, name, ty, _)| {
+            inputs.iter().all(|(_, rel)| find(rel, name, *ty).is_some())
+        });
     }
     let mappings = inputs
         .iter()
         .map(|(_, rel)| {
             columns
                 .iter()
-                .map(|(_, name, ty)| find(rel, name, *ty))
+                .map(|(_, name, ty, _)| find(rel, name, *ty))
                 .collect()
         })
         .collect();
     let mut fields = Vec::new();
+    let mut hidden = Vec::new();
     if let Some(s) = &source {
         fields.push(Field::new(s.clone(), Type::String));
+        hidden.push(false);
     }
-    fields.extend(
-        columns
-            .iter()
-            .map(|(out, _, ty)| Field::new(out.clone(), *ty)),
-    );
+    for (out, _, ty, is_hidden) in &columns {
+        fields.push(Field::new(out.clone(), *ty));
+        hidden.push(*is_hidden);
+    }
     let (labels, rels): (Vec<String>, Vec<Rel>) = inputs.into_iter().unzip();
-    Rel::visible(Plan {
+    let plan = Plan {
         node: Node::Union {
             inputs: rels.into_iter().map(|r| r.plan).collect(),
             mappings,
             source_names: source.map(|_| labels),
         },
         schema: Schema::new(fields),
-    })
+    };
+    Rel { plan, hidden }
 }

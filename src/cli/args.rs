@@ -1,9 +1,12 @@
 //! The command line's shape (clap derive) and the parsers of flag values that are not plain
 //! strings: `--now`, `--interval`, `--nta-from`, `--logs NAME=PATH`, `--format`.
 
+use crate::check::Severity;
+use crate::export::ExportFormat;
+use crate::now::NowSpec;
 use crate::output::Format;
+use crate::params;
 use crate::sources::{self, FlowSource, LogPath};
-use crate::table::TICKS_PER_SECOND;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -26,6 +29,12 @@ pub enum Command {
     Tables(TablesArgs),
     /// Print a table's columns and types.
     Schema(SchemaArgs),
+    /// Run queries as CI checks over the logs: PASS/FAIL per check, exit code 1 on a failure.
+    Check(CheckArgs),
+    /// Parse and bind queries against the known schemas without reading any rows.
+    Validate(ValidateArgs),
+    /// Write a table as CSV or JSON lines, or the Azure Data Explorer commands to create it.
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -48,13 +57,36 @@ pub struct QueryArgs {
     /// Output format: table, csv, json or jsonl.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,
-    /// The time `now()` and `ago()` count from, RFC 3339 (default: the wall clock).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub now: Option<i64>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Write the chart the query renders as SVG to FILE (`-`: to standard output, instead of the
     /// table).
     #[arg(long, value_name = "FILE.svg|-")]
     pub chart: Option<String>,
+}
+
+/// The flags that fix what a query computes: `now` and query parameters.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// The time `now()` and `ago()` count from: RFC 3339, or `latest` (the latest event time in
+    /// the tables the query reads). Default: $KQLITE_NOW, else the wall clock.
+    #[arg(long, value_name = "RFC3339|latest", value_parser = NowSpec::parse)]
+    pub now: Option<NowSpec>,
+    /// A value for a parameter the query declares with `declare query_parameters(…)`, read as
+    /// the declared type. Repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = params::parse_assignment)]
+    pub params: Vec<(String, String)>,
+}
+
+/// The flags of the reports CI systems read.
+#[derive(Args, Debug, Clone)]
+pub struct CiReportArgs {
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print GitHub Actions annotations (`::error file=…,line=…::`) for what did not pass.
+    #[arg(long)]
+    pub github: bool,
 }
 
 /// The flags that say which logs to read and how to turn them into tables.
@@ -100,6 +132,96 @@ pub struct SchemaArgs {
     pub format: Format,
 }
 
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Each check is a .kql file; header comments say what its result must be:
+  // name: No inbound SSH from the internet
+  // expect: empty | nonempty | rows == N | rows >= N | rows <= N   (default: empty)
+  // severity: high | medium | low | informational                  (default: high)
+
+Exit codes: 0 all passed, 1 a check failed, 2 a query error, 3 an input error (highest wins).
+
+Example:
+  kqlite check --logs logs/ --now latest --junit report.xml checks/")]
+pub struct CheckArgs {
+    /// Check files (.kql) or folders of them.
+    #[arg(value_name = "CHECK", required = true)]
+    pub checks: Vec<PathBuf>,
+    #[command(flatten)]
+    pub logs: LogsArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Failures below this severity are reported but do not fail the run: high, medium, low
+    /// or informational.
+    #[arg(long, value_name = "SEVERITY", default_value = "informational",
+          value_parser = parse_severity)]
+    pub fail_on: Severity,
+    #[command(flatten)]
+    pub report: CiReportArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Queries bind against every known table, the tables of --schema files and those under --logs.
+Exit codes: 0 all valid, 2 a query does not compile.
+
+Example:
+  kqlite validate --schema MyTable_CL.csv detections/")]
+pub struct ValidateArgs {
+    /// Query files (.kql) or folders of them.
+    #[arg(value_name = "QUERY", required = true)]
+    pub queries: Vec<PathBuf>,
+    /// A table schema: a CSV of `column,type` lines; the file's stem names the table.
+    /// Repeatable.
+    #[arg(long = "schema", value_name = "FILE.csv")]
+    pub schemas: Vec<PathBuf>,
+    #[command(flatten)]
+    pub logs: LogsArgs,
+    /// Values for declared query parameters (NAME=VALUE); without one, a parameter without a
+    /// default binds with a stand-in of its type.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = params::parse_assignment)]
+    pub params: Vec<(String, String)>,
+    #[command(flatten)]
+    pub report: CiReportArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Examples:
+  kqlite export --logs logs/ --table NTANetAnalytics --format csv -o NTANetAnalytics.csv
+  kqlite export --adx-schema NTANetAnalytics > create-table.kql")]
+pub struct ExportArgs {
+    /// The table to export.
+    #[arg(long, value_name = "TABLE", required_unless_present = "adx_schema")]
+    pub table: Option<String>,
+    #[command(flatten)]
+    pub logs: LogsArgs,
+    /// csv or jsonl.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = parse_export_format)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print the Azure Data Explorer `.create table` command and JSON/CSV ingestion mappings
+    /// for TABLE instead of rows.
+    #[arg(long = "adx-schema", value_name = "TABLE", conflicts_with = "table")]
+    pub adx_schema: Option<String>,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::parse(text).ok_or_else(|| {
+        format!(
+            "unknown severity `{text}`; expected one of: {}",
+            Severity::NAMES.join(", ")
+        )
+    })
+}
+
+fn parse_export_format(text: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_name(text)
+        .ok_or_else(|| format!("unknown export format `{text}`; expected csv or jsonl"))
+}
+
 /// `--nta-from`: the flow sources that fill NTANetAnalytics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NtaFrom(pub Vec<FlowSource>);
@@ -128,36 +250,9 @@ fn parse_format(text: &str) -> Result<Format, String> {
     })
 }
 
-/// An RFC 3339 time (`2024-05-10T00:00:00Z`, `2024-05-10T02:00:00+02:00`) as ticks since the
-/// Unix epoch; a bare date means its midnight UTC.
-pub fn parse_now(text: &str) -> Result<i64, String> {
-    let parsed = chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-        })
-        .map_err(|_| format!("`{text}` is not an RFC 3339 time (e.g. 2024-05-10T00:00:00Z)"))?;
-    Ok(parsed.timestamp() * TICKS_PER_SECOND + i64::from(parsed.timestamp_subsec_nanos() / 100))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn now_is_rfc3339_in_ticks() {
-        assert_eq!(parse_now("1970-01-01T00:00:01Z"), Ok(TICKS_PER_SECOND));
-        assert_eq!(
-            parse_now("2024-05-10T02:00:00.5+02:00"),
-            Ok(1_715_299_200 * TICKS_PER_SECOND + TICKS_PER_SECOND / 2)
-        );
-        assert_eq!(
-            parse_now("2024-05-10"),
-            Ok(1_715_299_200 * TICKS_PER_SECOND)
-        );
-        assert!(parse_now("yesterday").unwrap_err().contains("RFC 3339"));
-    }
 
     #[test]
     fn the_command_line_parses() {

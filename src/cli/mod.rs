@@ -3,9 +3,12 @@
 //! Nothing below this module prints or exits.
 
 mod args;
+mod check;
+mod export;
 mod inspect;
 mod logs;
 mod query;
+mod validate;
 
 use crate::error::{Error, ErrorKind};
 use args::{Cli, Command};
@@ -23,18 +26,26 @@ pub fn main() -> ExitCode {
             return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
         }
     };
-    if let Err(failure) = configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
-        eprintln!("{}", failure.render());
-        return ExitCode::from(failure.exit_code());
+    match configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("{}", failure.render());
+            ExitCode::from(failure.exit_code())
+        }
     }
-    ExitCode::SUCCESS
 }
 
-fn dispatch(command: Command) -> Result<(), Failure> {
+/// Run the subcommand; `Ok` carries the exit code of a run that finished (`check` and
+/// `validate` end with 1 or 2 when a check failed or a query does not compile).
+fn dispatch(command: Command) -> Result<u8, Failure> {
+    let done = |()| 0;
     match command {
-        Command::Query(args) => query::run(args),
-        Command::Tables(args) => inspect::tables(args),
-        Command::Schema(args) => inspect::schema(args),
+        Command::Query(args) => query::run(args).map(done),
+        Command::Tables(args) => inspect::tables(args).map(done),
+        Command::Schema(args) => inspect::schema(args).map(done),
+        Command::Check(args) => check::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Export(args) => export::run(args).map(done),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::args::QueryArgs;
 use super::{logs, note, usage, write_stdout, Failure, QueryText};
+use crate::now::{self, NowSpec};
 use crate::table::Table;
 use crate::{chart, output};
 use crate::{Options, QueryResult};
@@ -11,9 +12,16 @@ use std::path::Path;
 pub fn run(args: QueryArgs) -> Result<(), Failure> {
     let query = read_query(&args)?;
     let loaded = logs::load(&args.logs)?;
-    let options = Options {
-        now: args.now.unwrap_or_else(wall_clock),
+    let now = NowSpec::or_env(args.run.now.clone())?;
+    let mut options = Options {
+        now: 0,
+        params: args.run.params.clone(),
     };
+    let resolved = now::resolve(&now, &query.text, &loaded.catalog, &options)?;
+    if now == NowSpec::Latest {
+        note(&format!("now() is {resolved}"));
+    }
+    options.now = resolved.ticks;
     let result = crate::run(&query.text, &loaded.catalog, &options);
     // Raw logs are read while the query scans them, so their problems are known only now.
     loaded.report_problems();
@@ -102,10 +110,4 @@ fn read_stdin() -> Result<QueryText, Failure> {
 
 fn print_table(table: &Table, format: output::Format) -> Result<(), Failure> {
     write_stdout(|out| output::write(table, format, out))
-}
-
-/// Now, in ticks since the Unix epoch.
-fn wall_clock() -> i64 {
-    let now = chrono::Utc::now();
-    now.timestamp() * crate::table::TICKS_PER_SECOND + i64::from(now.timestamp_subsec_nanos() / 100)
 }

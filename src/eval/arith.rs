@@ -6,6 +6,7 @@
 
 use super::datum::{map1, map2, Datum};
 use crate::error::{Error, ErrorKind};
+use crate::func::scalar::datetime::EPOCH_TICKS;
 use crate::plan::BinaryOp;
 use crate::table::{Column, Type};
 
@@ -66,7 +67,7 @@ fn result_kind(op: BinaryOp, l: Kind, r: Kind) -> Option<Type> {
             Type::DateTime
         }
         (K::TimeSpan, K::TimeSpan, B::Add | B::Sub | B::Mod) => Type::TimeSpan,
-        (K::TimeSpan, K::TimeSpan, B::Div) => Type::Real,
+        (K::TimeSpan, K::TimeSpan, B::Div) | (K::DateTime, K::TimeSpan, B::Div) => Type::Real,
         (K::TimeSpan, K::Long | K::Real, B::Mul | B::Div)
         | (K::Long | K::Real, K::TimeSpan, B::Mul) => Type::TimeSpan,
         _ => return None,
@@ -121,6 +122,14 @@ pub fn arith(op: BinaryOp, l: &Datum, r: &Datum, n: usize) -> Result<Column, Err
             Column::Real(map2(n, &l.timespans(), &r.timespans(), |a, b| {
                 let (a, b) = ((*a)?, (*b)?);
                 (b != 0).then(|| a as f64 / b as f64)
+            }))
+        }
+        // A datetime divided by a span counts spans since 0001-01-01, the origin of Kusto's
+        // (.NET) ticks, so `ceiling(T / 1h) * 1h` read back by `todatetime` is T rounded up.
+        Type::Real if lk == Kind::DateTime => {
+            Column::Real(map2(n, &l.ticks(), &r.timespans(), |a, b| {
+                let (a, b) = ((*a)?, (*b)?);
+                (b != 0).then(|| (a as f64 + EPOCH_TICKS as f64) / b as f64)
             }))
         }
         Type::Real => Column::Real(map2(n, &l.reals(), &r.reals(), |a, b| {

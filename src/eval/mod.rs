@@ -105,6 +105,11 @@ pub fn eval_datum<'a>(
                 .iter()
                 .map(|e| eval_datum(e, batch, rows, ctx))
                 .collect::<Result<Vec<_>, _>>()?;
+            if func.is_window() {
+                // A window function differs row by row even over constants (`row_number()`).
+                let col = scalar::call(*func, &args, expr.ty, rows, ctx).map_err(at)?;
+                return Ok(Datum::owned(convert::cast_column(col, expr.ty)));
+            }
             let refs: Vec<&Datum> = args.iter().collect();
             lift(&refs, rows, expr.ty, |n| {
                 scalar::call(*func, &args, expr.ty, n, ctx)

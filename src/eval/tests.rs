@@ -561,3 +561,19 @@ fn results_take_the_binders_type() {
     };
     assert_eq!(eval(&e, &t, &CTX).unwrap(), Column::Long(vec![Some(-3)]));
 }
+
+#[test]
+fn datetime_over_timespan_rounds_up_through_todatetime() {
+    // The workbooks' ceiling bin: todatetime(ceiling(T / 1h) * 1h).
+    let hour = 3600 * TICKS_PER_SECOND;
+    let t = dt("2024-05-09T10:20:00Z");
+    let spans = bin(BinaryOp::Div, t, ts(hour));
+    assert_eq!(spans.ty, Type::Real);
+    let rounded = bin(BinaryOp::Mul, call("ceiling", vec![spans]), ts(hour));
+    assert_eq!(
+        constant(&call("todatetime", vec![rounded])),
+        Value::DateTime(parse_datetime("2024-05-09T11:00:00Z").unwrap())
+    );
+    let whole_days = bin(BinaryOp::Div, dt("1970-01-02"), ts(TICKS_PER_DAY));
+    assert_eq!(constant(&whole_days), Value::Real(719_163.0));
+}

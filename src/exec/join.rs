@@ -1,8 +1,11 @@
-//! `join`: a hash join. The right side is built into a hash table on its key columns; the left
-//! side streams through it batch by batch. Right rows that must appear unmatched (`rightouter`,
-//! `fullouter`, `rightanti`) or once per match (`rightsemi`) are emitted when the left side
-//! ends. A key with a null never matches. `innerunique` (Kusto's default) keeps only the first
-//! left row of each key before matching.
+//! `join`: a hash join on the smaller side. When the right side is the smaller (the common
+//! `T | join (small) on k`), it is built into a hash table on its key columns and the left side
+//! streams through it batch by batch (`HashJoin`); right rows that must appear unmatched
+//! (`rightouter`, `fullouter`, `rightanti`) or once per match (`rightsemi`) are emitted when the
+//! left side ends. When the left side turns out smaller, it is the one hashed
+//! (`join_hashing_left`) and the result is put in the same order. A key with a null never
+//! matches. `innerunique` (Kusto's default) keeps only the first left row of each key before
+//! matching, whichever side is hashed.
 
 use super::batch;
 use super::keys::encode_row;
@@ -34,23 +37,7 @@ impl<'a> HashJoin<'a> {
         output: &'a [(JoinSide, usize)],
         schema: &'a Schema,
     ) -> HashJoin<'a> {
-        let key_columns: Vec<Column> = right_keys
-            .iter()
-            .map(|&k| right.columns[k].clone())
-            .collect();
-        let mut table: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
-        let mut scratch = Vec::new();
-        for row in 0..right.num_rows() {
-            scratch.clear();
-            if encode_row(&key_columns, row, &mut scratch) {
-                match table.get_mut(scratch.as_slice()) {
-                    Some(rows) => rows.push(row),
-                    None => {
-                        table.insert(scratch.as_slice().into(), vec![row]);
-                    }
-                }
-            }
-        }
+        let table = hash_rows(&right, right_keys, false);
         let tracks_right = matches!(
             kind,
             JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightAnti | JoinKind::RightSemi
@@ -68,7 +55,7 @@ impl<'a> HashJoin<'a> {
             schema,
             table,
             seen_left: FxHashSet::default(),
-            scratch,
+            scratch: Vec::new(),
         }
     }
 
@@ -151,17 +138,143 @@ impl<'a> HashJoin<'a> {
         left_rows: &[Option<usize>],
         right_rows: &[Option<usize>],
     ) -> Table {
-        let columns = self
-            .output
+        let rows = Rows {
+            left,
+            right: &self.right,
+            left_rows,
+            right_rows,
+        };
+        rows.gather(self.output, self.schema)
+    }
+}
+
+/// The rows of `table` by their key (the `keys` columns), in table order; rows with a null key
+/// are left out. `first_only` keeps just the first row of each key (`innerunique`'s left side).
+fn hash_rows(table: &Table, keys: &[usize], first_only: bool) -> FxHashMap<Box<[u8]>, Vec<usize>> {
+    let key_columns: Vec<Column> = keys.iter().map(|&k| table.columns[k].clone()).collect();
+    let mut hashed: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
+    let mut scratch = Vec::new();
+    for row in 0..table.num_rows() {
+        scratch.clear();
+        if encode_row(&key_columns, row, &mut scratch) {
+            match hashed.get_mut(scratch.as_slice()) {
+                Some(rows) if !first_only => rows.push(row),
+                Some(_) => {}
+                None => {
+                    hashed.insert(scratch.as_slice().into(), vec![row]);
+                }
+            }
+        }
+    }
+    hashed
+}
+
+/// `join` when the left side is the smaller one, so it is the side hashed: the right rows are
+/// looked up in a table of the left rows. The result comes out in the order the right-hashed
+/// `HashJoin` gives (by left row, then right row; rows of the right side alone last), so which
+/// side was hashed never shows. `innerunique` hashes only the first left row of each key, which
+/// is exactly the left side it dedupes.
+pub(super) fn join_hashing_left(
+    left: &Table,
+    right: &Table,
+    kind: JoinKind,
+    left_keys: &[usize],
+    right_keys: &[usize],
+    output: &[(JoinSide, usize)],
+    schema: &Schema,
+) -> Table {
+    use JoinKind as K;
+    let hashed = hash_rows(left, left_keys, kind == K::InnerUnique);
+    let right_keys: Vec<Column> = right_keys
+        .iter()
+        .map(|&k| right.columns[k].clone())
+        .collect();
+    let mut matched_left = vec![false; left.num_rows()];
+    let mut matched_right = vec![false; right.num_rows()];
+    let wants_pairs = matches!(
+        kind,
+        K::Inner | K::InnerUnique | K::LeftOuter | K::RightOuter | K::FullOuter
+    );
+    let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut scratch = Vec::new();
+    for (r, right_matched) in matched_right.iter_mut().enumerate() {
+        scratch.clear();
+        if !encode_row(&right_keys, r, &mut scratch) {
+            continue;
+        }
+        let Some(lefts) = hashed.get(scratch.as_slice()) else {
+            continue;
+        };
+        *right_matched = true;
+        for &l in lefts {
+            matched_left[l] = true;
+            if wants_pairs {
+                pairs.push((l, Some(r)));
+            }
+        }
+    }
+    let rows_where = |matched: &[bool], wanted: bool| -> Vec<Option<usize>> {
+        (0..matched.len())
+            .filter(|&i| matched[i] == wanted)
+            .map(Some)
+            .collect()
+    };
+    let (left_rows, right_rows) = match kind {
+        K::LeftSemi | K::LeftAnti => {
+            let rows = rows_where(&matched_left, kind == K::LeftSemi);
+            let none = vec![None; rows.len()];
+            (rows, none)
+        }
+        K::RightSemi | K::RightAnti => {
+            let rows = rows_where(&matched_right, kind == K::RightSemi);
+            (vec![None; rows.len()], rows)
+        }
+        K::Inner | K::InnerUnique | K::LeftOuter | K::RightOuter | K::FullOuter => {
+            if matches!(kind, K::LeftOuter | K::FullOuter) {
+                let unmatched = (0..left.num_rows()).filter(|&l| !matched_left[l]);
+                pairs.extend(unmatched.map(|l| (l, None)));
+            }
+            // Stable: the pairs of one left row stay in right order.
+            pairs.sort_by_key(|&(l, _)| l);
+            let (mut lefts, mut rights): (Vec<_>, Vec<_>) =
+                pairs.into_iter().map(|(l, r)| (Some(l), r)).unzip();
+            if matches!(kind, K::RightOuter | K::FullOuter) {
+                let unmatched = rows_where(&matched_right, false);
+                lefts.extend(std::iter::repeat_n(None, unmatched.len()));
+                rights.extend(unmatched);
+            }
+            (lefts, rights)
+        }
+    };
+    let rows = Rows {
+        left: Some(left),
+        right,
+        left_rows: &left_rows,
+        right_rows: &right_rows,
+    };
+    rows.gather(output, schema)
+}
+
+/// Output rows as pairs of row indices into the two sides (`None`: that side is null).
+struct Rows<'t> {
+    left: Option<&'t Table>,
+    right: &'t Table,
+    left_rows: &'t [Option<usize>],
+    right_rows: &'t [Option<usize>],
+}
+
+impl Rows<'_> {
+    fn gather(&self, output: &[(JoinSide, usize)], schema: &Schema) -> Table {
+        let columns = output
             .iter()
-            .zip(&self.schema.fields)
-            .map(|(&(side, column), field)| match (side, left) {
-                (JoinSide::Left, Some(left)) => take_or_null(&left.columns[column], left_rows),
-                (JoinSide::Left, None) => Column::nulls(field.ty, left_rows.len()),
-                (JoinSide::Right, _) => take_or_null(&self.right.columns[column], right_rows),
+            .zip(&schema.fields)
+            .map(|(&(side, column), field)| match (side, self.left) {
+                (JoinSide::Left, Some(left)) => take_or_null(&left.columns[column], self.left_rows),
+                (JoinSide::Left, None) => Column::nulls(field.ty, self.left_rows.len()),
+                (JoinSide::Right, _) => take_or_null(&self.right.columns[column], self.right_rows),
             })
             .collect();
-        batch(self.schema, columns)
+        batch(schema, columns)
     }
 }
 
@@ -320,6 +433,77 @@ mod tests {
                 "4 l4 - ",
                 "-  - rnull",
                 "-  3 r3"
+            ]
+        );
+    }
+
+    #[test]
+    fn hashing_either_side_gives_the_same_rows_in_the_same_order() {
+        use super::{join_hashing_left, HashJoin};
+        use crate::plan::JoinSide::{Left, Right};
+        let (left, right) = sides();
+        for kind in [
+            JoinKind::InnerUnique,
+            JoinKind::Inner,
+            JoinKind::LeftOuter,
+            JoinKind::RightOuter,
+            JoinKind::FullOuter,
+            JoinKind::LeftAnti,
+            JoinKind::RightAnti,
+            JoinKind::LeftSemi,
+            JoinKind::RightSemi,
+        ] {
+            // Every column the kind yields, so any difference shows.
+            let output = match kind {
+                JoinKind::LeftSemi | JoinKind::LeftAnti => vec![(Left, 0), (Left, 1)],
+                JoinKind::RightSemi | JoinKind::RightAnti => vec![(Right, 0), (Right, 1)],
+                _ => vec![(Left, 0), (Left, 1), (Right, 0), (Right, 1)],
+            };
+            let schema = schema(
+                &[
+                    ("k", Type::Long),
+                    ("a", Type::String),
+                    ("k1", Type::Long),
+                    ("b", Type::String),
+                ][..output.len()],
+            );
+            let mut hashed_right =
+                HashJoin::build(right.clone(), kind, &[0], &[0], &output, &schema);
+            let mut streamed = hashed_right.probe(&left);
+            streamed.append(&hashed_right.finish());
+            let hashed_left = join_hashing_left(&left, &right, kind, &[0], &[0], &output, &schema);
+            assert_eq!(
+                streamed.rows().collect::<Vec<_>>(),
+                hashed_left.rows().collect::<Vec<_>>(),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_left_side_larger_than_the_right_streams_through_the_right_hash() {
+        // 20000 left rows against 3 right rows: the left outgrows the right and streams.
+        let left = values(&[("k", long(&(0..20000).map(|i| i % 4).collect::<Vec<_>>()))]);
+        let right = values(&[("k", long(&[1, 2, 2])), ("b", strings(&["x", "y", "z"]))]);
+        let plan = Plan {
+            schema: schema(&[("k", Type::Long), ("b", Type::String)]),
+            node: Node::Join {
+                left: Box::new(values_plan(left)),
+                right: Box::new(values_plan(right)),
+                kind: JoinKind::Inner,
+                left_keys: vec![0],
+                right_keys: vec![0],
+                output: vec![(JoinSide::Left, 0), (JoinSide::Right, 1)],
+            },
+        };
+        let out = rows(&run(plan));
+        assert_eq!(out.len(), 5000 * 3);
+        assert_eq!(
+            out[..3],
+            [
+                vec![Value::Long(1), Value::String("x".into())],
+                vec![Value::Long(2), Value::String("y".into())],
+                vec![Value::Long(2), Value::String("z".into())],
             ]
         );
     }

@@ -307,7 +307,7 @@ mod tests {
             Some(Value::DateTime(0)),
             Some(Value::DateTime(4 * TICKS_PER_DAY)),
         ));
-        let day = |d: i64| json!(crate::format::datetime_text(d * TICKS_PER_DAY));
+        let day = |d: i64| json!(crate::format::datetime_json_text(d * TICKS_PER_DAY));
         let axis = json!([day(0), day(1), day(2), day(3)]);
         assert_eq!(
             rows(&out),

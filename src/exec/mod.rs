@@ -161,20 +161,50 @@ impl<'a> Executor<'a> {
                 right_keys,
                 output,
             } => {
-                let right_table = self.collect(right)?;
-                let mut join = join::HashJoin::build(
-                    right_table,
-                    *kind,
-                    left_keys,
-                    right_keys,
-                    output,
-                    &plan.schema,
-                );
-                let flow = self.run(left, &mut |batch| emit(join.probe(&batch), out))?;
+                // Hash the smaller side. The right side is gathered first; the left is held
+                // back only until it outgrows the right, then streams through a right-side hash.
+                let mut right_table = Some(self.collect(right)?);
+                let limit = right_table.as_ref().map_or(0, Table::num_rows);
+                let mut held = Table::empty(left.schema.clone());
+                let mut streaming: Option<join::HashJoin> = None;
+                let flow = self.run(left, &mut |batch| {
+                    if let Some(join) = streaming.as_mut() {
+                        return emit(join.probe(&batch), out);
+                    }
+                    held.append(&batch);
+                    if held.num_rows() <= limit {
+                        return Ok(Flow::More);
+                    }
+                    let right = right_table.take().expect("the right side is built once");
+                    let join = streaming.insert(join::HashJoin::build(
+                        right,
+                        *kind,
+                        left_keys,
+                        right_keys,
+                        output,
+                        &plan.schema,
+                    ));
+                    emit(join.probe(&std::mem::take(&mut held)), out)
+                })?;
                 if flow == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
-                emit(join.finish(), out)
+                match (streaming, right_table) {
+                    (Some(join), _) => emit(join.finish(), out),
+                    (None, Some(right)) => emit(
+                        join::join_hashing_left(
+                            &held,
+                            &right,
+                            *kind,
+                            left_keys,
+                            right_keys,
+                            output,
+                            &plan.schema,
+                        ),
+                        out,
+                    ),
+                    (None, None) => Err(runtime("a join lost its right side")),
+                }
             }
             Node::Parse {
                 input,

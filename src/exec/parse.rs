@@ -1,7 +1,9 @@
 //! `parse` and `parse-where`: match each row's text against the pattern (compiled by bind to one
 //! regex; a group named like a capture column fills it, else group i + 1 fills column i) and append the captures, converted to
 //! their declared types. `parse` keeps rows that do not match, with empty/null captures;
-//! `parse-where` drops them, and also drops rows whose typed captures do not convert.
+//! `parse-where` drops them, and also drops rows whose typed captures do not convert. A strict
+//! pattern (`kind=simple`/`regex`) treats such a row as unmatched; `kind=relaxed` nulls only the
+//! value that does not convert.
 
 use super::convert::text_to_value;
 use super::{batch, project::filter_rows, runtime};
@@ -15,6 +17,8 @@ pub(super) struct Parser<'a> {
     /// Per capture column: the regex group filling it, and its type.
     groups: Vec<usize>,
     types: Vec<Type>,
+    /// A typed value that does not convert fails the whole row (`kind=simple`/`regex`).
+    strict: bool,
     where_only: bool,
     schema: &'a Schema,
 }
@@ -43,6 +47,7 @@ impl<'a> Parser<'a> {
             regex,
             groups,
             types: pattern.captures.iter().map(|(_, ty)| *ty).collect(),
+            strict: pattern.strict,
             where_only,
             schema,
         })
@@ -69,6 +74,11 @@ impl<'a> Parser<'a> {
                         Some(value) => values.push(value),
                         None if self.where_only => {
                             *kept = false;
+                            break;
+                        }
+                        None if self.strict => {
+                            // The row did not parse: every capture stays null/empty.
+                            values.clear();
                             break;
                         }
                         None => values.push(Value::Null),
@@ -131,6 +141,7 @@ mod tests {
                 pattern: ParsePattern {
                     regex: r"^id=(.*?) user=(.*)$".into(),
                     captures: vec![("id".into(), Type::Long), ("user".into(), Type::String)],
+                    strict: false,
                 },
                 where_only,
             },
@@ -146,6 +157,18 @@ mod tests {
                 vec![str_value("garbage"), Value::Null, str_value("")],
                 vec![str_value("id=x user=bob"), Value::Null, str_value("bob")],
             ]
+        );
+    }
+
+    #[test]
+    fn strict_patterns_fail_the_row_on_a_value_that_does_not_convert() {
+        let mut plan = parse(false);
+        if let Node::Parse { pattern, .. } = &mut plan.node {
+            pattern.strict = true;
+        }
+        assert_eq!(
+            rows(&run(plan))[2],
+            vec![str_value("id=x user=bob"), Value::Null, str_value("")]
         );
     }
 

@@ -214,6 +214,21 @@ pub fn parse_json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()))
 }
 
+/// `todatetime()` over a column. A timespan reads as ticks since 0001-01-01, Kusto's origin, so
+/// `todatetime(ceiling(T / 1h) * 1h)` gives back a time (see `datetime / timespan` in `eval`).
+pub fn to_datetime_column(arg: &Datum, len: usize) -> Column {
+    let col = arg.column(len).into_owned();
+    match col {
+        Column::TimeSpan(spans) => Column::DateTime(
+            spans
+                .into_iter()
+                .map(|t| t?.checked_sub(EPOCH_TICKS))
+                .collect(),
+        ),
+        col => cast_column(col, Type::DateTime),
+    }
+}
+
 /// Bring `col` to type `ty` (the type the binder promised), converting each value.
 pub fn cast_column(col: Column, ty: Type) -> Column {
     if col.ty() == ty {

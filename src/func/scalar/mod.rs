@@ -11,7 +11,9 @@ pub mod logic;
 pub mod math;
 pub mod pattern;
 mod registry;
+pub mod series;
 pub mod string;
+pub mod window;
 
 pub use registry::{common_type, lookup, names};
 
@@ -128,6 +130,8 @@ pub enum ScalarFunc {
     SetUnion,
     SetIntersect,
     SetDifference,
+    /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
+    SeriesFitLine,
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,
@@ -141,6 +145,28 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    // window functions (over a serialized input, see `is_window`)
+    RowNumber,
+    Prev,
+    Next,
+    RowCumsum,
+    RowWindowSession,
+}
+
+impl ScalarFunc {
+    /// Whether the function reads other rows than the current one (`row_number()`, `prev()`,
+    /// …): it needs the whole serialized input in one batch, and is never a constant even when
+    /// its arguments are.
+    pub fn is_window(self) -> bool {
+        matches!(
+            self,
+            ScalarFunc::RowNumber
+                | ScalarFunc::Prev
+                | ScalarFunc::Next
+                | ScalarFunc::RowCumsum
+                | ScalarFunc::RowWindowSession
+        )
+    }
 }
 
 /// An error in a function's argument found while running (an unknown part name, a bad regex).
@@ -206,7 +232,7 @@ pub fn call(
         F::IsFinite => math::real_test(&args[0], len, f64::is_finite),
         F::MinOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Less),
         F::MaxOf => math::min_max_of(args, ty, len, std::cmp::Ordering::Greater),
-        F::ToDatetime => convert::cast_column(args[0].column(len).into_owned(), Type::DateTime),
+        F::ToDatetime => convert::to_datetime_column(&args[0], len),
         F::ToTimespan => convert::cast_column(args[0].column(len).into_owned(), Type::TimeSpan),
         F::ToString => convert::cast_column(args[0].column(len).into_owned(), Type::String),
         F::ToLong => logic::to_long(&args[0], len),
@@ -248,6 +274,7 @@ pub fn call(
         F::SetUnion => dynamic::set_op(args, len, dynamic::SetOp::Union),
         F::SetIntersect => dynamic::set_op(args, len, dynamic::SetOp::Intersect),
         F::SetDifference => dynamic::set_op(args, len, dynamic::SetOp::Difference),
+        F::SeriesFitLine => series::fit_line(&args[0], len),
         F::Strrep => string::strrep(args, len),
         F::Reverse => string::map_text(&args[0], len, |s| s.chars().rev().collect()),
         F::UrlEncode => string::map_text(&args[0], len, |s| string::url_encode(s, "+")),
@@ -278,6 +305,11 @@ pub fn call(
         F::HasAnyIpv4Prefix => ip::has_any_ipv4(args, len, true),
         F::Ipv6Compare => ip::v6_compare(args, len),
         F::Ipv6IsMatch => ip::v6_is_match(args, len),
+        F::RowNumber => window::row_number(args, len),
+        F::Prev => window::shifted(args, len, ty, true),
+        F::Next => window::shifted(args, len, ty, false),
+        F::RowCumsum => window::row_cumsum(args, len, ty),
+        F::RowWindowSession => window::row_window_session(args, len),
     };
     Ok(convert::cast_column(col, ty))
 }

@@ -136,6 +136,8 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("set_union", F::SetUnion, 2, MANY),
         ("set_intersect", F::SetIntersect, 2, MANY),
         ("set_difference", F::SetDifference, 2, MANY),
+        ("series_fit_line", F::SeriesFitLine, 1, 1),
+        ("series_fit_line_dynamic", F::SeriesFitLine, 1, 1),
         ("strrep", F::Strrep, 2, 3),
         ("reverse", F::Reverse, 1, 1),
         ("url_encode", F::UrlEncode, 1, 1),
@@ -168,6 +170,11 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
         ("has_any_ipv4_prefix", F::HasAnyIpv4Prefix, 2, MANY),
         ("ipv6_compare", F::Ipv6Compare, 2, 3),
         ("ipv6_is_match", F::Ipv6IsMatch, 2, 3),
+        ("row_number", F::RowNumber, 0, 2),
+        ("prev", F::Prev, 1, 3),
+        ("next", F::Next, 1, 3),
+        ("row_cumsum", F::RowCumsum, 1, 2),
+        ("row_window_session", F::RowWindowSession, 3, 4),
     ]
 };
 
@@ -218,8 +225,8 @@ fn literal_text(arg: &BoundExpr) -> Option<&str> {
     }
 }
 
-/// The type several branches share: the widest number when all are numeric, else the first
-/// branch's type (untyped nulls do not count).
+/// The type several branches share: the widest number when all are numeric, the typed branches'
+/// type when the others are dynamic, else the first branch's type (untyped nulls do not count).
 pub fn common_type(args: &[&BoundExpr]) -> Type {
     let typed: Vec<Type> = args
         .iter()
@@ -244,8 +251,24 @@ pub fn common_type(args: &[&BoundExpr]) -> Type {
             Type::Long
         };
     }
-    if typed.contains(&Type::Dynamic) {
-        return Type::Dynamic;
+    // Beside typed values a dynamic one takes their type, as Kusto's binder types
+    // `iff(c, parts[2], '')` as string.
+    let fixed: Vec<Type> = typed
+        .iter()
+        .copied()
+        .filter(|t| *t != Type::Dynamic)
+        .collect();
+    if fixed.len() < typed.len() {
+        if fixed.iter().all(|t| *t == fixed[0]) {
+            return fixed[0];
+        }
+        if fixed.iter().all(|t| t.is_numeric()) {
+            return if fixed.contains(&Type::Real) {
+                Type::Real
+            } else {
+                Type::Long
+            };
+        }
     }
     first
 }
@@ -277,7 +300,7 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
         }
         F::IndexOfRegex => Type::Long,
         F::FormatBytes | F::StrcatArray => Type::String,
-        F::SetUnion | F::SetIntersect | F::SetDifference => Type::Dynamic,
+        F::SetUnion | F::SetIntersect | F::SetDifference | F::SeriesFitLine => Type::Dynamic,
         F::ArrayIndexOf | F::Hash | F::ParseIpv4 | F::ParseIpv4Mask | F::Ipv4Compare => Type::Long,
         F::Ipv6Compare => Type::Long,
         F::DatetimePart | F::PartOf(_) | F::ToInt => Type::Int,
@@ -331,6 +354,9 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             Type::Dynamic
         }
         F::ArrayConcat | F::ArraySlice | F::ParseCsv | F::ParseUrl => Type::Dynamic,
+        F::RowNumber | F::Prev | F::Next | F::RowCumsum | F::RowWindowSession => {
+            window_type(func, args)?
+        }
         F::Extract => {
             match args.get(3) {
                 None => Type::String,
@@ -343,6 +369,63 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
             }
         }
     })
+}
+
+/// The result type of a window function, after checking what Kusto requires of its arguments:
+/// `prev`/`next` read a column (the offset a whole number), `row_cumsum` sums a number, and a
+/// restart is a bool.
+fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError> {
+    use ScalarFunc as F;
+    let expect = |index: usize, ok: fn(Type) -> bool, what: &str| match args.get(index) {
+        Some(arg) if !ok(arg.ty) && !is_untyped_null(arg) => Err(LookupError::Argument {
+            index,
+            message: format!("expected {what}, found {}", arg.ty),
+        }),
+        _ => Ok(()),
+    };
+    let whole = |t: Type| matches!(t, Type::Int | Type::Long);
+    let boolean = |t: Type| t == Type::Bool;
+    match func {
+        F::RowNumber => {
+            expect(0, whole, "a whole number to start from")?;
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(Type::Long)
+        }
+        F::Prev | F::Next => {
+            if !matches!(args[0].kind, ExprNode::Column(_)) {
+                return Err(LookupError::Argument {
+                    index: 0,
+                    message: "expected a column name".into(),
+                });
+            }
+            expect(1, whole, "a whole-number offset")?;
+            Ok(args[0].ty)
+        }
+        F::RowWindowSession => {
+            expect(0, |t| t == Type::DateTime, "a datetime")?;
+            expect(1, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(2, |t| t == Type::TimeSpan, "a timespan")?;
+            expect(3, boolean, "a bool saying where to restart")?;
+            Ok(Type::DateTime)
+        }
+        _ => {
+            expect(
+                0,
+                |t| matches!(t, Type::Int | Type::Long | Type::Real),
+                "a number",
+            )?;
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(args[0].ty)
+        }
+    }
+}
+
+/// `null` written as a literal (dynamic-typed): acceptable wherever a value is.
+fn is_untyped_null(arg: &BoundExpr) -> bool {
+    matches!(
+        arg.kind,
+        ExprNode::Literal(Value::Null | Value::Dynamic(serde_json::Value::Null))
+    ) && arg.ty == Type::Dynamic
 }
 
 #[cfg(test)]
@@ -382,6 +465,28 @@ mod tests {
         assert_eq!(
             ty("case", &[col(Type::Bool), col(Type::Int), col(Type::Real)]),
             Ok(Type::Real)
+        );
+        // A dynamic branch takes the typed branch's type (Kusto: `iff(c, parts[2], '')` is string).
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::String)]
+            ),
+            Ok(Type::String)
+        );
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Long), col(Type::Dynamic)]
+            ),
+            Ok(Type::Long)
+        );
+        assert_eq!(
+            ty(
+                "iff",
+                &[col(Type::Bool), col(Type::Dynamic), col(Type::Dynamic)]
+            ),
+            Ok(Type::Dynamic)
         );
         assert_eq!(
             ty("datetime_part", &[col(Type::String), col(Type::DateTime)]),

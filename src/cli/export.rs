@@ -1,0 +1,45 @@
+//! `kqlite export`: a table's rows to CSV or JSON lines (a file or stdout), or the Azure Data
+//! Explorer commands that create the table and its ingestion mappings.
+
+use super::args::ExportArgs;
+use super::{logs, note, usage, write_stdout, Failure};
+use crate::export;
+use std::io::Write;
+
+pub fn run(args: ExportArgs) -> Result<(), Failure> {
+    let loaded = logs::load(&args.logs)?;
+    if let Some(table) = &args.adx_schema {
+        let schema = export::export_schema(&loaded.catalog, table)?;
+        let commands = export::adx_schema(table, &schema);
+        return write_stdout(|out| out.write_all(commands.as_bytes()));
+    }
+    let table = args
+        .table
+        .as_deref()
+        .ok_or_else(|| usage("export needs --table TABLE (or --adx-schema TABLE)"))?;
+    let rows = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+            let mut out = std::io::BufWriter::new(file);
+            let rows = export::export(&loaded.catalog, table, args.format, &mut out)?;
+            out.flush()
+                .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+            note(&format!(
+                "{rows} rows of {table} written to {}",
+                path.display()
+            ));
+            rows
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            export::export(&loaded.catalog, table, args.format, &mut out)?
+        }
+    };
+    loaded.report_problems();
+    if rows == 0 {
+        note(&format!("{table} has no rows in these logs"));
+    }
+    Ok(())
+}

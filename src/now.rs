@@ -1,0 +1,367 @@
+//! The `now` a run uses, so that `now()` and `ago()` give the same answer every time: an
+//! RFC 3339 time, `latest` (the latest event time in the tables the query reads, so `ago(2d)`
+//! in a blog query means "the two days before the data ends"), `KQLITE_NOW` from the
+//! environment, else the wall clock.
+//!
+//! The event time of a row is `FlowEndTime` in flow tables (`FlowEndTime_t` in
+//! AzureNetworkAnalytics_CL) and `TimeGenerated` in every other table (TABLES.md "Time").
+
+use crate::catalog::{Catalog, ScanRequest};
+use crate::error::{Error, ErrorKind};
+use crate::format::datetime_text;
+use crate::func::EvalContext;
+use crate::plan::{BoundExpr, ExprNode, Node, Plan};
+use crate::table::{Column, TICKS_PER_SECOND};
+use crate::Options;
+use std::collections::BTreeSet;
+
+/// The environment variable that sets `--now` when the flag is not given.
+pub const ENV_VAR: &str = "KQLITE_NOW";
+
+/// How `now` was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NowSpec {
+    /// A pinned time, in ticks since the Unix epoch.
+    At(i64),
+    /// The latest event time in the tables each query reads.
+    Latest,
+    /// The wall clock when the run starts.
+    WallClock,
+}
+
+impl NowSpec {
+    /// `--now` text: `latest`, or an RFC 3339 time (a bare date is its midnight UTC).
+    pub fn parse(text: &str) -> Result<NowSpec, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("latest") {
+            return Ok(NowSpec::Latest);
+        }
+        rfc3339_ticks(text).map(NowSpec::At).ok_or_else(|| {
+            format!("`{text}` is not an RFC 3339 time (e.g. 2024-05-10T00:00:00Z) or `latest`")
+        })
+    }
+
+    /// The flag when given, else `KQLITE_NOW` when set (and not empty), else the wall clock.
+    pub fn or_env(flag: Option<NowSpec>) -> Result<NowSpec, Error> {
+        if let Some(spec) = flag {
+            return Ok(spec);
+        }
+        match std::env::var(ENV_VAR).ok().filter(|v| !v.trim().is_empty()) {
+            Some(text) => NowSpec::parse(&text)
+                .map_err(|m| Error::new(ErrorKind::Usage(format!("{ENV_VAR}: {m}")))),
+            None => Ok(NowSpec::WallClock),
+        }
+    }
+}
+
+/// The `now` a query ran with, and where it came from (for `check`'s report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedNow {
+    pub ticks: i64,
+    pub origin: NowOrigin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NowOrigin {
+    Pinned,
+    WallClock,
+    /// The latest event time of these tables.
+    Latest(Vec<String>),
+    /// `latest` was asked for, but the query reads no table with rows: the wall clock.
+    LatestOfNothing,
+}
+
+impl std::fmt::Display for ResolvedNow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = datetime_text(self.ticks);
+        match &self.origin {
+            NowOrigin::Pinned => write!(f, "{at}"),
+            NowOrigin::WallClock => write!(f, "{at} (the wall clock)"),
+            NowOrigin::Latest(tables) => {
+                write!(f, "{at} (latest event in {})", tables.join(", "))
+            }
+            NowOrigin::LatestOfNothing => {
+                write!(
+                    f,
+                    "{at} (the wall clock: the query reads no rows for `latest`)"
+                )
+            }
+        }
+    }
+}
+
+/// The `now` for running `source` against `catalog`. For `latest` this binds the query to find
+/// the tables it reads and scans their event-time column; a query that does not bind is left
+/// to fail when it runs, with the wall clock as its `now`.
+pub fn resolve(
+    spec: &NowSpec,
+    source: &str,
+    catalog: &Catalog,
+    options: &Options,
+) -> Result<ResolvedNow, Error> {
+    let fixed = |ticks, origin| Ok(ResolvedNow { ticks, origin });
+    match spec {
+        NowSpec::At(ticks) => fixed(*ticks, NowOrigin::Pinned),
+        NowSpec::WallClock => fixed(wall_clock(), NowOrigin::WallClock),
+        NowSpec::Latest => {
+            let bound = crate::parse(source).and_then(|q| crate::bind(&q, catalog, options));
+            let Ok(bound) = bound else {
+                return fixed(wall_clock(), NowOrigin::LatestOfNothing);
+            };
+            let tables = tables_read(&bound.plan);
+            match latest_event_time(&tables, catalog)? {
+                Some(ticks) => fixed(ticks, NowOrigin::Latest(tables.into_iter().collect())),
+                None => fixed(wall_clock(), NowOrigin::LatestOfNothing),
+            }
+        }
+    }
+}
+
+/// The latest event time over `tables` (None when they hold no rows with one).
+pub fn latest_event_time(
+    tables: &BTreeSet<String>,
+    catalog: &Catalog,
+) -> Result<Option<i64>, Error> {
+    let mut latest: Option<i64> = None;
+    for name in tables {
+        let Some(provider) = catalog.get(name) else {
+            continue;
+        };
+        let schema = provider.schema();
+        let Some(column) = ["FlowEndTime", "FlowEndTime_t", "TimeGenerated"]
+            .iter()
+            .find_map(|c| schema.index_of(c))
+        else {
+            continue;
+        };
+        let request = ScanRequest {
+            columns: &[column],
+            predicates: &[],
+            ctx: EvalContext { now: 0 },
+        };
+        provider.scan(&request, &mut |batch| {
+            if let Some(Column::DateTime(times)) = batch.columns.first() {
+                let batch_max = times.iter().flatten().max().copied();
+                latest = latest.max(batch_max);
+            }
+            Ok(())
+        })?;
+    }
+    Ok(latest)
+}
+
+/// Every catalog table a plan scans, in subqueries and `toscalar` too.
+pub fn tables_read(plan: &Plan) -> BTreeSet<String> {
+    let mut tables = BTreeSet::new();
+    collect_plan(plan, &mut tables);
+    tables
+}
+
+fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
+    let exprs = |list: &[BoundExpr], out: &mut BTreeSet<String>| {
+        list.iter().for_each(|e| collect_expr(e, out))
+    };
+    match &plan.node {
+        Node::Scan {
+            table, predicates, ..
+        } => {
+            out.insert(table.clone());
+            exprs(predicates, out);
+        }
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => {}
+        Node::Filter { input, predicate } => {
+            collect_plan(input, out);
+            collect_expr(predicate, out);
+        }
+        Node::Project { input, exprs: list } | Node::Serialize { input, exprs: list } => {
+            collect_plan(input, out);
+            exprs(list, out);
+        }
+        Node::Summarize {
+            input,
+            keys,
+            aggregates,
+        } => {
+            collect_plan(input, out);
+            exprs(keys, out);
+            aggregates.iter().for_each(|a| exprs(&a.args, out));
+        }
+        Node::Sort { input, keys } | Node::Top { input, keys, .. } => {
+            collect_plan(input, out);
+            keys.iter().for_each(|k| collect_expr(&k.expr, out));
+        }
+        Node::Take { input, .. }
+        | Node::MvExpand { input, .. }
+        | Node::Materialize { input, .. } => collect_plan(input, out),
+        Node::Union { inputs, .. } => inputs.iter().for_each(|p| collect_plan(p, out)),
+        Node::Join { left, right, .. } => {
+            collect_plan(left, out);
+            collect_plan(right, out);
+        }
+        Node::Parse { input, source, .. } => {
+            collect_plan(input, out);
+            collect_expr(source, out);
+        }
+        Node::MakeSeries(series) => {
+            collect_plan(&series.input, out);
+            exprs(&series.keys, out);
+            series
+                .aggregates
+                .iter()
+                .for_each(|(a, _)| exprs(&a.args, out));
+            collect_expr(&series.axis, out);
+        }
+        Node::TopNested { input, levels } => {
+            collect_plan(input, out);
+            for level in levels {
+                collect_expr(&level.key, out);
+                exprs(&level.aggregate.args, out);
+            }
+        }
+        Node::MvApply { input, body, .. } => {
+            collect_plan(input, out);
+            collect_plan(body, out);
+        }
+    }
+}
+
+fn collect_expr(expr: &BoundExpr, out: &mut BTreeSet<String>) {
+    match &expr.kind {
+        ExprNode::Column(_) | ExprNode::Literal(_) => {}
+        ExprNode::Neg(e) => collect_expr(e, out),
+        ExprNode::Binary { left, right, .. } => {
+            collect_expr(left, out);
+            collect_expr(right, out);
+        }
+        ExprNode::In { expr, list, .. } => {
+            collect_expr(expr, out);
+            list.iter().for_each(|e| collect_expr(e, out));
+        }
+        ExprNode::InPlan { expr, plan, .. } => {
+            collect_expr(expr, out);
+            collect_plan(plan, out);
+        }
+        ExprNode::Between {
+            expr, low, high, ..
+        } => {
+            collect_expr(expr, out);
+            collect_expr(low, out);
+            collect_expr(high, out);
+        }
+        ExprNode::Call { args, .. } => args.iter().for_each(|e| collect_expr(e, out)),
+        ExprNode::Index { expr, index } => {
+            collect_expr(expr, out);
+            collect_expr(index, out);
+        }
+        ExprNode::Scalar(plan) => collect_plan(plan, out),
+    }
+}
+
+/// An RFC 3339 time (`2024-05-10T00:00:00Z`, `…+02:00`, fractions of a second) or a bare date
+/// (its midnight UTC), in ticks since the Unix epoch.
+pub fn rfc3339_ticks(text: &str) -> Option<i64> {
+    let parsed = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+        })
+        .ok()?;
+    Some(parsed.timestamp() * TICKS_PER_SECOND + i64::from(parsed.timestamp_subsec_nanos() / 100))
+}
+
+/// Now, in ticks since the Unix epoch.
+pub fn wall_clock() -> i64 {
+    let now = chrono::Utc::now();
+    now.timestamp() * TICKS_PER_SECOND + i64::from(now.timestamp_subsec_nanos() / 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::MemoryTable;
+    use crate::table::{Field, Schema, Table, Type};
+    use std::sync::Arc;
+
+    const MAY_10: i64 = 1_715_299_200 * TICKS_PER_SECOND;
+
+    #[test]
+    fn now_text_is_rfc3339_or_latest() {
+        assert_eq!(NowSpec::parse("latest"), Ok(NowSpec::Latest));
+        assert_eq!(
+            NowSpec::parse("2024-05-10T00:00:00Z"),
+            Ok(NowSpec::At(MAY_10))
+        );
+        assert_eq!(
+            NowSpec::parse("2024-05-10T02:00:00.5+02:00"),
+            Ok(NowSpec::At(MAY_10 + TICKS_PER_SECOND / 2))
+        );
+        assert_eq!(NowSpec::parse("2024-05-10"), Ok(NowSpec::At(MAY_10)));
+        assert!(NowSpec::parse("tomorrow").unwrap_err().contains("RFC 3339"));
+    }
+
+    fn catalog_with(name: &str, column: &str, times: Vec<Option<i64>>) -> Catalog {
+        let mut catalog = Catalog::new();
+        let schema = Schema::new(vec![
+            Field::new(column, Type::DateTime),
+            Field::new("Note", Type::String),
+        ]);
+        let notes = vec![Arc::from("x"); times.len()];
+        let table = Table::new(schema, vec![Column::DateTime(times), Column::String(notes)]);
+        catalog.register(name, Arc::new(MemoryTable::new(table, "test")));
+        catalog
+    }
+
+    #[test]
+    fn latest_is_the_latest_event_in_the_tables_read() {
+        let hour = 3600 * TICKS_PER_SECOND;
+        let catalog = catalog_with(
+            "Flows",
+            "TimeGenerated",
+            vec![Some(MAY_10 - hour), None, Some(MAY_10 - 3 * hour)],
+        );
+        let options = Options::default();
+        let resolved = resolve(
+            &NowSpec::Latest,
+            "let recent = Flows | where TimeGenerated > ago(1h); recent | count",
+            &catalog,
+            &options,
+        )
+        .unwrap();
+        assert_eq!(resolved.ticks, MAY_10 - hour);
+        assert_eq!(resolved.origin, NowOrigin::Latest(vec!["Flows".into()]));
+        assert_eq!(
+            resolved.to_string(),
+            "2024-05-09T23:00:00Z (latest event in Flows)"
+        );
+    }
+
+    #[test]
+    fn flow_tables_use_the_flow_end_time() {
+        let catalog = catalog_with("Custom", "FlowEndTime", vec![Some(MAY_10)]);
+        let tables = tables_read(
+            &crate::bind(
+                &crate::parse("print n = toscalar(Custom | count)").unwrap(),
+                &catalog,
+                &Options::default(),
+            )
+            .unwrap()
+            .plan,
+        );
+        assert_eq!(tables.iter().collect::<Vec<_>>(), ["Custom"]);
+        assert_eq!(latest_event_time(&tables, &catalog).unwrap(), Some(MAY_10));
+    }
+
+    #[test]
+    fn latest_of_empty_tables_falls_back_to_the_wall_clock() {
+        let resolved = resolve(
+            &NowSpec::Latest,
+            "NTANetAnalytics | take 1",
+            &Catalog::new(),
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(resolved.origin, NowOrigin::LatestOfNothing);
+        assert!(resolved.ticks > MAY_10);
+    }
+}
