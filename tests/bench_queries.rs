@@ -99,8 +99,16 @@ fn read_tuples(files: &[PathBuf]) -> Vec<Tuple> {
                             ],
                             mac: mac_text(rec["macAddress"].as_str().unwrap()),
                             time_ms: if n >= 100_000_000_000 { n } else { n * 1000 },
-                            src: if is_public(src) { String::new() } else { src.into() },
-                            dst: if is_public(dst) { String::new() } else { dst.into() },
+                            src: if is_public(src) {
+                                String::new()
+                            } else {
+                                src.into()
+                            },
+                            dst: if is_public(dst) {
+                                String::new()
+                            } else {
+                                dst.into()
+                            },
                             dst_port: p[4].into(),
                             protocol: p[5].into(),
                             direction: p[6].into(),
@@ -167,7 +175,15 @@ fn kqlite(dir: &Path, interval: &str, now: &str, query: &str) -> BTreeSet<String
     let out = Command::new(env!("CARGO_BIN_EXE_kqlite"))
         .args(["--threads", "2", "query", "--logs"])
         .arg(dir)
-        .args(["--interval", interval, "--now", now, "--format", "csv", query])
+        .args([
+            "--interval",
+            interval,
+            "--now",
+            now,
+            "--format",
+            "csv",
+            query,
+        ])
         .output()
         .unwrap();
     assert!(
@@ -205,9 +221,7 @@ fn by_key<T>(
 }
 
 fn lines(map: BTreeMap<String, [i64; 2]>) -> BTreeSet<String> {
-    set(map
-        .into_iter()
-        .map(|(k, [a, b])| format!("{k},{a},{b}")))
+    set(map.into_iter().map(|(k, [a, b])| format!("{k},{a},{b}")))
 }
 
 #[test]
