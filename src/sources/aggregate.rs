@@ -183,8 +183,39 @@ impl FlowRow {
     }
 
     /// Started flows, allowed plus denied (`FlowCount_d`).
+    #[cfg(test)]
     pub fn flow_count(&self) -> u64 {
         self.allowed_in + self.allowed_out + self.denied_in + self.denied_out
+    }
+
+    /// A row of `context` with every other field empty or zero, for evaluating a pushed-down
+    /// predicate on the values a caller fills in (see `pushdown`).
+    pub fn probe(context: Arc<FlowContext>) -> FlowRow {
+        FlowRow {
+            context,
+            interval_start: 0,
+            interval_end: 0,
+            flow_start: 0,
+            flow_end: 0,
+            src_ip: empty_str(),
+            dst_ip: empty_str(),
+            dst_port: None,
+            protocol: 0,
+            direction: Direction::Inbound,
+            denied: false,
+            encryption: empty_str(),
+            encryption_time: 0,
+            counters: [0; 4],
+            allowed_in: 0,
+            allowed_out: 0,
+            denied_in: 0,
+            denied_out: 0,
+            completed: 0,
+            records: 0,
+            src_ports: Vec::new(),
+            src_public: Vec::new(),
+            dst_public: Vec::new(),
+        }
     }
 
     /// Fold `other` (same key) into this row.
@@ -209,6 +240,218 @@ impl FlowRow {
         self.src_ports.dedup();
         merge_entries(&mut self.src_public, other.src_public);
         merge_entries(&mut self.dst_public, other.dst_public);
+    }
+}
+
+/// Read access to one flow row, whether it was built as a [`FlowRow`] (aggregated rows) or is
+/// read straight from a file's tuples ([`TupleRows`], `--interval 0`, where building a row
+/// struct per tuple would cost more than laying out the columns).
+pub trait RowView {
+    fn context(&self) -> &FlowContext;
+    fn interval_start(&self) -> i64;
+    fn interval_end(&self) -> i64;
+    fn flow_start(&self) -> i64;
+    fn flow_end(&self) -> i64;
+    fn src_ip(&self) -> &Str;
+    fn dst_ip(&self) -> &Str;
+    fn dst_port(&self) -> Option<u16>;
+    fn protocol(&self) -> u16;
+    fn direction(&self) -> Direction;
+    fn denied(&self) -> bool;
+    fn encryption(&self) -> &Str;
+    fn counters(&self) -> [u64; 4];
+    /// Allowed in, allowed out, denied in, denied out.
+    fn flows(&self) -> [u64; 4];
+    fn completed(&self) -> u64;
+    fn records(&self) -> u64;
+    /// Distinct source ports, ascending.
+    fn src_ports(&self) -> &[u16];
+    fn src_public(&self) -> &[PublicEntry];
+    fn dst_public(&self) -> &[PublicEntry];
+    /// Started flows, allowed plus denied (`FlowCount_d`).
+    fn flow_count(&self) -> u64 {
+        self.flows().iter().sum()
+    }
+}
+
+impl RowView for FlowRow {
+    fn context(&self) -> &FlowContext {
+        &self.context
+    }
+    fn interval_start(&self) -> i64 {
+        self.interval_start
+    }
+    fn interval_end(&self) -> i64 {
+        self.interval_end
+    }
+    fn flow_start(&self) -> i64 {
+        self.flow_start
+    }
+    fn flow_end(&self) -> i64 {
+        self.flow_end
+    }
+    fn src_ip(&self) -> &Str {
+        &self.src_ip
+    }
+    fn dst_ip(&self) -> &Str {
+        &self.dst_ip
+    }
+    fn dst_port(&self) -> Option<u16> {
+        self.dst_port
+    }
+    fn protocol(&self) -> u16 {
+        self.protocol
+    }
+    fn direction(&self) -> Direction {
+        self.direction
+    }
+    fn denied(&self) -> bool {
+        self.denied
+    }
+    fn encryption(&self) -> &Str {
+        &self.encryption
+    }
+    fn counters(&self) -> [u64; 4] {
+        self.counters
+    }
+    fn flows(&self) -> [u64; 4] {
+        [
+            self.allowed_in,
+            self.allowed_out,
+            self.denied_in,
+            self.denied_out,
+        ]
+    }
+    fn completed(&self) -> u64 {
+        self.completed
+    }
+    fn records(&self) -> u64 {
+        self.records
+    }
+    fn src_ports(&self) -> &[u16] {
+        &self.src_ports
+    }
+    fn src_public(&self) -> &[PublicEntry] {
+        &self.src_public
+    }
+    fn dst_public(&self) -> &[PublicEntry] {
+        &self.dst_public
+    }
+}
+
+fn entry_of<'x>(entries: &'x [PublicEntry], slots: &[u32], row: usize) -> &'x [PublicEntry] {
+    match slots.get(row) {
+        Some(&slot) if slot != NO_ENTRY => std::slice::from_ref(&entries[slot as usize]),
+        _ => &[],
+    }
+}
+
+/// A file's tuples with `--interval 0`, one row each, kept as the aggregator held them: the
+/// columns are laid out from here without a [`FlowRow`] per tuple.
+pub struct TupleRows {
+    strings: Vec<(Str, bool)>,
+    contexts: Vec<Arc<FlowContext>>,
+    states: Vec<GroupState>,
+    /// The public source / destination entries, and per row the index of its own in them
+    /// (`NO_ENTRY` when its address is private; both empty when no row has one).
+    src_public: Vec<PublicEntry>,
+    dst_public: Vec<PublicEntry>,
+    src_slot: Vec<u32>,
+    dst_slot: Vec<u32>,
+}
+
+const NO_ENTRY: u32 = u32::MAX;
+
+impl TupleRows {
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// Views of rows `start..start + len`.
+    pub fn views(&self, start: usize, len: usize) -> Vec<TupleRow<'_>> {
+        (start..start + len)
+            .map(|i| TupleRow { rows: self, i })
+            .collect()
+    }
+}
+
+/// One row of [`TupleRows`].
+#[derive(Clone, Copy)]
+pub struct TupleRow<'x> {
+    rows: &'x TupleRows,
+    i: usize,
+}
+
+impl TupleRow<'_> {
+    fn state(&self) -> &GroupState {
+        &self.rows.states[self.i]
+    }
+    fn text(&self, id: u32) -> &Str {
+        &self.rows.strings[id as usize].0
+    }
+}
+
+impl RowView for TupleRow<'_> {
+    fn context(&self) -> &FlowContext {
+        &self.rows.contexts[self.state().key.context as usize]
+    }
+    fn interval_start(&self) -> i64 {
+        self.state().key.interval
+    }
+    fn interval_end(&self) -> i64 {
+        self.state().key.interval
+    }
+    fn flow_start(&self) -> i64 {
+        self.state().first
+    }
+    fn flow_end(&self) -> i64 {
+        self.state().last
+    }
+    fn src_ip(&self) -> &Str {
+        self.text(self.state().key.src)
+    }
+    fn dst_ip(&self) -> &Str {
+        self.text(self.state().key.dst)
+    }
+    fn dst_port(&self) -> Option<u16> {
+        self.state().key.port
+    }
+    fn protocol(&self) -> u16 {
+        self.state().key.protocol
+    }
+    fn direction(&self) -> Direction {
+        self.state().key.direction
+    }
+    fn denied(&self) -> bool {
+        self.state().key.denied
+    }
+    fn encryption(&self) -> &Str {
+        self.text(self.state().encryption)
+    }
+    fn counters(&self) -> [u64; 4] {
+        self.state().counters
+    }
+    fn flows(&self) -> [u64; 4] {
+        self.state().flows
+    }
+    fn completed(&self) -> u64 {
+        self.state().completed
+    }
+    fn records(&self) -> u64 {
+        self.state().records
+    }
+    fn src_ports(&self) -> &[u16] {
+        self.state().port.as_slice()
+    }
+    fn src_public(&self) -> &[PublicEntry] {
+        entry_of(&self.rows.src_public, &self.rows.src_slot, self.i)
+    }
+    fn dst_public(&self) -> &[PublicEntry] {
+        entry_of(&self.rows.dst_public, &self.rows.dst_slot, self.i)
     }
 }
 
@@ -274,7 +517,10 @@ struct GroupState {
     flows: [u64; 4],
     completed: u64,
     records: u64,
-    ports: Vec<u16>,
+    /// The first source port seen, kept inline (a one-tuple group never allocates), and the
+    /// others.
+    port: Option<u16>,
+    more_ports: Vec<u16>,
 }
 
 /// Groups the tuples of one file. Strings are interned once per file (ids into `strings`), so
@@ -282,6 +528,9 @@ struct GroupState {
 pub struct FileAggregator<'a> {
     interval: i64,
     ids: FxHashMap<&'a str, u32>,
+    /// Ids of strings of up to 15 bytes (IPv4 addresses, encryption codes) by their bytes
+    /// packed into one integer: hashing and comparing it is cheaper than a string's.
+    short_ids: FxHashMap<u128, u32>,
     /// Each interned string and whether it is a public address.
     strings: Vec<(Str, bool)>,
     contexts: Vec<Arc<FlowContext>>,
@@ -289,6 +538,7 @@ pub struct FileAggregator<'a> {
     states: Vec<GroupState>,
     /// (group, destination side?, address id) → entry counts.
     publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
+    texts: bool,
 }
 
 impl<'a> FileAggregator<'a> {
@@ -299,12 +549,28 @@ impl<'a> FileAggregator<'a> {
         FileAggregator {
             interval,
             ids,
-            strings: vec![(empty_str(), false)],
+            short_ids: FxHashMap::default(),
+            // A file's own empty string: blanked addresses clone it on every row, and the
+            // shared one would have its count bounce between the reading threads.
+            strings: vec![(Str::from(""), false)],
             contexts: Vec::new(),
             groups: FxHashMap::default(),
             states: Vec::new(),
             publics: FxHashMap::default(),
+            texts: true,
         }
+    }
+
+    /// With interval 0 and no column that shows them asked for, addresses and encryption
+    /// codes need not be kept (they are no group key then): `texts(false)` skips them.
+    pub fn texts(mut self, keep: bool) -> FileAggregator<'a> {
+        self.texts = keep || self.interval != 0;
+        self
+    }
+
+    /// Whether addresses and encryption codes are kept (see `texts`).
+    pub fn keeps_texts(&self) -> bool {
+        self.texts
     }
 
     /// Register a context; tuples added with the returned id share it.
@@ -316,17 +582,40 @@ impl<'a> FileAggregator<'a> {
         (self.contexts.len() - 1) as u32
     }
 
-    fn intern(&mut self, text: &'a str) -> u32 {
+    /// The context registered as `id`.
+    pub fn context_at(&self, id: u32) -> &Arc<FlowContext> {
+        &self.contexts[id as usize]
+    }
+
+    /// The file-wide id of a string (the same text always gets the same id).
+    pub fn intern(&mut self, text: &'a str) -> u32 {
+        if let Some(key) = pack_short(text) {
+            if let Some(&id) = self.short_ids.get(&key) {
+                return id;
+            }
+            let id = self.intern_new(text);
+            self.short_ids.insert(key, id);
+            return id;
+        }
         if let Some(&id) = self.ids.get(text) {
             return id;
         }
-        let id = self.strings.len() as u32;
-        self.strings.push((Str::from(text), is_public(text)));
+        let id = self.intern_new(text);
         self.ids.insert(text, id);
         id
     }
 
+    fn intern_new(&mut self, text: &'a str) -> u32 {
+        if text.is_empty() {
+            return 0;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push((Str::from(text), is_public(text)));
+        id
+    }
+
     /// Add one tuple captured under `context`.
+    #[cfg(test)]
     pub fn add(&mut self, context: u32, t: &FlowTuple<'a>) {
         self.add_to_group(context, t);
     }
@@ -343,7 +632,37 @@ impl<'a> FileAggregator<'a> {
     fn add_to_group(&mut self, context: u32, t: &FlowTuple<'a>) -> u32 {
         let src = self.intern(t.src);
         let dst = self.intern(t.dst);
-        let encryption = self.intern(t.encryption);
+        self.add_interned(context, t, src, dst)
+    }
+
+    /// The interned string `id` as the row shows it in `SrcIp`/`DestIp` (public → empty).
+    pub fn shown(&self, id: u32) -> &Str {
+        let (text, public) = &self.strings[id as usize];
+        if *public {
+            &self.strings[0].0
+        } else {
+            text
+        }
+    }
+
+    /// The interval a tuple time falls in (the time itself with interval 0).
+    pub fn interval_of(&self, time: i64) -> (i64, i64) {
+        if self.interval == 0 {
+            (time, time)
+        } else {
+            let start = time.div_euclid(self.interval) * self.interval;
+            (start, start + self.interval)
+        }
+    }
+
+    /// `add` for a tuple whose source and destination are already interned as `src`, `dst`;
+    /// returns the group it joined.
+    pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) -> u32 {
+        let encryption = if self.texts {
+            self.intern(t.encryption)
+        } else {
+            0
+        };
         let src_public = self.strings[src as usize].1;
         let dst_public = self.strings[dst as usize].1;
         let key = GroupKey {
@@ -404,8 +723,10 @@ impl<'a> FileAggregator<'a> {
         state.completed += t.completed();
         state.records += 1;
         if let Some(port) = t.src_port {
-            if state.ports.last() != Some(&port) {
-                state.ports.push(port);
+            if state.port.is_none() {
+                state.port = Some(port);
+            } else if state.port != Some(port) && state.more_ports.last() != Some(&port) {
+                state.more_ports.push(port);
             }
         }
         if src_public {
@@ -428,9 +749,39 @@ impl<'a> FileAggregator<'a> {
             flows: [0; 4],
             completed: 0,
             records: 0,
-            ports: Vec::new(),
+            port: None,
+            more_ports: Vec::new(),
         });
         (self.states.len() - 1) as u32
+    }
+
+    /// With interval 0: the file's tuples, one row each, in file order.
+    pub fn finish_tuples(self) -> TupleRows {
+        debug_assert_eq!(self.interval, 0);
+        let mut sides: [(Vec<PublicEntry>, Vec<u32>); 2] = Default::default();
+        if !self.publics.is_empty() {
+            for (_, slots) in &mut sides {
+                slots.resize(self.states.len(), NO_ENTRY);
+            }
+            for ((group, dest_side, ip), counts) in self.publics {
+                let (entries, slots) = &mut sides[usize::from(dest_side)];
+                slots[group as usize] = entries.len() as u32;
+                entries.push(PublicEntry {
+                    ip: self.strings[ip as usize].0.clone(),
+                    counts,
+                });
+            }
+        }
+        let [(src_public, src_slot), (dst_public, dst_slot)] = sides;
+        TupleRows {
+            strings: self.strings,
+            contexts: self.contexts,
+            states: self.states,
+            src_public,
+            dst_public,
+            src_slot,
+            dst_slot,
+        }
     }
 
     /// The file's rows, in order of each group's first tuple.
@@ -462,9 +813,11 @@ impl<'a> FileAggregator<'a> {
         let mut dst_public = dst_public.into_iter();
         self.states
             .into_iter()
-            .map(|mut s| {
-                s.ports.sort_unstable();
-                s.ports.dedup();
+            .map(|s| {
+                let mut ports = s.more_ports;
+                ports.extend(s.port);
+                ports.sort_unstable();
+                ports.dedup();
                 let k = s.key;
                 FlowRow {
                     context: contexts[k.context as usize].clone(),
@@ -487,13 +840,40 @@ impl<'a> FileAggregator<'a> {
                     denied_out: s.flows[3],
                     completed: s.completed,
                     records: s.records,
-                    src_ports: s.ports,
+                    src_ports: ports,
                     src_public: src_public.next().unwrap_or_default(),
                     dst_public: dst_public.next().unwrap_or_default(),
                 }
             })
             .collect()
     }
+}
+
+/// A string of up to 15 bytes as one integer: its bytes (little-endian, zero-padded), then
+/// its length in the top byte. Built from overlapping word loads, not a byte copy, which
+/// would stall the load that follows it.
+fn pack_short(text: &str) -> Option<u128> {
+    let b = text.as_bytes();
+    let len = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().unwrap()));
+    let (lo, hi) = match len {
+        16.. => return None,
+        8.. => {
+            let hi = if len == 8 {
+                0
+            } else {
+                word(len - 8) >> ((16 - len) * 8)
+            };
+            (word(0), hi)
+        }
+        4.. => (half(0) | ((half(len - 4) >> ((8 - len) * 8)) << 32), 0),
+        _ => (
+            b.iter().rev().fold(0u64, |n, &c| (n << 8) | u64::from(c)),
+            0,
+        ),
+    };
+    Some(u128::from(lo) | (u128::from(hi | ((len as u64) << 56)) << 64))
 }
 
 fn add_counts(into: &mut [u64; 6], t: &FlowTuple<'_>) {
@@ -769,6 +1149,30 @@ pub(crate) mod tests {
         assert_eq!(a[0].counters, [3, 6, 9, 12]);
         assert_eq!(a[0].dst_public[0].text(), "8.8.8.8|0|3|3|9|6|12");
         assert_eq!(a[0].flow_start, 5 * TICKS_PER_SECOND);
+    }
+
+    #[test]
+    fn short_strings_pack_to_their_padded_bytes() {
+        let padded = |t: &str| {
+            let mut buf = [0u8; 16];
+            buf[..t.len()].copy_from_slice(t.as_bytes());
+            buf[15] = t.len() as u8;
+            u128::from_le_bytes(buf)
+        };
+        for t in [
+            "",
+            "X",
+            "NX",
+            "abc",
+            "10.1",
+            "10.1.2",
+            "10.12.2.4",
+            "10.12.2.40",
+            "255.255.255.25",
+        ] {
+            assert_eq!(pack_short(t), Some(padded(t)), "{t}");
+        }
+        assert_eq!(pack_short("2001:db8::1:2:3:4"), None);
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! vocabularies included. Only the columns a scan asks for are built; a column a raw log cannot
 //! fill is empty (strings) or null (everything else).
 
-use super::aggregate::{Direction, FlowRow, Origin, PublicEntry};
+use super::aggregate::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
 use super::topology::{self, Topology};
-use crate::table::{empty_str, Column, Str};
-use std::sync::LazyLock;
+use crate::table::{Column, Str};
+use std::cell::RefCell;
 
 /// The flow tables raw logs fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,7 @@ impl FlowTable {
 
 /// Shared copies of the words rows repeat, so a column of them is reference-count bumps.
 struct Words {
+    empty: Str,
     inbound: Str,
     outbound: Str,
     allowed: Str,
@@ -49,9 +50,23 @@ struct Words {
     encryption: Vec<(&'static str, Str)>,
 }
 
-static WORDS: LazyLock<Words> = LazyLock::new(|| {
+thread_local! {
+    /// The words a batch's cells share. Each batch gets its own copies: the thread that builds
+    /// a batch is the only one touching their counts while it fills the columns, and the
+    /// thread that drops the batch later touches them alone — a copy shared by several threads
+    /// would have its count bounce between their caches on every cell.
+    static WORDS: RefCell<Words> = RefCell::new(new_words());
+}
+
+/// A copy of one of the words.
+fn word(pick: impl FnOnce(&Words) -> &Str) -> Str {
+    WORDS.with(|w| pick(&w.borrow()).clone())
+}
+
+fn new_words() -> Words {
     let s = Str::from;
     Words {
+        empty: s(""),
         inbound: s("Inbound"),
         outbound: s("Outbound"),
         allowed: s("Allowed"),
@@ -86,25 +101,26 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
         .map(|(code, word)| (code, s(word)))
         .collect(),
     }
-});
+}
 
 /// The `columns` (indices into `schema`) of `table` for `rows`.
-pub fn build(
+pub fn build<R: RowView>(
     table: FlowTable,
     schema: &crate::table::Schema,
     columns: &[usize],
-    rows: &[FlowRow],
+    rows: &[R],
     topology: Option<&Topology>,
 ) -> Vec<Column> {
+    WORDS.with(|w| *w.borrow_mut() = new_words());
     // With topology, the columns it fills come from each row's two ends (a blanked public side
     // is represented by its first public address).
-    let ends = |r: &FlowRow| -> (Str, Str) {
+    let ends = |r: &R| -> (Str, Str) {
         let side = |ip: &Str, public: &[PublicEntry]| {
             public.first().map_or_else(|| ip.clone(), |e| e.ip.clone())
         };
         (
-            side(&r.src_ip, &r.src_public),
-            side(&r.dst_ip, &r.dst_public),
+            side(r.src_ip(), r.src_public()),
+            side(r.dst_ip(), r.dst_public()),
         )
     };
     let pairs: Option<Vec<(Str, Str)>> = topology
@@ -132,234 +148,272 @@ pub fn build(
         .collect()
 }
 
-fn strings(rows: &[FlowRow], f: impl Fn(&FlowRow) -> Str) -> Column {
+fn strings<R: RowView>(rows: &[R], f: impl Fn(&R) -> Str) -> Column {
     Column::String(rows.iter().map(f).collect())
 }
 
-fn constant(rows: &[FlowRow], value: &Str) -> Column {
+fn constant<R: RowView>(rows: &[R], value: &Str) -> Column {
     Column::String(vec![value.clone(); rows.len()])
 }
 
-fn longs(rows: &[FlowRow], f: impl Fn(&FlowRow) -> u64) -> Column {
+fn longs<R: RowView>(rows: &[R], f: impl Fn(&R) -> u64) -> Column {
     Column::Long(rows.iter().map(|r| Some(f(r) as i64)).collect())
 }
 
-fn reals(rows: &[FlowRow], f: impl Fn(&FlowRow) -> u64) -> Column {
+fn reals<R: RowView>(rows: &[R], f: impl Fn(&R) -> u64) -> Column {
     Column::Real(rows.iter().map(|r| Some(f(r) as f64)).collect())
 }
 
-fn times(rows: &[FlowRow], f: impl Fn(&FlowRow) -> i64) -> Column {
+fn times<R: RowView>(rows: &[R], f: impl Fn(&R) -> i64) -> Column {
     Column::DateTime(rows.iter().map(|r| Some(f(r))).collect())
 }
 
-fn direction_word(r: &FlowRow) -> Str {
-    match r.direction {
-        Direction::Inbound => WORDS.inbound.clone(),
-        Direction::Outbound => WORDS.outbound.clone(),
-        Direction::Unknown => empty_str(),
+fn direction_word(r: &impl RowView) -> Str {
+    match r.direction() {
+        Direction::Inbound => word(|w| &w.inbound),
+        Direction::Outbound => word(|w| &w.outbound),
+        Direction::Unknown => word(|w| &w.empty),
     }
 }
 
-fn direction_letter(r: &FlowRow) -> Str {
-    match r.direction {
-        Direction::Inbound => WORDS.letter_i.clone(),
-        Direction::Outbound => WORDS.letter_o.clone(),
-        Direction::Unknown => empty_str(),
+fn direction_letter(r: &impl RowView) -> Str {
+    match r.direction() {
+        Direction::Inbound => word(|w| &w.letter_i),
+        Direction::Outbound => word(|w| &w.letter_o),
+        Direction::Unknown => word(|w| &w.empty),
     }
 }
 
-fn status_word(r: &FlowRow) -> Str {
-    if r.denied {
-        WORDS.denied.clone()
+fn status_word(r: &impl RowView) -> Str {
+    if r.denied() {
+        word(|w| &w.denied)
     } else {
-        WORDS.allowed.clone()
+        word(|w| &w.allowed)
     }
 }
 
-fn status_letter(r: &FlowRow) -> Str {
-    if r.denied {
-        WORDS.letter_d.clone()
+fn status_letter(r: &impl RowView) -> Str {
+    if r.denied() {
+        word(|w| &w.letter_d)
     } else {
-        WORDS.letter_a.clone()
+        word(|w| &w.letter_a)
     }
 }
 
 /// `T` for TCP, `U` for UDP, any other protocol number as its decimal text.
-fn l4_protocol(r: &FlowRow) -> Str {
-    match r.protocol {
-        6 => WORDS.tcp.clone(),
-        17 => WORDS.udp.clone(),
+fn l4_protocol(r: &impl RowView) -> Str {
+    match r.protocol() {
+        6 => word(|w| &w.tcp),
+        17 => word(|w| &w.udp),
         n => Str::from(n.to_string()),
     }
 }
 
-fn flow_type(r: &FlowRow) -> Str {
-    if r.src_public.is_empty() && r.dst_public.is_empty() {
-        WORDS.unknown_private.clone()
+fn flow_type(r: &impl RowView) -> Str {
+    if r.src_public().is_empty() && r.dst_public().is_empty() {
+        word(|w| &w.unknown_private)
     } else {
-        WORDS.external_public.clone()
+        word(|w| &w.external_public)
     }
 }
 
-fn schema_version(r: &FlowRow) -> Str {
-    match r.context.origin {
-        Origin::Vnet => WORDS.vnet_schema.clone(),
-        Origin::Nsg => WORDS.nsg_schema.clone(),
-        Origin::Aws => WORDS.aws_schema.clone(),
+fn schema_version(r: &impl RowView) -> Str {
+    match r.context().origin {
+        Origin::Vnet => word(|w| &w.vnet_schema),
+        Origin::Nsg => word(|w| &w.nsg_schema),
+        Origin::Aws => word(|w| &w.aws_schema),
     }
 }
 
-fn encryption_word(r: &FlowRow) -> Str {
-    WORDS
-        .encryption
-        .iter()
-        .find(|(code, _)| *code == &*r.encryption)
-        .map_or_else(|| r.encryption.clone(), |(_, word)| word.clone())
+fn encryption_word(r: &impl RowView) -> Str {
+    WORDS.with(|w| {
+        w.borrow()
+            .encryption
+            .iter()
+            .find(|(code, _)| *code == &**r.encryption())
+            .map_or_else(|| r.encryption().clone(), |(_, word)| word.clone())
+    })
 }
 
 fn entries(list: &[PublicEntry]) -> Str {
     if list.is_empty() {
-        return empty_str();
+        return word(|w| &w.empty);
     }
     let texts: Vec<String> = list.iter().map(PublicEntry::text).collect();
     Str::from(texts.join(" "))
 }
 
 /// Both sides' public entries, ascending by address (`PublicIPs_s`).
-fn all_entries(r: &FlowRow) -> Str {
-    if r.dst_public.is_empty() {
-        return entries(&r.src_public);
+fn all_entries(r: &impl RowView) -> Str {
+    if r.dst_public().is_empty() {
+        return entries(r.src_public());
     }
-    if r.src_public.is_empty() {
-        return entries(&r.dst_public);
+    if r.src_public().is_empty() {
+        return entries(r.dst_public());
     }
-    let mut both: Vec<PublicEntry> = r.src_public.iter().chain(&r.dst_public).cloned().collect();
+    let mut both: Vec<PublicEntry> = r
+        .src_public()
+        .iter()
+        .chain(r.dst_public())
+        .cloned()
+        .collect();
     both.sort_by(|a, b| a.ip.cmp(&b.ip));
     entries(&both)
 }
 
-fn src_ports(r: &FlowRow) -> Str {
-    let texts: Vec<String> = r.src_ports.iter().map(u16::to_string).collect();
+fn src_ports(r: &impl RowView) -> Str {
+    let texts: Vec<String> = r.src_ports().iter().map(u16::to_string).collect();
     Str::from(texts.join("|"))
 }
 
-fn nta_column(name: &str, rows: &[FlowRow]) -> Option<Column> {
+fn nta_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
     Some(match name {
-        "AclGroup" => strings(rows, |r| r.context.acl_group.clone()),
-        "AclRule" => strings(rows, |r| r.context.acl_rule.clone()),
-        "AllowedInFlows" => longs(rows, |r| r.allowed_in),
-        "AllowedOutFlows" => longs(rows, |r| r.allowed_out),
-        "DeniedInFlows" => longs(rows, |r| r.denied_in),
-        "DeniedOutFlows" => longs(rows, |r| r.denied_out),
-        "CompletedFlows" => longs(rows, |r| r.completed),
-        "RecordCount" => longs(rows, |r| r.records),
-        "PacketsSrcToDest" => longs(rows, |r| r.counters[0]),
-        "BytesSrcToDest" => longs(rows, |r| r.counters[1]),
-        "PacketsDestToSrc" => longs(rows, |r| r.counters[2]),
-        "BytesDestToSrc" => longs(rows, |r| r.counters[3]),
-        "SrcIp" => strings(rows, |r| r.src_ip.clone()),
-        "DestIp" => strings(rows, |r| r.dst_ip.clone()),
-        "DestPort" => Column::Int(rows.iter().map(|r| r.dst_port.map(i32::from)).collect()),
+        "AclGroup" => strings(rows, |r| r.context().acl_group.clone()),
+        "AclRule" => strings(rows, |r| r.context().acl_rule.clone()),
+        "AllowedInFlows" => longs(rows, |r| r.flows()[0]),
+        "AllowedOutFlows" => longs(rows, |r| r.flows()[1]),
+        "DeniedInFlows" => longs(rows, |r| r.flows()[2]),
+        "DeniedOutFlows" => longs(rows, |r| r.flows()[3]),
+        "CompletedFlows" => longs(rows, |r| r.completed()),
+        "RecordCount" => longs(rows, |r| r.records()),
+        "PacketsSrcToDest" => longs(rows, |r| r.counters()[0]),
+        "BytesSrcToDest" => longs(rows, |r| r.counters()[1]),
+        "PacketsDestToSrc" => longs(rows, |r| r.counters()[2]),
+        "BytesDestToSrc" => longs(rows, |r| r.counters()[3]),
+        "SrcIp" => strings(rows, |r| r.src_ip().clone()),
+        "DestIp" => strings(rows, |r| r.dst_ip().clone()),
+        "DestPort" => Column::Int(rows.iter().map(|r| r.dst_port().map(i32::from)).collect()),
         "SrcPorts" => strings(rows, src_ports),
-        "SrcPublicIps" => strings(rows, |r| entries(&r.src_public)),
-        "DestPublicIps" => strings(rows, |r| entries(&r.dst_public)),
+        "SrcPublicIps" => strings(rows, |r| entries(r.src_public())),
+        "DestPublicIps" => strings(rows, |r| entries(r.dst_public())),
         "FaSchemaVersion" => strings(rows, schema_version),
         "FlowDirection" => strings(rows, direction_word),
         "FlowStatus" => strings(rows, status_word),
         "FlowEncryption" => strings(rows, encryption_word),
-        "FlowStartTime" => times(rows, |r| r.flow_start),
-        "FlowEndTime" => times(rows, |r| r.flow_end),
-        "FlowIntervalStartTime" => times(rows, |r| r.interval_start),
+        "FlowStartTime" => times(rows, |r| r.flow_start()),
+        "FlowEndTime" => times(rows, |r| r.flow_end()),
+        "FlowIntervalStartTime" => times(rows, |r| r.interval_start()),
         "FlowIntervalEndTime" | "TimeGenerated" | "TimeProcessed" => {
-            times(rows, |r| r.interval_end)
+            times(rows, |r| r.interval_end())
         }
-        "FlowLogResourceId" => strings(rows, |r| r.context.flow_log_id.clone()),
-        "LogResourceId" => strings(rows, |r| r.context.log_resource_id.clone()),
-        "TargetResourceId" => strings(rows, |r| r.context.target_id.clone()),
-        "TargetResourceType" => strings(rows, |r| r.context.target_type.clone()),
+        "FlowLogResourceId" => strings(rows, |r| r.context().flow_log_id.clone()),
+        "LogResourceId" => strings(rows, |r| r.context().log_resource_id.clone()),
+        "TargetResourceId" => strings(rows, |r| r.context().target_id.clone()),
+        "TargetResourceType" => strings(rows, |r| r.context().target_type.clone()),
         "FlowType" => strings(rows, flow_type),
         "L4Protocol" => strings(rows, l4_protocol),
-        "L7Protocol" => strings(rows, |r| iana::service_name(r.protocol, r.dst_port)),
-        "MacAddress" => strings(rows, |r| r.context.mac.clone()),
-        "NsgList" => strings(rows, |r| r.context.nsg_list.clone()),
-        "NsgRule" => strings(rows, |r| r.context.nsg_rule.clone()),
-        "NsgRuleType" => strings(rows, |r| r.context.nsg_rule_type.clone()),
-        "Status" => constant(rows, &WORDS.completed),
-        "SubType" => constant(rows, &WORDS.flow_log),
-        "Type" => constant(rows, &WORDS.nta),
-        "_ResourceId" => strings(rows, |r| r.context.resource_id.clone()),
-        "_SubscriptionId" => strings(rows, |r| r.context.subscription.clone()),
+        "L7Protocol" => strings(rows, |r| iana::service_name(r.protocol(), r.dst_port())),
+        "MacAddress" => strings(rows, |r| r.context().mac.clone()),
+        "NsgList" => strings(rows, |r| r.context().nsg_list.clone()),
+        "NsgRule" => strings(rows, |r| r.context().nsg_rule.clone()),
+        "NsgRuleType" => strings(rows, |r| r.context().nsg_rule_type.clone()),
+        "Status" => constant(rows, &word(|w| &w.completed)),
+        "SubType" => constant(rows, &word(|w| &w.flow_log)),
+        "Type" => constant(rows, &word(|w| &w.nta)),
+        "_ResourceId" => strings(rows, |r| r.context().resource_id.clone()),
+        "_SubscriptionId" => strings(rows, |r| r.context().subscription.clone()),
         _ => return None,
     })
 }
 
 /// The private side's address when the other side is public (`VMIP_s`).
-fn vm_ip(r: &FlowRow) -> Str {
-    match (r.src_ip.is_empty(), r.dst_ip.is_empty()) {
-        (true, false) => r.dst_ip.clone(),
-        (false, true) => r.src_ip.clone(),
-        _ => empty_str(),
+fn vm_ip(r: &impl RowView) -> Str {
+    match (r.src_ip().is_empty(), r.dst_ip().is_empty()) {
+        (true, false) => r.dst_ip().clone(),
+        (false, true) => r.src_ip().clone(),
+        _ => word(|w| &w.empty),
     }
 }
 
-fn nsg_rules(r: &FlowRow) -> Str {
+fn nsg_rules(r: &impl RowView) -> Str {
     Str::from(format!(
         "0|{}|{}|{}|{}",
-        r.context.nsg_rule,
+        r.context().nsg_rule,
         direction_letter(r),
         status_letter(r),
         r.flow_count()
     ))
 }
 
-fn nsg_column(name: &str, rows: &[FlowRow]) -> Option<Column> {
+fn nsg_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
     Some(match name {
-        "SubType_s" => constant(rows, &WORDS.flow_log),
+        "SubType_s" => constant(rows, &word(|w| &w.flow_log)),
         "FASchemaVersion_s" => strings(rows, schema_version),
         "TimeProcessed_t" | "FlowIntervalEndTime_t" | "TimeGenerated" => {
-            times(rows, |r| r.interval_end)
+            times(rows, |r| r.interval_end())
         }
-        "FlowIntervalStartTime_t" => times(rows, |r| r.interval_start),
-        "FlowStartTime_t" => times(rows, |r| r.flow_start),
-        "FlowEndTime_t" => times(rows, |r| r.flow_end),
+        "FlowIntervalStartTime_t" => times(rows, |r| r.interval_start()),
+        "FlowStartTime_t" => times(rows, |r| r.flow_start()),
+        "FlowEndTime_t" => times(rows, |r| r.flow_end()),
         "FlowType_s" => strings(rows, flow_type),
-        "SrcIP_s" => strings(rows, |r| r.src_ip.clone()),
-        "DestIP_s" => strings(rows, |r| r.dst_ip.clone()),
+        "SrcIP_s" => strings(rows, |r| r.src_ip().clone()),
+        "DestIP_s" => strings(rows, |r| r.dst_ip().clone()),
         "VMIP_s" => strings(rows, vm_ip),
-        "DestPort_d" => Column::Real(rows.iter().map(|r| r.dst_port.map(f64::from)).collect()),
+        "DestPort_d" => Column::Real(rows.iter().map(|r| r.dst_port().map(f64::from)).collect()),
         "L4Protocol_s" => strings(rows, l4_protocol),
-        "L7Protocol_s" => strings(rows, |r| iana::service_name(r.protocol, r.dst_port)),
+        "L7Protocol_s" => strings(rows, |r| iana::service_name(r.protocol(), r.dst_port())),
         "FlowDirection_s" => strings(rows, direction_letter),
         "FlowStatus_s" => strings(rows, status_letter),
-        "NSGList_s" => strings(rows, |r| r.context.nsg_list.clone()),
-        "NSGRule_s" => strings(rows, |r| r.context.nsg_rule.clone()),
-        "NSGRuleType_s" => strings(rows, |r| r.context.nsg_rule_type.clone()),
+        "NSGList_s" => strings(rows, |r| r.context().nsg_list.clone()),
+        "NSGRule_s" => strings(rows, |r| r.context().nsg_rule.clone()),
+        "NSGRuleType_s" => strings(rows, |r| r.context().nsg_rule_type.clone()),
         "NSGRules_s" => strings(rows, nsg_rules),
-        "MACAddress_s" => strings(rows, |r| r.context.mac.clone()),
-        "AllowedInFlows_d" => reals(rows, |r| r.allowed_in),
-        "AllowedOutFlows_d" => reals(rows, |r| r.allowed_out),
-        "DeniedInFlows_d" => reals(rows, |r| r.denied_in),
-        "DeniedOutFlows_d" => reals(rows, |r| r.denied_out),
-        "FlowCount_d" => reals(rows, FlowRow::flow_count),
-        "CompletedFlows_d" => reals(rows, |r| r.completed),
-        "OutboundPackets_d" => reals(rows, |r| r.counters[0]),
-        "OutboundBytes_d" => reals(rows, |r| r.counters[1]),
-        "InboundPackets_d" => reals(rows, |r| r.counters[2]),
-        "InboundBytes_d" => reals(rows, |r| r.counters[3]),
+        "MACAddress_s" => strings(rows, |r| r.context().mac.clone()),
+        "AllowedInFlows_d" => reals(rows, |r| r.flows()[0]),
+        "AllowedOutFlows_d" => reals(rows, |r| r.flows()[1]),
+        "DeniedInFlows_d" => reals(rows, |r| r.flows()[2]),
+        "DeniedOutFlows_d" => reals(rows, |r| r.flows()[3]),
+        "FlowCount_d" => reals(rows, |r| r.flow_count()),
+        "CompletedFlows_d" => reals(rows, |r| r.completed()),
+        "OutboundPackets_d" => reals(rows, |r| r.counters()[0]),
+        "OutboundBytes_d" => reals(rows, |r| r.counters()[1]),
+        "InboundPackets_d" => reals(rows, |r| r.counters()[2]),
+        "InboundBytes_d" => reals(rows, |r| r.counters()[3]),
         "PublicIPs_s" => strings(rows, all_entries),
-        "SrcPublicIPs_s" => strings(rows, |r| entries(&r.src_public)),
-        "DestPublicIPs_s" => strings(rows, |r| entries(&r.dst_public)),
-        "Type" => constant(rows, &WORDS.nsg_table),
-        "_ResourceId" => strings(rows, |r| r.context.resource_id.clone()),
-        "_SubscriptionId" => strings(rows, |r| r.context.subscription.clone()),
+        "SrcPublicIPs_s" => strings(rows, |r| entries(r.src_public())),
+        "DestPublicIPs_s" => strings(rows, |r| entries(r.dst_public())),
+        "Type" => constant(rows, &word(|w| &w.nsg_table)),
+        "_ResourceId" => strings(rows, |r| r.context().resource_id.clone()),
+        "_SubscriptionId" => strings(rows, |r| r.context().subscription.clone()),
         _ => return None,
     })
+}
+
+/// Whether column `name` shows a tuple's addresses or encryption code (directly, as public-IP
+/// entries, or through `--topology`): without one of these, a scan with interval 0 skips them.
+pub fn shows_addresses(name: &str) -> bool {
+    matches!(
+        name,
+        "SrcIp"
+            | "DestIp"
+            | "SrcPublicIps"
+            | "DestPublicIps"
+            | "FlowType"
+            | "FlowEncryption"
+            | "SrcIP_s"
+            | "DestIP_s"
+            | "VMIP_s"
+            | "FlowType_s"
+            | "PublicIPs_s"
+            | "SrcPublicIPs_s"
+            | "DestPublicIPs_s"
+    ) || topology::fills(name)
+}
+
+/// Whether the reader fills column `name` of `table` (else it is empty or null on every row).
+pub fn fills(table: FlowTable, name: &str) -> bool {
+    let rows: [super::aggregate::FlowRow; 0] = [];
+    match table {
+        FlowTable::NtaNetAnalytics => nta_column(name, &rows),
+        FlowTable::AzureNetworkAnalytics => nsg_column(name, &rows),
+    }
+    .is_some()
 }
 
 /// The type a filled column has, for tests that check the layout against the schema.
 #[cfg(test)]
 fn built_type(table: FlowTable, name: &str) -> Option<crate::table::Type> {
-    let rows: [FlowRow; 0] = [];
+    let rows: [super::aggregate::FlowRow; 0] = [];
     match table {
         FlowTable::NtaNetAnalytics => nta_column(name, &rows),
         FlowTable::AzureNetworkAnalytics => nsg_column(name, &rows),

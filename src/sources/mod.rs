@@ -15,6 +15,7 @@ mod iana;
 mod json_stream;
 mod nsg_flow;
 mod provider;
+mod pushdown;
 mod table_file;
 mod tuple;
 mod vnet_flow;

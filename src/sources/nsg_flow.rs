@@ -7,6 +7,7 @@ use super::aggregate::{Direction, FileAggregator, FlowContext, FlowState, FlowTu
 use super::azure_ids::{format_mac, nsg_rule, ResourceId};
 use super::diagnostics::Problem;
 use super::json_stream::{for_each_record, Text};
+use super::pushdown::FileFilter;
 use super::tuple;
 use crate::table::{empty_str, Str};
 use serde::Deserialize;
@@ -54,6 +55,7 @@ pub fn read<'a>(
     text: &'a str,
     bad_bytes: &[usize],
     agg: &mut FileAggregator<'a>,
+    filter: &mut FileFilter<'_>,
     problems: &mut Vec<Problem>,
 ) {
     let mut contexts: Vec<([String; 3], u32)> = Vec::new();
@@ -81,10 +83,17 @@ pub fn read<'a>(
                         id
                     }
                 };
+                if !filter.keeps_context(agg, context) {
+                    continue;
+                }
                 for (t, raw) in mac_flows.tuples.iter().enumerate() {
                     let at = tuple::offset_in(text, raw.as_str(), offset);
                     match tuple::checked(raw, bad_bytes, at).and_then(|s| parse_tuple(s, fields)) {
-                        Ok(parsed) => agg.add(context, &parsed),
+                        Ok(parsed) => {
+                            if let Some((src, dst)) = filter.tuple(agg, &parsed) {
+                                agg.add_interned(context, &parsed, src, dst);
+                            }
+                        }
                         Err(message) => problems.push(Problem::new(
                             at,
                             format!(
@@ -210,7 +219,7 @@ mod tests {
     fn rows(text: &str) -> (Vec<FlowRow>, Vec<Problem>) {
         let mut agg = FileAggregator::new(HOUR);
         let mut problems = Vec::new();
-        read(text, &[], &mut agg, &mut problems);
+        read(text, &[], &mut agg, &mut FileFilter::none(), &mut problems);
         (agg.finish(), problems)
     }
 

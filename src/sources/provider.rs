@@ -13,18 +13,23 @@
 //! tuples logged more than an hour late could still join it. Memory holds about two hours of
 //! rows, not the whole table; with files that name no hour, everything waits for the end.
 
-use super::aggregate::{FileAggregator, FlowRow, Merger};
+use super::aggregate::{FileAggregator, FlowRow, Merger, RowView};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
+use super::pushdown::{FileFilter, ScanFilter};
 use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
-use rayon::prelude::*;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 
 const HOUR: i64 = 3600 * TICKS_PER_SECOND;
 
@@ -128,36 +133,121 @@ fn describe_files(files: &[FlowFile]) -> String {
     parts.join(", ")
 }
 
-/// Read, parse and aggregate one file; its rows and its problems.
-pub fn read_file(file: &FlowFile, interval: i64) -> (Vec<FlowRow>, Vec<Diagnostic>) {
-    let path = file.path.display().to_string();
-    let bytes = match detect::read_all(&file.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let d = Diagnostic::new(path, None, "", format!("cannot read the file: {e}"), 0);
-            return (Vec::new(), vec![d]);
+/// How a scan's batches are laid out: the table, its schema, and the columns asked for.
+pub struct Layout<'s> {
+    pub table: FlowTable,
+    pub schema: &'s Schema,
+    pub columns: &'s [usize],
+    pub out_schema: &'s Schema,
+    pub topology: Option<&'s Topology>,
+}
+
+impl Layout<'_> {
+    /// `rows` as batches of at most `BATCH_ROWS`.
+    fn batches<R: RowView>(&self, rows: &[R], out: &mut Vec<Table>) {
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let cols = columns::build(self.table, self.schema, self.columns, chunk, self.topology);
+            out.push(Table::new(self.out_schema.clone(), cols));
         }
-    };
-    let (text, bad_bytes) = json_stream::text_of(&bytes);
+    }
+}
+
+/// What reading one file gives: aggregated rows still to be merged with other files', or, with
+/// interval 0 (one row per tuple, nothing to merge), the finished batches.
+pub enum FileRows {
+    Rows(Vec<FlowRow>),
+    Batches(Vec<Table>),
+}
+
+thread_local! {
+    /// The bytes of the file a reading thread is on; kept between files so a scan does not
+    /// map and fault in fresh memory for each one.
+    static FILE_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The file's bytes (decompressed when gzip) into `buf`.
+fn read_bytes(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    buf.clear();
+    File::open(path)?.read_to_end(buf)?;
+    if buf.starts_with(&[0x1f, 0x8b]) {
+        *buf = detect::read_all(path)?;
+    }
+    Ok(())
+}
+
+/// Read, parse and aggregate one file, keeping what `filter` lets through; its rows (or, with
+/// `layout` and interval 0, its batches) and its problems.
+pub fn read_file(
+    file: &FlowFile,
+    interval: i64,
+    filter: Option<&ScanFilter>,
+    layout: Option<&Layout<'_>>,
+) -> (FileRows, Vec<Diagnostic>) {
+    FILE_BUFFER.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => read_file_with(file, interval, filter, layout, &mut buf),
+        Err(_) => read_file_with(file, interval, filter, layout, &mut Vec::new()),
+    })
+}
+
+fn read_file_with(
+    file: &FlowFile,
+    interval: i64,
+    filter: Option<&ScanFilter>,
+    layout: Option<&Layout<'_>>,
+    buf: &mut Vec<u8>,
+) -> (FileRows, Vec<Diagnostic>) {
+    let path = file.path.display().to_string();
+    if let Err(e) = read_bytes(&file.path, buf) {
+        let d = Diagnostic::new(path, None, "", format!("cannot read the file: {e}"), 0);
+        return (FileRows::Rows(Vec::new()), vec![d]);
+    }
+    let (text, bad_bytes) = json_stream::text_of(buf);
     let mut problems = Vec::new();
     let rows = {
-        let mut agg = FileAggregator::new(interval);
+        let texts = layout.is_none_or(|l| {
+            l.columns
+                .iter()
+                .any(|&i| columns::shows_addresses(&l.schema.fields[i].name))
+        });
+        let mut agg = FileAggregator::new(interval).texts(texts);
+        let mut filter = FileFilter::new(filter);
         match file.format {
-            Format::VnetFlow => vnet_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
-            Format::NsgFlow => nsg_flow::read(&text, &bad_bytes, &mut agg, &mut problems),
+            Format::VnetFlow => {
+                vnet_flow::read(&text, &bad_bytes, &mut agg, &mut filter, &mut problems)
+            }
+            Format::NsgFlow => {
+                nsg_flow::read(&text, &bad_bytes, &mut agg, &mut filter, &mut problems)
+            }
             Format::AwsVpcFlow => vpc_nta::aggregate(&text, &mut agg, &mut problems),
             // Resource logs are tables of their own, never flow rows.
             Format::AzureResourceLog => {}
         }
-        agg.finish()
+        match layout.filter(|_| interval == 0) {
+            Some(layout) => {
+                let tuples = agg.finish_tuples();
+                let mut batches = Vec::new();
+                if !tuples.is_empty() {
+                    for start in (0..tuples.len()).step_by(BATCH_ROWS) {
+                        let len = BATCH_ROWS.min(tuples.len() - start);
+                        layout.batches(&tuples.views(start, len), &mut batches);
+                    }
+                }
+                FileRows::Batches(batches)
+            }
+            None => FileRows::Rows(agg.finish()),
+        }
     };
     report_stray_bytes(text.as_bytes(), &bad_bytes, &mut problems);
+    (rows, located(problems, &path, &text))
+}
+
+/// Problems in file order, with their lines.
+fn located(mut problems: Vec<Problem>, path: &str, text: &str) -> Vec<Diagnostic> {
     problems.sort_by_key(|p| p.offset);
-    let diagnostics = problems
+    problems
         .into_iter()
-        .map(|p| p.locate(&path, text.as_bytes()))
-        .collect();
-    (rows, diagnostics)
+        .map(|p| p.locate(path, text.as_bytes()))
+        .collect()
 }
 
 /// Bytes that were not UTF-8 outside any tuple reported for it (in a rule name, say): the
@@ -188,6 +278,10 @@ impl TableProvider for FlowLogProvider {
         &self.schema
     }
 
+    /// Files are read by `--threads` workers, each taking the next file in order; the calling
+    /// thread puts their results back in file order and hands them on, so the operators above
+    /// the scan run while the next files are read, and batches arrive in the same order
+    /// whatever the thread count.
     fn scan(
         &self,
         request: &ScanRequest<'_>,
@@ -200,48 +294,95 @@ impl TableProvider for FlowLogProvider {
                 .map(|&i| self.schema.fields[i].clone())
                 .collect(),
         );
-        let mut emit = |rows: Vec<FlowRow>| -> Result<(), Error> {
-            for batch in rows.chunks(BATCH_ROWS) {
-                let cols = columns::build(
-                    self.table,
-                    &self.schema,
-                    request.columns,
-                    batch,
-                    self.topology.as_deref(),
-                );
-                sink(Table::new(out_schema.clone(), cols))?;
-            }
-            Ok(())
+        let layout = Layout {
+            table: self.table,
+            schema: &self.schema,
+            columns: request.columns,
+            out_schema: &out_schema,
+            topology: self.topology.as_deref(),
         };
-        let chunk = (rayon::current_num_threads() * 2).max(2);
-        let mut merger = Merger::default();
-        for (n, files) in self.files.chunks(chunk).enumerate() {
-            let results: Vec<(Vec<FlowRow>, Vec<Diagnostic>)> = files
-                .par_iter()
-                .map(|f| read_file(f, self.interval))
-                .collect();
-            for (rows, problems) in results {
-                self.report(problems)?;
-                if self.interval == 0 {
-                    emit(rows)?;
-                } else {
-                    merger.add(rows);
-                }
+        let filter = ScanFilter::new(self.table, &self.schema, request, self.interval);
+        let files: Vec<&FlowFile> = self
+            .files
+            .iter()
+            .filter(|f| filter.keeps_file(&f.path, f.hour))
+            .collect();
+        let workers = rayon::current_num_threads().clamp(1, files.len().max(1));
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let interval = self.interval;
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::sync_channel(workers * 2);
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (files, next, stop, filter, layout) = (&files, &next, &stop, &filter, &layout);
+                s.spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let read = read_file(file, interval, Some(filter), Some(layout));
+                        if tx.send((i, read)).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
-            if self.interval > 0 {
-                let next = self.files.get((n + 1) * chunk).and_then(|f| f.hour);
-                if let Some(next_hour) = next {
-                    emit(merger.take_ended_by(next_hour - HOUR))?;
-                }
+            drop(tx);
+            let result = self.consume(rx, &files, &layout, sink);
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
             }
-        }
-        if !merger.is_empty() {
-            emit(merger.take_all())?;
-        }
-        Ok(())
+            result
+        })
     }
 
     fn origin(&self) -> String {
         self.origin.clone()
+    }
+}
+
+impl FlowLogProvider {
+    /// Take the workers' results in file order: report problems, merge rows across files (or
+    /// pass batches on), and emit rows once no later file can add to them.
+    fn consume(
+        &self,
+        rx: mpsc::Receiver<(usize, (FileRows, Vec<Diagnostic>))>,
+        files: &[&FlowFile],
+        layout: &Layout<'_>,
+        sink: &mut dyn FnMut(Table) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let emit = |rows: Vec<FlowRow>, sink: &mut dyn FnMut(Table) -> Result<(), Error>| {
+            let mut batches = Vec::new();
+            layout.batches(&rows, &mut batches);
+            batches.into_iter().try_for_each(sink)
+        };
+        let mut merger = Merger::default();
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        for (i, read) in rx {
+            pending.insert(i, read);
+            while let Some((rows, problems)) = pending.remove(&want) {
+                self.report(problems)?;
+                match rows {
+                    FileRows::Batches(batches) => batches.into_iter().try_for_each(&mut *sink)?,
+                    FileRows::Rows(rows) if self.interval == 0 => emit(rows, sink)?,
+                    FileRows::Rows(rows) => merger.add(rows),
+                }
+                want += 1;
+                // Once every file of hours before the next file's have been read, rows whose
+                // interval ended an hour before it are final (see the module comment).
+                let hour = files.get(want - 1).and_then(|f| f.hour);
+                let next_hour = files.get(want).and_then(|f| f.hour);
+                if let (Some(h), Some(next_hour)) = (hour, next_hour) {
+                    if next_hour > h && self.interval > 0 {
+                        emit(merger.take_ended_by(next_hour - HOUR), sink)?;
+                    }
+                }
+            }
+        }
+        if !merger.is_empty() {
+            emit(merger.take_all(), sink)?;
+        }
+        Ok(())
     }
 }

@@ -7,12 +7,21 @@ use super::aggregate::{Direction, FileAggregator, FlowContext, FlowState, FlowTu
 use super::azure_ids::{flow_log_short, format_mac, target_type, ResourceId};
 use super::diagnostics::Problem;
 use super::json_stream::{for_each_record, Text};
+use super::pushdown::FileFilter;
 use super::tuple;
-use crate::table::{empty_str, Str};
+use crate::table::{empty_str, Str, TICKS_PER_SECOND};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
+struct RecordsFile<'a> {
+    #[serde(borrow)]
+    records: Vec<Record<'a>>,
+}
+
+#[derive(Deserialize)]
 struct Record<'a> {
+    #[serde(borrow, default)]
+    time: Text<'a>,
     #[serde(rename = "macAddress", borrow, default)]
     mac: Text<'a>,
     #[serde(rename = "flowLogResourceID", borrow, default)]
@@ -45,39 +54,196 @@ struct RuleGroup<'a> {
     tuples: Vec<Text<'a>>,
 }
 
-/// Read every record of one VNet flow-log file into `agg`. `bad_bytes` are the offsets of bytes
-/// that were not UTF-8 (a tuple holding one is skipped).
+/// Read every record of one VNet flow-log file into `agg`, keeping only tuples whose rows
+/// `filter` lets pass. `bad_bytes` are the offsets of bytes that were not UTF-8 (a tuple
+/// holding one is skipped).
+///
+/// A well-formed `{"records": [...]}` file is parsed whole with sonic-rs (SIMD); any other
+/// layout, or a file with a flaw, goes record by record through `json_stream`, which reports
+/// each flaw where it is and keeps the rest.
 pub fn read<'a>(
     text: &'a str,
     bad_bytes: &[usize],
     agg: &mut FileAggregator<'a>,
+    filter: &mut FileFilter<'_>,
     problems: &mut Vec<Problem>,
 ) {
     let mut contexts = ContextCache::default();
-    for_each_record::<Record>(text, problems, |index, offset, record, problems| {
-        for (f, acl_flows) in record.flow_records.flows.iter().enumerate() {
-            for (g, group) in acl_flows.groups.iter().enumerate() {
-                let context =
-                    contexts.get(agg, &record, acl_flows.acl.as_str(), group.rule.as_str());
-                for (t, raw) in group.tuples.iter().enumerate() {
-                    let site = || {
-                        format!(
-                            "record {}, flow {}, group {}, tuple {}",
-                            index + 1,
-                            f + 1,
-                            g + 1,
-                            t + 1
-                        )
-                    };
-                    let at = tuple::offset_in(text, raw.as_str(), offset);
-                    match tuple::checked(raw, bad_bytes, at).and_then(parse_tuple) {
-                        Ok(parsed) => agg.add(context, &parsed),
-                        Err(message) => problems.push(Problem::new(at, site(), message, 1)),
+    let mut each =
+        |index: usize, offset: usize, record: Record<'a>, problems: &mut Vec<Problem>| {
+            if !filter.keeps_record(record.time.as_str(), agg) {
+                return;
+            }
+            for (f, acl_flows) in record.flow_records.flows.iter().enumerate() {
+                for (g, group) in acl_flows.groups.iter().enumerate() {
+                    let context =
+                        contexts.get(agg, &record, acl_flows.acl.as_str(), group.rule.as_str());
+                    if !filter.keeps_context(agg, context) {
+                        continue;
+                    }
+                    for (t, raw) in group.tuples.iter().enumerate() {
+                        let parsed = match raw.borrowed().filter(|_| bad_bytes.is_empty()) {
+                            Some(text) => fast_tuple(text).ok_or(()),
+                            None => Err(()),
+                        };
+                        let parsed = match parsed {
+                            Ok(parsed) => parsed,
+                            Err(()) => {
+                                let at = tuple::offset_in(text, raw.as_str(), offset);
+                                match tuple::checked(raw, bad_bytes, at).and_then(parse_tuple) {
+                                    Ok(parsed) => parsed,
+                                    Err(message) => {
+                                        let site = format!(
+                                            "record {}, flow {}, group {}, tuple {}",
+                                            index + 1,
+                                            f + 1,
+                                            g + 1,
+                                            t + 1
+                                        );
+                                        problems.push(Problem::new(at, site, message, 1));
+                                        continue;
+                                    }
+                                }
+                            }
+                        };
+                        if let Some((src, dst)) = filter.tuple(agg, &parsed) {
+                            agg.add_interned(context, &parsed, src, dst);
+                        }
                     }
                 }
             }
+        };
+    if let Ok(file) = sonic_rs::from_str::<RecordsFile<'a>>(text) {
+        for (index, record) in file.records.into_iter().enumerate() {
+            each(index, 0, record, problems);
         }
-    });
+        return;
+    }
+    for_each_record::<Record>(text, problems, each);
+}
+
+/// The fields of a well-formed tuple in one pass over its bytes (numbers are accumulated as
+/// their digits are passed), or None for anything unusual: then `parse_tuple` reads it again
+/// and says what is wrong.
+fn fast_tuple(raw: &str) -> Option<FlowTuple<'_>> {
+    let mut f = Fields {
+        text: raw,
+        at: 0,
+        ended: false,
+    };
+    let (time, digits) = f.number()?;
+    let time = match digits {
+        0 => return None,
+        // Milliseconds from 10^11 on, as `tuple::timestamp` reads them.
+        _ if time >= 100_000_000_000 => i64::try_from(time).ok()?.checked_mul(10_000)?,
+        _ => i64::try_from(time).ok()?.checked_mul(TICKS_PER_SECOND)?,
+    };
+    let src = f.text()?;
+    let dst = f.text()?;
+    let src_port = f.port()?;
+    let dst_port = f.port()?;
+    let protocol = match f.number()? {
+        (n, 1..) if n <= 65_535 => n as u16,
+        _ => return None,
+    };
+    let direction = match f.text()? {
+        "I" => Direction::Inbound,
+        "O" => Direction::Outbound,
+        _ => return None,
+    };
+    let state = match f.text()? {
+        "B" => FlowState::Begin,
+        "C" => FlowState::Continuing,
+        "E" => FlowState::End,
+        "D" => FlowState::Deny,
+        _ => return None,
+    };
+    let encryption = f.text()?;
+    let mut counters = [0u64; 4];
+    for c in &mut counters {
+        *c = f.number()?.0;
+    }
+    if !f.ended {
+        return None;
+    }
+    Some(FlowTuple {
+        time,
+        src,
+        dst,
+        src_port,
+        dst_port,
+        protocol,
+        direction,
+        state,
+        denied: state == FlowState::Deny,
+        encryption,
+        counters,
+    })
+}
+
+/// A cursor over a tuple's comma-separated fields.
+struct Fields<'a> {
+    text: &'a str,
+    at: usize,
+    /// The last field has been taken.
+    ended: bool,
+}
+
+impl<'a> Fields<'a> {
+    /// Step over the comma ending the field that stops at `at`, or note the end.
+    fn close(&mut self) {
+        if self.at >= self.text.len() {
+            self.ended = true;
+        } else {
+            self.at += 1;
+        }
+    }
+
+    /// A field of ASCII digits (possibly none) and how many there were; None for any other
+    /// byte or more digits than `tuple::digits` takes.
+    fn number(&mut self) -> Option<(u64, usize)> {
+        if self.ended {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut n = 0u64;
+        while let Some(&b) = bytes.get(self.at) {
+            if b == b',' {
+                break;
+            }
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            n = n.wrapping_mul(10).wrapping_add(u64::from(d));
+            self.at += 1;
+        }
+        let digits = self.at - start;
+        self.close();
+        (digits <= 19).then_some((n, digits))
+    }
+
+    /// A port: empty is none, else a number up to 65535.
+    fn port(&mut self) -> Option<Option<u16>> {
+        match self.number()? {
+            (_, 0) => Some(None),
+            (n, _) if n <= 65_535 => Some(Some(n as u16)),
+            _ => None,
+        }
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        if self.ended {
+            return None;
+        }
+        let rest = &self.text.as_bytes()[self.at..];
+        let len = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+        let field = &self.text[self.at..self.at + len];
+        self.at += len;
+        self.close();
+        Some(field)
+    }
 }
 
 /// One tuple's 13 fields.
@@ -199,7 +365,7 @@ mod tests {
     fn rows(text: &str, interval: i64) -> (Vec<FlowRow>, Vec<Problem>) {
         let mut agg = FileAggregator::new(interval);
         let mut problems = Vec::new();
-        read(text, &[], &mut agg, &mut problems);
+        read(text, &[], &mut agg, &mut FileFilter::none(), &mut problems);
         (agg.finish(), problems)
     }
 

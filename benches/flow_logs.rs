@@ -1,0 +1,331 @@
+//! The flow-log benchmark: kqlite against the parse-only floor (and DuckDB when installed) over
+//! about 1 GB of generated VNet flow logs, in one run.
+//!
+//! ```text
+//! cargo bench --bench flow_logs                     # generate (once) and run everything
+//! KQLITE_BENCH_SIZE=100M cargo bench --bench flow_logs
+//! KQLITE_BENCH_RUNS=5 KQLITE_BENCH_THREADS=2 cargo bench --bench flow_logs
+//! ```
+//!
+//! The data is made by the repository's generator (`examples/gen_flow_logs.rs`, `--size 1G
+//! --rate 160`) and cached under `target/bench-data/`. Every measurement runs in a child
+//! process (kqlite's binary, the floor in a copy of this program, DuckDB's Python), so its
+//! wall time and peak RSS (`getrusage` of the child via `wait4`) are taken the same way; each
+//! is the best of `KQLITE_BENCH_RUNS` runs (default 3). MB/s counts the VNet flow-log bytes
+//! under the folder every run reads.
+
+#[allow(dead_code)]
+mod parse_floor;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One child's run: wall seconds, CPU seconds (user + system), peak RSS in bytes, its stdout.
+struct Run {
+    seconds: f64,
+    cpu: f64,
+    rss: u64,
+    stdout: String,
+}
+
+/// Spawn `cmd`, wait for it with `wait4`, and read its resource use.
+fn measure(cmd: &mut Command) -> Result<Run, String> {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.expect("piped");
+    let mut stderr = child.stderr.expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).ok();
+        out
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut out).ok();
+        out
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own child, status and usage point to live locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    let stdout = reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    if waited != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{cmd:?} failed: {}", stderr.trim()));
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Ok(Run {
+        seconds,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        rss: usage.ru_maxrss as u64 * 1024,
+        stdout,
+    })
+}
+
+/// The best (fastest) of `runs` runs; peak RSS is the largest seen.
+fn best_of(runs: usize, mut make: impl FnMut() -> Command) -> Result<Run, String> {
+    let mut best: Option<Run> = None;
+    let mut rss = 0;
+    for _ in 0..runs.max(1) {
+        let run = measure(&mut make())?;
+        rss = rss.max(run.rss);
+        if best.as_ref().is_none_or(|b| run.seconds < b.seconds) {
+            best = Some(run);
+        }
+    }
+    let mut best = best.expect("at least one run");
+    best.rss = rss;
+    Ok(best)
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// The generated set for `size`, made once by the repository's generator.
+fn data_set(root: &Path, size: &str) -> Result<PathBuf, String> {
+    let dir = root.join(format!("target/bench-data/vnet-{}", size.to_lowercase()));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return Ok(dir);
+    }
+    eprintln!("generating {size} of flow logs into {} …", dir.display());
+    let _ = std::fs::remove_dir_all(&dir);
+    let cargo = env_or("CARGO", "cargo");
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "--example", "gen_flow_logs", "--"])
+        .arg("--out")
+        .arg(&dir)
+        .args(["--size", size, "--rate", "160"])
+        .status()
+        .map_err(|e| format!("cannot run the generator: {e}"))?;
+    if !status.success() {
+        return Err("the generator failed".into());
+    }
+    std::fs::write(&done, b"").map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// `--now` for the set: the end of the last hour its blob paths name.
+fn end_of_data(files: &[PathBuf]) -> String {
+    let mut latest = String::new();
+    for f in files {
+        let text = f.to_string_lossy();
+        let part = |key: &str| {
+            text.split('/')
+                .find_map(|c| c.strip_prefix(key))
+                .map(str::to_string)
+        };
+        if let (Some(y), Some(m), Some(d), Some(h)) =
+            (part("y="), part("m="), part("d="), part("h="))
+        {
+            latest = latest.max(format!("{y}-{m}-{d}T{h}"));
+        }
+    }
+    let hour = chrono::NaiveDateTime::parse_from_str(&format!("{latest}:00"), "%Y-%m-%dT%H:%M")
+        .map(|t| t + chrono::Duration::hours(1))
+        .unwrap_or_default();
+    hour.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+struct Row {
+    name: String,
+    run: Run,
+}
+
+fn print_table(rows: &[Row], floor: f64, input_bytes: u64) {
+    let mb = input_bytes as f64 / 1e6;
+    println!(
+        "\n| {:<44} | {:>8} | {:>8} | {:>8} | {:>8} | {:>9} |",
+        "query", "seconds", "CPU s", "MB/s", "× floor", "peak RSS"
+    );
+    println!(
+        "|{:-<46}|{:->10}|{:->10}|{:->10}|{:->10}|{:->11}|",
+        "", ":", ":", ":", ":", ":"
+    );
+    for r in rows {
+        println!(
+            "| {:<44} | {:>8.3} | {:>8.2} | {:>8.0} | {:>8.2} | {:>5.0} MiB |",
+            r.name,
+            r.run.seconds,
+            r.run.cpu,
+            mb / r.run.seconds,
+            r.run.seconds / floor,
+            r.run.rss as f64 / (1024.0 * 1024.0)
+        );
+    }
+}
+
+fn run() -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let kqlite = PathBuf::from(env!("CARGO_BIN_EXE_kqlite"));
+    let size = env_or("KQLITE_BENCH_SIZE", "1G");
+    let runs: usize = env_or("KQLITE_BENCH_RUNS", "3").parse().unwrap_or(3);
+    let threads = env_or("KQLITE_BENCH_THREADS", "2");
+    let set = data_set(&root, &size)?;
+    let vnet = set.join("insights-logs-flowlogflowevent");
+    let files = parse_floor::flow_files(&vnet);
+    let input_bytes: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let now = end_of_data(&files);
+    // Warm the page cache, as every anchor of the issue is measured warm.
+    for f in &files {
+        let _ = std::fs::read(f);
+    }
+    println!(
+        "{} VNet flow-log files, {:.0} MB, under {}; --now {now}; {threads} threads; best of {runs}",
+        files.len(),
+        input_bytes as f64 / 1e6,
+        vnet.display()
+    );
+
+    let mut rows = Vec::new();
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let floor = best_of(runs, || {
+        let mut c = Command::new(&me);
+        c.arg("--floor").arg(&vnet).arg(&threads);
+        c
+    })?;
+    println!("floor: {}", floor.stdout.trim());
+    let floor_seconds = floor.seconds;
+    rows.push(Row {
+        name: "parse-only floor (sonic-rs)".into(),
+        run: floor,
+    });
+
+    let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";
+    let queries: Vec<(String, String, &str)> = vec![
+        ("summarize by hour, status (--interval 0)".into(), summarize.into(), "0"),
+        ("summarize by hour, status (60m TA rows)".into(), summarize.into(), "60m"),
+        (
+            "seed: er-gateway-pie".into(),
+            read_query(&root, "er-gateway-pie")?,
+            "60m",
+        ),
+        (
+            "seed: firewall-pie".into(),
+            read_query(&root, "firewall-pie")?,
+            "60m",
+        ),
+        (
+            "seed: gateway-macs".into(),
+            read_query(&root, "gateway-macs")?,
+            "60m",
+        ),
+        (
+            "selective: where MacAddress == one NIC".into(),
+            "NTANetAnalytics | where MacAddress == \"00-22-48-E6-54-32\" | summarize count(), sum(BytesSrcToDest) by DestIp".into(),
+            "60m",
+        ),
+        (
+            "selective: where FlowStartTime > ago(1h)".into(),
+            "NTANetAnalytics | where FlowStartTime > ago(1h) | summarize count(), sum(BytesSrcToDest) by FlowStatus".into(),
+            "60m",
+        ),
+    ];
+    for (name, query, interval) in &queries {
+        let run = best_of(runs, || {
+            let mut c = Command::new(&kqlite);
+            c.args(["--threads", &threads, "query", "--logs"])
+                .arg(&vnet)
+                .args(["--interval", interval, "--now", &now, "--format", "csv"])
+                .arg(query);
+            c
+        })?;
+        println!(
+            "{name}: {} result rows",
+            run.stdout.lines().count().saturating_sub(1)
+        );
+        rows.push(Row {
+            name: name.clone(),
+            run,
+        });
+    }
+
+    let python = env_or("KQLITE_BENCH_PYTHON", "python3");
+    let has_duckdb = Command::new(&python)
+        .args(["-c", "import duckdb"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_duckdb {
+        let script = root.join("benches/duckdb_side_by_side.py");
+        for q in ["q3", "q1"] {
+            let run = best_of(runs, || {
+                let mut c = Command::new(&python);
+                c.arg(&script)
+                    .arg("--data")
+                    .arg(&vnet)
+                    .args(["--query", q, "--threads", &threads]);
+                c
+            })?;
+            println!("duckdb {q}: {}", run.stdout.trim());
+            let label = match q {
+                "q3" => "DuckDB: summarize by hour, status (raw JSON)",
+                _ => "DuckDB: gateway-macs (raw JSON)",
+            };
+            rows.push(Row {
+                name: label.into(),
+                run,
+            });
+        }
+    } else {
+        println!(
+            "DuckDB skipped: `{python} -c 'import duckdb'` failed (pip install duckdb, or set KQLITE_BENCH_PYTHON)"
+        );
+    }
+
+    let empty = root.join("target/bench-data/empty");
+    std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
+    let cold = best_of(runs.max(5), || {
+        let mut c = Command::new(&kqlite);
+        c.args(["query", "--logs"])
+            .arg(&empty)
+            .arg("NTANetAnalytics | count");
+        c
+    })?;
+    rows.push(Row {
+        name: "cold start: query on an empty folder".into(),
+        run: cold,
+    });
+
+    print_table(&rows, floor_seconds, input_bytes);
+    Ok(())
+}
+
+fn read_query(root: &Path, name: &str) -> Result<String, String> {
+    let path = root.join(format!("examples/queries/{name}.kql"));
+    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().map(String::as_str) == Some("--floor") {
+        let dir = PathBuf::from(&args[1]);
+        let threads = args.get(2).and_then(|t| t.parse().ok()).unwrap_or(2);
+        println!(
+            "{}",
+            parse_floor::report_line(&parse_floor::run(&dir, threads))
+        );
+        return;
+    }
+    if let Err(e) = run() {
+        eprintln!("benchmark failed: {e}");
+        std::process::exit(1);
+    }
+}
