@@ -433,7 +433,16 @@ impl<'a> Binder<'a> {
                 ops::filter(self, scope, input, predicate).and_then(window::lower)
             }
             K::Project(items) => ops::project(self, scope, input, items).and_then(window::lower),
-            K::Extend(items) => ops::extend(self, scope, input, items).and_then(window::lower),
+            K::Extend(items) => {
+                // Each item sees the columns the items before it made
+                // (`extend a = x + 1, b = a * 2`), so they are bound one after another.
+                let mut rel = input;
+                for item in items {
+                    rel = ops::extend(self, scope, rel, std::slice::from_ref(item))
+                        .and_then(window::lower)?;
+                }
+                Ok(rel)
+            }
             K::ProjectAway(patterns) => ops::project_away(input, patterns),
             K::ProjectKeep(patterns) => ops::project_keep(input, patterns),
             K::ProjectRename(pairs) => ops::project_rename(input, pairs),
