@@ -642,7 +642,7 @@ mod tests {
     fn filter(query: &str, interval: i64) -> ScanFilter {
         let options = Options {
             now: TEN + HOUR_TICKS,
-            ..Default::default()
+            ..Options::default()
         };
         let bound = crate::bind(&crate::parse(query).unwrap(), &Catalog::new(), &options).unwrap();
         let (columns, predicates) = scan_of(&bound.plan);
