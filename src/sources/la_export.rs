@@ -10,6 +10,7 @@
 //! typed value conversions the other readers of this family share.
 
 use super::read_issue::{Position, ReadIssue};
+use super::table_file;
 use crate::catalog::{is_hidden, known_schema};
 use crate::table::{empty_str, Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
@@ -450,60 +451,15 @@ fn parse_guid(text: &str) -> Option<u128> {
     u128::from_str_radix(&hex, 16).ok()
 }
 
-/// Split CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines),
-/// each with the 1-based line it starts on. An unterminated quote is reported.
+/// The export's CSV records (the shared RFC 4180 reader), reporting an unclosed quote.
 fn parse_csv(text: &str, path: &str, issues: &mut Vec<ReadIssue>) -> Vec<(usize, Vec<String>)> {
-    let mut records = Vec::new();
-    let mut record: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut chars = text.chars().peekable();
-    let mut at_record_start = true;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => in_quotes = true,
-            ',' => record.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                if !(at_record_start && field.is_empty() && record.is_empty()) {
-                    record.push(std::mem::take(&mut field));
-                    records.push((record_line, std::mem::take(&mut record)));
-                }
-                line += 1;
-                record_line = line;
-                at_record_start = true;
-                continue;
-            }
-            _ => field.push(c),
-        }
-        at_record_start = false;
-    }
-    if in_quotes {
+    let (records, open_quote) = table_file::csv_records(text);
+    if let Some(line) = open_quote {
         issues.push(ReadIssue::new(
             path,
-            Position::Line(record_line),
+            Position::Line(line),
             "a quoted value is not closed before the end of the file",
         ));
-    } else if !at_record_start || !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push((record_line, record));
     }
     records
 }

@@ -126,7 +126,17 @@ pub fn load(
 }
 
 fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
-    let mut records = csv_records(text).into_iter();
+    let (records, open_quote) = csv_records(text);
+    if let Some(line) = open_quote {
+        problems.push(Diagnostic::new(
+            path,
+            Some(line),
+            String::new(),
+            "a quoted value is not closed before the end of the file",
+            1,
+        ));
+    }
+    let mut records = records.into_iter();
     let Some((_, header)) = records.next() else {
         return RawTable {
             columns: Vec::new(),
@@ -171,17 +181,17 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
 }
 
 /// RFC 4180 records: `,`-separated, `"`-quoted fields with `""` for a quote, CRLF or LF between
-/// records, line breaks allowed inside quotes. Each record with the line it starts on.
-fn csv_records(text: &str) -> Vec<(usize, Vec<String>)> {
+/// records, line breaks allowed inside quotes, blank lines skipped. Each record with the line it
+/// starts on, and the line of a quoted value still open at the end of the text, if any.
+pub(crate) fn csv_records(text: &str) -> (Vec<(usize, Vec<String>)>, Option<usize>) {
     let mut records = Vec::new();
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = text.chars().peekable();
     let (mut line, mut record_line) = (1, 1);
     let mut quoted = false;
-    let mut any = false;
+    let mut at_record_start = true;
     while let Some(c) = chars.next() {
-        any = true;
         if quoted {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
@@ -202,20 +212,27 @@ fn csv_records(text: &str) -> Vec<(usize, Vec<String>)> {
             ',' => fields.push(std::mem::take(&mut field)),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
-                fields.push(std::mem::take(&mut field));
-                records.push((record_line, std::mem::take(&mut fields)));
+                if !(at_record_start && field.is_empty() && fields.is_empty()) {
+                    fields.push(std::mem::take(&mut field));
+                    records.push((record_line, std::mem::take(&mut fields)));
+                }
                 line += 1;
                 record_line = line;
-                any = false;
+                at_record_start = true;
+                continue;
             }
             _ => field.push(c),
         }
+        at_record_start = false;
     }
-    if any {
+    if quoted {
+        return (records, Some(record_line));
+    }
+    if !at_record_start || !field.is_empty() || !fields.is_empty() {
         fields.push(field);
         records.push((record_line, fields));
     }
-    records
+    (records, None)
 }
 
 fn json_cell(value: serde_json::Value) -> Cell {
@@ -419,7 +436,8 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_line_breaks() {
-        let records = csv_records("a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n3,\n");
+        let (records, open_quote) = csv_records("a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n3,\n");
+        assert_eq!(open_quote, None);
         assert_eq!(records[0], (1, vec!["a".into(), "b".into()]));
         assert_eq!(
             records[1],
