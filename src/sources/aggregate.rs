@@ -8,6 +8,7 @@
 //! group can span files (see `provider`). Every ordering inside a row is a sort, so the result
 //! does not depend on file or thread order.
 
+use super::tuple_rows::{TupleRecord, TupleRows};
 use crate::table::{empty_str, Str};
 use rustc_hash::FxHashMap;
 use std::net::IpAddr;
@@ -88,13 +89,25 @@ pub struct FlowTuple<'a> {
 impl FlowTuple<'_> {
     /// A started flow (state `B`, or any NSG v1 tuple) that was allowed, or a denied flow: what
     /// the flow counters and a public-IP entry's "started" count.
-    fn flows(&self) -> u64 {
+    pub(super) fn flows(&self) -> u64 {
         let started = matches!(self.state, FlowState::Begin | FlowState::Stateless);
         u64::from(started || self.denied)
     }
 
-    fn completed(&self) -> u64 {
+    pub(super) fn completed(&self) -> u64 {
         u64::from(self.state == FlowState::End)
+    }
+
+    /// Which of a row's flow counters (allowed in, allowed out, denied in, denied out) this
+    /// tuple's flows go to; none for an AWS record without a direction.
+    pub(super) fn flow_slot(&self) -> Option<usize> {
+        match (self.denied, self.direction) {
+            (false, Direction::Inbound) => Some(0),
+            (false, Direction::Outbound) => Some(1),
+            (true, Direction::Inbound) => Some(2),
+            (true, Direction::Outbound) => Some(3),
+            (_, Direction::Unknown) => None,
+        }
     }
 }
 
@@ -117,7 +130,7 @@ impl PublicEntry {
     }
 }
 
-fn entry_counts(t: &FlowTuple<'_>) -> [u64; 6] {
+pub(super) fn entry_counts(t: &FlowTuple<'_>) -> [u64; 6] {
     let c = &t.counters;
     [t.flows(), t.completed(), c[0], c[2], c[1], c[3]]
 }
@@ -244,7 +257,7 @@ impl FlowRow {
 }
 
 /// Read access to one flow row, whether it was built as a [`FlowRow`] (aggregated rows) or is
-/// read straight from a file's tuples ([`TupleRows`], `--interval 0`, where building a row
+/// read straight from a file's tuples ([`super::tuple_rows::TupleRows`], `--interval 0`, where building a row
 /// struct per tuple would cost more than laying out the columns).
 pub trait RowView {
     fn context(&self) -> &FlowContext;
@@ -339,122 +352,6 @@ impl RowView for FlowRow {
     }
 }
 
-fn entry_of<'x>(entries: &'x [PublicEntry], slots: &[u32], row: usize) -> &'x [PublicEntry] {
-    match slots.get(row) {
-        Some(&slot) if slot != NO_ENTRY => std::slice::from_ref(&entries[slot as usize]),
-        _ => &[],
-    }
-}
-
-/// A file's tuples with `--interval 0`, one row each, kept as the aggregator held them: the
-/// columns are laid out from here without a [`FlowRow`] per tuple.
-pub struct TupleRows {
-    strings: Vec<(Str, bool)>,
-    contexts: Vec<Arc<FlowContext>>,
-    states: Vec<GroupState>,
-    /// The public source / destination entries, and per row the index of its own in them
-    /// (`NO_ENTRY` when its address is private; both empty when no row has one).
-    src_public: Vec<PublicEntry>,
-    dst_public: Vec<PublicEntry>,
-    src_slot: Vec<u32>,
-    dst_slot: Vec<u32>,
-}
-
-const NO_ENTRY: u32 = u32::MAX;
-
-impl TupleRows {
-    pub fn len(&self) -> usize {
-        self.states.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
-    }
-
-    /// Views of rows `start..start + len`.
-    pub fn views(&self, start: usize, len: usize) -> Vec<TupleRow<'_>> {
-        (start..start + len)
-            .map(|i| TupleRow { rows: self, i })
-            .collect()
-    }
-}
-
-/// One row of [`TupleRows`].
-#[derive(Clone, Copy)]
-pub struct TupleRow<'x> {
-    rows: &'x TupleRows,
-    i: usize,
-}
-
-impl TupleRow<'_> {
-    fn state(&self) -> &GroupState {
-        &self.rows.states[self.i]
-    }
-    fn text(&self, id: u32) -> &Str {
-        &self.rows.strings[id as usize].0
-    }
-}
-
-impl RowView for TupleRow<'_> {
-    fn context(&self) -> &FlowContext {
-        &self.rows.contexts[self.state().key.context as usize]
-    }
-    fn interval_start(&self) -> i64 {
-        self.state().key.interval
-    }
-    fn interval_end(&self) -> i64 {
-        self.state().key.interval
-    }
-    fn flow_start(&self) -> i64 {
-        self.state().first
-    }
-    fn flow_end(&self) -> i64 {
-        self.state().last
-    }
-    fn src_ip(&self) -> &Str {
-        self.text(self.state().key.src)
-    }
-    fn dst_ip(&self) -> &Str {
-        self.text(self.state().key.dst)
-    }
-    fn dst_port(&self) -> Option<u16> {
-        self.state().key.port
-    }
-    fn protocol(&self) -> u16 {
-        self.state().key.protocol
-    }
-    fn direction(&self) -> Direction {
-        self.state().key.direction
-    }
-    fn denied(&self) -> bool {
-        self.state().key.denied
-    }
-    fn encryption(&self) -> &Str {
-        self.text(self.state().encryption)
-    }
-    fn counters(&self) -> [u64; 4] {
-        self.state().counters
-    }
-    fn flows(&self) -> [u64; 4] {
-        self.state().flows
-    }
-    fn completed(&self) -> u64 {
-        self.state().completed
-    }
-    fn records(&self) -> u64 {
-        self.state().records
-    }
-    fn src_ports(&self) -> &[u16] {
-        self.state().port.as_slice()
-    }
-    fn src_public(&self) -> &[PublicEntry] {
-        entry_of(&self.rows.src_public, &self.rows.src_slot, self.i)
-    }
-    fn dst_public(&self) -> &[PublicEntry] {
-        entry_of(&self.rows.dst_public, &self.rows.dst_slot, self.i)
-    }
-}
-
 fn merge_entries(into: &mut Vec<PublicEntry>, from: Vec<PublicEntry>) {
     if from.is_empty() {
         return;
@@ -536,6 +433,8 @@ pub struct FileAggregator<'a> {
     contexts: Vec<Arc<FlowContext>>,
     groups: FxHashMap<GroupKey, u32>,
     states: Vec<GroupState>,
+    /// With interval 0, the tuples themselves instead of groups.
+    tuples: Vec<TupleRecord>,
     /// (group, destination side?, address id) → entry counts.
     publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
     texts: bool,
@@ -556,6 +455,7 @@ impl<'a> FileAggregator<'a> {
             contexts: Vec::new(),
             groups: FxHashMap::default(),
             states: Vec::new(),
+            tuples: Vec::new(),
             publics: FxHashMap::default(),
             texts: true,
         }
@@ -623,9 +523,14 @@ impl<'a> FileAggregator<'a> {
     /// Add one record that spans time (AWS `start`..`end`, `t.time` being the start): its
     /// group's `FlowEndTime` reaches `end`.
     pub fn add_span(&mut self, context: u32, t: &FlowTuple<'a>, end: i64) {
-        let group = self.add_to_group(context, t);
-        let state = &mut self.states[group as usize];
-        state.last = state.last.max(end);
+        let group = self.add_to_group(context, t) as usize;
+        if self.interval == 0 {
+            let tuple = &mut self.tuples[group];
+            tuple.end = tuple.end.max(end);
+        } else {
+            let state = &mut self.states[group];
+            state.last = state.last.max(end);
+        }
     }
 
     /// Add one tuple; returns the group it joined.
@@ -663,15 +568,16 @@ impl<'a> FileAggregator<'a> {
         } else {
             0
         };
+        if self.interval == 0 {
+            self.tuples
+                .push(TupleRecord::new(context, t, src, dst, encryption));
+            return (self.tuples.len() - 1) as u32;
+        }
         let src_public = self.strings[src as usize].1;
         let dst_public = self.strings[dst as usize].1;
         let key = GroupKey {
             context,
-            interval: if self.interval == 0 {
-                t.time
-            } else {
-                t.time.div_euclid(self.interval) * self.interval
-            },
+            interval: t.time.div_euclid(self.interval) * self.interval,
             src: if src_public { 0 } else { src },
             dst: if dst_public { 0 } else { dst },
             port: t.dst_port,
@@ -679,16 +585,12 @@ impl<'a> FileAggregator<'a> {
             direction: t.direction,
             denied: t.denied,
         };
-        let index = if self.interval == 0 {
-            self.new_group(key, t, encryption)
-        } else {
-            match self.groups.get(&key) {
-                Some(&i) => i,
-                None => {
-                    let i = self.new_group(key, t, encryption);
-                    self.groups.insert(key, i);
-                    i
-                }
+        let index = match self.groups.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.new_group(key, t, encryption);
+                self.groups.insert(key, i);
+                i
             }
         };
         let state = &mut self.states[index as usize];
@@ -709,16 +611,8 @@ impl<'a> FileAggregator<'a> {
         for (a, b) in state.counters.iter_mut().zip(t.counters) {
             *a += b;
         }
-        let flows = t.flows();
-        let slot = match (t.denied, t.direction) {
-            (false, Direction::Inbound) => Some(0),
-            (false, Direction::Outbound) => Some(1),
-            (true, Direction::Inbound) => Some(2),
-            (true, Direction::Outbound) => Some(3),
-            (_, Direction::Unknown) => None,
-        };
-        if let Some(slot) = slot {
-            state.flows[slot] += flows;
+        if let Some(slot) = t.flow_slot() {
+            state.flows[slot] += t.flows();
         }
         state.completed += t.completed();
         state.records += 1;
@@ -758,34 +652,14 @@ impl<'a> FileAggregator<'a> {
     /// With interval 0: the file's tuples, one row each, in file order.
     pub fn finish_tuples(self) -> TupleRows {
         debug_assert_eq!(self.interval, 0);
-        let mut sides: [(Vec<PublicEntry>, Vec<u32>); 2] = Default::default();
-        if !self.publics.is_empty() {
-            for (_, slots) in &mut sides {
-                slots.resize(self.states.len(), NO_ENTRY);
-            }
-            for ((group, dest_side, ip), counts) in self.publics {
-                let (entries, slots) = &mut sides[usize::from(dest_side)];
-                slots[group as usize] = entries.len() as u32;
-                entries.push(PublicEntry {
-                    ip: self.strings[ip as usize].0.clone(),
-                    counts,
-                });
-            }
-        }
-        let [(src_public, src_slot), (dst_public, dst_slot)] = sides;
-        TupleRows {
-            strings: self.strings,
-            contexts: self.contexts,
-            states: self.states,
-            src_public,
-            dst_public,
-            src_slot,
-            dst_slot,
-        }
+        TupleRows::new(self.strings, self.contexts, self.tuples)
     }
 
     /// The file's rows, in order of each group's first tuple.
     pub fn finish(self) -> Vec<FlowRow> {
+        if self.interval == 0 {
+            return self.finish_tuples().into_flow_rows();
+        }
         let mut src_public: Vec<Vec<PublicEntry>> = Vec::new();
         let mut dst_public: Vec<Vec<PublicEntry>> = Vec::new();
         if !self.publics.is_empty() {

@@ -7,7 +7,6 @@ use super::aggregate::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
 use super::topology::{self, Topology};
 use crate::table::{Column, Str};
-use std::cell::RefCell;
 
 /// The flow tables raw logs fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +24,11 @@ impl FlowTable {
     }
 }
 
-/// Shared copies of the words rows repeat, so a column of them is reference-count bumps.
+/// Shared copies of the words rows repeat, so a column of them is reference-count bumps. Each
+/// batch gets its own copies: the thread that builds a batch is the only one touching their
+/// counts while it fills the columns, and the thread that drops the batch later touches them
+/// alone; a copy shared by several threads would have its count bounce between their caches on
+/// every cell.
 struct Words {
     empty: Str,
     inbound: Str,
@@ -48,19 +51,6 @@ struct Words {
     nta: Str,
     nsg_table: Str,
     encryption: Vec<(&'static str, Str)>,
-}
-
-thread_local! {
-    /// The words a batch's cells share. Each batch gets its own copies: the thread that builds
-    /// a batch is the only one touching their counts while it fills the columns, and the
-    /// thread that drops the batch later touches them alone — a copy shared by several threads
-    /// would have its count bounce between their caches on every cell.
-    static WORDS: RefCell<Words> = RefCell::new(new_words());
-}
-
-/// A copy of one of the words.
-fn word(pick: impl FnOnce(&Words) -> &Str) -> Str {
-    WORDS.with(|w| pick(&w.borrow()).clone())
 }
 
 fn new_words() -> Words {
@@ -111,7 +101,7 @@ pub fn build<R: RowView>(
     rows: &[R],
     topology: Option<&Topology>,
 ) -> Vec<Column> {
-    WORDS.with(|w| *w.borrow_mut() = new_words());
+    let words = new_words();
     // With topology, the columns it fills come from each row's two ends (a blanked public side
     // is represented by its first public address).
     let ends = |r: &R| -> (Str, Str) {
@@ -140,8 +130,8 @@ pub fn build<R: RowView>(
                 }
             }
             let built = match table {
-                FlowTable::NtaNetAnalytics => nta_column(&field.name, rows),
-                FlowTable::AzureNetworkAnalytics => nsg_column(&field.name, rows),
+                FlowTable::NtaNetAnalytics => nta_column(&words, &field.name, rows),
+                FlowTable::AzureNetworkAnalytics => nsg_column(&words, &field.name, rows),
             };
             built.unwrap_or_else(|| Column::nulls(field.ty, rows.len()))
         })
@@ -168,88 +158,85 @@ fn times<R: RowView>(rows: &[R], f: impl Fn(&R) -> i64) -> Column {
     Column::DateTime(rows.iter().map(|r| Some(f(r))).collect())
 }
 
-fn direction_word(r: &impl RowView) -> Str {
+fn direction_word(w: &Words, r: &impl RowView) -> Str {
     match r.direction() {
-        Direction::Inbound => word(|w| &w.inbound),
-        Direction::Outbound => word(|w| &w.outbound),
-        Direction::Unknown => word(|w| &w.empty),
+        Direction::Inbound => w.inbound.clone(),
+        Direction::Outbound => w.outbound.clone(),
+        Direction::Unknown => w.empty.clone(),
     }
 }
 
-fn direction_letter(r: &impl RowView) -> Str {
+fn direction_letter(w: &Words, r: &impl RowView) -> Str {
     match r.direction() {
-        Direction::Inbound => word(|w| &w.letter_i),
-        Direction::Outbound => word(|w| &w.letter_o),
-        Direction::Unknown => word(|w| &w.empty),
+        Direction::Inbound => w.letter_i.clone(),
+        Direction::Outbound => w.letter_o.clone(),
+        Direction::Unknown => w.empty.clone(),
     }
 }
 
-fn status_word(r: &impl RowView) -> Str {
+fn status_word(w: &Words, r: &impl RowView) -> Str {
     if r.denied() {
-        word(|w| &w.denied)
+        w.denied.clone()
     } else {
-        word(|w| &w.allowed)
+        w.allowed.clone()
     }
 }
 
-fn status_letter(r: &impl RowView) -> Str {
+fn status_letter(w: &Words, r: &impl RowView) -> Str {
     if r.denied() {
-        word(|w| &w.letter_d)
+        w.letter_d.clone()
     } else {
-        word(|w| &w.letter_a)
+        w.letter_a.clone()
     }
 }
 
 /// `T` for TCP, `U` for UDP, any other protocol number as its decimal text.
-fn l4_protocol(r: &impl RowView) -> Str {
+fn l4_protocol(w: &Words, r: &impl RowView) -> Str {
     match r.protocol() {
-        6 => word(|w| &w.tcp),
-        17 => word(|w| &w.udp),
+        6 => w.tcp.clone(),
+        17 => w.udp.clone(),
         n => Str::from(n.to_string()),
     }
 }
 
-fn flow_type(r: &impl RowView) -> Str {
+fn flow_type(w: &Words, r: &impl RowView) -> Str {
     if r.src_public().is_empty() && r.dst_public().is_empty() {
-        word(|w| &w.unknown_private)
+        w.unknown_private.clone()
     } else {
-        word(|w| &w.external_public)
+        w.external_public.clone()
     }
 }
 
-fn schema_version(r: &impl RowView) -> Str {
+fn schema_version(w: &Words, r: &impl RowView) -> Str {
     match r.context().origin {
-        Origin::Vnet => word(|w| &w.vnet_schema),
-        Origin::Nsg => word(|w| &w.nsg_schema),
-        Origin::Aws => word(|w| &w.aws_schema),
+        Origin::Vnet => w.vnet_schema.clone(),
+        Origin::Nsg => w.nsg_schema.clone(),
+        Origin::Aws => w.aws_schema.clone(),
     }
 }
 
-fn encryption_word(r: &impl RowView) -> Str {
-    WORDS.with(|w| {
-        w.borrow()
-            .encryption
-            .iter()
-            .find(|(code, _)| *code == &**r.encryption())
-            .map_or_else(|| r.encryption().clone(), |(_, word)| word.clone())
-    })
+fn encryption_word(w: &Words, r: &impl RowView) -> Str {
+    w.encryption
+        .iter()
+        .find(|(code, _)| *code == &**r.encryption())
+        .map_or_else(|| r.encryption().clone(), |(_, word)| word.clone())
 }
 
-fn entries(list: &[PublicEntry]) -> Str {
+fn entries(w: &Words, list: &[PublicEntry]) -> Str {
     if list.is_empty() {
-        return word(|w| &w.empty);
+        return w.empty.clone();
     }
     let texts: Vec<String> = list.iter().map(PublicEntry::text).collect();
     Str::from(texts.join(" "))
 }
 
 /// Both sides' public entries, ascending by address (`PublicIPs_s`).
-fn all_entries(r: &impl RowView) -> Str {
+fn all_entries(w: &Words, r: &impl RowView) -> Str {
     if r.dst_public().is_empty() {
-        return entries(r.src_public());
+        return entries(w, r.src_public());
     }
     if r.src_public().is_empty() {
-        return entries(r.dst_public());
+        return entries(w, r.dst_public());
     }
     let mut both: Vec<PublicEntry> = r
         .src_public()
@@ -258,7 +245,7 @@ fn all_entries(r: &impl RowView) -> Str {
         .cloned()
         .collect();
     both.sort_by(|a, b| a.ip.cmp(&b.ip));
-    entries(&both)
+    entries(w, &both)
 }
 
 fn src_ports(r: &impl RowView) -> Str {
@@ -266,7 +253,7 @@ fn src_ports(r: &impl RowView) -> Str {
     Str::from(texts.join("|"))
 }
 
-fn nta_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
+fn nta_column<R: RowView>(w: &Words, name: &str, rows: &[R]) -> Option<Column> {
     Some(match name {
         "AclGroup" => strings(rows, |r| r.context().acl_group.clone()),
         "AclRule" => strings(rows, |r| r.context().acl_rule.clone()),
@@ -284,12 +271,12 @@ fn nta_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
         "DestIp" => strings(rows, |r| r.dst_ip().clone()),
         "DestPort" => Column::Int(rows.iter().map(|r| r.dst_port().map(i32::from)).collect()),
         "SrcPorts" => strings(rows, src_ports),
-        "SrcPublicIps" => strings(rows, |r| entries(r.src_public())),
-        "DestPublicIps" => strings(rows, |r| entries(r.dst_public())),
-        "FaSchemaVersion" => strings(rows, schema_version),
-        "FlowDirection" => strings(rows, direction_word),
-        "FlowStatus" => strings(rows, status_word),
-        "FlowEncryption" => strings(rows, encryption_word),
+        "SrcPublicIps" => strings(rows, |r| entries(w, r.src_public())),
+        "DestPublicIps" => strings(rows, |r| entries(w, r.dst_public())),
+        "FaSchemaVersion" => strings(rows, |r| schema_version(w, r)),
+        "FlowDirection" => strings(rows, |r| direction_word(w, r)),
+        "FlowStatus" => strings(rows, |r| status_word(w, r)),
+        "FlowEncryption" => strings(rows, |r| encryption_word(w, r)),
         "FlowStartTime" => times(rows, |r| r.flow_start()),
         "FlowEndTime" => times(rows, |r| r.flow_end()),
         "FlowIntervalStartTime" => times(rows, |r| r.interval_start()),
@@ -300,16 +287,16 @@ fn nta_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
         "LogResourceId" => strings(rows, |r| r.context().log_resource_id.clone()),
         "TargetResourceId" => strings(rows, |r| r.context().target_id.clone()),
         "TargetResourceType" => strings(rows, |r| r.context().target_type.clone()),
-        "FlowType" => strings(rows, flow_type),
-        "L4Protocol" => strings(rows, l4_protocol),
+        "FlowType" => strings(rows, |r| flow_type(w, r)),
+        "L4Protocol" => strings(rows, |r| l4_protocol(w, r)),
         "L7Protocol" => strings(rows, |r| iana::service_name(r.protocol(), r.dst_port())),
         "MacAddress" => strings(rows, |r| r.context().mac.clone()),
         "NsgList" => strings(rows, |r| r.context().nsg_list.clone()),
         "NsgRule" => strings(rows, |r| r.context().nsg_rule.clone()),
         "NsgRuleType" => strings(rows, |r| r.context().nsg_rule_type.clone()),
-        "Status" => constant(rows, &word(|w| &w.completed)),
-        "SubType" => constant(rows, &word(|w| &w.flow_log)),
-        "Type" => constant(rows, &word(|w| &w.nta)),
+        "Status" => constant(rows, &w.completed.clone()),
+        "SubType" => constant(rows, &w.flow_log.clone()),
+        "Type" => constant(rows, &w.nta.clone()),
         "_ResourceId" => strings(rows, |r| r.context().resource_id.clone()),
         "_SubscriptionId" => strings(rows, |r| r.context().subscription.clone()),
         _ => return None,
@@ -317,47 +304,47 @@ fn nta_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
 }
 
 /// The private side's address when the other side is public (`VMIP_s`).
-fn vm_ip(r: &impl RowView) -> Str {
+fn vm_ip(w: &Words, r: &impl RowView) -> Str {
     match (r.src_ip().is_empty(), r.dst_ip().is_empty()) {
         (true, false) => r.dst_ip().clone(),
         (false, true) => r.src_ip().clone(),
-        _ => word(|w| &w.empty),
+        _ => w.empty.clone(),
     }
 }
 
-fn nsg_rules(r: &impl RowView) -> Str {
+fn nsg_rules(w: &Words, r: &impl RowView) -> Str {
     Str::from(format!(
         "0|{}|{}|{}|{}",
         r.context().nsg_rule,
-        direction_letter(r),
-        status_letter(r),
+        direction_letter(w, r),
+        status_letter(w, r),
         r.flow_count()
     ))
 }
 
-fn nsg_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
+fn nsg_column<R: RowView>(w: &Words, name: &str, rows: &[R]) -> Option<Column> {
     Some(match name {
-        "SubType_s" => constant(rows, &word(|w| &w.flow_log)),
-        "FASchemaVersion_s" => strings(rows, schema_version),
+        "SubType_s" => constant(rows, &w.flow_log.clone()),
+        "FASchemaVersion_s" => strings(rows, |r| schema_version(w, r)),
         "TimeProcessed_t" | "FlowIntervalEndTime_t" | "TimeGenerated" => {
             times(rows, |r| r.interval_end())
         }
         "FlowIntervalStartTime_t" => times(rows, |r| r.interval_start()),
         "FlowStartTime_t" => times(rows, |r| r.flow_start()),
         "FlowEndTime_t" => times(rows, |r| r.flow_end()),
-        "FlowType_s" => strings(rows, flow_type),
+        "FlowType_s" => strings(rows, |r| flow_type(w, r)),
         "SrcIP_s" => strings(rows, |r| r.src_ip().clone()),
         "DestIP_s" => strings(rows, |r| r.dst_ip().clone()),
-        "VMIP_s" => strings(rows, vm_ip),
+        "VMIP_s" => strings(rows, |r| vm_ip(w, r)),
         "DestPort_d" => Column::Real(rows.iter().map(|r| r.dst_port().map(f64::from)).collect()),
-        "L4Protocol_s" => strings(rows, l4_protocol),
+        "L4Protocol_s" => strings(rows, |r| l4_protocol(w, r)),
         "L7Protocol_s" => strings(rows, |r| iana::service_name(r.protocol(), r.dst_port())),
-        "FlowDirection_s" => strings(rows, direction_letter),
-        "FlowStatus_s" => strings(rows, status_letter),
+        "FlowDirection_s" => strings(rows, |r| direction_letter(w, r)),
+        "FlowStatus_s" => strings(rows, |r| status_letter(w, r)),
         "NSGList_s" => strings(rows, |r| r.context().nsg_list.clone()),
         "NSGRule_s" => strings(rows, |r| r.context().nsg_rule.clone()),
         "NSGRuleType_s" => strings(rows, |r| r.context().nsg_rule_type.clone()),
-        "NSGRules_s" => strings(rows, nsg_rules),
+        "NSGRules_s" => strings(rows, |r| nsg_rules(w, r)),
         "MACAddress_s" => strings(rows, |r| r.context().mac.clone()),
         "AllowedInFlows_d" => reals(rows, |r| r.flows()[0]),
         "AllowedOutFlows_d" => reals(rows, |r| r.flows()[1]),
@@ -369,10 +356,10 @@ fn nsg_column<R: RowView>(name: &str, rows: &[R]) -> Option<Column> {
         "OutboundBytes_d" => reals(rows, |r| r.counters()[1]),
         "InboundPackets_d" => reals(rows, |r| r.counters()[2]),
         "InboundBytes_d" => reals(rows, |r| r.counters()[3]),
-        "PublicIPs_s" => strings(rows, all_entries),
-        "SrcPublicIPs_s" => strings(rows, |r| entries(r.src_public())),
-        "DestPublicIPs_s" => strings(rows, |r| entries(r.dst_public())),
-        "Type" => constant(rows, &word(|w| &w.nsg_table)),
+        "PublicIPs_s" => strings(rows, |r| all_entries(w, r)),
+        "SrcPublicIPs_s" => strings(rows, |r| entries(w, r.src_public())),
+        "DestPublicIPs_s" => strings(rows, |r| entries(w, r.dst_public())),
+        "Type" => constant(rows, &w.nsg_table.clone()),
         "_ResourceId" => strings(rows, |r| r.context().resource_id.clone()),
         "_SubscriptionId" => strings(rows, |r| r.context().subscription.clone()),
         _ => return None,
@@ -404,8 +391,8 @@ pub fn shows_addresses(name: &str) -> bool {
 pub fn fills(table: FlowTable, name: &str) -> bool {
     let rows: [super::aggregate::FlowRow; 0] = [];
     match table {
-        FlowTable::NtaNetAnalytics => nta_column(name, &rows),
-        FlowTable::AzureNetworkAnalytics => nsg_column(name, &rows),
+        FlowTable::NtaNetAnalytics => nta_column(&new_words(), name, &rows),
+        FlowTable::AzureNetworkAnalytics => nsg_column(&new_words(), name, &rows),
     }
     .is_some()
 }
@@ -415,8 +402,8 @@ pub fn fills(table: FlowTable, name: &str) -> bool {
 fn built_type(table: FlowTable, name: &str) -> Option<crate::table::Type> {
     let rows: [super::aggregate::FlowRow; 0] = [];
     match table {
-        FlowTable::NtaNetAnalytics => nta_column(name, &rows),
-        FlowTable::AzureNetworkAnalytics => nsg_column(name, &rows),
+        FlowTable::NtaNetAnalytics => nta_column(&new_words(), name, &rows),
+        FlowTable::AzureNetworkAnalytics => nsg_column(&new_words(), name, &rows),
     }
     .map(|c| c.ty())
 }

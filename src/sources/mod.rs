@@ -18,6 +18,7 @@ mod provider;
 mod pushdown;
 mod table_file;
 mod tuple;
+mod tuple_rows;
 mod vnet_flow;
 
 pub mod azure_resource;
