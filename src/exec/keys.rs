@@ -129,6 +129,8 @@ impl GroupIds {
             return;
         }
         let mut row_codes = Vec::with_capacity(self.codes.len());
+        // The previous row's packed codes and group: runs of one key skip the lookup.
+        let mut last: Option<(u128, usize)> = None;
         for row in 0..rows {
             let next = self.groups;
             let group = if self.codes.len() <= 4 {
@@ -136,7 +138,12 @@ impl GroupIds {
                     .codes
                     .iter()
                     .fold(0u128, |acc, codes| (acc << 32) | u128::from(codes[row]));
-                *self.packed.entry(packed).or_insert(next)
+                let group = match last {
+                    Some((seen, group)) if seen == packed => group,
+                    _ => *self.packed.entry(packed).or_insert(next),
+                };
+                last = Some((packed, group));
+                group
             } else {
                 row_codes.clear();
                 row_codes.extend(self.codes.iter().map(|codes| codes[row]));
@@ -200,7 +207,19 @@ impl ColumnCoder {
             (
                 ColumnCoder::Integers(map),
                 Column::Long(v) | Column::DateTime(v) | Column::TimeSpan(v),
-            ) => out.extend(v.iter().map(|&x| code_of(map, x))),
+            ) => {
+                // Keys come in runs (a file's rows share an hour, a target, a port), so the
+                // previous row's code is checked before hashing.
+                let mut last: Option<(Option<i64>, u32)> = None;
+                for &x in v {
+                    let code = match last {
+                        Some((seen, code)) if seen == x => code,
+                        _ => code_of(map, x),
+                    };
+                    last = Some((x, code));
+                    out.push(code);
+                }
+            }
             (ColumnCoder::Integers(map), Column::Int(v)) => {
                 out.extend(v.iter().map(|&x| code_of(map, x.map(i64::from))))
             }
@@ -284,6 +303,28 @@ mod tests {
         assert_eq!(groups, vec![0, 1]);
         assert!(new_rows.is_empty());
         assert_eq!(ids.len(), 3);
+    }
+
+    #[test]
+    fn runs_of_one_key_and_nulls_keep_their_groups() {
+        // The previous-row shortcut must give what a lookup gives, nulls and run ends included.
+        let keys = vec![
+            Column::Long(vec![
+                Some(7),
+                Some(7),
+                None,
+                None,
+                Some(7),
+                Some(8),
+                Some(8),
+            ]),
+            Column::String(["x", "x", "x", "x", "y", "x", "x"].map(Arc::from).to_vec()),
+        ];
+        let mut ids = GroupIds::default();
+        let (mut groups, mut new_rows) = (Vec::new(), Vec::new());
+        ids.assign(&keys, 7, &mut groups, &mut new_rows);
+        assert_eq!(groups, vec![0, 0, 1, 1, 2, 3, 3]);
+        assert_eq!(new_rows, vec![0, 2, 4, 5]);
     }
 
     #[test]
