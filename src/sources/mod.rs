@@ -21,6 +21,7 @@ mod tuple;
 mod vnet_flow;
 
 pub mod azure_resource;
+pub mod external_data;
 pub mod la_export;
 pub mod read_issue;
 pub mod record_tables;
