@@ -168,7 +168,7 @@ fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
             out.insert(table.clone());
             exprs(predicates, out);
         }
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => {}
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {}
         Node::Filter { input, predicate } => {
             collect_plan(input, out);
             collect_expr(predicate, out);

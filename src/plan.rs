@@ -3,6 +3,7 @@
 
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
+use crate::sources::external_data::ExternalSource;
 use crate::table::{Schema, Table, Type, Value};
 
 /// An operator, its inputs, and the schema of the rows it yields.
@@ -125,6 +126,9 @@ pub enum Node {
     },
     /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
     ApplyInput,
+    /// `externaldata (a:string, n:long) ["flows.csv"] with (ignoreFirstRecord=true)`: rows read
+    /// from the files when the query runs, under the declared schema (`self.schema`).
+    ExternalData(ExternalSource),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -195,7 +195,7 @@ fn prune_node(plan: Plan, needed: &[bool]) -> (Plan, Map) {
             };
             (plan, map)
         }
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => {
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {
             let n = schema.len();
             (Plan { node, schema }, identity(n))
         }

@@ -145,7 +145,7 @@ fn find_scan(plan: &Plan) -> Option<&Plan> {
         Node::Join { left, .. } => find_scan(left),
         Node::Union { inputs, .. } => inputs.iter().find_map(find_scan),
         Node::MakeSeries(m) => find_scan(&m.input),
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => None,
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => None,
     }
 }
 

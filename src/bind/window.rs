@@ -99,6 +99,7 @@ pub fn is_serialized(plan: &Plan) -> bool {
         Node::ApplyInput => true,
         Node::Scan { .. }
         | Node::Values(_)
+        | Node::ExternalData(_)
         | Node::Summarize { .. }
         | Node::Join { .. }
         | Node::MvExpand { .. }
@@ -260,7 +261,9 @@ fn check_subplans(expr: &BoundExpr) -> Result<(), Error> {
 fn parts(plan: &Plan) -> (Vec<&BoundExpr>, Vec<&Plan>) {
     match &plan.node {
         Node::Scan { predicates, .. } => (predicates.iter().collect(), Vec::new()),
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => (Vec::new(), Vec::new()),
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {
+            (Vec::new(), Vec::new())
+        }
         Node::Filter { input, predicate } => (vec![predicate], vec![input]),
         Node::Project { input, exprs } | Node::Serialize { input, exprs } => {
             (exprs.iter().collect(), vec![input])

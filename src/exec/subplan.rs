@@ -136,6 +136,7 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
         | Node::Union { .. }
         | Node::MvExpand { .. }
         | Node::Join { .. }
+        | Node::ExternalData(_)
         | Node::Materialize { .. }
         | Node::MvApply { .. }
         | Node::ApplyInput => {}
@@ -145,7 +146,11 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
 /// The input plans of a node.
 fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
     match &mut plan.node {
-        Node::Scan { .. } | Node::Values(_) | Node::Range { .. } | Node::ApplyInput => Vec::new(),
+        Node::Scan { .. }
+        | Node::Values(_)
+        | Node::Range { .. }
+        | Node::ApplyInput
+        | Node::ExternalData(_) => Vec::new(),
         Node::Filter { input, .. }
         | Node::Project { input, .. }
         | Node::Summarize { input, .. }
