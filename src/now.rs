@@ -198,6 +198,10 @@ fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
             collect_plan(left, out);
             collect_plan(right, out);
         }
+        Node::IpLookup(lookup) => {
+            collect_plan(&lookup.input, out);
+            collect_plan(&lookup.lookup, out);
+        }
         Node::Parse { input, source, .. } => {
             collect_plan(input, out);
             collect_expr(source, out);

@@ -102,6 +102,7 @@ pub fn is_serialized(plan: &Plan) -> bool {
         | Node::ExternalData(_)
         | Node::Summarize { .. }
         | Node::Join { .. }
+        | Node::IpLookup(_)
         | Node::MvExpand { .. }
         | Node::MakeSeries(_)
         | Node::TopNested { .. } => false,
@@ -285,6 +286,7 @@ fn parts(plan: &Plan) -> (Vec<&BoundExpr>, Vec<&Plan>) {
         | Node::Materialize { input, .. } => (Vec::new(), vec![input]),
         Node::Union { inputs, .. } => (Vec::new(), inputs.iter().collect()),
         Node::Join { left, right, .. } => (Vec::new(), vec![left, right]),
+        Node::IpLookup(lookup) => (Vec::new(), vec![&lookup.input, &lookup.lookup]),
         Node::Parse { input, source, .. } => (vec![source], vec![input]),
         Node::MakeSeries(series) => {
             let mut exprs: Vec<&BoundExpr> = series.keys.iter().collect();

@@ -9,6 +9,7 @@
 //! plan nodes and owns the `materialize()` cache.
 
 mod convert;
+mod ip_lookup;
 mod join;
 mod keys;
 mod make_series;
@@ -280,6 +281,12 @@ impl<'a> Executor<'a> {
                 external_data::read(source, &plan.schema, self.local_copies)?,
                 out,
             ),
+            Node::IpLookup(lookup) => {
+                let index = ip_lookup::RangeIndex::build(lookup, self.collect(&lookup.lookup)?);
+                self.run(&lookup.input, &mut |batch| {
+                    emit(index.probe(&batch, &plan.schema), out)
+                })
+            }
             Node::Materialize { id, input } => {
                 let cached = self.materialized.borrow().get(id).cloned();
                 let table = match cached {

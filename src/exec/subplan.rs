@@ -136,6 +136,7 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
         | Node::Union { .. }
         | Node::MvExpand { .. }
         | Node::Join { .. }
+        | Node::IpLookup(_)
         | Node::ExternalData(_)
         | Node::Materialize { .. }
         | Node::MvApply { .. }
@@ -164,6 +165,7 @@ fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
         | Node::Materialize { input, .. } => vec![input],
         Node::Union { inputs, .. } => inputs.iter_mut().collect(),
         Node::Join { left, right, .. } => vec![left, right],
+        Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
         Node::MvApply { input, body, .. } => vec![input, body],
         Node::MakeSeries(series) => vec![&mut series.input],
     }
