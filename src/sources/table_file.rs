@@ -300,12 +300,24 @@ pub(crate) fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnos
                 path,
                 Some(n + 1),
                 "",
-                format!("expected one JSON object on the line: {e}"),
+                format!(
+                    "expected one JSON object on the line: {} (column {})",
+                    json_error_text(&e),
+                    e.column()
+                ),
                 1,
             )),
         }
     }
     rows_from_objects(objects)
+}
+
+/// What serde_json found wrong, without the position it appends (callers give the line in
+/// the file, not in the text they parsed).
+fn json_error_text(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&position).unwrap_or(&text).to_string()
 }
 
 /// JSON objects one after another (each may span lines), or arrays of them: Kusto's
@@ -339,7 +351,12 @@ pub(crate) fn read_json_stream(text: &str, path: &str) -> Result<RawTable, Error
             Some(Err(e)) => {
                 return Err(Error::input(
                     path,
-                    format!("line {}: not JSON: {e}", e.line()),
+                    format!(
+                        "line {}, column {}: not JSON: {}",
+                        e.line(),
+                        e.column(),
+                        json_error_text(&e)
+                    ),
                 ))
             }
             Some(Ok(serde_json::Value::Object(object))) => objects.push((line, object)),
