@@ -40,6 +40,8 @@ pub struct Options {
     /// `--param name=value`: values for the query's `declare query_parameters(…)`, as given
     /// (typed when bound, against the declared type).
     pub params: Vec<(String, String)>,
+    /// `--external-data URL=PATH`: local copies of the URLs `externaldata` reads.
+    pub external_data: sources::external_data::LocalCopies,
 }
 
 impl Options {

@@ -168,7 +168,7 @@ fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
             out.insert(table.clone());
             exprs(predicates, out);
         }
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => {}
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {}
         Node::Filter { input, predicate } => {
             collect_plan(input, out);
             collect_expr(predicate, out);
@@ -197,6 +197,10 @@ fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
         Node::Join { left, right, .. } => {
             collect_plan(left, out);
             collect_plan(right, out);
+        }
+        Node::IpLookup(lookup) => {
+            collect_plan(&lookup.input, out);
+            collect_plan(&lookup.lookup, out);
         }
         Node::Parse { input, source, .. } => {
             collect_plan(input, out);

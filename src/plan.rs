@@ -3,6 +3,7 @@
 
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
+use crate::sources::external_data::ExternalSource;
 use crate::table::{Schema, Table, Type, Value};
 
 /// An operator, its inputs, and the schema of the rows it yields.
@@ -125,6 +126,37 @@ pub enum Node {
     },
     /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
     ApplyInput,
+    /// `externaldata (a:string, n:long) ["flows.csv"] with (ignoreFirstRecord=true)`: rows read
+    /// from the files when the query runs, under the declared schema (`self.schema`).
+    ExternalData(ExternalSource),
+    /// `evaluate ipv4_lookup(Ranges, SrcIp, network)`: each input row joined to the lookup rows
+    /// whose address range holds its address.
+    IpLookup(Box<IpLookup>),
+}
+
+/// An `ipv4_lookup` / `ipv6_lookup`: the input's `source_key` addresses matched against the
+/// `lookup` table's `lookup_key` ranges (CIDR, or single addresses), and `extra_keys` pairs
+/// (input column, lookup column) equal as in `join`. `output` lists which side and column each
+/// output column comes from; an unmatched input row is kept, with null lookup columns, only
+/// when `keep_unmatched`.
+#[derive(Debug, Clone)]
+pub struct IpLookup {
+    pub input: Plan,
+    pub lookup: Plan,
+    pub family: IpFamily,
+    pub source_key: usize,
+    pub lookup_key: usize,
+    pub extra_keys: Vec<(usize, usize)>,
+    pub keep_unmatched: bool,
+    pub output: Vec<(JoinSide, usize)>,
+}
+
+/// Which addresses an IP lookup reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpFamily {
+    V4,
+    /// IPv6, with IPv4 addresses mapped into `::ffff:0:0/96`.
+    V6,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -334,3 +334,101 @@ fn bad_input_is_reported_and_skipped_or_fatal_with_strict() {
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A GeoLite-style lookup over an `https` externaldata, as the Azure Firewall workbook writes it.
+const GEO_QUERY: &str = r#"let geo = externaldata (network:string, geoname_id:long,
+    continent_name:string, country_iso_code:string, is_anonymous_proxy:bool)
+    [@"https://example.invalid/geo/geo.csv?sv=2024-01-01&sig=s3cr3t"]
+    with (format="csv", ignoreFirstRecord=true);
+datatable(ip:string) ["5.8.1.2", "8.8.8.8"]
+| evaluate ipv4_lookup(geo, ip, network, return_unmatched = true)
+| project ip, country_iso_code"#;
+
+#[test]
+fn externaldata_url_without_a_local_copy_is_an_input_error() {
+    let out = kqlite(&["query", GEO_QUERY]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let first = out.stderr.lines().next().unwrap_or("");
+    assert_eq!(
+        first,
+        "error: https://example.invalid/geo/geo.csv: kqlite is offline and does not download \
+         external data"
+    );
+    assert!(
+        out.stderr.contains(
+            "help: download the file and pass --external-data https://example.invalid/geo/geo.csv=PATH"
+        ),
+        "{}",
+        out.stderr
+    );
+    // The SAS token stays out of the message and the hint; only the quoted query line, the
+    // user's own text, shows it.
+    let hint = out.stderr.lines().last().unwrap_or("");
+    assert!(
+        !first.contains("s3cr3t") && !hint.contains("s3cr3t"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn external_data_flag_reads_the_local_copy() {
+    let copy = "https://example.invalid/geo/geo.csv=tests/data/external/geo.csv";
+    let out = kqlite(&[
+        "query",
+        GEO_QUERY,
+        "--external-data",
+        copy,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "ip,country_iso_code\r\n5.8.1.2,RU\r\n8.8.8.8,\r\n"
+    );
+
+    // A missing local copy is an input error naming the file.
+    let missing = "https://example.invalid/geo/geo.csv=tests/data/external/no-such.csv";
+    let out = kqlite(&["query", GEO_QUERY, "--external-data", missing]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("tests/data/external/no-such.csv: cannot read"),
+        "{}",
+        out.stderr
+    );
+
+    // The flag needs URL=PATH.
+    let out = kqlite(&["query", GEO_QUERY, "--external-data", "geo.csv"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("URL=PATH"), "{}", out.stderr);
+}
+
+#[test]
+fn externaldata_over_https_validates_and_runs_in_checks() {
+    let dir = std::env::temp_dir().join(format!("kqlite-cli-ext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let check = dir.join("russia.kql");
+    std::fs::write(
+        &check,
+        format!("// name: no traffic to Russia\n// expect: empty\n{GEO_QUERY}\n| where country_iso_code == \"RU\"\n"),
+    )
+    .unwrap();
+    let check = check.to_str().unwrap();
+
+    // Validation binds without reading rows, so the URL needs no copy.
+    let out = kqlite(&["validate", check]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+
+    let copy = "https://example.invalid/geo/geo.csv=tests/data/external/geo.csv";
+    let out = kqlite(&["check", check, "--external-data", copy]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("FAIL"), "{}", out.stdout);
+
+    // Without the copy the check cannot run: an input error, exit code 3.
+    let out = kqlite(&["check", check]);
+    assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

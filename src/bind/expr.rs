@@ -471,6 +471,18 @@ fn lookup_error(
     scope: &Scope,
 ) -> Error {
     match error {
+        LookupError::Unknown if name.name == "geo_info_from_ip_address" => Error::at(
+            ErrorKind::Unsupported(
+                "geo_info_from_ip_address() needs Microsoft's IP geolocation data, which is not \
+                 published for offline use"
+                    .into(),
+            ),
+            name.span,
+        )
+        .with_help(
+            "join against a geolocation table of your own with `evaluate ipv4_lookup(…)`, read \
+             with externaldata or --logs",
+        ),
         LookupError::Unknown => {
             let mut candidates: Vec<&str> = scalar::names().to_vec();
             candidates.extend(aggregate::names().iter().copied());

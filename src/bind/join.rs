@@ -124,7 +124,11 @@ fn join_plan(
 
 /// Left columns (hidden ones too, still hidden), then the right side's visible columns except
 /// `skip`, right names made unique.
-fn both_sides(left: &Rel, right: &Rel, skip: &[usize]) -> Vec<(String, JoinSide, usize)> {
+pub(super) fn both_sides(
+    left: &Rel,
+    right: &Rel,
+    skip: &[usize],
+) -> Vec<(String, JoinSide, usize)> {
     let mut names: Projection<(JoinSide, usize)> = Projection::default();
     for (i, f) in left.schema().fields.iter().enumerate() {
         names.add(&f.name, (JoinSide::Left, i), false);

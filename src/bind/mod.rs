@@ -3,10 +3,12 @@
 //!
 //! `mod.rs` walks statements and sources and resolves names of tables and functions; the
 //! operators live in `ops` (row-wise and projections), `summarize`, `join`, `union`, `expand`
-//! (mv-expand, mv-apply) and `parse_op`; `functions` binds user functions and views, `sources` the constant sources; `expr`
+//! (mv-expand, mv-apply), `parse_op` and `evaluate` (plugins); `functions` binds user functions
+//! and views, `sources` the sources that need no input (`datatable`, `externaldata`, …); `expr`
 //! binds scalar expressions, `naming` names columns, `types` types operators, `window` places
 //! window functions over serialized input, and `prune` narrows scans once the plan is whole.
 
+mod evaluate;
 mod expand;
 mod expr;
 mod functions;
@@ -301,12 +303,11 @@ impl<'a> Binder<'a> {
                 "an mv-apply body's input is only available inside mv-apply",
                 source.span,
             )),
-            SourceKind::ExternalData { .. } => Err(Error::at(
-                ErrorKind::Unsupported(
-                    "externaldata (kqlite is offline: give the file with --logs instead)".into(),
-                ),
-                source.span,
-            )),
+            SourceKind::ExternalData {
+                columns,
+                uris,
+                options,
+            } => sources::external_data(self, scope, columns, uris, options),
         }
     }
 
@@ -502,10 +503,9 @@ impl<'a> Binder<'a> {
             K::TopNested(levels) => summarize::top_nested(self, scope, input, levels, op.span),
             K::Invoke { name, args } => self.invoke(scope, input, name, args, op.span),
             K::Sample(count) => ops::take(self, scope, input, count),
-            K::Evaluate { name, .. } => Err(Error::at(
-                ErrorKind::Unsupported(format!("evaluate {} (plugins)", name.name)),
-                name.span,
-            )),
+            K::Evaluate { name, args } => {
+                evaluate::evaluate(self, scope, input, name, args, op.span)
+            }
         }
     }
 

@@ -5,7 +5,7 @@
 //! rebuilds it bottom-up, returning for every old column its new index so the expressions above
 //! can be renumbered.
 
-use crate::plan::{BinaryOp, BoundExpr, ExprNode, Node, Plan};
+use crate::plan::{BinaryOp, BoundExpr, ExprNode, IpLookup, JoinSide, Node, Plan};
 use crate::table::Schema;
 
 /// Old column index → new index (`None`: dropped).
@@ -140,6 +140,63 @@ fn push_down(input: &mut Plan, predicate: &BoundExpr) {
     }
 }
 
+/// The two inputs of a join-like node, pruned to their key columns and to the columns the kept
+/// outputs take from them, and those outputs renumbered.
+struct Sides {
+    left: Plan,
+    left_map: Map,
+    right: Plan,
+    right_map: Map,
+    output: Vec<(JoinSide, usize)>,
+}
+
+impl Sides {
+    /// Key columns of one side, renumbered.
+    fn renumber(&self, side: JoinSide, keys: &[usize]) -> Vec<usize> {
+        let map = match side {
+            JoinSide::Left => &self.left_map,
+            JoinSide::Right => &self.right_map,
+        };
+        keys.iter().map(|&k| map[k].expect("key kept")).collect()
+    }
+}
+
+fn prune_sides(
+    left: Plan,
+    right: Plan,
+    left_keys: &[usize],
+    right_keys: &[usize],
+    output: &[(JoinSide, usize)],
+    keep: &[usize],
+) -> Sides {
+    let mut need_left = vec![false; left.schema.len()];
+    let mut need_right = vec![false; right.schema.len()];
+    left_keys.iter().for_each(|&k| need_left[k] = true);
+    right_keys.iter().for_each(|&k| need_right[k] = true);
+    for &o in keep {
+        match output[o] {
+            (JoinSide::Left, c) => need_left[c] = true,
+            (JoinSide::Right, c) => need_right[c] = true,
+        }
+    }
+    let (left, left_map) = prune_node(left, &need_left);
+    let (right, right_map) = prune_node(right, &need_right);
+    let output = keep
+        .iter()
+        .map(|&o| match output[o] {
+            (side @ JoinSide::Left, c) => (side, left_map[c].expect("kept")),
+            (side, c) => (side, right_map[c].expect("kept")),
+        })
+        .collect();
+    Sides {
+        left,
+        left_map,
+        right,
+        right_map,
+        output,
+    }
+}
+
 /// Keep only `fields[i]` where `keep[i]`.
 fn narrow(schema: &Schema, keep: &[usize]) -> Schema {
     Schema::new(keep.iter().map(|&i| schema.fields[i].clone()).collect())
@@ -195,7 +252,7 @@ fn prune_node(plan: Plan, needed: &[bool]) -> (Plan, Map) {
             };
             (plan, map)
         }
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => {
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {
             let n = schema.len();
             (Plan { node, schema }, identity(n))
         }
@@ -385,45 +442,59 @@ fn prune_node(plan: Plan, needed: &[bool]) -> (Plan, Map) {
             left,
             right,
             kind,
-            mut left_keys,
-            mut right_keys,
+            left_keys,
+            right_keys,
             output,
         } => {
             let keep = kept(needed);
-            let mut need_left = vec![false; left.schema.len()];
-            let mut need_right = vec![false; right.schema.len()];
-            left_keys.iter().for_each(|&k| need_left[k] = true);
-            right_keys.iter().for_each(|&k| need_right[k] = true);
-            for &o in &keep {
-                match output[o] {
-                    (crate::plan::JoinSide::Left, c) => need_left[c] = true,
-                    (crate::plan::JoinSide::Right, c) => need_right[c] = true,
-                }
-            }
-            let (left, lmap) = prune_node(*left, &need_left);
-            let (right, rmap) = prune_node(*right, &need_right);
-            left_keys
-                .iter_mut()
-                .for_each(|k| *k = lmap[*k].expect("key kept"));
-            right_keys
-                .iter_mut()
-                .for_each(|k| *k = rmap[*k].expect("key kept"));
-            let output = keep
-                .iter()
-                .map(|&o| match output[o] {
-                    (side @ crate::plan::JoinSide::Left, c) => (side, lmap[c].expect("kept")),
-                    (side, c) => (side, rmap[c].expect("kept")),
-                })
-                .collect();
+            let sides = prune_sides(*left, *right, &left_keys, &right_keys, &output, &keep);
             let plan = Plan {
                 node: Node::Join {
-                    left: Box::new(left),
-                    right: Box::new(right),
+                    left_keys: sides.renumber(JoinSide::Left, &left_keys),
+                    right_keys: sides.renumber(JoinSide::Right, &right_keys),
+                    output: sides.output,
+                    left: Box::new(sides.left),
+                    right: Box::new(sides.right),
                     kind,
-                    left_keys,
-                    right_keys,
-                    output,
                 },
+                schema: narrow(&schema, &keep),
+            };
+            (plan, map_of(needed.len(), &keep))
+        }
+        Node::IpLookup(lookup) => {
+            let IpLookup {
+                input,
+                lookup,
+                family,
+                source_key,
+                lookup_key,
+                extra_keys,
+                keep_unmatched,
+                output,
+            } = *lookup;
+            let keep = kept(needed);
+            let mut input_keys = vec![source_key];
+            let mut lookup_keys = vec![lookup_key];
+            input_keys.extend(extra_keys.iter().map(|&(i, _)| i));
+            lookup_keys.extend(extra_keys.iter().map(|&(_, l)| l));
+            let sides = prune_sides(input, lookup, &input_keys, &lookup_keys, &output, &keep);
+            let input_keys = sides.renumber(JoinSide::Left, &input_keys);
+            let lookup_keys = sides.renumber(JoinSide::Right, &lookup_keys);
+            let plan = Plan {
+                node: Node::IpLookup(Box::new(IpLookup {
+                    input: sides.left,
+                    lookup: sides.right,
+                    family,
+                    source_key: input_keys[0],
+                    lookup_key: lookup_keys[0],
+                    extra_keys: input_keys[1..]
+                        .iter()
+                        .copied()
+                        .zip(lookup_keys[1..].iter().copied())
+                        .collect(),
+                    keep_unmatched,
+                    output: sides.output,
+                })),
                 schema: narrow(&schema, &keep),
             };
             (plan, map_of(needed.len(), &keep))

@@ -1,14 +1,15 @@
-//! The sources known at bind time: `datatable` (constant rows), `print` (one row of
-//! expressions) and `range`.
+//! The sources bound without reading a row: `datatable` (constant rows), `print` (one row of
+//! expressions), `range`, and `externaldata` (its files are read when the query runs).
 
 use super::expr::{is_constant, Ctx};
 use super::naming::Projection;
 use super::ops::{projection, values, Out};
 use super::scope::{Rel, Scope};
 use super::Binder;
-use crate::ast::{Expr, Ident, NamedExpr, Span};
-use crate::error::Error;
+use crate::ast::{Expr, ExprKind, Ident, Literal, NamedExpr, Span};
+use crate::error::{Error, ErrorKind};
 use crate::plan::{BoundExpr, Node, Plan};
+use crate::sources::external_data::{ExternalFormat, ExternalSource, UNREAD_FORMATS};
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// Whether a constant of `from` can fill a column of `to` (integers and reals convert; null
@@ -170,5 +171,114 @@ fn widen(value: Value) -> Value {
     match value {
         Value::Int(n) => Value::Long(i64::from(n)),
         other => other,
+    }
+}
+
+/// `externaldata (a:string, …) [uri, …] with (format=…, ignoreFirstRecord=…)`: the declared
+/// schema, the URIs as constant strings and the read properties; no file is opened here.
+pub fn external_data(
+    b: &mut Binder,
+    scope: &Scope,
+    columns: &[(Ident, Ident)],
+    uris: &[Expr],
+    properties: &[(Ident, Expr)],
+) -> Result<Rel, Error> {
+    let schema = super::declared_schema(columns)?;
+    let empty = Schema::default();
+    let mut located = Vec::new();
+    for uri in uris {
+        let bound = b.expr(&mut Ctx::new(scope, &empty), uri)?;
+        match b.constant(&bound)? {
+            Value::String(text) => located.push((text.to_string(), uri.span)),
+            _ => {
+                return Err(Error::semantic(
+                    format!("an externaldata URI must be a string, found {}", bound.ty),
+                    uri.span,
+                ))
+            }
+        }
+    }
+    let mut format = None;
+    let mut ignore_first_record = false;
+    for (name, value) in properties {
+        match name.name.to_ascii_lowercase().as_str() {
+            "format" => format = Some(external_format(value)?),
+            "ignorefirstrecord" => ignore_first_record = constant_bool(b, scope, value)?,
+            "ingestionmapping" | "ingestionmappingreference" => {
+                return Err(Error::at(
+                    ErrorKind::Unsupported(format!(
+                        "externaldata property `{}` (columns are filled by position, or by \
+                         property name for JSON)",
+                        name.name
+                    )),
+                    name.span,
+                ))
+            }
+            _ => {
+                return Err(Error::semantic(
+                    format!("unknown externaldata property `{}`", name.name),
+                    name.span,
+                )
+                .with_help("kqlite reads the properties format and ignoreFirstRecord"))
+            }
+        }
+    }
+    Ok(Rel::visible(Plan {
+        node: Node::ExternalData(ExternalSource {
+            uris: located,
+            format,
+            ignore_first_record,
+        }),
+        schema,
+    }))
+}
+
+/// `format=csv` or `format="csv"`.
+fn external_format(value: &Expr) -> Result<ExternalFormat, Error> {
+    let name = match &value.kind {
+        ExprKind::Name(name) => name.as_str(),
+        ExprKind::Literal(Literal::String(name)) => name.as_str(),
+        _ => {
+            return Err(Error::semantic(
+                "format takes a format name, such as csv or json",
+                value.span,
+            ))
+        }
+    };
+    if let Some(format) = ExternalFormat::from_name(name) {
+        return Ok(format);
+    }
+    let known = ExternalFormat::NAMES.join(", ");
+    if UNREAD_FORMATS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(Error::at(
+            ErrorKind::Unsupported(format!("the externaldata format {name}")),
+            value.span,
+        )
+        .with_help(format!("kqlite reads {known}")));
+    }
+    Err(
+        Error::semantic(format!("unknown data format `{name}`"), value.span)
+            .with_help(format!("formats: {known}")),
+    )
+}
+
+/// A property's bool value: `true`, `True`, `"true"`, or a constant expression.
+fn constant_bool(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<bool, Error> {
+    if let ExprKind::Literal(Literal::String(text)) = &value.kind {
+        if let Some(flag) = ["false", "true"]
+            .iter()
+            .position(|word| text.eq_ignore_ascii_case(word))
+        {
+            return Ok(flag == 1);
+        }
+    }
+    let empty = Schema::default();
+    let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
+    match b.constant(&bound)? {
+        Value::Bool(flag) => Ok(flag),
+        _ => Err(Error::semantic(
+            format!("expected true or false, found {}", bound.ty),
+            value.span,
+        )),
     }
 }

@@ -143,9 +143,10 @@ fn find_scan(plan: &Plan) -> Option<&Plan> {
         | Node::Materialize { input, .. }
         | Node::MvApply { input, .. } => find_scan(input),
         Node::Join { left, .. } => find_scan(left),
+        Node::IpLookup(lookup) => find_scan(&lookup.input),
         Node::Union { inputs, .. } => inputs.iter().find_map(find_scan),
         Node::MakeSeries(m) => find_scan(&m.input),
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => None,
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => None,
     }
 }
 

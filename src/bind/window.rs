@@ -99,8 +99,10 @@ pub fn is_serialized(plan: &Plan) -> bool {
         Node::ApplyInput => true,
         Node::Scan { .. }
         | Node::Values(_)
+        | Node::ExternalData(_)
         | Node::Summarize { .. }
         | Node::Join { .. }
+        | Node::IpLookup(_)
         | Node::MvExpand { .. }
         | Node::MakeSeries(_)
         | Node::TopNested { .. } => false,
@@ -260,7 +262,9 @@ fn check_subplans(expr: &BoundExpr) -> Result<(), Error> {
 fn parts(plan: &Plan) -> (Vec<&BoundExpr>, Vec<&Plan>) {
     match &plan.node {
         Node::Scan { predicates, .. } => (predicates.iter().collect(), Vec::new()),
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput => (Vec::new(), Vec::new()),
+        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {
+            (Vec::new(), Vec::new())
+        }
         Node::Filter { input, predicate } => (vec![predicate], vec![input]),
         Node::Project { input, exprs } | Node::Serialize { input, exprs } => {
             (exprs.iter().collect(), vec![input])
@@ -282,6 +286,7 @@ fn parts(plan: &Plan) -> (Vec<&BoundExpr>, Vec<&Plan>) {
         | Node::Materialize { input, .. } => (Vec::new(), vec![input]),
         Node::Union { inputs, .. } => (Vec::new(), inputs.iter().collect()),
         Node::Join { left, right, .. } => (Vec::new(), vec![left, right]),
+        Node::IpLookup(lookup) => (Vec::new(), vec![&lookup.input, &lookup.lookup]),
         Node::Parse { input, source, .. } => (vec![source], vec![input]),
         Node::MakeSeries(series) => {
             let mut exprs: Vec<&BoundExpr> = series.keys.iter().collect();

@@ -6,7 +6,9 @@ use crate::export::ExportFormat;
 use crate::now::NowSpec;
 use crate::output::Format;
 use crate::params;
+use crate::sources::external_data::LocalCopies;
 use crate::sources::{self, FlowSource, LogPath};
+use crate::Options;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -76,6 +78,22 @@ pub struct RunArgs {
     /// the declared type. Repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = params::parse_assignment)]
     pub params: Vec<(String, String)>,
+    /// A local copy of a URL that `externaldata` reads (kqlite does not download): the URL as
+    /// the query writes it (its `?…` SAS part may be left out), `=`, then the file. Repeatable.
+    #[arg(long = "external-data", value_name = "URL=PATH",
+          value_parser = LocalCopies::check_assignment)]
+    pub external_data: Vec<String>,
+}
+
+impl RunArgs {
+    /// The run settings these flags give (`now` is resolved separately).
+    pub fn options(&self) -> Options {
+        Options {
+            now: 0,
+            params: self.params.clone(),
+            external_data: LocalCopies::new(self.external_data.clone()),
+        }
+    }
 }
 
 /// The flags of the reports CI systems read.

@@ -5,16 +5,12 @@ use super::args::{CheckArgs, CiReportArgs};
 use super::{logs, usage, write_stdout, Failure};
 use crate::check::{self, github, junit, report, Case, QueryFile};
 use crate::now::NowSpec;
-use crate::Options;
 
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let files = check::discover(&args.checks)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
     let loaded = logs::load(&args.logs)?;
-    let options = Options {
-        now: 0,
-        params: args.run.params.clone(),
-    };
+    let options = args.run.options();
     let mut results = Vec::new();
     for path in &files {
         let file = QueryFile::read(path)?;

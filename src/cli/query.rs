@@ -4,8 +4,8 @@ use super::args::QueryArgs;
 use super::{logs, note, usage, write_stdout, Failure, QueryText};
 use crate::now::{self, NowSpec};
 use crate::table::Table;
+use crate::QueryResult;
 use crate::{chart, output};
-use crate::{Options, QueryResult};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -13,10 +13,7 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     let query = read_query(&args)?;
     let loaded = logs::load(&args.logs)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
-    let mut options = Options {
-        now: 0,
-        params: args.run.params.clone(),
-    };
+    let mut options = args.run.options();
     let resolved = now::resolve(&now, &query.text, &loaded.catalog, &options)?;
     if now == NowSpec::Latest {
         note(&format!("now() is {resolved}"));

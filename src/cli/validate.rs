@@ -21,8 +21,8 @@ pub fn run(args: ValidateArgs) -> Result<u8, Failure> {
         );
     }
     let options = Options {
-        now: 0,
         params: args.params.clone(),
+        ..Options::default()
     };
     let mut results: Vec<Validation> = Vec::new();
     for path in &files {

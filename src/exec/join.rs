@@ -256,15 +256,16 @@ pub(super) fn join_hashing_left(
 }
 
 /// Output rows as pairs of row indices into the two sides (`None`: that side is null).
-struct Rows<'t> {
-    left: Option<&'t Table>,
-    right: &'t Table,
-    left_rows: &'t [Option<usize>],
-    right_rows: &'t [Option<usize>],
+pub(super) struct Rows<'t> {
+    pub(super) left: Option<&'t Table>,
+    pub(super) right: &'t Table,
+    pub(super) left_rows: &'t [Option<usize>],
+    pub(super) right_rows: &'t [Option<usize>],
 }
 
 impl Rows<'_> {
-    fn gather(&self, output: &[(JoinSide, usize)], schema: &Schema) -> Table {
+    /// The output columns `output` names, typed as `schema` says.
+    pub(super) fn gather(&self, output: &[(JoinSide, usize)], schema: &Schema) -> Table {
         let columns = output
             .iter()
             .zip(&schema.fields)

@@ -9,6 +9,7 @@
 //! plan nodes and owns the `materialize()` cache.
 
 mod convert;
+mod ip_lookup;
 mod join;
 mod keys;
 mod make_series;
@@ -26,6 +27,7 @@ use crate::catalog::Catalog;
 use crate::error::{Error, ErrorKind};
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
+use crate::sources::external_data::{self, LocalCopies};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
 use rustc_hash::FxHashMap;
@@ -39,7 +41,8 @@ pub fn execute(
     catalog: &Catalog,
     options: &Options,
 ) -> Result<QueryResult, Error> {
-    let executor = Executor::new(catalog, options.context());
+    let executor =
+        Executor::new(catalog, options.context()).with_local_copies(&options.external_data);
     let table = executor.run_to_table(&query.plan)?;
     Ok(QueryResult {
         table,
@@ -67,7 +70,12 @@ pub(crate) struct Executor<'a> {
     materialized: RefCell<FxHashMap<usize, Rc<Table>>>,
     /// The expanded items of the rows `mv-apply` bodies are running over, innermost last.
     apply_inputs: RefCell<Vec<Vec<Column>>>,
+    /// Where the URLs `externaldata` names are kept on this machine.
+    local_copies: &'a LocalCopies,
 }
+
+/// No `--external-data` copies: what an executor starts with.
+static NO_LOCAL_COPIES: LocalCopies = LocalCopies::none();
 
 impl<'a> Executor<'a> {
     pub(crate) fn new(catalog: &'a Catalog, ctx: EvalContext) -> Executor<'a> {
@@ -76,7 +84,14 @@ impl<'a> Executor<'a> {
             ctx,
             materialized: RefCell::new(FxHashMap::default()),
             apply_inputs: RefCell::new(Vec::new()),
+            local_copies: &NO_LOCAL_COPIES,
         }
+    }
+
+    /// Read `externaldata` URLs from these local copies.
+    pub(crate) fn with_local_copies(mut self, copies: &'a LocalCopies) -> Executor<'a> {
+        self.local_copies = copies;
+        self
     }
 
     /// Run `plan` and gather its whole output (with the plan's schema, even when empty).
@@ -261,6 +276,16 @@ impl<'a> Executor<'a> {
                     Some(columns) => emit(batch(&plan.schema, columns), out),
                     None => Err(runtime("an mv-apply input outside mv-apply")),
                 }
+            }
+            Node::ExternalData(source) => emit(
+                external_data::read(source, &plan.schema, self.local_copies)?,
+                out,
+            ),
+            Node::IpLookup(lookup) => {
+                let index = ip_lookup::RangeIndex::build(lookup, self.collect(&lookup.lookup)?);
+                self.run(&lookup.input, &mut |batch| {
+                    emit(index.probe(&batch, &plan.schema), out)
+                })
             }
             Node::Materialize { id, input } => {
                 let cached = self.materialized.borrow().get(id).cloned();

@@ -136,6 +136,8 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
         | Node::Union { .. }
         | Node::MvExpand { .. }
         | Node::Join { .. }
+        | Node::IpLookup(_)
+        | Node::ExternalData(_)
         | Node::Materialize { .. }
         | Node::MvApply { .. }
         | Node::ApplyInput => {}
@@ -145,7 +147,11 @@ fn for_each_expr(plan: &mut Plan, f: &mut dyn FnMut(&mut BoundExpr)) {
 /// The input plans of a node.
 fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
     match &mut plan.node {
-        Node::Scan { .. } | Node::Values(_) | Node::Range { .. } | Node::ApplyInput => Vec::new(),
+        Node::Scan { .. }
+        | Node::Values(_)
+        | Node::Range { .. }
+        | Node::ApplyInput
+        | Node::ExternalData(_) => Vec::new(),
         Node::Filter { input, .. }
         | Node::Project { input, .. }
         | Node::Summarize { input, .. }
@@ -159,6 +165,7 @@ fn children_mut(plan: &mut Plan) -> Vec<&mut Plan> {
         | Node::Materialize { input, .. } => vec![input],
         Node::Union { inputs, .. } => inputs.iter_mut().collect(),
         Node::Join { left, right, .. } => vec![left, right],
+        Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
         Node::MvApply { input, body, .. } => vec![input, body],
         Node::MakeSeries(series) => vec![&mut series.input],
     }

@@ -22,6 +22,7 @@ mod tuple_rows;
 mod vnet_flow;
 
 pub mod azure_resource;
+pub mod external_data;
 pub mod la_export;
 pub mod read_issue;
 pub mod record_tables;

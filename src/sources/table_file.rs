@@ -61,16 +61,16 @@ pub fn stem(path: &Path) -> String {
 
 /// One cell as read: missing, text (CSV, JSON strings), or another JSON value.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(crate) enum Cell {
     Missing,
     Text(String),
     Json(serde_json::Value),
 }
 
 /// Rows of cells under named columns, with the 1-based line each row starts on.
-struct RawTable {
-    columns: Vec<String>,
-    rows: Vec<(usize, Vec<Cell>)>,
+pub(crate) struct RawTable {
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<(usize, Vec<Cell>)>,
 }
 
 /// Load `path` as the table `name`; bad rows and values are skipped or nulled and reported in
@@ -184,6 +184,14 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
 /// records, line breaks allowed inside quotes, blank lines skipped. Each record with the line it
 /// starts on, and the line of a quoted value still open at the end of the text, if any.
 pub(crate) fn csv_records(text: &str) -> (Vec<(usize, Vec<String>)>, Option<usize>) {
+    delimited_records(text, ',')
+}
+
+/// [`csv_records`] with another separator between fields (tab, `;`, `|`, …); quoting is the same.
+pub(crate) fn delimited_records(
+    text: &str,
+    separator: char,
+) -> (Vec<(usize, Vec<String>)>, Option<usize>) {
     let mut records = Vec::new();
     let mut fields = Vec::new();
     let mut field = String::new();
@@ -209,7 +217,7 @@ pub(crate) fn csv_records(text: &str) -> (Vec<(usize, Vec<String>)>, Option<usiz
         }
         match c {
             '"' if field.is_empty() => quoted = true,
-            ',' => fields.push(std::mem::take(&mut field)),
+            c if c == separator => fields.push(std::mem::take(&mut field)),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 if !(at_record_start && field.is_empty() && fields.is_empty()) {
@@ -244,7 +252,7 @@ fn json_cell(value: serde_json::Value) -> Cell {
 }
 
 /// Rows from JSON objects; columns in order of first appearance.
-fn rows_from_objects(
+pub(crate) fn rows_from_objects(
     objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
 ) -> RawTable {
     let mut index: IndexMap<String, ()> = IndexMap::new();
@@ -280,7 +288,7 @@ fn read_json_array(text: &str, path: &str) -> Result<RawTable, Error> {
     ))
 }
 
-fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
+pub(crate) fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
     let mut objects = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -292,12 +300,78 @@ fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> Ra
                 path,
                 Some(n + 1),
                 "",
-                format!("expected one JSON object on the line: {e}"),
+                format!(
+                    "expected one JSON object on the line: {} (column {})",
+                    json_error_text(&e),
+                    e.column()
+                ),
                 1,
             )),
         }
     }
     rows_from_objects(objects)
+}
+
+/// What serde_json found wrong, without the position it appends (callers give the line in
+/// the file, not in the text they parsed).
+fn json_error_text(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&position).unwrap_or(&text).to_string()
+}
+
+/// JSON objects one after another (each may span lines), or arrays of them: Kusto's
+/// `multijson`. Each object with the line it starts on; text that is not JSON, or a value that
+/// is not an object, is an error naming its line.
+pub(crate) fn read_json_stream(text: &str, path: &str) -> Result<RawTable, Error> {
+    let line_of = |offset: usize| {
+        let rest = &text[offset..];
+        let start = offset + rest.len() - rest.trim_start().len();
+        text[..start].matches('\n').count() + 1
+    };
+    let not_an_object = |line: usize, value: &serde_json::Value| {
+        let kind = match value {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a bool",
+            _ => "null",
+        };
+        Error::input(
+            path,
+            format!("line {line}: expected a JSON object, found {kind}"),
+        )
+    };
+    let mut objects = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+    loop {
+        let line = line_of(stream.byte_offset());
+        match stream.next() {
+            None => break,
+            Some(Err(e)) => {
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "line {}, column {}: not JSON: {}",
+                        e.line(),
+                        e.column(),
+                        json_error_text(&e)
+                    ),
+                ))
+            }
+            Some(Ok(serde_json::Value::Object(object))) => objects.push((line, object)),
+            Some(Ok(serde_json::Value::Array(items))) => {
+                for item in items {
+                    match item {
+                        serde_json::Value::Object(object) => objects.push((line, object)),
+                        other => return Err(not_an_object(line, &other)),
+                    }
+                }
+            }
+            Some(Ok(other)) => return Err(not_an_object(line, &other)),
+        }
+    }
+    Ok(rows_from_objects(objects))
 }
 
 /// Lay the cells out under the known schema (if `name` has one) or inferred types.

@@ -1,0 +1,169 @@
+//! `evaluate` plugins. kqlite has `ipv4_lookup` and `ipv6_lookup`; any other plugin is reported
+//! as not supported.
+//!
+//! `T | evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched])`
+//! yields T's columns, then the lookup table's columns without the extra keys (as `lookup`
+//! does), clashing names suffixed (`ip1`): the columns Microsoft's parser gives.
+
+use super::expr::Ctx;
+use super::join::both_sides;
+use super::ops::unknown_column;
+use super::scope::{Rel, Scope};
+use super::Binder;
+use crate::ast::{Expr, ExprKind, Ident, Span};
+use crate::error::{Error, ErrorKind};
+use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
+use crate::table::{Field, Schema, Type, Value};
+
+pub fn evaluate(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    name: &Ident,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    match name.name.as_str() {
+        "ipv4_lookup" => ip_lookup(b, scope, input, IpFamily::V4, name, args, span),
+        "ipv6_lookup" => ip_lookup(b, scope, input, IpFamily::V6, name, args, span),
+        other => Err(Error::at(
+            ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
+            name.span,
+        )
+        .with_help("kqlite has the ipv4_lookup and ipv6_lookup plugins")),
+    }
+}
+
+fn ip_lookup(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    family: IpFamily,
+    name: &Ident,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [table, source_key, lookup_key, rest @ ..] = args else {
+        return Err(Error::semantic(
+            format!(
+                "{}(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched]) \
+                 needs at least three arguments",
+                name.name
+            ),
+            span,
+        ));
+    };
+    let Some(lookup) = b.as_tabular(scope, table)? else {
+        return Err(Error::semantic(
+            format!("the first argument of {} must be a table", name.name),
+            table.span,
+        ));
+    };
+    let source_key = address_column(&input, source_key, &name.name)?;
+    let lookup_key = address_column(&lookup, lookup_key, &name.name)?;
+    let mut extra_keys = Vec::new();
+    let mut keep_unmatched = false;
+    for (i, arg) in rest.iter().enumerate() {
+        let last = i + 1 == rest.len();
+        match &arg.kind {
+            ExprKind::NamedArg { name: flag, value } if last && flag.name == "return_unmatched" => {
+                keep_unmatched = constant_bool(b, scope, value)?;
+            }
+            ExprKind::Name(column) if !last || input.schema().index_of(column).is_some() => {
+                extra_keys.push(extra_key(&input, &lookup, column, arg.span)?);
+            }
+            _ if last => keep_unmatched = constant_bool(b, scope, arg)?,
+            _ => {
+                return Err(Error::semantic(
+                    "expected the name of a column both tables have",
+                    arg.span,
+                ))
+            }
+        }
+    }
+    let skip: Vec<usize> = extra_keys.iter().map(|&(_, l)| l).collect();
+    let output = both_sides(&input, &lookup, &skip);
+    let fields = output
+        .iter()
+        .map(|(name, side, i)| {
+            let ty = match side {
+                JoinSide::Left => input.schema().fields[*i].ty,
+                JoinSide::Right => lookup.schema().fields[*i].ty,
+            };
+            Field::new(name.clone(), ty)
+        })
+        .collect();
+    let hidden = output
+        .iter()
+        .map(|(_, side, i)| *side == JoinSide::Left && input.hidden[*i])
+        .collect();
+    Ok(Rel {
+        plan: Plan {
+            node: Node::IpLookup(Box::new(IpLookup {
+                input: input.plan,
+                lookup: lookup.plan,
+                family,
+                source_key,
+                lookup_key,
+                extra_keys,
+                keep_unmatched,
+                output: output.into_iter().map(|(_, side, i)| (side, i)).collect(),
+            })),
+            schema: Schema::new(fields),
+        },
+        hidden,
+    })
+}
+
+/// A key argument: the name of a string column of `rel` holding addresses or ranges.
+fn address_column(rel: &Rel, arg: &Expr, plugin: &str) -> Result<usize, Error> {
+    let ExprKind::Name(column) = &arg.kind else {
+        return Err(Error::semantic(
+            format!("{plugin} takes column names as its keys"),
+            arg.span,
+        ));
+    };
+    let index = rel
+        .schema()
+        .index_of(column)
+        .ok_or_else(|| unknown_column(rel, column, arg.span))?;
+    match rel.schema().fields[index].ty {
+        Type::String => Ok(index),
+        other => Err(Error::semantic(
+            format!("{plugin} keys hold addresses as strings; `{column}` is {other}"),
+            arg.span,
+        )),
+    }
+}
+
+/// An extra key: a column of both tables, of one type (int and long meet, as in `join`).
+fn extra_key(input: &Rel, lookup: &Rel, column: &str, span: Span) -> Result<(usize, usize), Error> {
+    let find = |rel: &Rel| {
+        rel.schema()
+            .index_of(column)
+            .ok_or_else(|| unknown_column(rel, column, span))
+    };
+    let (i, l) = (find(input)?, find(lookup)?);
+    let (it, lt) = (input.schema().fields[i].ty, lookup.schema().fields[l].ty);
+    let integers = |t: Type| matches!(t, Type::Int | Type::Long);
+    if it != lt && !(integers(it) && integers(lt)) {
+        return Err(Error::semantic(
+            format!("`{column}` is {it} in the input and {lt} in the lookup table"),
+            span,
+        ));
+    }
+    Ok((i, l))
+}
+
+/// `return_unmatched`: a constant bool.
+fn constant_bool(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<bool, Error> {
+    let empty = Schema::default();
+    let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
+    match b.constant(&bound)? {
+        Value::Bool(flag) => Ok(flag),
+        _ => Err(Error::semantic(
+            format!("return_unmatched must be true or false, found {}", bound.ty),
+            value.span,
+        )),
+    }
+}
