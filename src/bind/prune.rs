@@ -6,7 +6,7 @@
 //! can be renumbered.
 
 use crate::plan::{BinaryOp, BoundExpr, ExprNode, IpLookup, JoinSide, Node, Plan};
-use crate::table::Schema;
+use crate::table::{Schema, Type};
 
 /// Old column index → new index (`None`: dropped).
 type Map = Vec<Option<usize>>;
@@ -238,7 +238,15 @@ fn prune_node(plan: Plan, needed: &[bool]) -> (Plan, Map) {
             columns,
             predicates,
         } => {
-            let keep = kept(needed);
+            let keep = match kept(needed) {
+                // Only the row count is wanted: a number column is the cheapest to fill.
+                keep if !needed.contains(&true) => schema
+                    .fields
+                    .iter()
+                    .position(|f| !matches!(f.ty, Type::String | Type::Dynamic))
+                    .map_or(keep, |i| vec![i]),
+                keep => keep,
+            };
             let map = map_of(columns.len(), &keep);
             let mut predicates = predicates;
             predicates.iter_mut().for_each(|p| remap(p, &map));
