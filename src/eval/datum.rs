@@ -33,6 +33,16 @@ impl<T> Arr<'_, T> {
         }
     }
 
+    /// The first `len` values as a slice, unless this view is a constant.
+    #[inline]
+    fn rows(&self, len: usize) -> Option<&[T]> {
+        match self {
+            Arr::Slice(s) => Some(&s[..len]),
+            Arr::Owned(v) => Some(&v[..len]),
+            Arr::One(_) => None,
+        }
+    }
+
     /// The repeated value, when this view is a constant.
     pub fn one(&self) -> Option<&T> {
         match self {
@@ -199,17 +209,32 @@ impl<'a> Datum<'a> {
 
 /// `f` over rows `0..len` of one view.
 pub fn map1<A, R>(len: usize, a: &Arr<'_, A>, mut f: impl FnMut(&A) -> R) -> Vec<R> {
-    (0..len).map(|i| f(a.get(i))).collect()
+    match a.rows(len) {
+        Some(a) => a.iter().map(f).collect(),
+        None => (0..len).map(|i| f(a.get(i))).collect(),
+    }
 }
 
-/// `f` over rows `0..len` of two views.
+/// `f` over rows `0..len` of two views. Each mix of columns and constants gets a loop of its
+/// own, so the common ones run over plain slices (no per-row dispatch or bounds checks).
 pub fn map2<A, B, R>(
     len: usize,
     a: &Arr<'_, A>,
     b: &Arr<'_, B>,
     mut f: impl FnMut(&A, &B) -> R,
 ) -> Vec<R> {
-    (0..len).map(|i| f(a.get(i), b.get(i))).collect()
+    match (a.rows(len), b.rows(len)) {
+        (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| f(x, y)).collect(),
+        (Some(a), None) => {
+            let y = b.get(0);
+            a.iter().map(|x| f(x, y)).collect()
+        }
+        (None, Some(b)) => {
+            let x = a.get(0);
+            b.iter().map(|y| f(x, y)).collect()
+        }
+        (None, None) => (0..len).map(|i| f(a.get(i), b.get(i))).collect(),
+    }
 }
 
 /// `f` over rows `0..len` of three views.
@@ -220,7 +245,11 @@ pub fn map3<A, B, C, R>(
     c: &Arr<'_, C>,
     mut f: impl FnMut(&A, &B, &C) -> R,
 ) -> Vec<R> {
-    (0..len).map(|i| f(a.get(i), b.get(i), c.get(i))).collect()
+    match (a.rows(len), b.one(), c.one()) {
+        // A column with constant arguments (`bin(t, 1h)`-like calls).
+        (Some(a), Some(y), Some(z)) => a.iter().map(|x| f(x, y, z)).collect(),
+        _ => (0..len).map(|i| f(a.get(i), b.get(i), c.get(i))).collect(),
+    }
 }
 
 fn text_str(v: &Value) -> Str {
