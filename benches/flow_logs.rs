@@ -11,8 +11,11 @@
 //! --rate 160`) and cached under `target/bench-data/`. Every measurement runs in a child
 //! process (kqlite's binary, the floor in a copy of this program, DuckDB's Python), so its
 //! wall time and peak RSS (`getrusage` of the child via `wait4`) are taken the same way; each
-//! is the best of `KQLITE_BENCH_RUNS` runs (default 3). MB/s counts the VNet flow-log bytes
-//! under the folder every run reads.
+//! is the best of its runs. MB/s counts the VNet flow-log bytes under the folder every run
+//! reads.
+//!
+//! The runs go in rounds (every measurement once per round, `KQLITE_BENCH_RUNS` rounds, default
+//! 5) so that a slow spell of a shared machine slows them all alike.
 
 #[allow(dead_code)]
 mod parse_floor;
@@ -70,20 +73,44 @@ fn measure(cmd: &mut Command) -> Result<Run, String> {
     })
 }
 
-/// The best (fastest) of `runs` runs; peak RSS is the largest seen.
-fn best_of(runs: usize, mut make: impl FnMut() -> Command) -> Result<Run, String> {
-    let mut best: Option<Run> = None;
-    let mut rss = 0;
-    for _ in 0..runs.max(1) {
-        let run = measure(&mut make())?;
-        rss = rss.max(run.rss);
-        if best.as_ref().is_none_or(|b| run.seconds < b.seconds) {
-            best = Some(run);
+/// One command the table reports on: its row name and how to start it.
+struct Measurement {
+    name: String,
+    command: Box<dyn Fn() -> Command>,
+}
+
+impl Measurement {
+    fn new(name: impl Into<String>, command: impl Fn() -> Command + 'static) -> Measurement {
+        Measurement {
+            name: name.into(),
+            command: Box::new(command),
         }
     }
-    let mut best = best.expect("at least one run");
-    best.rss = rss;
-    Ok(best)
+}
+
+/// Each measurement's best (fastest) of `runs` runs, peak RSS the largest seen. The runs go in
+/// rounds, every measurement once per round, so a slow spell of the machine touches them all
+/// alike instead of one query's runs (the ratios to the floor are the point of the table).
+fn best_of_rounds(measurements: &[Measurement], runs: usize) -> Result<Vec<Run>, String> {
+    let mut best: Vec<Option<Run>> = measurements.iter().map(|_| None).collect();
+    let mut rss = vec![0; measurements.len()];
+    for _ in 0..runs.max(1) {
+        for (i, m) in measurements.iter().enumerate() {
+            let run = measure(&mut (m.command)())?;
+            rss[i] = rss[i].max(run.rss);
+            if best[i].as_ref().is_none_or(|b| run.seconds < b.seconds) {
+                best[i] = Some(run);
+            }
+        }
+    }
+    Ok(best
+        .into_iter()
+        .zip(rss)
+        .map(|(run, rss)| Run {
+            rss,
+            ..run.expect("at least one run")
+        })
+        .collect())
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -169,7 +196,7 @@ fn run() -> Result<(), String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let kqlite = PathBuf::from(env!("CARGO_BIN_EXE_kqlite"));
     let size = env_or("KQLITE_BENCH_SIZE", "1G");
-    let runs: usize = env_or("KQLITE_BENCH_RUNS", "3").parse().unwrap_or(3);
+    let runs: usize = env_or("KQLITE_BENCH_RUNS", "5").parse().unwrap_or(5);
     let threads = env_or("KQLITE_BENCH_THREADS", "2");
     let set = data_set(&root, &size)?;
     let vnet = set.join("insights-logs-flowlogflowevent");
@@ -185,73 +212,51 @@ fn run() -> Result<(), String> {
         let _ = std::fs::read(f);
     }
     println!(
-        "{} VNet flow-log files, {:.0} MB, under {}; --now {now}; {threads} threads; best of {runs}",
+        "{} VNet flow-log files, {:.0} MB, under {}; --now {now}; {threads} threads; best of {runs} rounds",
         files.len(),
         input_bytes as f64 / 1e6,
         vnet.display()
     );
 
-    let mut rows = Vec::new();
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
-    let floor = best_of(runs, || {
-        let mut c = Command::new(&me);
-        c.arg("--floor").arg(&vnet).arg(&threads);
-        c
-    })?;
-    println!("floor: {}", floor.stdout.trim());
-    let floor_seconds = floor.seconds;
-    rows.push(Row {
-        name: "parse-only floor (sonic-rs)".into(),
-        run: floor,
-    });
+    let mut measurements = vec![Measurement::new("parse-only floor (sonic-rs)", {
+        let (vnet, threads) = (vnet.clone(), threads.clone());
+        move || {
+            let mut c = Command::new(&me);
+            c.arg("--floor").arg(&vnet).arg(&threads);
+            c
+        }
+    })];
 
     let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";
-    let queries: Vec<(String, String, &str)> = vec![
-        ("summarize by hour, status (--interval 0)".into(), summarize.into(), "0"),
-        ("summarize by hour, status (60m TA rows)".into(), summarize.into(), "60m"),
+    let queries: Vec<(&str, String, &str)> = vec![
+        ("summarize by hour, status (--interval 0)", summarize.into(), "0"),
+        ("summarize by hour, status (60m TA rows)", summarize.into(), "60m"),
+        ("seed: er-gateway-pie", read_query(&root, "er-gateway-pie")?, "60m"),
+        ("seed: firewall-pie", read_query(&root, "firewall-pie")?, "60m"),
+        ("seed: gateway-macs", read_query(&root, "gateway-macs")?, "60m"),
         (
-            "seed: er-gateway-pie".into(),
-            read_query(&root, "er-gateway-pie")?,
-            "60m",
-        ),
-        (
-            "seed: firewall-pie".into(),
-            read_query(&root, "firewall-pie")?,
-            "60m",
-        ),
-        (
-            "seed: gateway-macs".into(),
-            read_query(&root, "gateway-macs")?,
-            "60m",
-        ),
-        (
-            "selective: where MacAddress == one NIC".into(),
+            "selective: where MacAddress == one NIC",
             "NTANetAnalytics | where MacAddress == \"00-22-48-E6-54-32\" | summarize count(), sum(BytesSrcToDest) by DestIp".into(),
             "60m",
         ),
         (
-            "selective: where FlowStartTime > ago(1h)".into(),
+            "selective: where FlowStartTime > ago(1h)",
             "NTANetAnalytics | where FlowStartTime > ago(1h) | summarize count(), sum(BytesSrcToDest) by FlowStatus".into(),
             "60m",
         ),
     ];
-    for (name, query, interval) in &queries {
-        let run = best_of(runs, || {
+    for (name, query, interval) in queries {
+        let (kqlite, vnet, threads, now) =
+            (kqlite.clone(), vnet.clone(), threads.clone(), now.clone());
+        measurements.push(Measurement::new(name, move || {
             let mut c = Command::new(&kqlite);
             c.args(["--threads", &threads, "query", "--logs"])
                 .arg(&vnet)
                 .args(["--interval", interval, "--now", &now, "--format", "csv"])
-                .arg(query);
+                .arg(&query);
             c
-        })?;
-        println!(
-            "{name}: {} result rows",
-            run.stdout.lines().count().saturating_sub(1)
-        );
-        rows.push(Row {
-            name: name.clone(),
-            run,
-        });
+        }));
     }
 
     let python = env_or("KQLITE_BENCH_PYTHON", "python3");
@@ -262,24 +267,24 @@ fn run() -> Result<(), String> {
         .is_ok_and(|s| s.success());
     if has_duckdb {
         let script = root.join("benches/duckdb_side_by_side.py");
-        for q in ["q3", "q1"] {
-            let run = best_of(runs, || {
+        for (q, label) in [
+            ("q3", "DuckDB: summarize by hour, status (raw JSON)"),
+            ("q1", "DuckDB: gateway-macs (raw JSON)"),
+        ] {
+            let (python, script, vnet, threads) = (
+                python.clone(),
+                script.clone(),
+                vnet.clone(),
+                threads.clone(),
+            );
+            measurements.push(Measurement::new(label, move || {
                 let mut c = Command::new(&python);
                 c.arg(&script)
                     .arg("--data")
                     .arg(&vnet)
                     .args(["--query", q, "--threads", &threads]);
                 c
-            })?;
-            println!("duckdb {q}: {}", run.stdout.trim());
-            let label = match q {
-                "q3" => "DuckDB: summarize by hour, status (raw JSON)",
-                _ => "DuckDB: gateway-macs (raw JSON)",
-            };
-            rows.push(Row {
-                name: label.into(),
-                run,
-            });
+            }));
         }
     } else {
         println!(
@@ -289,18 +294,31 @@ fn run() -> Result<(), String> {
 
     let empty = root.join("target/bench-data/empty");
     std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
-    let cold = best_of(runs.max(5), || {
-        let mut c = Command::new(&kqlite);
-        c.args(["query", "--logs"])
-            .arg(&empty)
-            .arg("NTANetAnalytics | count");
-        c
-    })?;
-    rows.push(Row {
-        name: "cold start: query on an empty folder".into(),
-        run: cold,
-    });
+    measurements.push(Measurement::new(
+        "cold start: query on an empty folder",
+        move || {
+            let mut c = Command::new(&kqlite);
+            c.args(["query", "--format", "csv", "--logs"])
+                .arg(&empty)
+                .arg("NTANetAnalytics | count");
+            c
+        },
+    ));
 
+    let runs = best_of_rounds(&measurements, runs)?;
+    for (m, run) in measurements.iter().zip(&runs) {
+        let out = run.stdout.trim();
+        match out.lines().count() {
+            0 | 1 => println!("{}: {out}", m.name),
+            n => println!("{}: {} result rows", m.name, n - 1),
+        }
+    }
+    let floor_seconds = runs[0].seconds;
+    let rows: Vec<Row> = measurements
+        .into_iter()
+        .zip(runs)
+        .map(|(m, run)| Row { name: m.name, run })
+        .collect();
     print_table(&rows, floor_seconds, input_bytes);
     Ok(())
 }
