@@ -432,3 +432,34 @@ fn externaldata_over_https_validates_and_runs_in_checks() {
     assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The README's first command is `cargo run --release -- query …`: with more than one binary in
+/// the package, cargo runs it only when the manifest names kqlite as the default.
+#[test]
+fn the_readme_main_command_runs_kqlite() {
+    let root = repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let first = readme
+        .lines()
+        .find(|l| l.starts_with("cargo "))
+        .expect("a command in the README");
+    assert!(first.starts_with("cargo run --release -- query "), "{first}");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let binaries = std::fs::read_dir(root.join("src/bin")).map_or(0, |d| d.count()) + 1;
+    assert!(
+        binaries == 1 || manifest.contains("default-run = \"kqlite\""),
+        "{binaries} binaries and no default-run = \"kqlite\" in Cargo.toml"
+    );
+    // And the query it runs is there and reads the sample logs.
+    let out = kqlite(&[
+        "query",
+        "--logs",
+        "examples/logs",
+        "--now",
+        "2024-05-10T00:00:00Z",
+        "-f",
+        "examples/queries/er-gateway-pie.kql",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("10.12.2.4"), "{}", out.stdout);
+}
