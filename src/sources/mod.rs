@@ -150,8 +150,6 @@ pub fn parse_interval(text: &str) -> Result<i64, Error> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedTable {
     pub name: String,
-    /// Each file and the format it was read as (`VNet flow log`, `CSV`, …).
-    pub files: Vec<(PathBuf, String)>,
 }
 
 /// What `open` did: the tables it registered, and every problem found (more arrive while the
@@ -296,7 +294,6 @@ fn load_table_file(
     catalog.register(name, Arc::new(MemoryTable::new(table, origin)));
     report.tables.push(LoadedTable {
         name: name.to_string(),
-        files: vec![(path.to_path_buf(), format.label().to_string())],
     });
     Ok(())
 }
@@ -349,11 +346,6 @@ fn register_flow_tables(
         .with_topology(options.topology.as_ref().map(|t| t.0.clone()));
         report.tables.push(LoadedTable {
             name: table.name().to_string(),
-            files: provider
-                .files()
-                .iter()
-                .map(|f| (f.path.clone(), f.format.label().to_string()))
-                .collect(),
         });
         catalog.register(table.name(), Arc::new(provider));
     }

@@ -36,7 +36,8 @@ const HOUR: i64 = 3600 * TICKS_PER_SECOND;
 /// One raw log file of a flow table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowFile {
-    pub path: PathBuf,
+    /// Shared: the file lists of several tables hold the same paths.
+    pub path: Arc<Path>,
     pub format: Format,
     /// The hour its blob path names, if any.
     pub hour: Option<i64>,
@@ -45,7 +46,11 @@ pub struct FlowFile {
 impl FlowFile {
     pub fn new(path: PathBuf, format: Format) -> FlowFile {
         let hour = detect::blob_hour(&path);
-        FlowFile { path, format, hour }
+        FlowFile {
+            path: path.into(),
+            format,
+            hour,
+        }
     }
 }
 

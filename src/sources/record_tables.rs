@@ -36,16 +36,14 @@ pub fn register(
         files
             .iter()
             .filter(|f| f.format == format)
-            .map(|f| f.path.clone())
+            .map(|f| f.path.to_path_buf())
             .collect()
     };
     let sink = issue_sink(report.diagnostics.clone(), options.strict);
     let aws = of(Format::AwsVpcFlow);
     if !aws.is_empty() {
-        let label = Format::AwsVpcFlow.label().to_string();
         report.tables.push(LoadedTable {
             name: vpc_flow::TABLE.to_string(),
-            files: aws.iter().map(|p| (p.clone(), label.clone())).collect(),
         });
         catalog.register(
             vpc_flow::TABLE,
@@ -54,20 +52,13 @@ pub fn register(
     }
     let resource = of(Format::AzureResourceLog);
     if !resource.is_empty() {
-        let label = Format::AzureResourceLog.label().to_string();
         let n = resource.len();
         for (name, table) in load_resource_logs(&resource, &sink)? {
             let origin = format!(
                 "{n} Azure resource log file{}",
                 if n == 1 { "" } else { "s" }
             );
-            report.tables.push(LoadedTable {
-                name: name.clone(),
-                files: resource
-                    .iter()
-                    .map(|p| (p.clone(), label.clone()))
-                    .collect(),
-            });
+            report.tables.push(LoadedTable { name: name.clone() });
             catalog.register(name, Arc::new(MemoryTable::new(table, origin)));
         }
     }
