@@ -443,7 +443,10 @@ fn the_readme_main_command_runs_kqlite() {
         .lines()
         .find(|l| l.starts_with("cargo "))
         .expect("a command in the README");
-    assert!(first.starts_with("cargo run --release -- query "), "{first}");
+    assert!(
+        first.starts_with("cargo run --release -- query "),
+        "{first}"
+    );
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let binaries = std::fs::read_dir(root.join("src/bin")).map_or(0, |d| d.count()) + 1;
     assert!(

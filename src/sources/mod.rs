@@ -40,6 +40,7 @@ use crate::catalog::{Catalog, MemoryTable, ScanRequest};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::table::TICKS_PER_SECOND;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -195,38 +196,34 @@ pub fn open(
             continue;
         }
         let explicit_file = path.is_file();
-        let files = detect::walk(path).map_err(|e| Error::input(&shown, e.to_string()))?;
-        for file in files {
-            if !explicit_file && is_documentation(&file) {
-                continue;
-            }
+        let files: Vec<PathBuf> = detect::walk(path)
+            .map_err(|e| Error::input(&shown, e.to_string()))?
+            .into_iter()
+            .filter(|file| explicit_file || !is_documentation(file))
+            .collect();
+        // Sniffing opens every file: done on all threads, the thousands of small reads of a
+        // month of blobs overlap. What each file is stays in file order.
+        let sniffed: Vec<Sniffed> = files.par_iter().map(|file| sniff_file(file)).collect();
+        for (file, sniffed) in files.into_iter().zip(sniffed) {
             let file_shown = file.display().to_string();
-            let head = match detect::read_head(&file) {
-                Ok(head) => head,
-                Err(e) => {
-                    complain(Diagnostic::new(
-                        file_shown,
-                        None,
-                        "",
-                        format!("cannot read the file: {e}"),
-                        0,
-                    ))?;
-                    continue;
-                }
-            };
-            if let Some(format) = detect::sniff(&head) {
-                flow_files.push(FlowFile::new(file, format));
-            } else if let Some(format) = TableFormat::from_path(&file).filter(|_| explicit_file) {
-                let name = table_file::stem(&file);
-                load_table_file(&file, &name, format, options, &mut report, catalog)?;
-            } else {
-                complain(Diagnostic::new(
+            match sniffed {
+                Sniffed::Log(format) => flow_files.push(FlowFile::new(file, format)),
+                Sniffed::Unreadable(e) => complain(Diagnostic::new(
                     file_shown,
-                    Some(1),
+                    None,
                     "",
-                    not_recognised(&head),
+                    format!("cannot read the file: {e}"),
                     0,
-                ))?;
+                ))?,
+                Sniffed::NotLog(reason) => {
+                    match TableFormat::from_path(&file).filter(|_| explicit_file) {
+                        Some(format) => {
+                            let name = table_file::stem(&file);
+                            load_table_file(&file, &name, format, options, &mut report, catalog)?;
+                        }
+                        None => complain(Diagnostic::new(file_shown, Some(1), "", reason, 0))?,
+                    }
+                }
             }
         }
     }
@@ -234,6 +231,24 @@ pub fn open(
     register_flow_tables(flow_files, options, &mut report, catalog);
     record_tables::register(&record_files, options, &mut report, catalog)?;
     Ok(report)
+}
+
+/// What a file's first bytes say it is.
+enum Sniffed {
+    Log(Format),
+    /// No log kqlite reads, and why not.
+    NotLog(String),
+    Unreadable(std::io::Error),
+}
+
+fn sniff_file(file: &Path) -> Sniffed {
+    match detect::read_head(file) {
+        Ok(head) => match detect::sniff(&head) {
+            Some(format) => Sniffed::Log(format),
+            None => Sniffed::NotLog(not_recognised(&head)),
+        },
+        Err(e) => Sniffed::Unreadable(e),
+    }
 }
 
 /// A README or Markdown note kept beside the logs: a folder walk passes over it quietly, while
