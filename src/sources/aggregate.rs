@@ -438,6 +438,8 @@ pub struct FileAggregator<'a> {
     /// (group, destination side?, address id) → entry counts.
     publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
     texts: bool,
+    /// Whether each group lists its distinct source ports (see `source_ports`).
+    ports: bool,
 }
 
 impl<'a> FileAggregator<'a> {
@@ -458,6 +460,7 @@ impl<'a> FileAggregator<'a> {
             tuples: Vec::new(),
             publics: FxHashMap::default(),
             texts: true,
+            ports: true,
         }
     }
 
@@ -465,6 +468,14 @@ impl<'a> FileAggregator<'a> {
     /// codes need not be kept (they are no group key then): `texts(false)` skips them.
     pub fn texts(mut self, keep: bool) -> FileAggregator<'a> {
         self.texts = keep || self.interval != 0;
+        self
+    }
+
+    /// With no column that shows them asked for, a group's source ports need not be listed:
+    /// `source_ports(false)` spares collecting and sorting them (a busy hour of one flow holds
+    /// thousands).
+    pub fn source_ports(mut self, keep: bool) -> FileAggregator<'a> {
+        self.ports = keep;
         self
     }
 
@@ -616,7 +627,7 @@ impl<'a> FileAggregator<'a> {
         }
         state.completed += t.completed();
         state.records += 1;
-        if let Some(port) = t.src_port {
+        if let Some(port) = t.src_port.filter(|_| self.ports) {
             if state.port.is_none() {
                 state.port = Some(port);
             } else if state.port != Some(port) && state.more_ports.last() != Some(&port) {
@@ -924,6 +935,34 @@ pub(crate) mod tests {
         assert_eq!(r.src_ports, vec![40001, 40002]);
         assert_eq!(&*r.src_ip, "10.0.0.6");
         assert!(r.src_public.is_empty());
+    }
+
+    #[test]
+    fn source_ports_are_skipped_only_when_no_column_shows_them() {
+        let rows = |keep: bool| {
+            let mut agg = FileAggregator::new(HOUR).source_ports(keep);
+            let c = agg.context(context("r"));
+            for port in [40002, 40001, 40002] {
+                let t = tuple(
+                    1_715_248_800,
+                    "10.0.0.6",
+                    "10.1.0.4",
+                    port,
+                    FlowState::Begin,
+                    [1, 2, 3, 4],
+                );
+                agg.add(c, &t);
+            }
+            agg.finish()
+        };
+        let (kept, skipped) = (rows(true), rows(false));
+        assert_eq!(kept[0].src_ports, vec![40001, 40002]);
+        assert!(skipped[0].src_ports.is_empty());
+        let without_ports = FlowRow {
+            src_ports: Vec::new(),
+            ..kept[0].clone()
+        };
+        assert_eq!(skipped[0], without_ports, "every other field is the same");
     }
 
     #[test]

@@ -387,6 +387,11 @@ pub fn shows_addresses(name: &str) -> bool {
     ) || topology::fills(name)
 }
 
+/// Whether column `name` lists a row's source ports: without it, aggregation skips them.
+pub fn shows_source_ports(name: &str) -> bool {
+    name == "SrcPorts"
+}
+
 /// Whether the reader fills column `name` of `table` (else it is empty or null on every row).
 pub fn fills(table: FlowTable, name: &str) -> bool {
     let rows: [super::aggregate::FlowRow; 0] = [];

@@ -214,7 +214,14 @@ fn read_file_with(
                 .iter()
                 .any(|&i| columns::shows_addresses(&l.schema.fields[i].name))
         });
-        let mut agg = FileAggregator::new(interval).texts(texts);
+        let ports = layout.is_none_or(|l| {
+            l.columns
+                .iter()
+                .any(|&i| columns::shows_source_ports(&l.schema.fields[i].name))
+        });
+        let mut agg = FileAggregator::new(interval)
+            .texts(texts)
+            .source_ports(ports);
         let mut filter = FileFilter::new(filter);
         match file.format {
             Format::VnetFlow => {
