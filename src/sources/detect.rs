@@ -82,6 +82,21 @@ pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Decompress the gzip stream `raw` onto `out`, keeping everything decoded before any damage: a
+/// truncated or corrupt stream gives its error back with `out` holding what came before it.
+pub fn gunzip_keeping_prefix(raw: &[u8], out: &mut Vec<u8>) -> Option<io::Error> {
+    let mut decoder = MultiGzDecoder::new(raw);
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) => return None,
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Some(e),
+        }
+    }
+}
+
 /// The first bytes of the file (decompressed when it is gzip), enough to sniff the format.
 pub fn read_head(path: &Path) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;

@@ -170,14 +170,23 @@ thread_local! {
     static FILE_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The file's bytes (decompressed when gzip) into `buf`.
-fn read_bytes(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+/// The file's bytes (decompressed when gzip) into `buf`. A gzip stream that breaks off keeps
+/// what was decoded before the break (the JSON reader then keeps every complete record of it);
+/// the break is returned as a problem to report.
+fn read_bytes(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Option<String>> {
     buf.clear();
     File::open(path)?.read_to_end(buf)?;
-    if buf.starts_with(&[0x1f, 0x8b]) {
-        *buf = detect::read_all(path)?;
+    if !buf.starts_with(&[0x1f, 0x8b]) {
+        return Ok(None);
     }
-    Ok(())
+    let raw = std::mem::take(buf);
+    Ok(detect::gunzip_keeping_prefix(&raw, buf).map(|e| {
+        format!(
+            "the gzip stream is damaged or truncated after {} decompressed bytes ({e}); \
+             the records before the damage are read",
+            buf.len()
+        )
+    }))
 }
 
 /// Read, parse and aggregate one file, keeping what `filter` lets through; its rows (or, with
@@ -202,10 +211,13 @@ fn read_file_with(
     buf: &mut Vec<u8>,
 ) -> (FileRows, Vec<Diagnostic>) {
     let path = file.path.display().to_string();
-    if let Err(e) = read_bytes(&file.path, buf) {
-        let d = Diagnostic::new(path, None, "", format!("cannot read the file: {e}"), 0);
-        return (FileRows::Rows(Vec::new()), vec![d]);
-    }
+    let damage = match read_bytes(&file.path, buf) {
+        Ok(damage) => damage,
+        Err(e) => {
+            let d = Diagnostic::new(path, None, "", format!("cannot read the file: {e}"), 0);
+            return (FileRows::Rows(Vec::new()), vec![d]);
+        }
+    };
     let (text, bad_bytes) = json_stream::text_of(buf);
     let mut problems = Vec::new();
     let rows = {
@@ -250,6 +262,14 @@ fn read_file_with(
         }
     };
     report_stray_bytes(text.as_bytes(), &bad_bytes, &mut problems);
+    if let Some(message) = damage {
+        problems.push(Problem::new(
+            text.len(),
+            "end of the decompressed data",
+            message,
+            0,
+        ));
+    }
     (rows, located(problems, &path, &text))
 }
 

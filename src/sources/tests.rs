@@ -461,6 +461,49 @@ fn bad_input_is_reported_once_with_file_and_position() {
     );
 }
 
+/// A `.gz` blob cut off while it was copied: the records decoded before the cut still load, and
+/// the cut is reported with the file.
+#[test]
+fn a_truncated_gzip_keeps_the_records_before_the_cut() {
+    let dir = folder("truncated-gzip");
+    let mac = "002248EA534B";
+    let tuple =
+        |port: u32| format!("1715248800000,10.10.4.4,10.12.1.4,{port},443,6,O,E,NX,1,100,1,50");
+    // Enough records that the cut falls well after the first ones.
+    let list: Vec<String> = (0..400)
+        .map(|i| vnet_record(mac, &[("r", &[tuple(40000 + i).as_str()])]))
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(records(&list).as_bytes()).unwrap();
+    let whole = gz.finish().unwrap();
+    write(&blob(&dir, 10, mac), &whole[..whole.len() * 2 / 3]);
+    for interval in [0, 3600 * crate::table::TICKS_PER_SECOND] {
+        let options = SourceOptions {
+            interval,
+            ..SourceOptions::default()
+        };
+        let (catalog, report) = load(&dir, &options);
+        let t = scan_all(&catalog, "NTANetAnalytics").unwrap();
+        let rows = text(&t, "RecordCount", 0);
+        assert!(!rows.is_empty());
+        let tuples: usize = (0..t.num_rows())
+            .map(|r| text(&t, "RecordCount", r).parse::<usize>().unwrap())
+            .sum();
+        assert!(tuples > 100 && tuples < 400, "{tuples} tuples kept");
+        let all: Vec<String> = report
+            .diagnostics
+            .all()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert!(
+            all.iter().any(|d| d.contains("PT1H.json")
+                && d.contains("the gzip stream is damaged or truncated")),
+            "{all:#?}"
+        );
+    }
+}
+
 #[test]
 fn groups_spanning_files_merge_and_threads_do_not_matter() {
     let dir = folder("merge");

@@ -287,17 +287,8 @@ pub fn for_each_flow<'a>(
 /// The text of a `.log.gz` file. A truncated or corrupt gzip stream keeps the complete lines
 /// decoded before the damage and reports where it stopped, so the good records still load.
 pub fn gunzip_text(bytes: &[u8], path: &str) -> (String, Vec<ReadIssue>) {
-    use std::io::Read;
     let mut decoded = Vec::new();
-    let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
-    let mut chunk = [0u8; 64 * 1024];
-    let failure = loop {
-        match decoder.read(&mut chunk) {
-            Ok(0) => break None,
-            Ok(n) => decoded.extend_from_slice(&chunk[..n]),
-            Err(e) => break Some(e),
-        }
-    };
+    let failure = super::detect::gunzip_keeping_prefix(bytes, &mut decoded);
     let mut issues = Vec::new();
     if let Some(error) = failure {
         // The last line may be cut anywhere: keep only whole lines.
