@@ -74,17 +74,6 @@ fn result_kind(op: BinaryOp, l: Kind, r: Kind) -> Option<Type> {
     })
 }
 
-/// The result type of a binary operator over operands of these types, or None when Kusto
-/// rejects the combination. For `bind`.
-pub fn binary_type(op: BinaryOp, left: Type, right: Type) -> Option<Type> {
-    match op {
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
-            result_kind(op, kind_of_type(left), kind_of_type(right))
-        }
-        _ => Some(Type::Bool),
-    }
-}
-
 fn op_symbol(op: BinaryOp) -> &'static str {
     match op {
         BinaryOp::Add => "+",

@@ -8,7 +8,6 @@ mod compare;
 mod datum;
 mod strings;
 
-pub use arith::binary_type;
 pub use compare::{compare_values, values_equal};
 pub use datum::{map1, map2, map3, Arr, Datum};
 

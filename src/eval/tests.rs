@@ -1,5 +1,7 @@
 use super::*;
+// Expressions are typed as the binder types them.
 use crate::ast::{Span, StringOp, StringOpKind};
+use crate::bind::binary_type;
 use crate::func::scalar::convert::parse_datetime;
 use crate::table::{Field, Schema, Type, TICKS_PER_DAY, TICKS_PER_SECOND};
 use serde_json::json;
