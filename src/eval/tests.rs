@@ -1,5 +1,4 @@
 use super::*;
-// Expressions are typed as the binder types them.
 use crate::ast::{Span, StringOp, StringOpKind};
 use crate::bind::binary_type;
 use crate::func::scalar::convert::parse_datetime;
