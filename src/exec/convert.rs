@@ -1,8 +1,8 @@
 //! Value conversions operators need: a dynamic element cast to a declared type (`mv-expand …
 //! to typeof(long)`) and captured text converted to a typed column (`parse … x:int`).
 
-use crate::table::{Str, Type, Value, TICKS_PER_SECOND};
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use crate::func::scalar::convert::{parse_datetime, parse_guid, parse_timespan};
+use crate::table::{Str, Type, Value};
 use std::sync::Arc;
 
 /// `json` as a value of `ty`. Only casting happens, no parsing of numbers out of text: an element
@@ -52,82 +52,10 @@ pub(super) fn text_to_value(text: &str, ty: Type) -> Option<Value> {
     })
 }
 
-/// ISO 8601 / RFC 3339 text (`2024-05-01T10:00:00Z`, `2024-05-01 10:00:00.5`, `2024-05-01`)
-/// as ticks since the epoch.
-pub(super) fn parse_datetime(text: &str) -> Option<i64> {
-    let naive = if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        dt.naive_utc()
-    } else {
-        let text = text.trim_end_matches('Z');
-        [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })?
-    };
-    let utc = naive.and_utc();
-    Some(utc.timestamp() * TICKS_PER_SECOND + i64::from(utc.timestamp_subsec_nanos()) / 100)
-}
-
-/// `[-][d.]hh:mm:ss[.fffffff]`, or a number with a unit (`90s`, `1.5h`, `2d`, `100ms`).
-pub(super) fn parse_timespan(text: &str) -> Option<i64> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let ticks = if body.contains(':') {
-        let (days, clock) = match body.split_once('.') {
-            Some((d, rest)) if !d.contains(':') => (d.parse::<i64>().ok()?, rest),
-            _ => (0, body),
-        };
-        let mut parts = clock.split(':');
-        let hours: i64 = parts.next()?.parse().ok()?;
-        let minutes: i64 = parts.next()?.parse().ok()?;
-        let seconds: f64 = parts.next().unwrap_or("0").parse().ok()?;
-        if parts.next().is_some() {
-            return None;
-        }
-        ((days * 24 + hours) * 60 + minutes) * 60 * TICKS_PER_SECOND
-            + (seconds * TICKS_PER_SECOND as f64).round() as i64
-    } else {
-        let split = body.find(|c: char| c.is_ascii_alphabetic())?;
-        let (number, unit) = body.split_at(split);
-        let number: f64 = number.parse().ok()?;
-        let unit_ticks = match unit {
-            "d" | "day" | "days" => 86_400.0 * TICKS_PER_SECOND as f64,
-            "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0 * TICKS_PER_SECOND as f64,
-            "m" | "min" | "minute" | "minutes" => 60.0 * TICKS_PER_SECOND as f64,
-            "s" | "sec" | "second" | "seconds" => TICKS_PER_SECOND as f64,
-            "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 10_000.0,
-            "microsecond" | "microseconds" => 10.0,
-            "tick" | "ticks" => 1.0,
-            _ => return None,
-        };
-        (number * unit_ticks).round() as i64
-    };
-    Some(if negative { -ticks } else { ticks })
-}
-
-/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hyphens optional).
-fn parse_guid(text: &str) -> Option<u128> {
-    let hex: String = text.chars().filter(|&c| c != '-').collect();
-    if hex.len() != 32 {
-        return None;
-    }
-    u128::from_str_radix(&hex, 16).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::TICKS_PER_SECOND;
     use serde_json::json;
 
     #[test]

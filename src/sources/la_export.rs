@@ -12,8 +12,9 @@
 use super::read_issue::{Position, ReadIssue};
 use super::table_file;
 use crate::catalog::{is_hidden, known_schema};
+use crate::func::scalar::convert::{self, parse_guid, parse_timespan};
 use crate::table::{empty_str, Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
+use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::{Arc, LazyLock};
 
@@ -332,35 +333,10 @@ fn parse_real(text: &str) -> Option<f64> {
     }
 }
 
-/// A datetime as ticks since the Unix epoch: ISO 8601 (`2024-05-09T10:00:52.5625085Z`, with an
-/// offset, with a space for `T`, date only) or the portal's `5/9/2024, 10:00:52.562 AM`.
+/// A datetime as ticks since the Unix epoch: the portal's `5/9/2024, 10:00:52.562 AM`, or any
+/// text `todatetime()` reads (ISO 8601 with or without an offset, a space for `T`, date only).
 pub fn parse_datetime(text: &str) -> Option<i64> {
-    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return ticks(&dt.naive_utc());
-    }
-    if let Some(ticks) = portal_datetime(text) {
-        return Some(ticks);
-    }
-    let naive_text = text.strip_suffix('Z').unwrap_or(text);
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(naive_text, format) {
-            return ticks(&dt);
-        }
-    }
-    NaiveDate::parse_from_str(naive_text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| ticks(&d.and_hms_opt(0, 0, 0)?))
-}
-
-fn ticks(dt: &NaiveDateTime) -> Option<i64> {
-    let utc = dt.and_utc();
-    let seconds = utc.timestamp().checked_mul(TICKS_PER_SECOND)?;
-    seconds.checked_add(i64::from(dt.nanosecond() / 100))
+    portal_datetime(text).or_else(|| convert::parse_datetime(text))
 }
 
 static PORTAL_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -397,58 +373,7 @@ fn portal_datetime(text: &str) -> Option<i64> {
     });
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     let dt = date.and_hms_opt(hour, minute, second)?;
-    Some(ticks(&dt)? + fraction)
-}
-
-/// `[-][d.]hh:mm:ss[.fffffff]`.
-fn parse_timespan(text: &str) -> Option<i64> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (clock, fraction) = match body.split_once('.') {
-        // `d.hh:mm:ss`: the first dot separates days when it comes before a colon.
-        Some((days, rest)) if !days.contains(':') => {
-            let (clock, fraction) = rest.split_once('.').unwrap_or((rest, ""));
-            let days: i64 = days.parse().ok()?;
-            let value = days * 86_400 * TICKS_PER_SECOND + clock_ticks(clock, fraction)?;
-            return Some(if negative { -value } else { value });
-        }
-        Some((clock, fraction)) => (clock, fraction),
-        None => (body, ""),
-    };
-    let value = clock_ticks(clock, fraction)?;
-    Some(if negative { -value } else { value })
-}
-
-fn clock_ticks(clock: &str, fraction: &str) -> Option<i64> {
-    let mut parts = clock.split(':');
-    let h: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let s: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || fraction.len() > 7 || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let fraction = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse::<i64>().ok()? * 10_i64.pow(7 - fraction.len() as u32)
-    };
-    Some(((h * 60 + m) * 60 + s) * TICKS_PER_SECOND + fraction)
-}
-
-fn parse_guid(text: &str) -> Option<u128> {
-    let hex: String = text
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .chars()
-        .filter(|c| *c != '-')
-        .collect();
-    if hex.len() != 32 {
-        return None;
-    }
-    u128::from_str_radix(&hex, 16).ok()
+    Some(dt.and_utc().timestamp().checked_mul(TICKS_PER_SECOND)? + fraction)
 }
 
 /// The export's CSV records (the shared RFC 4180 reader), reporting an unclosed quote.
