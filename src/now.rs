@@ -13,7 +13,8 @@ use crate::func::EvalContext;
 use crate::plan::{BoundExpr, ExprNode, Node, Plan};
 use crate::table::{Column, TICKS_PER_SECOND};
 use crate::Options;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The environment variable that sets `--now` when the flag is not given.
 pub const ENV_VAR: &str = "KQLITE_NOW";
@@ -90,14 +91,27 @@ impl std::fmt::Display for ResolvedNow {
     }
 }
 
+/// The latest event time of each table already scanned for `latest`, so a run of many checks
+/// scans each table once rather than once per check.
+#[derive(Debug, Default)]
+pub struct LatestTimes(RefCell<BTreeMap<String, Option<i64>>>);
+
+impl LatestTimes {
+    /// The memo for `table`: Some(None) when it was scanned and has no event time.
+    pub fn get(&self, table: &str) -> Option<Option<i64>> {
+        self.0.borrow().get(table).copied()
+    }
+}
+
 /// The `now` for running `source` against `catalog`. For `latest` this binds the query to find
-/// the tables it reads and scans their event-time column; a query that does not bind is left
-/// to fail when it runs, with the wall clock as its `now`.
+/// the tables it reads and scans their event-time column (once per table in `latest`); a query
+/// that does not bind is left to fail when it runs, with the wall clock as its `now`.
 pub fn resolve(
     spec: &NowSpec,
     source: &str,
     catalog: &Catalog,
     options: &Options,
+    latest: &LatestTimes,
 ) -> Result<ResolvedNow, Error> {
     let fixed = |ticks, origin| Ok(ResolvedNow { ticks, origin });
     match spec {
@@ -109,7 +123,7 @@ pub fn resolve(
                 return fixed(wall_clock(), NowOrigin::LatestOfNothing);
             };
             let tables = tables_read(&bound.plan);
-            match latest_event_time(&tables, catalog)? {
+            match latest_event_time(&tables, catalog, latest)? {
                 Some(ticks) => fixed(ticks, NowOrigin::Latest(tables.into_iter().collect())),
                 None => fixed(wall_clock(), NowOrigin::LatestOfNothing),
             }
@@ -117,36 +131,51 @@ pub fn resolve(
     }
 }
 
-/// The latest event time over `tables` (None when they hold no rows with one).
+/// The latest event time over `tables` (None when they hold no rows with one); tables in
+/// `memo` are not scanned again.
 pub fn latest_event_time(
     tables: &BTreeSet<String>,
     catalog: &Catalog,
+    memo: &LatestTimes,
 ) -> Result<Option<i64>, Error> {
     let mut latest: Option<i64> = None;
     for name in tables {
-        let Some(provider) = catalog.get(name) else {
+        if let Some(known) = memo.get(name) {
+            latest = latest.max(known);
             continue;
-        };
-        let schema = provider.schema();
-        let Some(column) = ["FlowEndTime", "FlowEndTime_t", "TimeGenerated"]
-            .iter()
-            .find_map(|c| schema.index_of(c))
-        else {
-            continue;
-        };
-        let request = ScanRequest {
-            columns: &[column],
-            predicates: &[],
-            ctx: EvalContext { now: 0 },
-        };
-        provider.scan(&request, &mut |batch| {
-            if let Some(Column::DateTime(times)) = batch.columns.first() {
-                let batch_max = times.iter().flatten().max().copied();
-                latest = latest.max(batch_max);
-            }
-            Ok(())
-        })?;
+        }
+        let table_latest = table_event_time(name, catalog)?;
+        memo.0.borrow_mut().insert(name.clone(), table_latest);
+        latest = latest.max(table_latest);
     }
+    Ok(latest)
+}
+
+/// The latest event time in one table.
+fn table_event_time(name: &str, catalog: &Catalog) -> Result<Option<i64>, Error> {
+    let Some(provider) = catalog.get(name) else {
+        return Ok(None);
+    };
+    let schema = provider.schema();
+    let Some(column) = ["FlowEndTime", "FlowEndTime_t", "TimeGenerated"]
+        .iter()
+        .find_map(|c| schema.index_of(c))
+    else {
+        return Ok(None);
+    };
+    let request = ScanRequest {
+        columns: &[column],
+        predicates: &[],
+        ctx: EvalContext { now: 0 },
+    };
+    let mut latest: Option<i64> = None;
+    provider.scan(&request, &mut |batch| {
+        if let Some(Column::DateTime(times)) = batch.columns.first() {
+            let batch_max = times.iter().flatten().max().copied();
+            latest = latest.max(batch_max);
+        }
+        Ok(())
+    })?;
     Ok(latest)
 }
 
@@ -330,6 +359,7 @@ mod tests {
             "let recent = Flows | where TimeGenerated > ago(1h); recent | count",
             &catalog,
             &options,
+            &LatestTimes::default(),
         )
         .unwrap();
         assert_eq!(resolved.ticks, MAY_10 - hour);
@@ -353,7 +383,18 @@ mod tests {
             .plan,
         );
         assert_eq!(tables.iter().collect::<Vec<_>>(), ["Custom"]);
-        assert_eq!(latest_event_time(&tables, &catalog).unwrap(), Some(MAY_10));
+        let memo = LatestTimes::default();
+        assert_eq!(
+            latest_event_time(&tables, &catalog, &memo).unwrap(),
+            Some(MAY_10)
+        );
+        // A second query over the table takes the time from the memo, without a scan: an empty
+        // catalog would otherwise give none.
+        assert_eq!(memo.get("Custom"), Some(Some(MAY_10)));
+        assert_eq!(
+            latest_event_time(&tables, &Catalog::new(), &memo).unwrap(),
+            Some(MAY_10)
+        );
     }
 
     #[test]
@@ -363,6 +404,7 @@ mod tests {
             "NTANetAnalytics | take 1",
             &Catalog::new(),
             &Options::default(),
+            &LatestTimes::default(),
         )
         .unwrap();
         assert_eq!(resolved.origin, NowOrigin::LatestOfNothing);

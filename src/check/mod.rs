@@ -15,7 +15,7 @@ pub mod report;
 pub use header::{Expectation, Header, Severity};
 
 use crate::error::{Error, ErrorKind};
-use crate::now::{NowSpec, ResolvedNow};
+use crate::now::{LatestTimes, NowSpec, ResolvedNow};
 use crate::table::Table;
 use crate::{Catalog, Options};
 use std::path::{Path, PathBuf};
@@ -127,8 +127,14 @@ pub enum Outcome {
 }
 
 /// Run one check file against `catalog`. `options` carries the query parameters; `now` says
-/// how each check's `now()` is chosen.
-pub fn run(file: QueryFile, catalog: &Catalog, options: &Options, now: &NowSpec) -> CheckResult {
+/// how each check's `now()` is chosen (`latest` remembers each table's time in `latest`).
+pub fn run(
+    file: QueryFile,
+    catalog: &Catalog,
+    options: &Options,
+    now: &NowSpec,
+    latest: &LatestTimes,
+) -> CheckResult {
     let started = Instant::now();
     let header = header::parse(&file.source, &file.stem());
     let (header, outcome, now) = match header {
@@ -137,7 +143,7 @@ pub fn run(file: QueryFile, catalog: &Catalog, options: &Options, now: &NowSpec)
             Outcome::Error(error),
             None,
         ),
-        Ok(header) => match run_query(&file.source, &header, catalog, options, now) {
+        Ok(header) => match run_query(&file.source, &header, catalog, options, now, latest) {
             Ok((outcome, resolved)) => (header, outcome, Some(resolved)),
             Err(error) => (header, Outcome::Error(error), None),
         },
@@ -157,8 +163,9 @@ fn run_query(
     catalog: &Catalog,
     options: &Options,
     now: &NowSpec,
+    latest: &LatestTimes,
 ) -> Result<(Outcome, ResolvedNow), Error> {
-    let resolved = crate::now::resolve(now, source, catalog, options)?;
+    let resolved = crate::now::resolve(now, source, catalog, options, latest)?;
     let options = Options {
         now: resolved.ticks,
         ..options.clone()
@@ -323,6 +330,7 @@ mod tests {
             &catalog(),
             &Options::default(),
             &NowSpec::At(0),
+            &LatestTimes::default(),
         )
     }
 

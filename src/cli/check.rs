@@ -4,17 +4,18 @@
 use super::args::{CheckArgs, CiReportArgs};
 use super::{logs, usage, write_stdout, Failure};
 use crate::check::{self, github, junit, report, Case, QueryFile};
-use crate::now::NowSpec;
+use crate::now::{LatestTimes, NowSpec};
 
 pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let files = check::discover(&args.checks)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
     let loaded = logs::load(&args.logs)?;
     let options = args.run.options();
+    let latest = LatestTimes::default();
     let mut results = Vec::new();
     for path in &files {
         let file = QueryFile::read(path)?;
-        results.push(check::run(file, &loaded.catalog, &options, &now));
+        results.push(check::run(file, &loaded.catalog, &options, &now, &latest));
     }
     // Raw logs are read while the checks scan them, so their problems are known only now.
     loaded.report_problems();

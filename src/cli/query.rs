@@ -14,7 +14,13 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     let loaded = logs::load(&args.logs)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
     let mut options = args.run.options();
-    let resolved = now::resolve(&now, &query.text, &loaded.catalog, &options)?;
+    let resolved = now::resolve(
+        &now,
+        &query.text,
+        &loaded.catalog,
+        &options,
+        &now::LatestTimes::default(),
+    )?;
     if now == NowSpec::Latest {
         note(&format!("now() is {resolved}"));
     }
