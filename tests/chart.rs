@@ -499,3 +499,39 @@ fn time_axis_over_centuries_keeps_few_ticks() {
         .count();
     assert!((2..=9).contains(&dates), "{dates}");
 }
+
+/// `xaxis=log`: numbers a decade apart sit equally far apart, the decades are labelled, and the
+/// points a log axis cannot show (zero, negative) are left out.
+#[test]
+fn log_x_axis_spaces_decades_evenly() {
+    let t = table(vec![
+        ("X", longs(&[1, 10, 100, 1000, 0, -5])),
+        ("N", longs(&[1, 2, 3, 4, 5, 6])),
+    ]);
+    let cx = |svg: &str| -> Vec<f64> {
+        svg.split("<circle")
+            .skip(1)
+            .filter_map(|c| c.split("cx=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect()
+    };
+    let linear = render(&t, "scatterchart", &[]);
+    assert_eq!(cx(&linear).len(), 6);
+    let log = render(&t, "scatterchart", &[("xaxis", "log")]);
+    let mut xs = cx(&log);
+    assert_eq!(xs.len(), 4, "zero and -5 have no place on a log axis");
+    xs.sort_by(f64::total_cmp);
+    let gaps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|g| (g - gaps[0]).abs() <= 1.0), "{xs:?}");
+    let labels = texts(&log);
+    for decade in ["1", "10", "100", "1000"] {
+        assert!(labels.contains(&decade.to_string()), "{labels:?}");
+    }
+    // A line chart takes the same axis; a time axis stays linear.
+    let line = render(&t, "linechart", &[("xaxis", "log")]);
+    assert!(texts(&line).contains(&"1000".to_string()));
+    let times = table(vec![("T", hours(&[0, 1, 2])), ("N", longs(&[1, 2, 3]))]);
+    assert_eq!(
+        render(&times, "timechart", &[("xaxis", "log")]),
+        render(&times, "timechart", &[])
+    );
+}

@@ -61,6 +61,9 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
         lines = stack(&lines, stacking);
     }
     let x_ty = table.schema.fields[roles.x].ty;
+    if xy::log_x(spec, x_ty) {
+        lines.iter_mut().for_each(|l| xy::log_points(&mut l.points));
+    }
     let frame = frame(table, spec, &roles, &lines, x_ty, stacking);
     let area = spec.kind == ChartKind::Area;
     xy::draw(&frame, |chart| {
@@ -156,6 +159,11 @@ pub(crate) fn frame<'s>(
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
+    let log_x = xy::log_x(spec, x_ty);
+    if log_x {
+        // Whole decades, as the value axis does.
+        (lo, hi) = (lo.floor(), hi.ceil());
+    }
     if hi <= lo {
         let pad = if x_ty == Type::DateTime {
             3600.0 * TICKS_PER_SECOND as f64
@@ -186,6 +194,7 @@ pub(crate) fn frame<'s>(
     Frame {
         spec,
         x: match x_ty {
+            _ if log_x => XAxis::LogNumber,
             Type::DateTime => XAxis::Time,
             Type::TimeSpan => XAxis::Number { timespan: true },
             _ => XAxis::Number { timespan: false },

@@ -31,8 +31,11 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
         )
     };
     let roles = roles(table, spec, default_x, "scatterchart")?;
-    let lines = lines(table, &roles, "scatterchart")?;
+    let mut lines = lines(table, &roles, "scatterchart")?;
     let x_ty = table.schema.fields[roles.x].ty;
+    if xy::log_x(spec, x_ty) {
+        lines.iter_mut().for_each(|l| xy::log_points(&mut l.points));
+    }
     let mut frame = frame(table, spec, &roles, &lines, x_ty, Stacking::Unstacked);
     // Dots at the ends of the x range would be cut in half by the plot's edge.
     let pad = (frame.x_range.1 - frame.x_range.0) * 0.04;

@@ -23,6 +23,24 @@ pub(crate) enum XAxis {
     Time,
     /// Plain numbers; timespan ticks when `timespan`.
     Number { timespan: bool },
+    /// Positive numbers on a log axis (`xaxis=log`), plotted as their log10.
+    LogNumber,
+}
+
+/// Whether the x axis is logarithmic: `xaxis=log` over numbers. Times and timespans stay
+/// linear, as a log of a date means nothing.
+pub(crate) fn log_x(spec: &ChartSpec, x_ty: crate::table::Type) -> bool {
+    use crate::table::Type;
+    spec.xaxis == Scale::Log && matches!(x_ty, Type::Int | Type::Long | Type::Real)
+}
+
+/// x values as plotted on a log axis: log10, and the points at zero or below left out (a log
+/// axis cannot show them).
+pub(crate) fn log_points(points: &mut Vec<(f64, f64)>) {
+    points.retain(|p| p.0 > 0.0);
+    for p in points.iter_mut() {
+        p.0 = p.0.log10();
+    }
 }
 
 /// Everything the frame needs to know; the data itself is drawn by the caller's closure.
@@ -176,7 +194,7 @@ pub(crate) fn draw(
                 category_labels_at(root, &chart, frame, names, upright, slot)?
             }
             XAxis::Time => time_labels(root, &chart, frame)?,
-            XAxis::Number { .. } => {}
+            XAxis::Number { .. } | XAxis::LogNumber => {}
         }
         plot(&mut chart)?;
         if show_legend {
@@ -202,19 +220,18 @@ fn value_label(v: f64, frame: &Frame<'_>) -> String {
     }
 }
 
-fn x_number_label(v: f64, timespan: bool) -> String {
-    if timespan {
-        crate::format::timespan_text(v.round() as i64)
-    } else {
-        compact_number(v)
+fn x_number_label(v: f64, x: &XAxis) -> String {
+    match x {
+        XAxis::Number { timespan: true } => crate::format::timespan_text(v.round() as i64),
+        XAxis::LogNumber => compact_number(10f64.powf(v)),
+        _ => compact_number(v),
     }
 }
 
 fn draw_mesh(chart: &mut Chart<'_, '_>, frame: &Frame<'_>) -> Result<(), Error> {
     let value_fmt = |v: &f64| value_label(*v, frame);
-    let timespan = matches!(frame.x, XAxis::Number { timespan: true });
-    let x_fmt = |v: &f64| x_number_label(*v, timespan);
-    let numeric_x = matches!(frame.x, XAxis::Number { .. });
+    let x_fmt = |v: &f64| x_number_label(*v, &frame.x);
+    let numeric_x = matches!(frame.x, XAxis::Number { .. } | XAxis::LogNumber);
     let mut mesh = chart.configure_mesh();
     mesh.bold_line_style(GRID)
         .light_line_style(WHITE.mix(0.0))
