@@ -22,6 +22,7 @@ mod sources;
 mod summarize;
 #[cfg(test)]
 mod tests;
+mod top_nested;
 mod types;
 mod union;
 mod window;
@@ -500,7 +501,7 @@ impl<'a> Binder<'a> {
                 op.span,
             ),
             K::MakeSeries(spec) => summarize::make_series(self, scope, input, spec, op.span),
-            K::TopNested(levels) => summarize::top_nested(self, scope, input, levels, op.span),
+            K::TopNested(levels) => top_nested::top_nested(self, scope, input, levels, op.span),
             K::Invoke { name, args } => self.invoke(scope, input, name, args, op.span),
             K::Sample(count) => ops::take(self, scope, input, count),
             K::Evaluate { name, args } => {

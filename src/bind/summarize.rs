@@ -1,5 +1,5 @@
 //! Grouping operators: `summarize` (keys first, then aggregates, expressions over aggregates
-//! computed by a projection above), `count`, `distinct`, `make-series` and `top-nested`,
+//! computed by a projection above), `count`, `distinct` and `make-series`,
 //! including the multi-column aggregates (`arg_max(x, *)`, `take_any(a, b)`, `percentiles`).
 
 use super::expr::{null_of, AggSink, Ctx};
@@ -7,7 +7,7 @@ use super::naming::{name_fragment, result_name, DefaultNames, Projection};
 use super::ops::{projection, Out};
 use super::scope::{Rel, Scope};
 use super::Binder;
-use crate::ast::{Expr, ExprKind, Ident, MakeSeries, NamedExpr, SortOrder, Span, TopNestedLevel};
+use crate::ast::{Expr, ExprKind, Ident, MakeSeries, NamedExpr, Span};
 use crate::error::Error;
 use crate::plan::{self, BoundAggregate, BoundExpr, ExprNode, Node, Plan};
 use crate::table::{Field, Schema, Type, Value};
@@ -547,77 +547,6 @@ pub fn make_series(
             to,
             step,
         })),
-        schema: Schema::new(fields),
-    }))
-}
-
-/// `top-nested N of key by agg, …`: per level, the key column then the aggregate column
-/// (`aggregated_<key>` unless named).
-pub fn top_nested(
-    b: &mut Binder,
-    scope: &Scope,
-    input: Rel,
-    levels: &[TopNestedLevel],
-    span: Span,
-) -> Result<Rel, Error> {
-    let row = input.schema().clone();
-    let has_column = |n: &str| row.index_of(n).is_some();
-    let mut out: Projection<Type> = Projection::default();
-    let mut defaults = DefaultNames::default();
-    let mut bound_levels = Vec::new();
-    for level in levels {
-        let count = level
-            .count
-            .as_ref()
-            .map(|c| b.count(scope, c))
-            .transpose()?;
-        let key = b.expr(&mut Ctx::new(scope, &row), &level.of.expr)?;
-        let key_name = match level.of.names.as_slice() {
-            [n] => n.name.clone(),
-            _ => result_name(&level.of.expr, &has_column)
-                .unwrap_or_else(|| defaults.next(&|_| false)),
-        };
-        let key_name = out.add(&key_name, key.ty, false);
-        let ExprKind::Call { name, args } = &level.by.expr.kind else {
-            return Err(Error::semantic(
-                "top-nested needs an aggregate after `by`, such as count() or sum(x)",
-                level.by.expr.span,
-            ));
-        };
-        let aggregate = b.aggregate(&mut Ctx::new(scope, &row), name, args, level.by.expr.span)?;
-        let agg_name = match level.by.names.as_slice() {
-            [n] => n.name.clone(),
-            _ => format!("aggregated_{key_name}"),
-        };
-        out.add(&agg_name, aggregate.ty, false);
-        let others = match &level.others {
-            Some(e) => {
-                let bound = b.expr(&mut Ctx::new(scope, &Schema::default()), e)?;
-                Some(b.constant(&bound)?)
-            }
-            None => None,
-        };
-        bound_levels.push(plan::TopNestedLevel {
-            count,
-            key,
-            aggregate,
-            others,
-            descending: level.order != Some(SortOrder::Asc),
-        });
-    }
-    if bound_levels.is_empty() {
-        return Err(Error::semantic("top-nested needs at least one level", span));
-    }
-    let fields = out
-        .columns
-        .into_iter()
-        .map(|(n, ty)| Field::new(n, ty))
-        .collect();
-    Ok(Rel::visible(Plan {
-        node: Node::TopNested {
-            input: Box::new(input.plan),
-            levels: bound_levels,
-        },
         schema: Schema::new(fields),
     }))
 }
