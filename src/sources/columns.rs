@@ -3,7 +3,7 @@
 //! vocabularies included. Only the columns a scan asks for are built; a column a raw log cannot
 //! fill is empty (strings) or null (everything else).
 
-use super::aggregate::{Direction, Origin, PublicEntry, RowView};
+use super::flow_row::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
 use super::topology::{self, Topology};
 use crate::table::{Column, Str};
@@ -394,7 +394,7 @@ pub fn shows_source_ports(name: &str) -> bool {
 
 /// Whether the reader fills column `name` of `table` (else it is empty or null on every row).
 pub fn fills(table: FlowTable, name: &str) -> bool {
-    let rows: [super::aggregate::FlowRow; 0] = [];
+    let rows: [super::flow_row::FlowRow; 0] = [];
     match table {
         FlowTable::NtaNetAnalytics => nta_column(&new_words(), name, &rows),
         FlowTable::AzureNetworkAnalytics => nsg_column(&new_words(), name, &rows),
@@ -405,7 +405,7 @@ pub fn fills(table: FlowTable, name: &str) -> bool {
 /// The type a filled column has, for tests that check the layout against the schema.
 #[cfg(test)]
 fn built_type(table: FlowTable, name: &str) -> Option<crate::table::Type> {
-    let rows: [super::aggregate::FlowRow; 0] = [];
+    let rows: [super::flow_row::FlowRow; 0] = [];
     match table {
         FlowTable::NtaNetAnalytics => nta_column(&new_words(), name, &rows),
         FlowTable::AzureNetworkAnalytics => nsg_column(&new_words(), name, &rows),

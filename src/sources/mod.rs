@@ -11,6 +11,7 @@ mod azure_ids;
 mod columns;
 mod detect;
 mod diagnostics;
+mod flow_row;
 mod iana;
 mod json_stream;
 mod nsg_flow;

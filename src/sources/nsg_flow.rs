@@ -3,9 +3,10 @@
 //! NSG id; `properties.flows[]` one rule each, `flows[]` one MAC each, and tuples of 8 fields
 //! (v1: `time,src,dst,sport,dport,T|U,I|O,A|D`) or 13 (v2 adds `B|C|E` and four counters).
 
-use super::aggregate::{Direction, FileAggregator, FlowContext, FlowState, FlowTuple, Origin};
+use super::aggregate::FileAggregator;
 use super::azure_ids::{format_mac, nsg_rule, ResourceId};
 use super::diagnostics::Problem;
+use super::flow_row::{Direction, FlowContext, FlowState, FlowTuple, Origin};
 use super::json_stream::{for_each_record, Text};
 use super::pushdown::FileFilter;
 use super::tuple;
@@ -197,7 +198,7 @@ pub fn parse_tuple(raw: &str, fields: Option<usize>) -> Result<FlowTuple<'_>, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::aggregate::FlowRow;
+    use crate::sources::flow_row::FlowRow;
     use crate::table::TICKS_PER_SECOND;
 
     const HOUR: i64 = 3600 * TICKS_PER_SECOND;

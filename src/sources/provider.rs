@@ -13,10 +13,11 @@
 //! tuples logged more than an hour late could still join it. Memory holds about two hours of
 //! rows, not the whole table; with files that name no hour, everything waits for the end.
 
-use super::aggregate::{FileAggregator, FlowRow, Merger, RowView};
+use super::aggregate::{FileAggregator, Merger};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
+use super::flow_row::{FlowRow, RowView};
 use super::pushdown::{FileFilter, ScanFilter};
 use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};

@@ -17,9 +17,10 @@
 //! tuples it holds (its `time` is not earlier than theirs), and a `PT1H.json` holds the tuples
 //! logged during the hour its path names (none is timestamped after that hour ends).
 
-use super::aggregate::{Direction, FileAggregator, FlowContext, FlowRow, FlowTuple, Origin};
+use super::aggregate::FileAggregator;
 use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
+use super::flow_row::{Direction, FlowContext, FlowRow, FlowTuple, Origin};
 use super::topology;
 use crate::catalog::ScanRequest;
 use crate::eval;
@@ -618,7 +619,7 @@ mod tests {
     use super::*;
     use crate::catalog::{known_schema, Catalog};
     use crate::plan::{Node, Plan};
-    use crate::sources::aggregate::FlowState;
+    use crate::sources::flow_row::FlowState;
     use crate::Options;
 
     const HOUR_TICKS: i64 = HOUR;

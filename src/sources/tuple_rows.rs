@@ -3,7 +3,7 @@
 //! columns are laid out straight from those records through [`RowView`], without a
 //! [`FlowRow`] per tuple.
 
-use super::aggregate::{
+use super::flow_row::{
     entry_counts, Direction, FlowContext, FlowRow, FlowState, FlowTuple, PublicEntry, RowView,
 };
 use crate::table::Str;

@@ -3,9 +3,10 @@
 //! id; `flowRecords.flows[]` one ACL each, `flowGroups[]` one rule each, and 13-field tuples:
 //! `time,src,dst,sport,dport,protocol#,I|O,B|C|E|D,encryption,pkts→,bytes→,pkts←,bytes←`.
 
-use super::aggregate::{Direction, FileAggregator, FlowContext, FlowState, FlowTuple, Origin};
+use super::aggregate::FileAggregator;
 use super::azure_ids::{flow_log_short, format_mac, target_type, ResourceId};
 use super::diagnostics::Problem;
+use super::flow_row::{Direction, FlowContext, FlowState, FlowTuple, Origin};
 use super::json_stream::{for_each_record, Text};
 use super::pushdown::FileFilter;
 use super::tuple;
@@ -346,7 +347,7 @@ impl ContextCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::aggregate::FlowRow;
+    use crate::sources::flow_row::FlowRow;
     use crate::table::TICKS_PER_SECOND;
 
     const HOUR: i64 = 3600 * TICKS_PER_SECOND;

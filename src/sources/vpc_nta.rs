@@ -8,8 +8,9 @@
 //! leaves the direction empty (its flows count in neither direction). NODATA and SKIPDATA
 //! records make no row.
 
-use super::aggregate::{Direction, FileAggregator, FlowContext, FlowState, FlowTuple, Origin};
+use super::aggregate::FileAggregator;
 use super::diagnostics::Problem;
+use super::flow_row::{Direction, FlowContext, FlowState, FlowTuple, Origin};
 use super::read_issue::Position;
 use super::vpc_flow::{self, AwsFlow};
 use crate::table::{empty_str, Str};
