@@ -381,7 +381,7 @@ mod tests {
             at("https://h/t.csv?sv=1&sig=a=b"),
             Ok(PathBuf::from("t.csv"))
         );
-        assert_eq!(at("file:///tmp/x.csv"), Ok(PathBuf::from("/tmp/x.csv")));
+        assert_eq!(at("file:///data/x.csv"), Ok(PathBuf::from("/data/x.csv")));
         assert_eq!(at("rel/x.csv"), Ok(PathBuf::from("rel/x.csv")));
         let err = at("https://other/x.csv?sig=secret").unwrap_err();
         assert!(err.contains("https://other/x.csv:"), "{err}");

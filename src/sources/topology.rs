@@ -11,6 +11,7 @@
 //! `ExternalPublic`; both sides private and inside known VNets → `IntraVNet` (same VNet) or
 //! `InterVNet` (different VNets, peered or not); any other private flow → `UnknownPrivate`.
 
+use super::flow_row::is_public;
 use super::read_issue::{Position, ReadIssue};
 use crate::error::Error;
 use crate::table::{Column, Str, Type};
@@ -157,31 +158,6 @@ pub struct Enrichment {
     /// The service tag holding the public source / destination, if any.
     pub src_service_tag: String,
     pub dest_service_tag: String,
-}
-
-/// Whether `ip` is public: outside 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16
-/// (IPv6: fc00::/7, fe80::/10, ::1). Text that is not an address counts as private.
-pub fn is_public(ip: &str) -> bool {
-    match ip.parse::<IpAddr>() {
-        Ok(IpAddr::V4(v4)) => {
-            let [a, b, _, _] = v4.octets();
-            !(a == 10
-                || (a == 172 && (16..32).contains(&b))
-                || (a == 192 && b == 168)
-                || (a == 100 && (64..128).contains(&b))
-                || a == 127
-                || (a == 169 && b == 254)
-                || v4.is_unspecified())
-        }
-        Ok(IpAddr::V6(v6)) => {
-            let first = v6.segments()[0];
-            !((first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || v6.is_loopback()
-                || v6.is_unspecified())
-        }
-        Err(_) => false,
-    }
 }
 
 /// FlowType without a topology file: `ExternalPublic` when one side is public, else
@@ -832,42 +808,6 @@ mod tests {
         assert_eq!(topology.nic_of_mac("00224871c205"), expected);
         assert_eq!(topology.nic_of_mac("00:22:48:71:C2:05"), expected);
         assert_eq!(topology.nic_of_mac("00-00-00-00-00-00"), None);
-    }
-
-    #[test]
-    fn public_and_private_ranges_follow_tables_md() {
-        for private in [
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "100.64.0.1",
-            "127.0.0.1",
-            "169.254.169.254",
-            "fc00::1",
-            "fd12::1",
-            "fe80::1",
-            "::1",
-        ] {
-            assert!(!is_public(private), "{private}");
-        }
-        for public in [
-            "172.32.0.1",
-            "100.128.0.1",
-            "8.8.8.8",
-            "2001:db8::1",
-            "52.239.184.180",
-        ] {
-            assert!(is_public(public), "{public}");
-        }
-        assert_eq!(
-            flow_type_without_topology("10.0.0.1", "8.8.8.8"),
-            "ExternalPublic"
-        );
-        assert_eq!(
-            flow_type_without_topology("10.0.0.1", "10.0.0.2"),
-            "UnknownPrivate"
-        );
     }
 
     #[test]
