@@ -1,7 +1,7 @@
 //! kqlite runs Azure Log Analytics KQL queries offline, over flow-log files on disk.
 //!
 //! A query travels one way: text → [`parse`] → AST → [`bind`] (against the [`Catalog`]) → plan →
-//! [`execute`] → [`Table`] → [`output`] or [`chart`].
+//! [`optimize`] → plan → [`execute`] → [`Table`] → [`output`] or [`chart`].
 
 pub mod ast;
 pub mod bind;
@@ -16,6 +16,7 @@ pub mod export;
 pub mod format;
 pub mod func;
 pub mod now;
+pub mod optimize;
 pub mod output;
 pub mod params;
 pub mod parse;
@@ -28,6 +29,7 @@ pub use bind::bind;
 pub use catalog::Catalog;
 pub use error::{Error, ErrorKind};
 pub use exec::execute;
+pub use optimize::optimize;
 pub use parse::parse;
 pub use plan::Visualization;
 pub use table::{Column, Schema, Table, Type, Value};
@@ -65,9 +67,10 @@ pub fn validate(source: &str, catalog: &Catalog, options: &Options) -> Result<()
         .map(|_| ())
 }
 
-/// Parse, bind and run `source` against `catalog`.
+/// Parse, bind, optimize and run `source` against `catalog`.
 pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
     parse(source)
         .and_then(|query| bind(&query, catalog, options))
-        .and_then(|bound| execute(&bound, catalog, options))
+        .map(optimize)
+        .and_then(|plan| execute(&plan, catalog, options))
 }

@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, ScanRequest};
 use crate::error::{Error, ErrorKind};
 use crate::format::datetime_text;
 use crate::func::EvalContext;
-use crate::plan::{BoundExpr, ExprNode, Node, Plan};
+use crate::plan::{Node, Plan};
 use crate::table::{Column, TICKS_PER_SECOND};
 use crate::Options;
 use std::cell::RefCell;
@@ -182,112 +182,12 @@ fn table_event_time(name: &str, catalog: &Catalog) -> Result<Option<i64>, Error>
 /// Every catalog table a plan scans, in subqueries and `toscalar` too.
 pub fn tables_read(plan: &Plan) -> BTreeSet<String> {
     let mut tables = BTreeSet::new();
-    collect_plan(plan, &mut tables);
+    plan.walk(&mut |node| {
+        if let Node::Scan { table, .. } = &node.node {
+            tables.insert(table.clone());
+        }
+    });
     tables
-}
-
-fn collect_plan(plan: &Plan, out: &mut BTreeSet<String>) {
-    let exprs = |list: &[BoundExpr], out: &mut BTreeSet<String>| {
-        list.iter().for_each(|e| collect_expr(e, out))
-    };
-    match &plan.node {
-        Node::Scan {
-            table, predicates, ..
-        } => {
-            out.insert(table.clone());
-            exprs(predicates, out);
-        }
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => {}
-        Node::Filter { input, predicate } => {
-            collect_plan(input, out);
-            collect_expr(predicate, out);
-        }
-        Node::Project { input, exprs: list } | Node::Serialize { input, exprs: list } => {
-            collect_plan(input, out);
-            exprs(list, out);
-        }
-        Node::Summarize {
-            input,
-            keys,
-            aggregates,
-        } => {
-            collect_plan(input, out);
-            exprs(keys, out);
-            aggregates.iter().for_each(|a| exprs(&a.args, out));
-        }
-        Node::Sort { input, keys } | Node::Top { input, keys, .. } => {
-            collect_plan(input, out);
-            keys.iter().for_each(|k| collect_expr(&k.expr, out));
-        }
-        Node::Take { input, .. }
-        | Node::MvExpand { input, .. }
-        | Node::Materialize { input, .. } => collect_plan(input, out),
-        Node::Union { inputs, .. } => inputs.iter().for_each(|p| collect_plan(p, out)),
-        Node::Join { left, right, .. } => {
-            collect_plan(left, out);
-            collect_plan(right, out);
-        }
-        Node::IpLookup(lookup) => {
-            collect_plan(&lookup.input, out);
-            collect_plan(&lookup.lookup, out);
-        }
-        Node::Parse { input, source, .. } => {
-            collect_plan(input, out);
-            collect_expr(source, out);
-        }
-        Node::MakeSeries(series) => {
-            collect_plan(&series.input, out);
-            exprs(&series.keys, out);
-            series
-                .aggregates
-                .iter()
-                .for_each(|(a, _)| exprs(&a.args, out));
-            collect_expr(&series.axis, out);
-        }
-        Node::TopNested { input, levels } => {
-            collect_plan(input, out);
-            for level in levels {
-                collect_expr(&level.key, out);
-                exprs(&level.aggregate.args, out);
-            }
-        }
-        Node::MvApply { input, body, .. } => {
-            collect_plan(input, out);
-            collect_plan(body, out);
-        }
-    }
-}
-
-fn collect_expr(expr: &BoundExpr, out: &mut BTreeSet<String>) {
-    match &expr.kind {
-        ExprNode::Column(_) | ExprNode::Literal(_) => {}
-        ExprNode::Neg(e) => collect_expr(e, out),
-        ExprNode::Binary { left, right, .. } => {
-            collect_expr(left, out);
-            collect_expr(right, out);
-        }
-        ExprNode::In { expr, list, .. } => {
-            collect_expr(expr, out);
-            list.iter().for_each(|e| collect_expr(e, out));
-        }
-        ExprNode::InPlan { expr, plan, .. } => {
-            collect_expr(expr, out);
-            collect_plan(plan, out);
-        }
-        ExprNode::Between {
-            expr, low, high, ..
-        } => {
-            collect_expr(expr, out);
-            collect_expr(low, out);
-            collect_expr(high, out);
-        }
-        ExprNode::Call { args, .. } => args.iter().for_each(|e| collect_expr(e, out)),
-        ExprNode::Index { expr, index } => {
-            collect_expr(expr, out);
-            collect_expr(index, out);
-        }
-        ExprNode::Scalar(plan) => collect_plan(plan, out),
-    }
 }
 
 /// An RFC 3339 time (`2024-05-10T00:00:00Z`, `…+02:00`, fractions of a second) or a bare date

@@ -113,18 +113,11 @@ pub fn type_named(name: &Ident) -> Result<Type, Error> {
 
 /// Whether an expression reads no column and no subquery (so Kusto folds it to a constant).
 pub fn is_constant(expr: &BoundExpr) -> bool {
-    match &expr.kind {
-        ExprNode::Literal(_) => true,
-        ExprNode::Column(_) | ExprNode::InPlan { .. } | ExprNode::Scalar(_) => false,
-        ExprNode::Neg(e) => is_constant(e),
-        ExprNode::Binary { left, right, .. } => is_constant(left) && is_constant(right),
-        ExprNode::In { expr, list, .. } => is_constant(expr) && list.iter().all(is_constant),
-        ExprNode::Between {
-            expr, low, high, ..
-        } => is_constant(expr) && is_constant(low) && is_constant(high),
-        ExprNode::Call { func, args } => !func.is_window() && args.iter().all(is_constant),
-        ExprNode::Index { expr, index } => is_constant(expr) && is_constant(index),
-    }
+    !expr.any(&mut |e| match &e.kind {
+        ExprNode::Column(_) | ExprNode::InPlan { .. } | ExprNode::Scalar(_) => true,
+        ExprNode::Call { func, .. } => func.is_window(),
+        _ => false,
+    })
 }
 
 impl Binder<'_> {

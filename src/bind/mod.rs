@@ -1,12 +1,13 @@
 //! `ast::Query` + `Catalog` → `BoundQuery`: names resolved, types inferred, output columns named
-//! as Kusto names them, and each scan narrowed to the columns and predicates the query needs.
+//! as Kusto names them.
 //!
 //! `mod.rs` walks statements and sources and resolves names of tables and functions; the
 //! operators live in `ops` (row-wise and projections), `summarize`, `join`, `union`, `expand`
 //! (mv-expand, mv-apply), `parse_op` and `evaluate` (plugins); `functions` binds user functions
 //! and views, `sources` the sources that need no input (`datatable`, `externaldata`, …); `expr`
-//! binds scalar expressions, `naming` names columns, `types` types operators, `window` places
-//! window functions over serialized input, and `prune` narrows scans once the plan is whole.
+//! binds scalar expressions, `naming` names columns, `types` types operators and `window`
+//! checks that window functions read serialized input. Binding only turns the AST into a plan:
+//! narrowing scans and placing window calls are `optimize`'s passes.
 
 mod evaluate;
 mod expand;
@@ -16,7 +17,6 @@ mod join;
 mod naming;
 mod ops;
 mod parse_op;
-mod prune;
 mod scope;
 mod sources;
 mod summarize;
@@ -75,7 +75,7 @@ pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<Bound
         ));
     };
     window::check_placement(&rel.plan)?;
-    let plan = prune::prune(drop_hidden(rel));
+    let plan = drop_hidden(rel);
     Ok(BoundQuery {
         plan,
         visualization,
@@ -432,16 +432,16 @@ impl<'a> Binder<'a> {
         use OperatorKind as K;
         match &op.kind {
             K::Where(predicate) => {
-                ops::filter(self, scope, input, predicate).and_then(window::lower)
+                ops::filter(self, scope, input, predicate).and_then(window::check)
             }
-            K::Project(items) => ops::project(self, scope, input, items).and_then(window::lower),
+            K::Project(items) => ops::project(self, scope, input, items).and_then(window::check),
             K::Extend(items) => {
                 // Each item sees the columns the items before it made
                 // (`extend a = x + 1, b = a * 2`), so they are bound one after another.
                 let mut rel = input;
                 for item in items {
                     rel = ops::extend(self, scope, rel, std::slice::from_ref(item))
-                        .and_then(window::lower)?;
+                        .and_then(window::check)?;
                 }
                 Ok(rel)
             }

@@ -108,7 +108,7 @@ fn catalog() -> Catalog {
 }
 
 fn run(q: &Query) -> Result<BoundQuery, crate::Error> {
-    bind(q, &catalog(), &Options::default())
+    bind(q, &catalog(), &Options::default()).map(crate::optimize)
 }
 fn run_tab(t: TabularExpr) -> Result<BoundQuery, crate::Error> {
     run(&query(vec![StatementKind::Tabular(t)]))
@@ -128,26 +128,13 @@ fn ok(t: TabularExpr) -> Vec<String> {
 
 /// The first scan in the plan (depth first).
 fn find_scan(plan: &Plan) -> Option<&Plan> {
-    match &plan.node {
-        Node::Scan { .. } => Some(plan),
-        Node::Filter { input, .. }
-        | Node::Project { input, .. }
-        | Node::Summarize { input, .. }
-        | Node::Sort { input, .. }
-        | Node::Take { input, .. }
-        | Node::Top { input, .. }
-        | Node::MvExpand { input, .. }
-        | Node::Parse { input, .. }
-        | Node::TopNested { input, .. }
-        | Node::Serialize { input, .. }
-        | Node::Materialize { input, .. }
-        | Node::MvApply { input, .. } => find_scan(input),
-        Node::Join { left, .. } => find_scan(left),
-        Node::IpLookup(lookup) => find_scan(&lookup.input),
-        Node::Union { inputs, .. } => inputs.iter().find_map(find_scan),
-        Node::MakeSeries(m) => find_scan(&m.input),
-        Node::Values(_) | Node::Range { .. } | Node::ApplyInput | Node::ExternalData(_) => None,
-    }
+    let mut found = None;
+    plan.walk(&mut |node| {
+        if matches!(node.node, Node::Scan { .. }) && found.is_none() {
+            found = Some(node);
+        }
+    });
+    found
 }
 
 fn scan_columns(bound: &BoundQuery) -> (Vec<String>, usize) {
@@ -831,6 +818,7 @@ fn seed_and_example_queries_bind() {
     for (name, text) in &queries {
         let bound = crate::parse(text)
             .and_then(|q| bind(&q, &catalog, &Options::default()))
+            .map(crate::optimize)
             .unwrap_or_else(|e| panic!("{name}: {}", e.render(text, name)));
         if text.contains("render piechart") {
             assert_eq!(
@@ -867,6 +855,7 @@ fn parsed_queries_bind() {
     let text = "let n = 2;\nlet f = (S:(*), k:long) { S | where x > k };\nT\n| invoke f(n)\n| join kind=leftouter (T | project a, q = b) on $left.a == $right.a\n| summarize c = count() by a\n| render piechart with (title=\"t\")";
     let bound = crate::parse(text)
         .and_then(|q| bind(&q, &catalog(), &Options::default()))
+        .map(crate::optimize)
         .unwrap_or_else(|e| panic!("{}", e.render(text, "q")));
     assert_eq!(columns(&bound), ["a:string", "c:long"]);
     assert_eq!(

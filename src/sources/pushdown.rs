@@ -181,10 +181,9 @@ impl ScanFilter {
             if filter.add_time_bound(p, &kinds) {
                 continue;
             }
-            let mut read = Vec::new();
-            if !columns_read(p, &mut read) {
+            let Some(mut read) = columns_read(p) else {
                 continue;
-            }
+            };
             read.sort_unstable();
             read.dedup();
             let read_kinds: Vec<Kind> = read.iter().map(|&c| kinds[c]).collect();
@@ -274,8 +273,7 @@ impl ScanFilter {
 
     /// A datetime the expression always has (`ago(1h)`, `datetime(2024-05-09)`).
     fn constant_time(&self, e: &BoundExpr) -> Option<i64> {
-        let mut read = Vec::new();
-        if !columns_read(e, &mut read) || !read.is_empty() {
+        if columns_read(e).is_none_or(|read| !read.is_empty()) {
             return None;
         }
         match eval::eval_constant(e, &self.ctx) {
@@ -365,26 +363,9 @@ fn mirror(op: BinaryOp) -> BinaryOp {
     }
 }
 
-/// Collect the columns an expression reads; false when it holds a subquery (never pushed).
-fn columns_read(e: &BoundExpr, out: &mut Vec<usize>) -> bool {
-    match &e.kind {
-        ExprNode::Column(i) => {
-            out.push(*i);
-            true
-        }
-        ExprNode::Literal(_) => true,
-        ExprNode::Scalar(_) | ExprNode::InPlan { .. } => false,
-        ExprNode::Neg(x) => columns_read(x, out),
-        ExprNode::Binary { left, right, .. } => columns_read(left, out) && columns_read(right, out),
-        ExprNode::In { expr, list, .. } => {
-            columns_read(expr, out) && list.iter().all(|x| columns_read(x, out))
-        }
-        ExprNode::Between {
-            expr, low, high, ..
-        } => columns_read(expr, out) && columns_read(low, out) && columns_read(high, out),
-        ExprNode::Call { args, .. } => args.iter().all(|x| columns_read(x, out)),
-        ExprNode::Index { expr, index } => columns_read(expr, out) && columns_read(index, out),
-    }
+/// The columns an expression reads; None when it holds a subquery (never pushed).
+fn columns_read(e: &BoundExpr) -> Option<Vec<usize>> {
+    (!e.has_subplan()).then(|| e.columns_read())
 }
 
 /// `002248E65432` from `…/macAddress=002248E65432/PT1H.json`.
@@ -627,17 +608,18 @@ mod tests {
     const TEN: i64 = 1_715_248_800 * TICKS_PER_SECOND;
 
     fn scan_of(plan: &Plan) -> (Vec<usize>, Vec<BoundExpr>) {
-        match &plan.node {
-            Node::Scan {
+        let mut found = None;
+        plan.walk(&mut |node| {
+            if let Node::Scan {
                 columns,
                 predicates,
                 ..
-            } => (columns.clone(), predicates.clone()),
-            Node::Filter { input, .. }
-            | Node::Project { input, .. }
-            | Node::Summarize { input, .. } => scan_of(input),
-            other => panic!("no scan under {other:?}"),
-        }
+            } = &node.node
+            {
+                found.get_or_insert_with(|| (columns.clone(), predicates.clone()));
+            }
+        });
+        found.expect("a scan")
     }
 
     fn filter(query: &str, interval: i64) -> ScanFilter {
@@ -646,6 +628,7 @@ mod tests {
             ..Options::default()
         };
         let bound = crate::bind(&crate::parse(query).unwrap(), &Catalog::new(), &options).unwrap();
+        let bound = crate::optimize(bound);
         let (columns, predicates) = scan_of(&bound.plan);
         let schema = known_schema("NTANetAnalytics").unwrap();
         let request = ScanRequest {

@@ -1,5 +1,11 @@
 //! The bound query: operators over typed inputs, with every name resolved to a column index and
 //! every function to its implementation. Nothing here knows the query text or pest.
+//!
+//! `visit` is the one traversal API (children, walks, per-node facts) every pass uses.
+
+pub mod visit;
+
+pub use visit::{ColumnMap, Descend, Order, Outputs};
 
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};

@@ -1,0 +1,716 @@
+//! The one traversal API over plans and expressions, and the facts about a node that passes
+//! ask for instead of matching on every variant themselves.
+//!
+//! Children: `Plan::children` are the plans a node reads rows from (and an `mv-apply` body);
+//! `BoundExpr::children` are an expression's direct subexpressions. A subquery inside an
+//! expression (`x in (T | …)`, `toscalar(…)`) is neither: it is a plan of its own, reached with
+//! `BoundExpr::subplan`, and `Plan::walk` visits it too.
+//!
+//! Facts: the input columns a node reads itself ([`Plan::column_refs`], [`Plan::columns_read`]),
+//! how its output columns relate to its inputs' ([`Plan::outputs`]), and whether it keeps, makes
+//! or loses a row order ([`Plan::order`]). Adding a plan node means teaching this file (and the
+//! executor) about it; the passes follow.
+
+use super::{BoundExpr, ExprNode, Node, Plan};
+use crate::table::Schema;
+use std::ops::Range;
+
+/// Old column index → new index (`None`: the column was dropped).
+pub type ColumnMap = Vec<Option<usize>>;
+
+/// What a `transform` callback tells the walk about the node it was handed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Descend {
+    /// Go on into the node's children.
+    Into,
+    /// The node is done (replaced, or needs nothing below it).
+    Skip,
+}
+
+impl BoundExpr {
+    /// The direct subexpressions (a subquery's plan is not one: see [`BoundExpr::subplan`]).
+    pub fn children(&self) -> Vec<&BoundExpr> {
+        match &self.kind {
+            ExprNode::Column(_) | ExprNode::Literal(_) | ExprNode::Scalar(_) => Vec::new(),
+            ExprNode::Neg(e) | ExprNode::InPlan { expr: e, .. } => vec![e],
+            ExprNode::Binary { left, right, .. } => vec![left, right],
+            ExprNode::In { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
+            ExprNode::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            ExprNode::Call { args, .. } => args.iter().collect(),
+            ExprNode::Index { expr, index } => vec![expr, index],
+        }
+    }
+
+    /// The direct subexpressions, to change in place.
+    pub fn children_mut(&mut self) -> Vec<&mut BoundExpr> {
+        kind_children_mut(&mut self.kind)
+    }
+    /// The plan of a subquery held by this node itself: `x in (T | …)`, `toscalar(T | …)`.
+    pub fn subplan(&self) -> Option<&Plan> {
+        match &self.kind {
+            ExprNode::InPlan { plan, .. } | ExprNode::Scalar(plan) => Some(plan),
+            _ => None,
+        }
+    }
+
+    pub fn subplan_mut(&mut self) -> Option<&mut Plan> {
+        match &mut self.kind {
+            ExprNode::InPlan { plan, .. } | ExprNode::Scalar(plan) => Some(plan),
+            _ => None,
+        }
+    }
+
+    /// Visit this expression and every subexpression, outermost first (subqueries' plans are
+    /// not entered).
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a BoundExpr)) {
+        f(self);
+        for child in self.children() {
+            child.walk(f);
+        }
+    }
+
+    /// The first subexpression (this one included, outermost first) that `f` accepts.
+    pub fn find(&self, f: &mut dyn FnMut(&BoundExpr) -> bool) -> Option<&BoundExpr> {
+        if f(self) {
+            return Some(self);
+        }
+        self.children().into_iter().find_map(|c| c.find(f))
+    }
+
+    /// Whether any subexpression (this one included) is one `f` accepts.
+    pub fn any(&self, f: &mut dyn FnMut(&BoundExpr) -> bool) -> bool {
+        self.find(f).is_some()
+    }
+
+    /// Hand this expression, then (unless `f` says [`Descend::Skip`]) its children, to `f`.
+    pub fn transform(&mut self, f: &mut dyn FnMut(&mut BoundExpr) -> Descend) {
+        if f(self) == Descend::Into {
+            for child in self.children_mut() {
+                child.transform(f);
+            }
+        }
+    }
+
+    /// [`BoundExpr::transform`] with a callback that can fail; the first error ends the walk.
+    pub fn try_transform<E>(
+        &mut self,
+        f: &mut dyn FnMut(&mut BoundExpr) -> Result<Descend, E>,
+    ) -> Result<(), E> {
+        if f(self)? == Descend::Into {
+            for child in self.children_mut() {
+                child.try_transform(f)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a subquery is anywhere in this expression.
+    pub fn has_subplan(&self) -> bool {
+        self.any(&mut |e| e.subplan().is_some())
+    }
+
+    /// The input columns this expression reads, in order of appearance (repeats kept).
+    pub fn columns_read(&self) -> Vec<usize> {
+        let mut read = Vec::new();
+        self.walk(&mut |e| {
+            if let ExprNode::Column(c) = e.kind {
+                read.push(c);
+            }
+        });
+        read
+    }
+
+    /// Every column reference in this expression, to renumber in place.
+    pub fn column_refs_mut(&mut self) -> Vec<&mut usize> {
+        let mut out = Vec::new();
+        expr_refs_mut(self, &mut out);
+        out
+    }
+}
+
+fn expr_refs_mut<'a>(expr: &'a mut BoundExpr, out: &mut Vec<&'a mut usize>) {
+    match &mut expr.kind {
+        ExprNode::Column(c) => out.push(c),
+        kind => {
+            for child in kind_children_mut(kind) {
+                expr_refs_mut(child, out);
+            }
+        }
+    }
+}
+
+fn kind_children_mut(kind: &mut ExprNode) -> Vec<&mut BoundExpr> {
+    match kind {
+        ExprNode::Column(_) | ExprNode::Literal(_) | ExprNode::Scalar(_) => Vec::new(),
+        ExprNode::Neg(e) | ExprNode::InPlan { expr: e, .. } => vec![e],
+        ExprNode::Binary { left, right, .. } => vec![left, right],
+        ExprNode::In { expr, list, .. } => std::iter::once(&mut **expr)
+            .chain(list.iter_mut())
+            .collect(),
+        ExprNode::Between {
+            expr, low, high, ..
+        } => vec![expr, low, high],
+        ExprNode::Call { args, .. } => args.iter_mut().collect(),
+        ExprNode::Index { expr, index } => vec![expr, index],
+    }
+}
+
+fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
+    match node {
+        Node::Scan { predicates, .. } => predicates.iter_mut().collect(),
+        Node::Filter { predicate, .. } => vec![predicate],
+        Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter_mut().collect(),
+        Node::Summarize {
+            keys, aggregates, ..
+        } => keys
+            .iter_mut()
+            .chain(aggregates.iter_mut().flat_map(|a| &mut a.args))
+            .collect(),
+        Node::Sort { keys, .. } | Node::Top { keys, .. } => {
+            keys.iter_mut().map(|k| &mut k.expr).collect()
+        }
+        Node::Parse { source, .. } => vec![source],
+        Node::MakeSeries(series) => {
+            let series = &mut **series;
+            series
+                .keys
+                .iter_mut()
+                .chain(std::iter::once(&mut series.axis))
+                .chain(series.aggregates.iter_mut().flat_map(|(a, _)| &mut a.args))
+                .collect()
+        }
+        Node::TopNested { levels, .. } => levels
+            .iter_mut()
+            .flat_map(|l| std::iter::once(&mut l.key).chain(&mut l.aggregate.args))
+            .collect(),
+        Node::Values(_)
+        | Node::Range { .. }
+        | Node::Take { .. }
+        | Node::Union { .. }
+        | Node::MvExpand { .. }
+        | Node::Join { .. }
+        | Node::IpLookup(_)
+        | Node::ExternalData(_)
+        | Node::Materialize { .. }
+        | Node::MvApply { .. }
+        | Node::ApplyInput => Vec::new(),
+    }
+}
+
+/// How a node's output columns relate to its inputs' columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outputs {
+    /// The first input's columns as they arrive (in place; `mv-expand` changes their type),
+    /// then `appended` columns the node computes (`parse` captures, `serialize` columns, the
+    /// `mv-expand` item index).
+    PassThrough { appended: usize },
+    /// The node picks each output column in this range (an input column or an expression of
+    /// its own), so one no consumer needs can be dropped; the others are computed and stay.
+    Chosen(Range<usize>),
+    /// Every output column is computed by the node and stays (`summarize`, leaves).
+    Computed,
+}
+
+/// What a node does to the order of rows (Kusto's "serialized" rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Its output comes in a defined order whatever its input (`sort`, `top`, `range`,
+    /// `serialize`, an `mv-apply` row's items).
+    Makes,
+    /// Its output is ordered when its inputs all are (`where`, `project`, `take`, `union`, …).
+    Keeps,
+    /// Its output has no defined order (`summarize`, `join`, `mv-expand`, tables, …).
+    Loses,
+}
+
+impl Plan {
+    /// The plans this node reads rows from, in order, and an `mv-apply` body last (subqueries
+    /// inside expressions are not children: see [`Plan::walk`]).
+    pub fn children(&self) -> Vec<&Plan> {
+        match &self.node {
+            Node::Scan { .. }
+            | Node::Values(_)
+            | Node::Range { .. }
+            | Node::ApplyInput
+            | Node::ExternalData(_) => Vec::new(),
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Summarize { input, .. }
+            | Node::Sort { input, .. }
+            | Node::Take { input, .. }
+            | Node::Top { input, .. }
+            | Node::MvExpand { input, .. }
+            | Node::Parse { input, .. }
+            | Node::TopNested { input, .. }
+            | Node::Serialize { input, .. }
+            | Node::Materialize { input, .. } => vec![input],
+            Node::Union { inputs, .. } => inputs.iter().collect(),
+            Node::Join { left, right, .. } => vec![left, right],
+            Node::IpLookup(lookup) => vec![&lookup.input, &lookup.lookup],
+            Node::MvApply { input, body, .. } => vec![input, body],
+            Node::MakeSeries(series) => vec![&series.input],
+        }
+    }
+
+    pub fn children_mut(&mut self) -> Vec<&mut Plan> {
+        match &mut self.node {
+            Node::Scan { .. }
+            | Node::Values(_)
+            | Node::Range { .. }
+            | Node::ApplyInput
+            | Node::ExternalData(_) => Vec::new(),
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Summarize { input, .. }
+            | Node::Sort { input, .. }
+            | Node::Take { input, .. }
+            | Node::Top { input, .. }
+            | Node::MvExpand { input, .. }
+            | Node::Parse { input, .. }
+            | Node::TopNested { input, .. }
+            | Node::Serialize { input, .. }
+            | Node::Materialize { input, .. } => vec![input],
+            Node::Union { inputs, .. } => inputs.iter_mut().collect(),
+            Node::Join { left, right, .. } => vec![left, right],
+            Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
+            Node::MvApply { input, body, .. } => vec![input, body],
+            Node::MakeSeries(series) => vec![&mut series.input],
+        }
+    }
+
+    /// The node's own expressions, each over its first input's columns (a scan's predicates
+    /// are over the columns it produces).
+    pub fn exprs(&self) -> Vec<&BoundExpr> {
+        match &self.node {
+            Node::Scan { predicates, .. } => predicates.iter().collect(),
+            Node::Filter { predicate, .. } => vec![predicate],
+            Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter().collect(),
+            Node::Summarize {
+                keys, aggregates, ..
+            } => keys
+                .iter()
+                .chain(aggregates.iter().flat_map(|a| &a.args))
+                .collect(),
+            Node::Sort { keys, .. } | Node::Top { keys, .. } => {
+                keys.iter().map(|k| &k.expr).collect()
+            }
+            Node::Parse { source, .. } => vec![source],
+            Node::MakeSeries(series) => series
+                .keys
+                .iter()
+                .chain(std::iter::once(&series.axis))
+                .chain(series.aggregates.iter().flat_map(|(a, _)| &a.args))
+                .collect(),
+            Node::TopNested { levels, .. } => levels
+                .iter()
+                .flat_map(|l| std::iter::once(&l.key).chain(&l.aggregate.args))
+                .collect(),
+            Node::Values(_)
+            | Node::Range { .. }
+            | Node::Take { .. }
+            | Node::Union { .. }
+            | Node::MvExpand { .. }
+            | Node::Join { .. }
+            | Node::IpLookup(_)
+            | Node::ExternalData(_)
+            | Node::Materialize { .. }
+            | Node::MvApply { .. }
+            | Node::ApplyInput => Vec::new(),
+        }
+    }
+
+    pub fn exprs_mut(&mut self) -> Vec<&mut BoundExpr> {
+        node_exprs_mut(&mut self.node)
+    }
+    /// Visit this plan and every plan under it, outermost first: children, and the subqueries
+    /// inside the expressions of each node.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Plan)) {
+        f(self);
+        for expr in self.exprs() {
+            expr.walk(&mut |e| {
+                if let Some(plan) = e.subplan() {
+                    plan.walk(f);
+                }
+            });
+        }
+        for child in self.children() {
+            child.walk(f);
+        }
+    }
+
+    /// [`Plan::walk`] with a callback that can fail; the first error ends the walk.
+    pub fn try_walk<E>(&self, f: &mut dyn FnMut(&Plan) -> Result<(), E>) -> Result<(), E> {
+        let mut result = Ok(());
+        self.walk(&mut |plan| {
+            if result.is_ok() {
+                result = f(plan);
+            }
+        });
+        result
+    }
+
+    /// Rebuild this plan bottom-up: every child and every subquery plan is rewritten first,
+    /// then `f` rewrites the node holding them.
+    pub fn transform_up(self, f: &mut dyn FnMut(Plan) -> Plan) -> Plan {
+        let mut plan = self;
+        for expr in plan.exprs_mut() {
+            expr.transform(&mut |e| {
+                if let Some(sub) = e.subplan_mut() {
+                    let taken = std::mem::take(sub);
+                    *sub = taken.transform_up(f);
+                }
+                Descend::Into
+            });
+        }
+        for child in plan.children_mut() {
+            let taken = std::mem::take(child);
+            *child = taken.transform_up(f);
+        }
+        f(plan)
+    }
+
+    /// How the node's output columns relate to its inputs'.
+    pub fn outputs(&self) -> Outputs {
+        let width = self.schema.len();
+        match &self.node {
+            Node::Filter { .. } | Node::Sort { .. } | Node::Take { .. } | Node::Top { .. } => {
+                Outputs::PassThrough { appended: 0 }
+            }
+            Node::MvExpand { item_index, .. } => Outputs::PassThrough {
+                appended: usize::from(*item_index),
+            },
+            Node::Parse { input, .. } | Node::Serialize { input, .. } => Outputs::PassThrough {
+                appended: width - input.schema.len(),
+            },
+            Node::Scan { .. } | Node::Project { .. } | Node::Join { .. } | Node::IpLookup(_) => {
+                Outputs::Chosen(0..width)
+            }
+            Node::Union { source_names, .. } => {
+                Outputs::Chosen(usize::from(source_names.is_some())..width)
+            }
+            Node::MvApply { keep, .. } => Outputs::Chosen(0..keep.len()),
+            Node::Values(_)
+            | Node::Range { .. }
+            | Node::ApplyInput
+            | Node::ExternalData(_)
+            | Node::Summarize { .. }
+            | Node::MakeSeries(_)
+            | Node::TopNested { .. }
+            | Node::Materialize { .. } => Outputs::Computed,
+        }
+    }
+
+    /// Every reference the node holds to a column of one of its children, as (child, column):
+    /// its expressions' columns (child 0), join keys and outputs, union mappings, expanded and
+    /// kept columns. A scan's predicates refer to its own output, so they are not here.
+    pub fn column_refs(&self) -> Vec<(usize, usize)> {
+        let side = |s: super::JoinSide| usize::from(s == super::JoinSide::Right);
+        let mut refs: Vec<(usize, usize)> = Vec::new();
+        match &self.node {
+            Node::Scan { .. } => return refs,
+            Node::Union { mappings, .. } => {
+                for (i, mapping) in mappings.iter().enumerate() {
+                    refs.extend(mapping.iter().flatten().map(|&c| (i, c)));
+                }
+            }
+            Node::MvExpand { items, .. } => refs.extend(items.iter().map(|it| (0, it.column))),
+            Node::MvApply { items, keep, .. } => {
+                refs.extend(keep.iter().map(|&c| (0, c)));
+                refs.extend(items.iter().map(|it| (0, it.column)));
+            }
+            Node::Join {
+                left_keys,
+                right_keys,
+                output,
+                ..
+            } => {
+                refs.extend(left_keys.iter().map(|&c| (0, c)));
+                refs.extend(right_keys.iter().map(|&c| (1, c)));
+                refs.extend(output.iter().map(|&(s, c)| (side(s), c)));
+            }
+            Node::IpLookup(lookup) => {
+                refs.push((0, lookup.source_key));
+                refs.push((1, lookup.lookup_key));
+                for &(i, l) in &lookup.extra_keys {
+                    refs.extend([(0, i), (1, l)]);
+                }
+                refs.extend(lookup.output.iter().map(|&(s, c)| (side(s), c)));
+            }
+            _ => {}
+        }
+        for expr in self.exprs() {
+            refs.extend(expr.columns_read().into_iter().map(|c| (0, c)));
+        }
+        refs
+    }
+
+    /// [`Plan::column_refs`], to renumber in place.
+    pub fn column_refs_mut(&mut self) -> Vec<(usize, &mut usize)> {
+        let side = |s: super::JoinSide| usize::from(s == super::JoinSide::Right);
+        let mut refs: Vec<(usize, &mut usize)> = Vec::new();
+        match &mut self.node {
+            Node::Scan { .. } => return refs,
+            Node::Union { mappings, .. } => {
+                for (i, mapping) in mappings.iter_mut().enumerate() {
+                    refs.extend(mapping.iter_mut().flatten().map(|c| (i, c)));
+                }
+            }
+            Node::MvExpand { items, .. } => {
+                refs.extend(items.iter_mut().map(|it| (0, &mut it.column)))
+            }
+            Node::MvApply { items, keep, .. } => {
+                refs.extend(keep.iter_mut().map(|c| (0, c)));
+                refs.extend(items.iter_mut().map(|it| (0, &mut it.column)));
+            }
+            Node::Join {
+                left_keys,
+                right_keys,
+                output,
+                ..
+            } => {
+                refs.extend(left_keys.iter_mut().map(|c| (0, c)));
+                refs.extend(right_keys.iter_mut().map(|c| (1, c)));
+                refs.extend(output.iter_mut().map(|(s, c)| (side(*s), c)));
+            }
+            Node::IpLookup(lookup) => {
+                let lookup = &mut **lookup;
+                refs.push((0, &mut lookup.source_key));
+                refs.push((1, &mut lookup.lookup_key));
+                for (i, l) in &mut lookup.extra_keys {
+                    refs.push((0, i));
+                    refs.push((1, l));
+                }
+                refs.extend(lookup.output.iter_mut().map(|(s, c)| (side(*s), c)));
+            }
+            node => {
+                for expr in node_exprs_mut(node) {
+                    refs.extend(expr.column_refs_mut().into_iter().map(|c| (0, c)));
+                }
+            }
+        }
+        refs
+    }
+
+    /// Per child, which of its columns the node reads itself (what passes through untouched is
+    /// not counted). A `materialize` input and an `mv-apply` body are read whole.
+    pub fn columns_read(&self) -> Vec<Vec<bool>> {
+        let mut read: Vec<Vec<bool>> = self
+            .children()
+            .iter()
+            .map(|c| vec![false; c.schema.len()])
+            .collect();
+        for (child, column) in self.column_refs() {
+            read[child][column] = true;
+        }
+        match &self.node {
+            Node::Materialize { .. } => read[0].fill(true),
+            Node::MvApply { .. } => read[1].fill(true),
+            _ => {}
+        }
+        read
+    }
+
+    /// What the node does to the order of rows.
+    pub fn order(&self) -> Order {
+        match &self.node {
+            Node::Sort { .. }
+            | Node::Top { .. }
+            | Node::Range { .. }
+            | Node::Serialize { .. }
+            | Node::ApplyInput => Order::Makes,
+            Node::Filter { .. }
+            | Node::Project { .. }
+            | Node::Take { .. }
+            | Node::Parse { .. }
+            | Node::Materialize { .. }
+            | Node::MvApply { .. }
+            | Node::Union { .. } => Order::Keeps,
+            Node::Scan { .. }
+            | Node::Values(_)
+            | Node::ExternalData(_)
+            | Node::Summarize { .. }
+            | Node::Join { .. }
+            | Node::IpLookup(_)
+            | Node::MvExpand { .. }
+            | Node::MakeSeries(_)
+            | Node::TopNested { .. } => Order::Loses,
+        }
+    }
+
+    /// Whether the rows come in a defined order (Kusto's serialize rules: a node that keeps
+    /// order is ordered when the inputs it reads rows from are; an `mv-apply` body does not
+    /// count).
+    pub fn is_ordered(&self) -> bool {
+        match self.order() {
+            Order::Makes => true,
+            Order::Loses => false,
+            Order::Keeps => match &self.node {
+                Node::MvApply { input, .. } => input.is_ordered(),
+                _ => self.children().into_iter().all(Plan::is_ordered),
+            },
+        }
+    }
+
+    /// Keep only the output columns `keep` (ascending; every output outside the
+    /// [`Outputs::Chosen`] range must be among them), narrowing what the node computes.
+    pub fn retain_outputs(&mut self, keep: &[usize]) {
+        let pick = |n: usize, keep: &[usize]| -> ColumnMap {
+            let mut map = vec![None; n];
+            for (new, &old) in keep.iter().enumerate() {
+                map[old] = Some(new);
+            }
+            map
+        };
+        let map = pick(self.schema.len(), keep);
+        match &mut self.node {
+            Node::Scan {
+                columns,
+                predicates,
+                ..
+            } => {
+                *columns = keep.iter().map(|&i| columns[i]).collect();
+                for p in predicates {
+                    for c in p.column_refs_mut() {
+                        *c = map[*c].expect("a column a pushed predicate reads is kept");
+                    }
+                }
+            }
+            Node::Project { exprs, .. } => {
+                let mut old: Vec<Option<BoundExpr>> = exprs.drain(..).map(Some).collect();
+                *exprs = keep.iter().map(|&i| old[i].take().expect("once")).collect();
+            }
+            Node::Union {
+                mappings,
+                source_names,
+                ..
+            } => {
+                let offset = usize::from(source_names.is_some());
+                for mapping in mappings {
+                    *mapping = keep
+                        .iter()
+                        .filter(|&&j| j >= offset)
+                        .map(|&j| mapping[j - offset])
+                        .collect();
+                }
+            }
+            Node::Join { output, .. } => *output = keep.iter().map(|&i| output[i]).collect(),
+            Node::IpLookup(lookup) => {
+                lookup.output = keep.iter().map(|&i| lookup.output[i]).collect();
+            }
+            Node::MvApply { keep: kept, .. } => {
+                *kept = keep
+                    .iter()
+                    .filter(|&&i| i < kept.len())
+                    .map(|&i| kept[i])
+                    .collect();
+            }
+            _ => debug_assert_eq!(keep.len(), self.schema.len(), "only chosen outputs drop"),
+        }
+        self.schema = Schema::new(
+            keep.iter()
+                .map(|&i| self.schema.fields[i].clone())
+                .collect(),
+        );
+    }
+}
+
+/// A placeholder left in a plan's place while it is being rewritten.
+impl Default for Plan {
+    fn default() -> Plan {
+        Plan {
+            node: Node::ApplyInput,
+            schema: Schema::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::Options;
+
+    fn plan(query: &str) -> Plan {
+        let catalog = Catalog::new();
+        crate::bind(&crate::parse(query).unwrap(), &catalog, &Options::default())
+            .unwrap()
+            .plan
+    }
+
+    #[test]
+    fn walk_reaches_subqueries_and_every_child() {
+        let p = plan(
+            "let t = NTANetAnalytics | take 1; t | where SrcIp in ((AzureNetworkAnalytics_CL | \
+             project SrcIP_s)) | join kind=inner (AWSVPCFlow | project SrcIp = SrcAddr) on SrcIp",
+        );
+        let mut scans = Vec::new();
+        p.walk(&mut |node| {
+            if let Node::Scan { table, .. } = &node.node {
+                scans.push(table.clone());
+            }
+        });
+        scans.sort();
+        assert_eq!(
+            scans,
+            ["AWSVPCFlow", "AzureNetworkAnalytics_CL", "NTANetAnalytics"]
+        );
+    }
+
+    #[test]
+    fn facts_of_a_projection_and_a_filter() {
+        let p = plan("NTANetAnalytics | where DestPort == 443 | project SrcIp, n = DestPort + 1");
+        assert_eq!(p.outputs(), Outputs::Chosen(0..2));
+        let Node::Project { input, .. } = &p.node else {
+            panic!("{p:?}")
+        };
+        let schema = &input.schema;
+        let reads: Vec<&str> = p.columns_read()[0]
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .map(|(c, _)| schema.fields[c].name.as_str())
+            .collect();
+        assert_eq!(reads, ["DestPort", "SrcIp"]);
+        assert_eq!(input.outputs(), Outputs::PassThrough { appended: 0 });
+        assert_eq!(input.order(), Order::Keeps);
+        assert!(!p.is_ordered());
+        assert!(plan("range x from 1 to 3 step 1 | where x > 1").is_ordered());
+    }
+
+    #[test]
+    fn expression_children_and_transform() {
+        let mut e = BoundExpr {
+            kind: ExprNode::Binary {
+                op: super::super::BinaryOp::Add,
+                left: Box::new(BoundExpr::column(
+                    3,
+                    crate::table::Type::Long,
+                    Default::default(),
+                )),
+                right: Box::new(BoundExpr::column(
+                    1,
+                    crate::table::Type::Long,
+                    Default::default(),
+                )),
+            },
+            ty: crate::table::Type::Long,
+            span: Default::default(),
+        };
+        assert_eq!(e.children().len(), 2);
+        assert_eq!(e.columns_read(), [3, 1]);
+        for c in e.column_refs_mut() {
+            *c += 10;
+        }
+        assert_eq!(e.columns_read(), [13, 11]);
+        e.transform(&mut |x| {
+            if let ExprNode::Column(c) = x.kind {
+                x.kind = ExprNode::Literal(crate::table::Value::Long(c as i64));
+            }
+            Descend::Into
+        });
+        assert!(e.columns_read().is_empty());
+        assert!(!e.has_subplan());
+    }
+}
