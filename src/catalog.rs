@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::func::EvalContext;
-use crate::plan::BoundExpr;
+use crate::plan::{BoundExpr, ExternalRead};
 use crate::table::{Field, Schema, Table, Type};
 use indexmap::IndexMap;
 use std::sync::Arc;
@@ -32,6 +32,13 @@ pub trait TableProvider: Send + Sync {
     fn origin(&self) -> String {
         String::new()
     }
+}
+
+/// Opens the tables a query describes inline (`externaldata`) as providers, so the executor
+/// reads them like any other table and never opens a file itself.
+pub trait ExternalTables {
+    /// A provider of the rows `read` names, under the declared `schema`.
+    fn open(&self, read: &ExternalRead, schema: &Schema) -> Result<Arc<dyn TableProvider>, Error>;
 }
 
 /// A table held in memory: files given as tables, and known tables no source filled.

@@ -67,10 +67,15 @@ pub fn validate(source: &str, catalog: &Catalog, options: &Options) -> Result<()
         .map(|_| ())
 }
 
+/// Where `externaldata` rows come from: the files the query names, or their local copies.
+fn external_tables(options: &Options) -> sources::external_table::LocalFiles {
+    sources::external_table::LocalFiles::new(&options.external_data)
+}
+
 /// Parse, bind, optimize and run `source` against `catalog`.
 pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
     parse(source)
         .and_then(|query| bind(&query, catalog, options))
         .map(optimize)
-        .and_then(|plan| execute(&plan, catalog, options))
+        .and_then(|plan| execute(&plan, catalog, &external_tables(options), options))
 }

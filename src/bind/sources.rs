@@ -8,8 +8,8 @@ use super::scope::{Rel, Scope};
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Literal, NamedExpr, Span};
 use crate::error::{Error, ErrorKind};
-use crate::plan::{BoundExpr, Node, Plan};
-use crate::sources::external_data::{ExternalFormat, ExternalSource, UNREAD_FORMATS};
+use crate::plan::{BoundExpr, ExternalRead, Node, Plan};
+use crate::sources::external_data::{ExternalFormat, UNREAD_FORMATS};
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// Whether a constant of `from` can fill a column of `to` (integers and reals convert; null
@@ -224,7 +224,7 @@ pub fn external_data(
         }
     }
     Ok(Rel::visible(Plan {
-        node: Node::ExternalData(ExternalSource {
+        node: Node::ExternalData(ExternalRead {
             uris: located,
             format,
             ignore_first_record,
@@ -233,8 +233,8 @@ pub fn external_data(
     }))
 }
 
-/// `format=csv` or `format="csv"`.
-fn external_format(value: &Expr) -> Result<ExternalFormat, Error> {
+/// `format=csv` or `format="csv"`: the name of a format kqlite reads, lowercased.
+fn external_format(value: &Expr) -> Result<String, Error> {
     let name = match &value.kind {
         ExprKind::Name(name) => name.as_str(),
         ExprKind::Literal(Literal::String(name)) => name.as_str(),
@@ -245,8 +245,8 @@ fn external_format(value: &Expr) -> Result<ExternalFormat, Error> {
             ))
         }
     };
-    if let Some(format) = ExternalFormat::from_name(name) {
-        return Ok(format);
+    if ExternalFormat::from_name(name).is_some() {
+        return Ok(name.to_ascii_lowercase());
     }
     let known = ExternalFormat::NAMES.join(", ");
     if UNREAD_FORMATS.contains(&name.to_ascii_lowercase().as_str()) {

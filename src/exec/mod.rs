@@ -23,11 +23,10 @@ mod summarize;
 mod top_nested;
 mod union;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ExternalTables, TableProvider};
 use crate::error::{Error, ErrorKind};
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
-use crate::sources::external_data::{self, LocalCopies};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
 use rustc_hash::FxHashMap;
@@ -35,14 +34,14 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Run a bound query to its result table.
+/// Run an optimized query to its result table; `external` opens what `externaldata` reads.
 pub fn execute(
     query: &BoundQuery,
     catalog: &Catalog,
+    external: &dyn ExternalTables,
     options: &Options,
 ) -> Result<QueryResult, Error> {
-    let executor =
-        Executor::new(catalog, options.context()).with_local_copies(&options.external_data);
+    let executor = Executor::new(catalog, options.context()).with_external(external);
     let table = executor.run_to_table(&query.plan)?;
     Ok(QueryResult {
         table,
@@ -70,12 +69,22 @@ pub(crate) struct Executor<'a> {
     materialized: RefCell<FxHashMap<usize, Rc<Table>>>,
     /// The expanded items of the rows `mv-apply` bodies are running over, innermost last.
     apply_inputs: RefCell<Vec<Vec<Column>>>,
-    /// Where the URLs `externaldata` names are kept on this machine.
-    local_copies: &'a LocalCopies,
+    /// Opens the tables `externaldata` describes.
+    external: &'a dyn ExternalTables,
 }
 
-/// No `--external-data` copies: what an executor starts with.
-static NO_LOCAL_COPIES: LocalCopies = LocalCopies::none();
+/// What an executor starts with: no `externaldata` can be read.
+struct NoExternalTables;
+
+impl ExternalTables for NoExternalTables {
+    fn open(
+        &self,
+        _: &crate::plan::ExternalRead,
+        _: &Schema,
+    ) -> Result<std::sync::Arc<dyn TableProvider>, Error> {
+        Err(runtime("externaldata cannot be read here"))
+    }
+}
 
 impl<'a> Executor<'a> {
     pub(crate) fn new(catalog: &'a Catalog, ctx: EvalContext) -> Executor<'a> {
@@ -84,13 +93,13 @@ impl<'a> Executor<'a> {
             ctx,
             materialized: RefCell::new(FxHashMap::default()),
             apply_inputs: RefCell::new(Vec::new()),
-            local_copies: &NO_LOCAL_COPIES,
+            external: &NoExternalTables,
         }
     }
 
-    /// Read `externaldata` URLs from these local copies.
-    pub(crate) fn with_local_copies(mut self, copies: &'a LocalCopies) -> Executor<'a> {
-        self.local_copies = copies;
+    /// Open `externaldata` tables with `external`.
+    pub(crate) fn with_external(mut self, external: &'a dyn ExternalTables) -> Executor<'a> {
+        self.external = external;
         self
     }
 
@@ -108,7 +117,13 @@ impl<'a> Executor<'a> {
                 table,
                 columns,
                 predicates,
-            } => scan::scan(self.catalog, table, columns, predicates, ctx, out),
+            } => {
+                let provider = self
+                    .catalog
+                    .get(table)
+                    .ok_or_else(|| Error::new(ErrorKind::UnknownTable(table.to_string())))?;
+                scan::scan(provider.as_ref(), columns, predicates, ctx, out)
+            }
             Node::Values(table) => emit(table.clone(), out),
             Node::Range { start, stop, step } => scan::range(plan, start, stop, step, out),
             Node::Filter { input, predicate } => self.run(input, &mut |batch| {
@@ -277,10 +292,11 @@ impl<'a> Executor<'a> {
                     None => Err(runtime("an mv-apply input outside mv-apply")),
                 }
             }
-            Node::ExternalData(source) => emit(
-                external_data::read(source, &plan.schema, self.local_copies)?,
-                out,
-            ),
+            Node::ExternalData(read) => {
+                let provider = self.external.open(read, &plan.schema)?;
+                let columns: Vec<usize> = (0..plan.schema.len()).collect();
+                scan::scan(provider.as_ref(), &columns, &[], ctx, out)
+            }
             Node::IpLookup(lookup) => {
                 let index = ip_lookup::RangeIndex::build(lookup, self.collect(&lookup.lookup)?);
                 self.run(&lookup.input, &mut |batch| {

@@ -1,25 +1,21 @@
 //! Leaf operators: reading a catalog table through its provider, and `range`.
 
 use super::{emit, runtime, Flow, Sink};
-use crate::catalog::{Catalog, ScanRequest, BATCH_ROWS};
-use crate::error::{Error, ErrorKind};
+use crate::catalog::{ScanRequest, TableProvider, BATCH_ROWS};
+use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, Plan};
 use crate::table::{Column, Table, Type, Value};
 
-/// Stream the requested columns of `table` into `out`. When `out` asks to stop, the provider is
-/// handed an error to end its scan; that error never leaves this function.
+/// Stream the requested columns of a table into `out`. When `out` asks to stop, the provider
+/// is handed an error to end its scan; that error never leaves this function.
 pub(super) fn scan(
-    catalog: &Catalog,
-    table: &str,
+    provider: &dyn TableProvider,
     columns: &[usize],
     predicates: &[BoundExpr],
     ctx: &EvalContext,
     out: &mut Sink<'_>,
 ) -> Result<Flow, Error> {
-    let provider = catalog
-        .get(table)
-        .ok_or_else(|| Error::new(ErrorKind::UnknownTable(table.to_string())))?;
     let request = ScanRequest {
         columns,
         predicates,

@@ -1,15 +1,16 @@
 //! The bound query: operators over typed inputs, with every name resolved to a column index and
 //! every function to its implementation. Nothing here knows the query text or pest.
 //!
-//! `visit` is the one traversal API (children, walks, per-node facts) every pass uses.
+//! `visit` is the one traversal API (children, walks, per-node facts) every pass uses;
+//! `display` writes a plan as `--explain` prints it.
 
+pub mod display;
 pub mod visit;
 
 pub use visit::{ColumnMap, Descend, Order, Outputs};
 
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
-use crate::sources::external_data::ExternalSource;
 use crate::table::{Schema, Table, Type, Value};
 
 /// An operator, its inputs, and the schema of the rows it yields.
@@ -133,11 +134,38 @@ pub enum Node {
     /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
     ApplyInput,
     /// `externaldata (a:string, n:long) ["flows.csv"] with (ignoreFirstRecord=true)`: rows read
-    /// from the files when the query runs, under the declared schema (`self.schema`).
-    ExternalData(ExternalSource),
+    /// from the files when the query runs, under the declared schema (`self.schema`), through
+    /// the provider the executor is handed for them.
+    ExternalData(ExternalRead),
     /// `evaluate ipv4_lookup(Ranges, SrcIp, network)`: each input row joined to the lookup rows
     /// whose address range holds its address.
     IpLookup(Box<IpLookup>),
+}
+
+/// What an `externaldata` operator reads, as the query says it: the URIs (with where each is
+/// written, for errors), the `format=` name (checked when binding; None: each file's
+/// extension decides) and `ignoreFirstRecord`. The plan holds no reader type: the executor
+/// asks a `catalog::ExternalTables` for a provider of these rows.
+#[derive(Debug, Clone)]
+pub struct ExternalRead {
+    pub uris: Vec<(String, Span)>,
+    pub format: Option<String>,
+    pub ignore_first_record: bool,
+}
+
+impl ExternalRead {
+    /// The URIs and properties as one line (`--explain`).
+    pub fn describe(&self) -> String {
+        let uris: Vec<&str> = self.uris.iter().map(|(u, _)| u.as_str()).collect();
+        let mut text = format!("[{}]", uris.join(", "));
+        if let Some(format) = &self.format {
+            text.push_str(&format!(" format={format}"));
+        }
+        if self.ignore_first_record {
+            text.push_str(" ignoreFirstRecord=true");
+        }
+        text
+    }
 }
 
 /// An `ipv4_lookup` / `ipv6_lookup`: the input's `source_key` addresses matched against the

@@ -24,6 +24,7 @@ mod vnet_flow;
 
 pub mod azure_resource;
 pub mod external_data;
+pub mod external_table;
 pub mod la_export;
 pub mod read_issue;
 pub mod record_tables;
