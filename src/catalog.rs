@@ -6,6 +6,7 @@ use crate::func::EvalContext;
 use crate::plan::{BoundExpr, ExternalRead};
 use crate::table::{Field, Schema, Table, Type};
 use indexmap::IndexMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What a scan asks of a provider.
@@ -16,6 +17,60 @@ pub struct ScanRequest<'a> {
     /// executor applies them again, so ignoring them is always correct.
     pub predicates: &'a [BoundExpr],
     pub ctx: EvalContext,
+    /// Where a reader that skips files, records or tuples counts what it skipped (`--stats`).
+    pub stats: Option<&'a ScanStats>,
+}
+
+/// What one scan skipped before building rows, counted by the reader (`--stats`).
+#[derive(Debug, Default)]
+pub struct ScanStats {
+    pub files_read: AtomicU64,
+    /// Files whose blob hour lies outside the time range of the pushed predicates.
+    pub files_skipped_by_hour: AtomicU64,
+    /// Files whose blob path names a MAC address the pushed predicates reject.
+    pub files_skipped_by_mac: AtomicU64,
+    /// Records written before the time range starts.
+    pub records_skipped_by_time: AtomicU64,
+    /// Flow groups whose capture context (MAC, rule, target, …) the predicates reject.
+    pub groups_skipped_by_context: AtomicU64,
+    /// Tuples whose interval lies outside the time range.
+    pub tuples_skipped_by_time: AtomicU64,
+    /// Tuples whose group key (address, port, protocol, …) the predicates reject.
+    pub tuples_skipped_by_key: AtomicU64,
+}
+
+impl ScanStats {
+    /// Add `n` to a counter.
+    pub fn add(counter: &AtomicU64, n: u64) {
+        if n > 0 {
+            counter.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Every counter with its name, in the order above.
+    pub fn counters(&self) -> [(&'static str, &AtomicU64); 7] {
+        [
+            ("files read", &self.files_read),
+            ("files skipped by hour", &self.files_skipped_by_hour),
+            ("files skipped by MAC", &self.files_skipped_by_mac),
+            ("records skipped by time", &self.records_skipped_by_time),
+            (
+                "flow groups skipped by context",
+                &self.groups_skipped_by_context,
+            ),
+            ("tuples skipped by time", &self.tuples_skipped_by_time),
+            ("tuples skipped by key", &self.tuples_skipped_by_key),
+        ]
+    }
+
+    /// The counters that are not zero, named, in the order above.
+    pub fn nonzero(&self) -> Vec<(&'static str, u64)> {
+        self.counters()
+            .into_iter()
+            .map(|(name, c)| (name, c.load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
 }
 
 /// A source of rows for one table.
@@ -31,6 +86,11 @@ pub trait TableProvider: Send + Sync {
     /// Where the rows come from (files and formats), for `kqlite tables`.
     fn origin(&self) -> String {
         String::new()
+    }
+    /// What the reader would do with each of `request.predicates`, in order (`--explain`);
+    /// None when it uses none of them (the executor's filters decide alone).
+    fn predicate_uses(&self, _request: &ScanRequest<'_>) -> Option<Vec<String>> {
+        None
     }
 }
 

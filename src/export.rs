@@ -84,6 +84,7 @@ pub fn export(
         columns: &columns,
         predicates: &[],
         ctx: EvalContext { now: 0 },
+        stats: None,
     };
     let mut rows = 0;
     // A reader that closes the pipe early (`kqlite export … | head`) has what it wanted: stop

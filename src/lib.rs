@@ -12,6 +12,7 @@ pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod exec;
+pub mod explain;
 pub mod export;
 pub mod format;
 pub mod func;
@@ -68,7 +69,7 @@ pub fn validate(source: &str, catalog: &Catalog, options: &Options) -> Result<()
 }
 
 /// Where `externaldata` rows come from: the files the query names, or their local copies.
-fn external_tables(options: &Options) -> sources::external_table::LocalFiles {
+pub(crate) fn external_tables(options: &Options) -> sources::external_table::LocalFiles {
     sources::external_table::LocalFiles::new(&options.external_data)
 }
 

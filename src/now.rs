@@ -167,6 +167,7 @@ fn table_event_time(name: &str, catalog: &Catalog) -> Result<Option<i64>, Error>
         columns: &[column],
         predicates: &[],
         ctx: EvalContext { now: 0 },
+        stats: None,
     };
     let mut latest: Option<i64> = None;
     provider.scan(&request, &mut |batch| {

@@ -466,3 +466,43 @@ fn the_readme_main_command_runs_kqlite() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("10.12.2.4"), "{}", out.stdout);
 }
+
+#[test]
+fn stats_report_rows_per_operator_and_what_the_scan_skipped() {
+    let query = "NTANetAnalytics | where FlowStartTime > ago(2h) and MacAddress == \
+                 '00-0D-3A-52-10-AA' and DestPort == 443 | count";
+    let base = [
+        "query",
+        "--logs",
+        "examples/logs",
+        "--now",
+        "2024-05-09T12:00:00Z",
+        "--format",
+        "csv",
+    ];
+    let plain = kqlite(&[&base[..], &[query]].concat());
+    let with_stats = kqlite(&[&base[..], &["--stats", query]].concat());
+    assert_eq!(with_stats.code, Some(0), "{}", with_stats.stderr);
+    // The answer does not change; the report goes to stderr.
+    assert_eq!(with_stats.stdout, plain.stdout);
+    assert_eq!(plain.stdout, "Count\r\n1\r\n");
+    let report = &with_stats.stderr;
+    assert!(report.starts_with("rows per operator:\n"), "{report}");
+    assert!(
+        report.contains("         1  Summarize Count = count() → Count\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("      Scan NTANetAnalytics pushed ["),
+        "{report}"
+    );
+    // examples/logs holds 32 flow-log files: their hour skips 24, their MAC 7 of the rest.
+    assert!(
+        report.contains(
+            "reader: 1 files read, 24 files skipped by hour, 7 files skipped by MAC, \
+             286 tuples skipped by key\n"
+        ),
+        "{report}"
+    );
+    assert!(report.contains(" ms reading tables, "), "{report}");
+}

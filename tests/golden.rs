@@ -4,6 +4,8 @@
 //!
 //! - `NAME.csv` / `NAME.out` (`--format table`) / `NAME.json` / `NAME.jsonl` / `NAME.svg`
 //!   (`--chart -`): stdout of a successful run;
+//! - `NAME.plan`: stdout of `--explain` (the optimized plan), for every case under an
+//!   `explain/` folder or whose header passes `--explain`;
 //! - `NAME.err`: stderr of a failing run, whose exit code must be 2 or as `// exit:` says.
 //!
 //! A case may start with header lines: `// args: --logs tests/data/Flows.csv --now …` (extra
@@ -97,6 +99,9 @@ fn read_header(text: &str) -> Header {
 
 /// The expected-output extension for a successful run with these flags.
 fn output_extension(args: &[String]) -> &'static str {
+    if args.iter().any(|a| a == "--explain") {
+        return "plan";
+    }
     if args.windows(2).any(|w| w[0] == "--chart" && w[1] == "-") {
         return "svg";
     }
@@ -115,7 +120,14 @@ fn output_extension(args: &[String]) -> &'static str {
 fn run_case(root: &Path, name: &str, bless: bool) -> Result<(), String> {
     let kql = root.join(name);
     let text = std::fs::read_to_string(&kql).map_err(|e| format!("cannot read: {e}"))?;
-    let header = read_header(&text);
+    let mut header = read_header(&text);
+    // A case under `explain/` pins the plan `--explain` prints (NAME.plan).
+    let explain = Path::new(name)
+        .components()
+        .any(|c| c.as_os_str() == "explain");
+    if explain && !header.args.iter().any(|a| a == "--explain") {
+        header.args.push("--explain".into());
+    }
     let mut args = vec!["query".to_string(), "-f".into(), name.to_string()];
     if !header.args.iter().any(|a| a == "--format") {
         args.extend(["--format".into(), "csv".into()]);

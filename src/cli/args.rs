@@ -65,6 +65,14 @@ pub struct QueryArgs {
     /// table).
     #[arg(long, value_name = "FILE.svg|-")]
     pub chart: Option<String>,
+    /// Print the optimized plan instead of running the query: one operator per line, with its
+    /// output columns; a scan shows the predicates pushed into its reader.
+    #[arg(long, conflicts_with = "chart")]
+    pub explain: bool,
+    /// Run the query and print, on standard error, the rows each operator sent on, what each
+    /// scan skipped, and the time spent reading vs. in operators.
+    #[arg(long, conflicts_with = "explain")]
+    pub stats: bool,
 }
 
 /// The flags that fix what a query computes: `now` and query parameters.

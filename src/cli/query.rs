@@ -25,7 +25,21 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
         note(&format!("now() is {resolved}"));
     }
     options.now = resolved.ticks;
-    let result = crate::run(&query.text, &loaded.catalog, &options);
+    if args.explain {
+        let plan = crate::explain::explain(&query.text, &loaded.catalog, &options)
+            .map_err(|e| Failure::in_query(e, &query))?;
+        return write_stdout(|out| out.write_all(plan.as_bytes()));
+    }
+    let result = if args.stats {
+        crate::explain::run_with_stats(&query.text, &loaded.catalog, &options).map(
+            |(result, profile)| {
+                eprint!("{}", profile.render());
+                result
+            },
+        )
+    } else {
+        crate::run(&query.text, &loaded.catalog, &options)
+    };
     // Raw logs are read while the query scans them, so their problems are known only now.
     loaded.report_problems();
     let QueryResult {

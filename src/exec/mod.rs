@@ -15,6 +15,7 @@ mod keys;
 mod make_series;
 mod mv_expand;
 mod parse;
+mod profile;
 mod project;
 mod scan;
 mod sort;
@@ -29,6 +30,8 @@ use crate::func::EvalContext;
 use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
+use profile::Recorder;
+pub use profile::{OperatorRows, Profile};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -47,6 +50,29 @@ pub fn execute(
         table,
         visualization: query.visualization.clone(),
     })
+}
+
+/// Run an optimized query as [`execute`] does, recording a [`Profile`] (`--stats`);
+/// `describe` writes a plan node as `--explain` does.
+pub fn execute_profiled(
+    query: &BoundQuery,
+    catalog: &Catalog,
+    external: &dyn ExternalTables,
+    options: &Options,
+    describe: Box<dyn Fn(&Plan) -> String>,
+) -> Result<(QueryResult, Profile), Error> {
+    let recorder = Recorder::new(describe);
+    let started = std::time::Instant::now();
+    let executor = Executor::new(catalog, options.context())
+        .with_external(external)
+        .with_profile(&recorder);
+    let table = executor.run_to_table(&query.plan)?;
+    drop(executor);
+    let result = QueryResult {
+        table,
+        visualization: query.visualization.clone(),
+    };
+    Ok((result, recorder.finish(started.elapsed())))
 }
 
 /// What a sink tells the operator feeding it.
@@ -71,6 +97,8 @@ pub(crate) struct Executor<'a> {
     apply_inputs: RefCell<Vec<Vec<Column>>>,
     /// Opens the tables `externaldata` describes.
     external: &'a dyn ExternalTables,
+    /// Where rows per operator are counted, when `--stats` asked.
+    profile: Option<&'a Recorder>,
 }
 
 /// What an executor starts with: no `externaldata` can be read.
@@ -94,6 +122,7 @@ impl<'a> Executor<'a> {
             materialized: RefCell::new(FxHashMap::default()),
             apply_inputs: RefCell::new(Vec::new()),
             external: &NoExternalTables,
+            profile: None,
         }
     }
 
@@ -103,15 +132,46 @@ impl<'a> Executor<'a> {
         self
     }
 
+    /// Count rows per operator into `recorder`.
+    fn with_profile(mut self, recorder: &'a Recorder) -> Executor<'a> {
+        self.profile = Some(recorder);
+        self
+    }
+
     /// Run `plan` and gather its whole output (with the plan's schema, even when empty).
     pub(crate) fn run_to_table(&self, plan: &Plan) -> Result<Table, Error> {
-        self.collect(&subplan::resolve(plan, self)?)
+        let resolved = Box::new(subplan::resolve(plan, self)?);
+        let table = self.collect(&resolved);
+        if let Some(recorder) = self.profile {
+            recorder.keep(resolved);
+        }
+        table
     }
 
     /// Push every output batch of `plan` into `out`. Subqueries inside expressions must already
     /// be resolved (`run_to_table` does that). Returns `Flow::Stop` when `out` asked to stop.
     fn run(&self, plan: &Plan, out: &mut Sink<'_>) -> Result<Flow, Error> {
+        let Some(recorder) = self.profile else {
+            return self.run_node(plan, None, out);
+        };
+        let entry = recorder.enter(plan);
+        let result = self.run_node(plan, Some(entry), &mut |batch| {
+            recorder.rows(entry, batch.num_rows());
+            out(batch)
+        });
+        recorder.leave();
+        result
+    }
+
+    /// [`Executor::run`] for one node; `entry` is its operator's profile entry, if any.
+    fn run_node(
+        &self,
+        plan: &Plan,
+        entry: Option<usize>,
+        out: &mut Sink<'_>,
+    ) -> Result<Flow, Error> {
         let ctx = &self.ctx;
+        let profile = self.profile.zip(entry);
         match &plan.node {
             Node::Scan {
                 table,
@@ -122,7 +182,7 @@ impl<'a> Executor<'a> {
                     .catalog
                     .get(table)
                     .ok_or_else(|| Error::new(ErrorKind::UnknownTable(table.to_string())))?;
-                scan::scan(provider.as_ref(), columns, predicates, ctx, out)
+                scan::scan(provider.as_ref(), columns, predicates, ctx, profile, out)
             }
             Node::Values(table) => emit(table.clone(), out),
             Node::Range { start, stop, step } => scan::range(plan, start, stop, step, out),
@@ -295,7 +355,7 @@ impl<'a> Executor<'a> {
             Node::ExternalData(read) => {
                 let provider = self.external.open(read, &plan.schema)?;
                 let columns: Vec<usize> = (0..plan.schema.len()).collect();
-                scan::scan(provider.as_ref(), &columns, &[], ctx, out)
+                scan::scan(provider.as_ref(), &columns, &[], ctx, profile, out)
             }
             Node::IpLookup(lookup) => {
                 let index = ip_lookup::RangeIndex::build(lookup, self.collect(&lookup.lookup)?);

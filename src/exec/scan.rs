@@ -1,34 +1,53 @@
 //! Leaf operators: reading a catalog table through its provider, and `range`.
 
+use super::profile::Recorder;
 use super::{emit, runtime, Flow, Sink};
-use crate::catalog::{ScanRequest, TableProvider, BATCH_ROWS};
+use crate::catalog::{ScanRequest, ScanStats, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, Plan};
 use crate::table::{Column, Table, Type, Value};
+use std::time::{Duration, Instant};
 
 /// Stream the requested columns of a table into `out`. When `out` asks to stop, the provider
 /// is handed an error to end its scan; that error never leaves this function.
+/// With `profile` (the recorder and this scan's entry), what the reader skipped and the time
+/// it spent (outside `out`) are recorded.
 pub(super) fn scan(
     provider: &dyn TableProvider,
     columns: &[usize],
     predicates: &[BoundExpr],
     ctx: &EvalContext,
+    profile: Option<(&Recorder, usize)>,
     out: &mut Sink<'_>,
 ) -> Result<Flow, Error> {
+    let stats = profile.map(|_| ScanStats::default());
     let request = ScanRequest {
         columns,
         predicates,
         ctx: *ctx,
+        stats: stats.as_ref(),
     };
     let mut stopped = false;
-    let result = provider.scan(&request, &mut |batch| match emit(batch, out)? {
-        Flow::More => Ok(()),
-        Flow::Stop => {
-            stopped = true;
-            Err(runtime("scan stopped: no more rows wanted"))
+    let started = Instant::now();
+    let mut operating = Duration::ZERO;
+    let result = provider.scan(&request, &mut |batch| {
+        let handed = profile.map(|_| Instant::now());
+        let flow = emit(batch, out)?;
+        if let Some(handed) = handed {
+            operating += handed.elapsed();
+        }
+        match flow {
+            Flow::More => Ok(()),
+            Flow::Stop => {
+                stopped = true;
+                Err(runtime("scan stopped: no more rows wanted"))
+            }
         }
     });
+    if let (Some((recorder, entry)), Some(stats)) = (profile, &stats) {
+        recorder.scanned(entry, stats, started.elapsed().saturating_sub(operating));
+    }
     match result {
         Ok(()) => Ok(Flow::More),
         Err(_) if stopped => Ok(Flow::Stop),

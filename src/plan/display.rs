@@ -108,7 +108,10 @@ impl Explain<'_> {
                         format!("{name} = {}({})", aggregate_name(&a.func), list(&a.args))
                     })
                     .collect();
-                let mut text = format!("Summarize {}", aggs.join(", "));
+                let mut text = String::from("Summarize");
+                if !aggs.is_empty() {
+                    let _ = write!(text, " {}", aggs.join(", "));
+                }
                 if !keys.is_empty() {
                     let _ = write!(text, " by {}", named(keys, 0));
                 }
@@ -291,8 +294,12 @@ fn columns(schema: &Schema) -> String {
         .join(", ")
 }
 
-/// A column name, bracketed when it is not a plain identifier.
+/// A column name, bracketed when it is not a plain identifier; a column the engine adds for
+/// itself (a window function's result) is `$name`.
 fn quoted(name: &str) -> String {
+    if let Some(internal) = name.strip_prefix('\0') {
+        return format!("${internal}");
+    }
     let plain = name
         .chars()
         .next()
@@ -301,7 +308,7 @@ fn quoted(name: &str) -> String {
     if plain {
         name.to_string()
     } else {
-        format!("['{}']", name.replace('\0', "\\0"))
+        format!("['{name}']")
     }
 }
 
@@ -323,6 +330,14 @@ fn typed_literal(value: &Value, ty: Type) -> String {
         Value::TimeSpan(_) => format!("timespan({})", value_text(value)),
         Value::Guid(_) => format!("guid({})", value_text(value)),
         Value::Dynamic(_) => format!("dynamic({})", value_text(value)),
+        Value::Real(_) => {
+            let text = value_text(value);
+            if text.contains(['.', 'e', 'N', 'I']) {
+                text
+            } else {
+                format!("{text}.0")
+            }
+        }
         _ => value_text(value),
     }
 }

@@ -392,6 +392,7 @@ pub fn describe(report: &LoadReport, catalog: &Catalog) -> Result<Vec<TableSumma
                 columns: &[column],
                 predicates: &[],
                 ctx: EvalContext { now: 0 },
+                stats: None,
             };
             provider.scan(&request, &mut |batch| {
                 rows += batch.num_rows();

@@ -18,10 +18,10 @@ use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
 use super::flow_row::{FlowRow, RowView};
-use super::pushdown::{FileFilter, ScanFilter};
+use super::pushdown::{FileFilter, FileVerdict, ScanFilter};
 use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
-use crate::catalog::{known_schema, ScanRequest, TableProvider, BATCH_ROWS};
+use crate::catalog::{known_schema, ScanRequest, ScanStats, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
 use std::cell::RefCell;
@@ -315,6 +315,10 @@ impl TableProvider for FlowLogProvider {
     /// thread puts their results back in file order and hands them on, so the operators above
     /// the scan run while the next files are read, and batches arrive in the same order
     /// whatever the thread count.
+    fn predicate_uses(&self, request: &ScanRequest<'_>) -> Option<Vec<String>> {
+        Some(ScanFilter::new(self.table, &self.schema, request, self.interval).uses())
+    }
+
     fn scan(
         &self,
         request: &ScanRequest<'_>,
@@ -338,13 +342,24 @@ impl TableProvider for FlowLogProvider {
         let files: Vec<&FlowFile> = self
             .files
             .iter()
-            .filter(|f| filter.keeps_file(&f.path, f.hour))
+            .filter(|f| match filter.file_verdict(&f.path, f.hour) {
+                FileVerdict::Keep => true,
+                FileVerdict::OutsideTime => {
+                    ScanStats::add(&filter.skipped.files_skipped_by_hour, 1);
+                    false
+                }
+                FileVerdict::OtherMac => {
+                    ScanStats::add(&filter.skipped.files_skipped_by_mac, 1);
+                    false
+                }
+            })
             .collect();
+        ScanStats::add(&filter.skipped.files_read, files.len() as u64);
         let workers = rayon::current_num_threads().clamp(1, files.len().max(1));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let interval = self.interval;
-        std::thread::scope(|s| {
+        let result = std::thread::scope(|s| {
             let (tx, rx) = mpsc::sync_channel(workers * 2);
             for _ in 0..workers {
                 let tx = tx.clone();
@@ -366,7 +381,15 @@ impl TableProvider for FlowLogProvider {
                 stop.store(true, Ordering::Relaxed);
             }
             result
-        })
+        });
+        // The workers have finished (the scope joined them): every file's counts are in.
+        if let Some(stats) = request.stats {
+            for ((_, from), (_, to)) in filter.skipped.counters().into_iter().zip(stats.counters())
+            {
+                ScanStats::add(to, from.load(Ordering::Relaxed));
+            }
+        }
+        result
     }
 
     fn origin(&self) -> String {

@@ -22,7 +22,7 @@ use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
 use super::flow_row::{Direction, FlowContext, FlowRow, FlowTuple, Origin};
 use super::topology;
-use crate::catalog::ScanRequest;
+use crate::catalog::{ScanRequest, ScanStats};
 use crate::eval;
 use crate::func::EvalContext;
 use crate::plan::{BinaryOp, BoundExpr, ExprNode};
@@ -130,6 +130,26 @@ impl Range {
     }
 }
 
+/// Why a file is read or skipped, judged by its blob path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileVerdict {
+    Keep,
+    /// Its hour lies outside the time range.
+    OutsideTime,
+    /// Its MAC address fails a predicate.
+    OtherMac,
+}
+
+/// Tuples, records and flow groups one file's filter skipped, added to the scan's totals
+/// when the file is done.
+#[derive(Debug, Default)]
+struct Skipped {
+    records_by_time: u64,
+    groups_by_context: u64,
+    tuples_by_time: u64,
+    tuples_by_key: u64,
+}
+
 /// The predicates of one scan, sorted by what they read; shared by the threads reading files.
 pub struct ScanFilter {
     table: FlowTable,
@@ -145,6 +165,10 @@ pub struct ScanFilter {
     interval_end: Range,
     /// Verdicts on key values already probed, by part and value text, across files.
     verdicts: Mutex<FxHashMap<(Part, String), bool>>,
+    /// What the reader does with each predicate of the request, in order (`--explain`).
+    uses: Vec<&'static str>,
+    /// What the files' filters skipped, in total.
+    pub skipped: ScanStats,
 }
 
 impl ScanFilter {
@@ -167,6 +191,8 @@ impl ScanFilter {
             interval_start: Range::default(),
             interval_end: Range::default(),
             verdicts: Mutex::new(FxHashMap::default()),
+            uses: Vec::new(),
+            skipped: ScanStats::default(),
         };
         let kinds: Vec<Kind> = request
             .columns
@@ -179,9 +205,11 @@ impl ScanFilter {
         };
         for p in request.predicates {
             if filter.add_time_bound(p, &kinds) {
+                filter.uses.push("time range: skips files, records, tuples");
                 continue;
             }
             let Some(mut read) = columns_read(p) else {
+                filter.uses.push("rows: holds a subquery");
                 continue;
             };
             read.sort_unstable();
@@ -192,12 +220,25 @@ impl ScanFilter {
                     && read
                         .iter()
                         .all(|&c| schema.fields[request.columns[c]].name == mac_name);
+                filter.uses.push(if mac_only {
+                    "MAC: skips files, flow groups"
+                } else {
+                    "context: skips flow groups"
+                });
                 filter.context.push((p.clone(), mac_only));
             } else if let [Kind::Key(part)] = read_kinds[..] {
+                filter.uses.push("group key: skips tuples");
                 filter.keys.push((part, p.clone()));
+            } else {
+                filter.uses.push("rows: checked on the grouped rows");
             }
         }
         filter
+    }
+
+    /// What the reader does with each predicate of the request, in order.
+    pub fn uses(&self) -> Vec<String> {
+        self.uses.iter().map(|u| u.to_string()).collect()
     }
 
     /// Whether the scan must look at anything at all per tuple.
@@ -284,7 +325,13 @@ impl ScanFilter {
 
     /// Whether a file can hold a row that passes, judged by its blob path alone: the hour it
     /// was logged in (nothing in it is timestamped after that hour ends) and its MAC address.
+    #[cfg(test)]
     pub fn keeps_file(&self, path: &Path, hour: Option<i64>) -> bool {
+        self.file_verdict(path, hour) == FileVerdict::Keep
+    }
+
+    /// [`ScanFilter::keeps_file`], saying why a file is skipped.
+    pub fn file_verdict(&self, path: &Path, hour: Option<i64>) -> FileVerdict {
         if let Some(h) = hour {
             let last = h + HOUR - 1;
             let interval_end = if self.interval == 0 { last } else { h + HOUR };
@@ -292,7 +339,7 @@ impl ScanFilter {
                 || !self.interval_start.may_hold(i64::MIN, last)
                 || !self.interval_end.may_hold(i64::MIN, interval_end)
             {
-                return false;
+                return FileVerdict::OutsideTime;
             }
         }
         let mac_predicates: Vec<&BoundExpr> = self
@@ -302,17 +349,21 @@ impl ScanFilter {
             .map(|(p, _)| p)
             .collect();
         if mac_predicates.is_empty() {
-            return true;
+            return FileVerdict::Keep;
         }
         let Some(mac) = blob_mac(path) else {
-            return true;
+            return FileVerdict::Keep;
         };
         let probe = FlowContext {
             mac: format_mac(mac).into(),
             ..empty_context()
         };
         let row = FlowRow::probe(Arc::new(probe));
-        mac_predicates.iter().all(|p| self.passes(p, &row))
+        if mac_predicates.iter().all(|p| self.passes(p, &row)) {
+            FileVerdict::Keep
+        } else {
+            FileVerdict::OtherMac
+        }
     }
 
     /// Evaluate one conjunct on a one-row probe: true only when it is `true` (null fails, as
@@ -434,6 +485,26 @@ pub struct FileFilter<'f> {
     has_dst: bool,
     has_other: bool,
     times: bool,
+    skipped: Skipped,
+}
+
+impl Drop for FileFilter<'_> {
+    /// Add what this file skipped to the scan's totals.
+    fn drop(&mut self) {
+        if let Some(scan) = self.scan {
+            let totals = &scan.skipped;
+            ScanStats::add(
+                &totals.records_skipped_by_time,
+                self.skipped.records_by_time,
+            );
+            ScanStats::add(
+                &totals.groups_skipped_by_context,
+                self.skipped.groups_by_context,
+            );
+            ScanStats::add(&totals.tuples_skipped_by_time, self.skipped.tuples_by_time);
+            ScanStats::add(&totals.tuples_skipped_by_key, self.skipped.tuples_by_key);
+        }
+    }
 }
 
 impl<'f> FileFilter<'f> {
@@ -459,11 +530,12 @@ impl<'f> FileFilter<'f> {
             times: scan.is_some_and(|s| {
                 !(s.flow_time.is_full() && s.interval_start.is_full() && s.interval_end.is_full())
             }),
+            skipped: Skipped::default(),
         }
     }
 
     /// Whether any row can come from a record written at `time` (its text).
-    pub fn keeps_record(&self, time: &str, agg: &FileAggregator<'_>) -> bool {
+    pub fn keeps_record(&mut self, time: &str, agg: &FileAggregator<'_>) -> bool {
         let Some(scan) = self.scan.filter(|_| self.times) else {
             return true;
         };
@@ -472,9 +544,13 @@ impl<'f> FileFilter<'f> {
         };
         let (start, end) = agg.interval_of(latest);
         let flow_max = if scan.interval == 0 { latest } else { end - 1 };
-        scan.flow_time.may_hold(i64::MIN, flow_max)
+        let keep = scan.flow_time.may_hold(i64::MIN, flow_max)
             && scan.interval_start.may_hold(i64::MIN, start)
-            && scan.interval_end.may_hold(i64::MIN, end)
+            && scan.interval_end.may_hold(i64::MIN, end);
+        if !keep {
+            self.skipped.records_by_time += 1;
+        }
+        keep
     }
 
     /// Whether rows captured under the aggregator's context `id` can pass.
@@ -492,7 +568,11 @@ impl<'f> FileFilter<'f> {
             let ok = scan.context.iter().all(|(p, _)| scan.passes(p, &row));
             self.contexts[i] = if ok { 1 } else { 2 };
         }
-        self.contexts[i] == 1
+        let keep = self.contexts[i] == 1;
+        if !keep {
+            self.skipped.groups_by_context += 1;
+        }
+        keep
     }
 
     /// Intern the tuple's addresses and say whether its row can pass: `Some((src, dst))` ids to
@@ -527,13 +607,14 @@ impl<'f> FileFilter<'f> {
                 || !scan.interval_start.may_hold(start, start)
                 || !scan.interval_end.may_hold(end, end)
             {
+                self.skipped.tuples_by_time += 1;
                 return None;
             }
         }
-        if self.has_src && !judge_string(&mut self.src, scan, agg, Part::Src, src) {
-            return None;
-        }
-        if self.has_dst && !judge_string(&mut self.dst, scan, agg, Part::Dst, dst) {
+        if (self.has_src && !judge_string(&mut self.src, scan, agg, Part::Src, src))
+            || (self.has_dst && !judge_string(&mut self.dst, scan, agg, Part::Dst, dst))
+        {
+            self.skipped.tuples_by_key += 1;
             return None;
         }
         if self.has_other {
@@ -561,6 +642,7 @@ impl<'f> FileFilter<'f> {
                     }
                 };
                 if !ok {
+                    self.skipped.tuples_by_key += 1;
                     return None;
                 }
             }
@@ -635,6 +717,7 @@ mod tests {
             columns: &columns,
             predicates: &predicates,
             ctx: options.context(),
+            stats: None,
         };
         ScanFilter::new(FlowTable::NtaNetAnalytics, &schema, &request, interval)
     }
@@ -690,7 +773,7 @@ mod tests {
         assert!(!f.keeps_file(&blob("X"), Some(TEN - HOUR_TICKS)));
         assert!(f.keeps_file(&blob("X"), Some(TEN)));
         let agg = FileAggregator::new(HOUR_TICKS);
-        let file = FileFilter::new(Some(&f));
+        let mut file = FileFilter::new(Some(&f));
         assert!(!file.keeps_record("2024-05-09T09:58:59.5Z", &agg));
         assert!(file.keeps_record("2024-05-09T10:00:00.5Z", &agg));
         assert!(file.keeps_record("not a time", &agg));

@@ -318,6 +318,7 @@ mod tests {
             columns: &columns,
             predicates: &[],
             ctx: EvalContext { now: 0 },
+            stats: None,
         };
         let mut out = Table::empty(provider.schema().clone());
         provider
@@ -376,6 +377,7 @@ mod tests {
             columns: &[0],
             predicates: &[],
             ctx: EvalContext { now: 0 },
+            stats: None,
         };
         assert!(provider.scan(&request, &mut |_| Ok(())).is_err());
         let _ = std::fs::remove_dir_all(dir);

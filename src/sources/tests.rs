@@ -71,6 +71,7 @@ fn scan_all(catalog: &Catalog, name: &str) -> Result<Table, Error> {
         columns: &columns,
         predicates: &[],
         ctx: EvalContext { now: 0 },
+        stats: None,
     };
     let mut all = Table::empty(provider.schema().clone());
     provider.scan(&request, &mut |batch| {
@@ -623,6 +624,7 @@ fn only_requested_columns_are_built() {
         columns: &wanted,
         predicates: &[],
         ctx: EvalContext { now: 0 },
+        stats: None,
     };
     let mut batches = Vec::new();
     provider
