@@ -13,6 +13,15 @@ pub struct Span {
     pub end: usize,
 }
 
+/// Whether `name` can be written bare in KQL (a letter or `_`, then letters, digits and `_`);
+/// other names need `['…']` (keywords aside, which callers check).
+pub fn is_identifier(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }

@@ -21,6 +21,18 @@ pub struct ScanRequest<'a> {
     pub stats: Option<&'a ScanStats>,
 }
 
+impl ScanRequest<'_> {
+    /// The schema of the batches asked for: the requested fields of `full`, in order.
+    pub fn output_schema(&self, full: &Schema) -> Schema {
+        Schema::new(
+            self.columns
+                .iter()
+                .map(|&i| full.fields[i].clone())
+                .collect(),
+        )
+    }
+}
+
 /// What one scan skipped before building rows, counted by the reader (`--stats`).
 #[derive(Debug, Default)]
 pub struct ScanStats {
@@ -129,13 +141,7 @@ impl TableProvider for MemoryTable {
         request: &ScanRequest<'_>,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let schema = Schema::new(
-            request
-                .columns
-                .iter()
-                .map(|&i| self.table.schema.fields[i].clone())
-                .collect(),
-        );
+        let schema = request.output_schema(&self.table.schema);
         let rows = self.table.num_rows();
         let mut start = 0;
         loop {

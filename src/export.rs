@@ -225,12 +225,7 @@ fn mapping_literals(entries: &[Json]) -> String {
 
 /// A name as KQL writes it: bare when it is an identifier, else `['…']`.
 fn kql_name(name: &str) -> String {
-    let identifier = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !KEYWORDS.contains(&name);
+    let identifier = crate::ast::is_identifier(name) && !KEYWORDS.contains(&name);
     if identifier {
         name.to_string()
     } else {
@@ -251,11 +246,7 @@ fn kql_string(text: &str) -> String {
 
 /// The JSON path of a top-level property: `$.Name`, or `$['odd name']` when it is no identifier.
 fn json_path(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let plain = crate::ast::is_identifier(name);
     if plain {
         format!("$.{name}")
     } else {

@@ -17,11 +17,7 @@ pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
         ));
     };
     let name = name.trim();
-    let is_identifier = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let is_identifier = crate::ast::is_identifier(name);
     if !is_identifier {
         return Err(format!(
             "`{name}` is not a parameter name (letters, digits and `_`)"

@@ -74,15 +74,7 @@ pub fn compile(items: &[ParseItem], kind: ParseKind, flags: &str) -> Result<Pars
                 let body = capture_body(ty, kind);
                 // Name the group after its column when the name can be a group name, so groups
                 // the user's own regex (`kind=regex`) opens cannot shift the numbering.
-                let nameable = name
-                    .name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && name
-                        .name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                let nameable = crate::ast::is_identifier(&name.name)
                     && !captures.iter().any(|(n, _)| *n == name.name);
                 if nameable {
                     regex.push_str(&format!("(?P<{}>{body})", name.name));

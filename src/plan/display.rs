@@ -300,11 +300,7 @@ fn quoted(name: &str) -> String {
     if let Some(internal) = name.strip_prefix('\0') {
         return format!("${internal}");
     }
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let plain = crate::ast::is_identifier(name);
     if plain {
         name.to_string()
     } else {

@@ -56,13 +56,7 @@ impl TableProvider for ExternalTable {
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let table = external_data::read(&self.source, &self.schema, &self.copies)?;
-        let schema = Schema::new(
-            request
-                .columns
-                .iter()
-                .map(|&i| self.schema.fields[i].clone())
-                .collect(),
-        );
+        let schema = request.output_schema(&self.schema);
         let mut all: Vec<Option<Column>> = table.columns.into_iter().map(Some).collect();
         let columns = request
             .columns

@@ -324,13 +324,7 @@ impl TableProvider for FlowLogProvider {
         request: &ScanRequest<'_>,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let out_schema = Schema::new(
-            request
-                .columns
-                .iter()
-                .map(|&i| self.schema.fields[i].clone())
-                .collect(),
-        );
+        let out_schema = request.output_schema(&self.schema);
         let layout = Layout {
             table: self.table,
             schema: &self.schema,

@@ -180,13 +180,7 @@ impl TableProvider for AwsVpcProvider {
         request: &ScanRequest<'_>,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let want = Schema::new(
-            request
-                .columns
-                .iter()
-                .map(|&i| self.schema.fields[i].clone())
-                .collect(),
-        );
+        let want = request.output_schema(&self.schema);
         for step in self.files.chunks(FILES_PER_STEP) {
             let results: Vec<(Table, Vec<ReadIssue>)> = step
                 .par_iter()
