@@ -1,13 +1,16 @@
 //! The bound query: operators over typed inputs, with every name resolved to a column index and
 //! every function to its implementation. Nothing here knows the query text or pest.
 //!
-//! `visit` is the one traversal API (children, walks, per-node facts) every pass uses;
+//! `visit` is the one traversal API (children, walks, transforms) every pass uses, `facts`
+//! what each node reads and yields;
 //! `display` writes a plan as `--explain` prints it.
 
 pub mod display;
+pub mod facts;
 pub mod visit;
 
-pub use visit::{ColumnMap, Descend, Order, Outputs};
+pub use facts::{Order, Outputs};
+pub use visit::{ColumnMap, Descend};
 
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
