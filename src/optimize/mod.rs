@@ -24,3 +24,69 @@ pub fn optimize(query: BoundQuery) -> BoundQuery {
         visualization: query.visualization,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::plan::{ExprNode, Node, Plan};
+    use crate::Options;
+
+    fn optimized(query: &str) -> Plan {
+        let bound = crate::bind(
+            &crate::parse(query).unwrap(),
+            &Catalog::new(),
+            &Options::default(),
+        )
+        .unwrap();
+        optimize(bound).plan
+    }
+
+    fn scans(plan: &Plan) -> Vec<(Vec<String>, usize)> {
+        let mut found = Vec::new();
+        plan.walk(&mut |node| {
+            if let Node::Scan { predicates, .. } = &node.node {
+                let names = node.schema.names().map(str::to_string).collect();
+                found.push((names, predicates.len()));
+            }
+        });
+        found
+    }
+
+    #[test]
+    fn window_calls_move_into_a_serialize_node() {
+        let plan =
+            optimized("range x from 1 to 5 step 1 | where row_number() > 2 | extend p = prev(x)");
+        let mut serializes = 0;
+        plan.walk(&mut |node| {
+            let window_here = node.exprs().iter().any(|e| {
+                e.any(&mut |x| matches!(x.kind, ExprNode::Call { func, .. } if func.is_window()))
+            });
+            if matches!(node.node, Node::Serialize { .. }) {
+                serializes += 1;
+            } else {
+                assert!(!window_here, "a window call outside Serialize: {node:?}");
+            }
+        });
+        assert_eq!(serializes, 2);
+    }
+
+    #[test]
+    fn scans_build_only_used_columns_and_get_the_filters_conjuncts() {
+        let plan = optimized(
+            "NTANetAnalytics | where DestPort == 443 and SrcIp in ((NTANetAnalytics | \
+             take 1 | project SrcIp)) | where FlowType != 'x' | project SrcIp",
+        );
+        let found = scans(&plan);
+        // The outer scan: the two filters' conjuncts without the subquery; the subquery's scan
+        // builds only SrcIp.
+        assert!(found.contains(&(
+            vec!["DestPort".into(), "FlowType".into(), "SrcIp".into()],
+            2
+        )));
+        assert!(found.contains(&(vec!["SrcIp".into()], 0)));
+        // A where above a projection stays there.
+        let plan = optimized("NTANetAnalytics | extend p = DestPort + 1 | where p > 2 | count");
+        assert_eq!(scans(&plan), [(vec!["DestPort".to_string()], 0)]);
+    }
+}

@@ -230,7 +230,7 @@ impl ScanFilter {
                 filter.uses.push("group key: skips tuples");
                 filter.keys.push((part, p.clone()));
             } else {
-                filter.uses.push("rows: checked on the grouped rows");
+                filter.uses.push("rows: checked on the built rows");
             }
         }
         filter
