@@ -21,6 +21,20 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
+/// Kusto's string form of a value, which `tostring()`, `strcat()` and every other string
+/// context use: a datetime always with seven fraction digits (`2024-05-05T00:00:00.0000000Z`),
+/// a bool as .NET writes it (`True`/`False`), null as the empty string; the rest as
+/// [`value_text`]. Measured on Kusto's emulator and recorded by duckdb-kql (docs/TRANSLATION.md,
+/// rule R20). Output formats keep their own cell text ([`value_text`]).
+pub fn string_form(value: &Value) -> String {
+    match value {
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::DateTime(t) => datetime_json_text(*t),
+        other => value_text(other),
+    }
+}
+
 /// A dynamic value as `tostring()` shows it: strings bare, a real number as a real prints
 /// (`parse_json('118.0')` gives `118`), arrays and bags as compact JSON (where the docs keep
 /// `[5.0]` for reals).

@@ -37,6 +37,11 @@ pub fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
         (V::String(s), V::TimeSpan(y)) => Some(convert::parse_timespan(s)?.cmp(y)),
         (V::String(x), V::String(y)) => Some(x.as_ref().cmp(y.as_ref())),
         (V::Bool(x), V::Bool(y)) => Some(x.cmp(y)),
+        // A bool is 1 or 0 against a number (the bool data type page: "true (1), false (0)").
+        (V::Bool(_), V::Int(_) | V::Long(_) | V::Real(_))
+        | (V::Int(_) | V::Long(_) | V::Real(_), V::Bool(_)) => {
+            convert::to_real(&a)?.partial_cmp(&convert::to_real(&b)?)
+        }
         (V::Guid(x), V::Guid(y)) => Some(x.cmp(y)),
         (V::Guid(x), V::String(s)) => Some(x.cmp(&convert::parse_guid(s)?)),
         (V::String(s), V::Guid(y)) => Some(convert::parse_guid(s)?.cmp(y)),
@@ -92,7 +97,9 @@ pub fn compare(op: BinaryOp, l: &Datum, r: &Datum, n: usize) -> Column {
         (T::Int | T::Long, T::Int | T::Long) => {
             map2(n, &l.longs(), &r.longs(), |a, b| cmp_opt(op, a, b))
         }
-        (T::Int | T::Long | T::Real, T::Int | T::Long | T::Real) => {
+        (T::Int | T::Long | T::Real, T::Int | T::Long | T::Real)
+        | (T::Bool, T::Int | T::Long | T::Real)
+        | (T::Int | T::Long | T::Real, T::Bool) => {
             map2(n, &l.reals(), &r.reals(), |a, b| cmp_opt(op, a, b))
         }
         (T::DateTime, T::DateTime) | (T::TimeSpan, T::TimeSpan) => {

@@ -45,6 +45,8 @@ pub enum AggregateFunc {
     ArgMin,
     /// `take_any(x)` / `any(x)`: the first non-null value seen.
     TakeAny,
+    /// `take_anyif(x, p)` / `anyif(x, p)`: the first non-null value among rows where `p` holds.
+    TakeAnyIf,
     /// `[x, p]`: nearest-rank percentile, exact.
     Percentile,
     Stdev,
@@ -91,6 +93,7 @@ impl AggregateFunc {
             A::ArgMax => Box::new(pick::ArgExtreme::new(input, result, false)),
             A::ArgMin => Box::new(pick::ArgExtreme::new(input, result, true)),
             A::TakeAny => Box::new(pick::TakeAny::new(result)),
+            A::TakeAnyIf => filtered(1, pick::TakeAny::new(result)),
             A::Percentile => Box::new(numeric::Percentile::new(result)),
             A::Stdev => Box::new(numeric::Spread::new(true, true)),
             A::StdevP => Box::new(numeric::Spread::new(true, false)),
@@ -198,6 +201,7 @@ pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(AggregateFunc, Type), L
         "arg_max" => (A::ArgMax, 2, 2),
         "arg_min" => (A::ArgMin, 2, 2),
         "take_any" | "any" => (A::TakeAny, 1, 1),
+        "take_anyif" | "anyif" => (A::TakeAnyIf, 2, 2),
         "percentile" => (A::Percentile, 2, 2),
         "stdev" => (A::Stdev, 1, 1),
         "stdevp" => (A::StdevP, 1, 1),
@@ -233,7 +237,7 @@ pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(AggregateFunc, Type), L
             Type::Int | Type::Long | Type::Real | Type::Dynamic | Type::Bool => Type::Real,
             other => return Err(not_summable(name, other)),
         },
-        A::Min | A::Max | A::MinIf | A::MaxIf | A::TakeAny => input,
+        A::Min | A::Max | A::MinIf | A::MaxIf | A::TakeAny | A::TakeAnyIf => input,
         A::ArgMax | A::ArgMin => args[1].ty,
         A::MakeSet | A::MakeSetIf | A::MakeList | A::MakeListIf | A::MakeBag | A::MakeBagIf => {
             Type::Dynamic
@@ -286,6 +290,8 @@ pub fn names() -> &'static [&'static str] {
         "arg_min",
         "take_any",
         "any",
+        "take_anyif",
+        "anyif",
         "percentile",
         "percentiles",
         "stdev",

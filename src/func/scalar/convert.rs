@@ -185,9 +185,9 @@ pub fn to_dynamic(v: &Value) -> serde_json::Value {
     crate::table::value_to_json(v)
 }
 
-/// `tostring()`: canonical text; null is "".
+/// `tostring()`: Kusto's string form ([`format::string_form`]); null is "".
 pub fn to_text(v: &Value) -> String {
-    format::value_text(v)
+    format::string_form(v)
 }
 
 /// A dynamic scalar as the typed value it holds (numbers as long when integral, else real);
