@@ -13,7 +13,6 @@ pub mod error;
 pub mod eval;
 pub mod exec;
 pub mod export;
-pub mod format;
 pub mod func;
 pub mod now;
 pub mod output;
@@ -21,8 +20,8 @@ pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod sources;
-pub mod table;
 pub mod validate;
+pub mod value;
 
 pub use bind::bind;
 pub use catalog::Catalog;
@@ -30,7 +29,9 @@ pub use error::{Error, ErrorKind};
 pub use exec::execute;
 pub use parse::parse;
 pub use plan::Visualization;
-pub use table::{Column, Schema, Table, Type, Value};
+/// Kept under their old paths (`crate::table`, `crate::format`) for the modules that name them.
+pub use value::{format, table};
+pub use value::{Column, Schema, Table, Type, Value};
 
 /// Settings that change a query's answer.
 #[derive(Debug, Clone, Default)]

@@ -10,8 +10,7 @@ use crate::eval::{map1, map2, map3, Datum};
 use crate::func::EvalContext;
 use crate::table::{Column, TICKS_PER_DAY, TICKS_PER_SECOND};
 
-/// Ticks from 0001-01-01 (Kusto's zero) to the Unix epoch: `bin` on datetimes aligns to it.
-pub const EPOCH_TICKS: i64 = 621_355_968_000_000_000;
+pub use crate::table::EPOCH_TICKS;
 const TICKS_PER_HOUR: i64 = 3600 * TICKS_PER_SECOND;
 const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
 

@@ -21,6 +21,8 @@ pub fn empty_str() -> Str {
 /// Ticks (100 ns) per second.
 pub const TICKS_PER_SECOND: i64 = 10_000_000;
 pub const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
+/// Ticks from 0001-01-01 (Kusto's zero) to the Unix epoch: `bin` on datetimes aligns to it.
+pub const EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
 /// A Kusto scalar type. `decimal` is read as `real`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
