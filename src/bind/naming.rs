@@ -5,6 +5,7 @@
 
 use crate::ast::{Expr, ExprKind, Literal};
 use crate::error::Error;
+use crate::func::scalar::{self, def::Naming};
 use std::collections::{HashMap, HashSet};
 
 /// How a function's result column is named when the user gives no name.
@@ -22,10 +23,20 @@ enum NameKind {
     FirstValueIfColumn,
 }
 
-/// Functions whose result is named after their arguments (Kusto's function table); every other
-/// function yields `Column1`, `Column2`, ….
+/// How a function's result is named: scalar functions say so in their definitions; the
+/// aggregates and the functions kqlite does not implement are listed here (Kusto's function
+/// table). Every other function yields `Column1`, `Column2`, ….
 fn name_kind(function: &str) -> Option<NameKind> {
     use NameKind::*;
+    // A scalar function's naming is part of its definition.
+    if let Some(naming) = scalar::naming(function) {
+        return match naming {
+            Naming::Positional => None,
+            Naming::First => Some(First),
+            Naming::NameAndFirst => Some(NameAndFirst),
+            Naming::OnlyArgument => Some(OnlyArgument),
+        };
+    }
     Some(match function {
         "sum" | "sumif" | "count" | "countif" | "dcount" | "dcountif" | "min" | "minif" | "max"
         | "maxif" | "avg" | "avgif" | "stdev" | "stdevif" | "stdevp" | "variance"
@@ -45,59 +56,24 @@ fn name_kind(function: &str) -> Option<NameKind> {
         "treepath" => PrefixAndFirst("tree"),
         "tdigest_merge" | "merge_tdigest" => PrefixAndFirst("merge_tdigests"),
         "any" => PrefixAndFirst("any"),
-        "strlen" | "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
-        "abs"
-        | "acos"
+        "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
+        "acos"
         | "asin"
         | "atan"
         | "atan2"
-        | "bin"
-        | "bin_at"
-        | "floor"
-        | "ceiling"
         | "cos"
         | "sin"
         | "tan"
         | "erf"
         | "erfc"
-        | "exp"
-        | "exp10"
-        | "exp2"
         | "gamma"
-        | "log"
-        | "log10"
-        | "log2"
         | "loggamma"
-        | "pow"
-        | "round"
-        | "sqrt"
         | "rand"
-        | "format_bytes"
-        | "format_datetime"
-        | "format_timespan"
-        | "parse_csv"
-        | "parse_json"
-        | "parsejson"
         | "parse_xml"
         | "passthrough"
-        | "split"
-        | "startofday"
         | "take_anyif"
-        | "tobool"
-        | "toboolean"
-        | "todatetime"
-        | "todecimal"
-        | "todouble"
-        | "todynamic"
-        | "toguid"
-        | "tohex"
-        | "toint"
-        | "tolong"
         | "toobject"
-        | "toreal"
-        | "tostring"
         | "totime"
-        | "totimespan"
         | "binary_and"
         | "binary_or"
         | "binary_xor"
@@ -115,7 +91,6 @@ fn name_kind(function: &str) -> Option<NameKind> {
         | "series_fir"
         | "series_iir"
         | "series_outliers" => First,
-        "make_datetime" | "make_timespan" => OnlyArgument,
         "column_ifexists" | "columnifexists" => FirstValueIfColumn,
         _ => return None,
     })

@@ -3,7 +3,10 @@
 //! for the functions that use them.
 
 use super::datetime::EPOCH_TICKS;
+use super::def::{Naming, ResultType::Fixed, ScalarDef};
+use super::ScalarFunc as F;
 use crate::eval::{Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, Type};
 pub use crate::value::cast::*;
 pub use crate::value::text::{
@@ -71,6 +74,58 @@ pub fn days_in_month(y: i64, m: u32) -> u32 {
         _ => 28,
     }
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::ToDatetime,
+        names: &["todatetime"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(to_datetime_column(&args[0], len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToTimespan,
+        names: &["totimespan"],
+        arity: (1, 1),
+        result: Fixed(T::TimeSpan),
+        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::TimeSpan)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToString,
+        names: &["tostring"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::String)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToReal,
+        names: &["toreal", "todouble", "todecimal"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Real)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToBool,
+        names: &["tobool", "toboolean"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Bool)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToGuid,
+        names: &["toguid"],
+        arity: (1, 1),
+        result: Fixed(T::Guid),
+        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Guid)),
+        naming: Naming::First,
+    },
+];
 
 #[cfg(test)]
 mod tests {
