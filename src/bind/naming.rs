@@ -5,6 +5,7 @@
 
 use crate::ast::{Expr, ExprKind, Literal};
 use crate::error::Error;
+use crate::func::aggregate::{self, AggregateNaming};
 use crate::func::scalar::{self, def::Naming};
 use std::collections::{HashMap, HashSet};
 
@@ -23,39 +24,37 @@ enum NameKind {
     FirstValueIfColumn,
 }
 
-/// How a function's result is named: scalar functions say so in their definitions; the
-/// aggregates and the functions kqlite does not implement are listed here (Kusto's function
-/// table). Every other function yields `Column1`, `Column2`, ….
+/// How a function's result is named: every implemented function says so in its definition;
+/// the functions kqlite does not implement are listed here (Kusto's function table). Every other function yields `Column1`, `Column2`, ….
 fn name_kind(function: &str) -> Option<NameKind> {
     use NameKind::*;
-    // A scalar function's naming is part of its definition.
+    // A function's naming is part of its definition.
+    if let Some(naming) = aggregate::naming(function) {
+        return match naming {
+            AggregateNaming::Prefix(prefix) => Some(PrefixAndFirst(prefix)),
+            AggregateNaming::First => Some(First),
+            AggregateNaming::Positional => None,
+        };
+    }
     if let Some(naming) = scalar::naming(function) {
         return match naming {
             Naming::Positional => None,
             Naming::First => Some(First),
             Naming::NameAndFirst => Some(NameAndFirst),
             Naming::OnlyArgument => Some(OnlyArgument),
+            Naming::Prefix(prefix) => Some(PrefixAndFirst(prefix)),
         };
     }
     Some(match function {
-        "sum" | "sumif" | "count" | "countif" | "dcount" | "dcountif" | "min" | "minif" | "max"
-        | "maxif" | "avg" | "avgif" | "stdev" | "stdevif" | "stdevp" | "variance"
-        | "varianceif" | "variancep" | "variancepif" | "count_distinct" | "count_distinctif"
-        | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll" | "hll_if"
-        | "hll_merge" | "tdigest" | "cnt" | "anyif" | "repeat" => {
+        "variancepif" | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll"
+        | "hll_if" | "hll_merge" | "tdigest" | "cnt" | "repeat" => {
             PrefixAndFirst(static_name(function))
         }
-        "make_list" | "make_list_if" | "make_list_with_nulls" | "makelist" => {
-            PrefixAndFirst("list")
-        }
-        "make_set" | "make_set_if" | "makeset" => PrefixAndFirst("set"),
-        "make_bag" | "make_bag_if" => PrefixAndFirst("bag"),
+        "make_list_with_nulls" => PrefixAndFirst("list"),
         "make_dictionary" => PrefixAndFirst("dictionary"),
         "buildschema" => PrefixAndFirst("schema"),
-        "gettype" => PrefixAndFirst("type"),
         "treepath" => PrefixAndFirst("tree"),
         "tdigest_merge" | "merge_tdigest" => PrefixAndFirst("merge_tdigests"),
-        "any" => PrefixAndFirst("any"),
         "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
         "acos"
         | "asin"
@@ -71,7 +70,6 @@ fn name_kind(function: &str) -> Option<NameKind> {
         | "rand"
         | "parse_xml"
         | "passthrough"
-        | "take_anyif"
         | "toobject"
         | "totime"
         | "binary_and"
@@ -100,27 +98,7 @@ fn name_kind(function: &str) -> Option<NameKind> {
 /// spelling so the table can hold it.
 fn static_name(function: &str) -> &'static str {
     const NAMES: &[&str] = &[
-        "sum",
-        "sumif",
-        "count",
-        "countif",
-        "dcount",
-        "dcountif",
-        "min",
-        "minif",
-        "max",
-        "maxif",
-        "avg",
-        "avgif",
-        "stdev",
-        "stdevif",
-        "stdevp",
-        "variance",
-        "varianceif",
-        "variancep",
         "variancepif",
-        "count_distinct",
-        "count_distinctif",
         "covariance",
         "covarianceif",
         "covariancep",
@@ -130,7 +108,6 @@ fn static_name(function: &str) -> &'static str {
         "hll_merge",
         "tdigest",
         "cnt",
-        "anyif",
         "repeat",
     ];
     NAMES

@@ -38,6 +38,8 @@ pub enum Naming {
     NameAndFirst,
     /// `make_datetime(X)` → `X` only when there is exactly one argument.
     OnlyArgument,
+    /// `gettype(X)` → `type_X`.
+    Prefix(&'static str),
 }
 
 /// One scalar function.

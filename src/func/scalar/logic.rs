@@ -205,7 +205,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         arity: (1, 1),
         result: Fixed(T::String),
         run: |args, _ty, len, _ctx| Ok(gettype(&args[0], len)),
-        naming: Naming::Positional,
+        naming: Naming::Prefix("type"),
     },
     ScalarDef {
         func: F::Iff,
