@@ -330,6 +330,25 @@ impl Accumulator for Spread {
     }
 }
 
+/// `sum`/`sumif`: long for integers and bools, timespan for timespans, real otherwise.
+fn sum_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+    Ok(match args.first().map_or(T::Long, |a| a.ty) {
+        T::Int | T::Long | T::Bool => T::Long,
+        T::TimeSpan => T::TimeSpan,
+        T::Real | T::Dynamic => T::Real,
+        other => return Err(super::not_summable(name, other)),
+    })
+}
+
+/// `avg`/`avgif`: real for numbers, a datetime or timespan keeps its type.
+fn avg_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+    Ok(match args.first().map_or(T::Long, |a| a.ty) {
+        input @ (T::TimeSpan | T::DateTime) => input,
+        T::Int | T::Long | T::Real | T::Dynamic | T::Bool => T::Real,
+        other => return Err(super::not_summable(name, other)),
+    })
+}
+
 /// This family's aggregates, one row each (see `super::AggregateDef`).
 pub(super) const AGGREGATES: &[AggregateDef] = &[
     AggregateDef {
@@ -352,15 +371,7 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         func: A::Sum,
         names: &["sum"],
         arity: (1, 1),
-        result: Rule(|args| {
-            let input = args.first().map_or(T::Long, |a| a.ty);
-            Ok(match input {
-                T::Int | T::Long | T::Bool => T::Long,
-                T::TimeSpan => T::TimeSpan,
-                T::Real | T::Dynamic => T::Real,
-                other => return Err(super::not_summable("sum", other)),
-            })
-        }),
+        result: Rule(|args| sum_type("sum", args)),
         make: |_arg_types, result| Box::new(Sum::new(result)),
         naming: AggregateNaming::Prefix("sum"),
     },
@@ -368,15 +379,7 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         func: A::SumIf,
         names: &["sumif"],
         arity: (2, 2),
-        result: Rule(|args| {
-            let input = args.first().map_or(T::Long, |a| a.ty);
-            Ok(match input {
-                T::Int | T::Long | T::Bool => T::Long,
-                T::TimeSpan => T::TimeSpan,
-                T::Real | T::Dynamic => T::Real,
-                other => return Err(super::not_summable("sumif", other)),
-            })
-        }),
+        result: Rule(|args| sum_type("sumif", args)),
         make: |_arg_types, result| super::filtered(1, Sum::new(result)),
         naming: AggregateNaming::Prefix("sumif"),
     },
@@ -384,14 +387,7 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         func: A::Avg,
         names: &["avg"],
         arity: (1, 1),
-        result: Rule(|args| {
-            let input = args.first().map_or(T::Long, |a| a.ty);
-            Ok(match input {
-                T::TimeSpan | T::DateTime => input,
-                T::Int | T::Long | T::Real | T::Dynamic | T::Bool => T::Real,
-                other => return Err(super::not_summable("avg", other)),
-            })
-        }),
+        result: Rule(|args| avg_type("avg", args)),
         make: |_arg_types, result| Box::new(Avg::new(result)),
         naming: AggregateNaming::Prefix("avg"),
     },
@@ -399,14 +395,7 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         func: A::AvgIf,
         names: &["avgif"],
         arity: (2, 2),
-        result: Rule(|args| {
-            let input = args.first().map_or(T::Long, |a| a.ty);
-            Ok(match input {
-                T::TimeSpan | T::DateTime => input,
-                T::Int | T::Long | T::Real | T::Dynamic | T::Bool => T::Real,
-                other => return Err(super::not_summable("avgif", other)),
-            })
-        }),
+        result: Rule(|args| avg_type("avgif", args)),
         make: |_arg_types, result| super::filtered(1, Avg::new(result)),
         naming: AggregateNaming::Prefix("avgif"),
     },

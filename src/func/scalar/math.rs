@@ -236,8 +236,10 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["bin", "floor"],
         arity: (1, 2),
         result: Rule(|args| {
-            let arg_ty = |i: usize| args.get(i).map(|a| a.ty);
-            Ok(super::registry::binned_type(args[0].ty, arg_ty(1)))
+            Ok(super::registry::binned_type(
+                args[0].ty,
+                args.get(1).map(|a| a.ty),
+            ))
         }),
         run: |args, ty, len, _ctx| Ok(bin(args, None, ty, len)),
         naming: Naming::First,
@@ -247,8 +249,10 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["bin_at"],
         arity: (3, 3),
         result: Rule(|args| {
-            let arg_ty = |i: usize| args.get(i).map(|a| a.ty);
-            Ok(super::registry::binned_type(args[0].ty, arg_ty(1)))
+            Ok(super::registry::binned_type(
+                args[0].ty,
+                args.get(1).map(|a| a.ty),
+            ))
         }),
         run: |args, ty, len, _ctx| Ok(bin(&args[..2], Some(&args[2]), ty, len)),
         naming: Naming::First,
