@@ -3,7 +3,7 @@
 //! `%.15g`, dynamic as compact JSON (a dynamic real alone prints as a real; datetimes inside
 //! dynamic values have seven fraction digits).
 
-use crate::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
+use super::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
 /// The canonical text of `value`; null is the empty string.
 pub fn value_text(value: &Value) -> String {

@@ -1,8 +1,9 @@
 //! The value layer under everything else: Kusto's types, values and columns ([`table`]), the one
-//! text codec ([`text`] reads text into values, [`format`] writes values as text) and the
-//! one-value casts ([`cast`]). Nothing here depends on the rest of the crate.
+//! text codec ([`text`] reads text into values, [`format`] writes values as text), the one-value
+//! casts ([`cast`]) and comparisons ([`compare`]). Nothing here depends on the rest of the crate.
 
 pub mod cast;
+pub mod compare;
 pub mod format;
 pub mod table;
 pub mod text;

@@ -14,15 +14,7 @@ use crate::table::Type as T;
 use crate::table::{Column, Value};
 
 /// JSON equality with numbers compared by value (`1` equals `1.0`).
-pub fn json_eq(a: &J, b: &J) -> bool {
-    match (a, b) {
-        (J::Number(x), J::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        _ => a == b,
-    }
-}
+pub use crate::value::compare::json_eq;
 
 /// `todynamic(x)` / `parse_json(x)`: strings parsed as JSON (invalid JSON stays a string),
 /// dynamic values as they are.
