@@ -14,7 +14,6 @@ pub mod eval;
 pub mod exec;
 pub mod explain;
 pub mod export;
-pub mod format;
 pub mod func;
 pub mod now;
 pub mod optimize;
@@ -23,8 +22,8 @@ pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod sources;
-pub mod table;
 pub mod validate;
+pub mod value;
 
 pub use bind::bind;
 pub use catalog::Catalog;
@@ -33,7 +32,9 @@ pub use exec::execute;
 pub use optimize::optimize;
 pub use parse::parse;
 pub use plan::Visualization;
-pub use table::{Column, Schema, Table, Type, Value};
+/// Kept under their old paths (`crate::table`, `crate::format`) for the modules that name them.
+pub use value::{format, table};
+pub use value::{Column, Schema, Table, Type, Value};
 
 /// Settings that change a query's answer.
 #[derive(Debug, Clone, Default)]

@@ -191,17 +191,10 @@ pub fn tables_read(plan: &Plan) -> BTreeSet<String> {
     tables
 }
 
-/// An RFC 3339 time (`2024-05-10T00:00:00Z`, `…+02:00`, fractions of a second) or a bare date
-/// (its midnight UTC), in ticks since the Unix epoch.
+/// A time as `--now` takes it (`2024-05-10T00:00:00Z`, `…+02:00`, a bare date for its midnight
+/// UTC, any form a datetime literal takes), in ticks since the Unix epoch.
 pub fn rfc3339_ticks(text: &str) -> Option<i64> {
-    let parsed = chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-        })
-        .ok()?;
-    Some(parsed.timestamp() * TICKS_PER_SECOND + i64::from(parsed.timestamp_subsec_nanos() / 100))
+    crate::value::text::parse_datetime(text)
 }
 
 /// Now, in ticks since the Unix epoch.

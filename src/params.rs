@@ -6,8 +6,8 @@
 //! type's wrapper: `--param since=2024-05-09` and `--param since=datetime(2024-05-09)` are the
 //! same datetime, `--param window=2h` a timespan, `--param ports=[22,3389]` a dynamic array.
 
-use crate::parse::{datetime_ticks, timespan_ticks};
 use crate::table::{Str, Type, Value};
+use crate::value::text::parse_as;
 
 /// `name=value` → (`name`, `value`); the name must be a KQL identifier.
 pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
@@ -33,21 +33,15 @@ pub fn typed_value(text: &str, ty: Type) -> Result<Value, String> {
         return Ok(Value::String(Str::from(unquote(text))));
     }
     let inner = unwrap(text.trim(), ty);
-    Ok(match ty {
-        Type::String => unreachable!("strings are returned above"),
-        Type::Long => Value::Long(inner.parse().map_err(|_| fail())?),
-        Type::Int => Value::Int(inner.parse().map_err(|_| fail())?),
-        Type::Real => Value::Real(inner.parse().map_err(|_| fail())?),
-        Type::Bool => Value::Bool(match inner.to_ascii_lowercase().as_str() {
-            "true" => true,
-            "false" => false,
-            _ => return Err(fail()),
-        }),
-        Type::DateTime => Value::DateTime(datetime_ticks(inner).ok_or_else(fail)?),
-        Type::TimeSpan => Value::TimeSpan(timespan_ticks(inner).ok_or_else(fail)?),
-        Type::Guid => Value::Guid(guid(inner).ok_or_else(fail)?),
-        Type::Dynamic => Value::Dynamic(serde_json::from_str(inner).map_err(|_| fail())?),
-    })
+    if ty == Type::Dynamic {
+        // Unlike a dynamic cell, a parameter that is not JSON is a mistake, not a string.
+        return serde_json::from_str(inner)
+            .map(Value::Dynamic)
+            .map_err(|_| fail());
+    }
+    parse_as(inner, ty)
+        .filter(|v| !v.is_null())
+        .ok_or_else(fail)
 }
 
 /// A value each type accepts, for error messages.
@@ -88,15 +82,6 @@ fn unquote(text: &str) -> &str {
         }
     }
     text
-}
-
-fn guid(text: &str) -> Option<u128> {
-    let t = text.trim_start_matches('{').trim_end_matches('}');
-    let lengths: Vec<usize> = t.split('-').map(str::len).collect();
-    if lengths != [8, 4, 4, 4, 12] {
-        return None;
-    }
-    u128::from_str_radix(&t.replace('-', ""), 16).ok()
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 use crate::ast::{Expr, ExprKind, Literal};
 use crate::error::Error;
+use crate::func::aggregate::{self, AggregateNaming};
+use crate::func::scalar::{self, def::Naming};
 use std::collections::{HashMap, HashSet};
 
 /// How a function's result column is named when the user gives no name.
@@ -22,82 +24,54 @@ enum NameKind {
     FirstValueIfColumn,
 }
 
-/// Functions whose result is named after their arguments (Kusto's function table); every other
-/// function yields `Column1`, `Column2`, ….
+/// How a function's result is named: every implemented function says so in its definition;
+/// the functions kqlite does not implement are listed here (Kusto's function table). Every other function yields `Column1`, `Column2`, ….
 fn name_kind(function: &str) -> Option<NameKind> {
     use NameKind::*;
+    // A function's naming is part of its definition.
+    if let Some(naming) = aggregate::naming(function) {
+        return match naming {
+            AggregateNaming::Prefix(prefix) => Some(PrefixAndFirst(prefix)),
+            AggregateNaming::First => Some(First),
+            AggregateNaming::Positional => None,
+        };
+    }
+    if let Some(naming) = scalar::naming(function) {
+        return match naming {
+            Naming::Positional => None,
+            Naming::First => Some(First),
+            Naming::NameAndFirst => Some(NameAndFirst),
+            Naming::OnlyArgument => Some(OnlyArgument),
+            Naming::Prefix(prefix) => Some(PrefixAndFirst(prefix)),
+        };
+    }
     Some(match function {
-        "sum" | "sumif" | "count" | "countif" | "dcount" | "dcountif" | "min" | "minif" | "max"
-        | "maxif" | "avg" | "avgif" | "stdev" | "stdevif" | "stdevp" | "variance"
-        | "varianceif" | "variancep" | "variancepif" | "count_distinct" | "count_distinctif"
-        | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll" | "hll_if"
-        | "hll_merge" | "tdigest" | "cnt" | "anyif" | "repeat" => {
+        "variancepif" | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll"
+        | "hll_if" | "hll_merge" | "tdigest" | "cnt" | "repeat" => {
             PrefixAndFirst(static_name(function))
         }
-        "make_list" | "make_list_if" | "make_list_with_nulls" | "makelist" => {
-            PrefixAndFirst("list")
-        }
-        "make_set" | "make_set_if" | "makeset" => PrefixAndFirst("set"),
-        "make_bag" | "make_bag_if" => PrefixAndFirst("bag"),
+        "make_list_with_nulls" => PrefixAndFirst("list"),
         "make_dictionary" => PrefixAndFirst("dictionary"),
         "buildschema" => PrefixAndFirst("schema"),
-        "gettype" => PrefixAndFirst("type"),
         "treepath" => PrefixAndFirst("tree"),
         "tdigest_merge" | "merge_tdigest" => PrefixAndFirst("merge_tdigests"),
-        "any" => PrefixAndFirst("any"),
-        "strlen" | "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
-        "abs"
-        | "acos"
+        "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
+        "acos"
         | "asin"
         | "atan"
         | "atan2"
-        | "bin"
-        | "bin_at"
-        | "floor"
-        | "ceiling"
         | "cos"
         | "sin"
         | "tan"
         | "erf"
         | "erfc"
-        | "exp"
-        | "exp10"
-        | "exp2"
         | "gamma"
-        | "log"
-        | "log10"
-        | "log2"
         | "loggamma"
-        | "pow"
-        | "round"
-        | "sqrt"
         | "rand"
-        | "format_bytes"
-        | "format_datetime"
-        | "format_timespan"
-        | "parse_csv"
-        | "parse_json"
-        | "parsejson"
         | "parse_xml"
         | "passthrough"
-        | "split"
-        | "startofday"
-        | "take_anyif"
-        | "tobool"
-        | "toboolean"
-        | "todatetime"
-        | "todecimal"
-        | "todouble"
-        | "todynamic"
-        | "toguid"
-        | "tohex"
-        | "toint"
-        | "tolong"
         | "toobject"
-        | "toreal"
-        | "tostring"
         | "totime"
-        | "totimespan"
         | "binary_and"
         | "binary_or"
         | "binary_xor"
@@ -115,7 +89,6 @@ fn name_kind(function: &str) -> Option<NameKind> {
         | "series_fir"
         | "series_iir"
         | "series_outliers" => First,
-        "make_datetime" | "make_timespan" => OnlyArgument,
         "column_ifexists" | "columnifexists" => FirstValueIfColumn,
         _ => return None,
     })
@@ -125,27 +98,7 @@ fn name_kind(function: &str) -> Option<NameKind> {
 /// spelling so the table can hold it.
 fn static_name(function: &str) -> &'static str {
     const NAMES: &[&str] = &[
-        "sum",
-        "sumif",
-        "count",
-        "countif",
-        "dcount",
-        "dcountif",
-        "min",
-        "minif",
-        "max",
-        "maxif",
-        "avg",
-        "avgif",
-        "stdev",
-        "stdevif",
-        "stdevp",
-        "variance",
-        "varianceif",
-        "variancep",
         "variancepif",
-        "count_distinct",
-        "count_distinctif",
         "covariance",
         "covarianceif",
         "covariancep",
@@ -155,7 +108,6 @@ fn static_name(function: &str) -> &'static str {
         "hll_merge",
         "tdigest",
         "cnt",
-        "anyif",
         "repeat",
     ];
     NAMES

@@ -276,11 +276,20 @@ fn matching(input: &Rel, pattern: &ColumnPattern) -> Result<Vec<usize>, Error> {
             None => Err(unknown_column(input, &pattern.pattern, pattern.span)),
         };
     }
-    Ok(input
+    let found: Vec<usize> = input
         .visible_columns()
         .into_iter()
         .filter(|&i| glob(&pattern.pattern, &schema.fields[i].name))
-        .collect())
+        .collect();
+    // Kusto's binder rejects a wildcard that matches nothing, as it rejects an unknown name
+    // (`project-away zz*`: "The name 'zz*' does not refer to any known column").
+    if found.is_empty() {
+        return Err(Error::semantic(
+            format!("no column matches `{}`", pattern.pattern),
+            pattern.span,
+        ));
+    }
+    Ok(found)
 }
 
 pub fn unknown_column(input: &Rel, name: &str, span: Span) -> Error {

@@ -277,8 +277,12 @@ fn multi_column(
                 }
             }
         }
+        // A lone `take_any(y)` is named `y` like the multi-column form (kusto-ref); a lone
+        // `any(y)` is `any_y`, which the ordinary naming gives.
         "take_any" | "any"
-            if args.len() > 1 || args.iter().any(|a| matches!(a.kind, ExprKind::Star)) =>
+            if function == "take_any"
+                || args.len() > 1
+                || args.iter().any(|a| matches!(a.kind, ExprKind::Star)) =>
         {
             let any_star = args.iter().any(|a| matches!(a.kind, ExprKind::Star));
             let mut seen: HashSet<usize> = by_columns.clone();

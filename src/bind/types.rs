@@ -21,9 +21,12 @@ pub fn binary_type(op: BinaryOp, left: Type, right: Type) -> Option<Type> {
         // Equality compares any two values (different types are simply unequal).
         BinaryOp::Eq | BinaryOp::NotEq => Some(Bool),
         BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => {
+            // A bool orders against a number as 1/0 (Kusto.Language binds `b >= 1`).
+            let number_or_bool = |t: Type| numeric(t) || t == Bool;
             let ok = left == Dynamic
                 || right == Dynamic
                 || (numeric(left) && numeric(right))
+                || (number_or_bool(left) && number_or_bool(right))
                 || (left == right && matches!(left, DateTime | TimeSpan | Bool));
             ok.then_some(Bool)
         }

@@ -9,52 +9,10 @@ use std::collections::HashSet;
 use super::datum::{map2, Datum};
 use crate::error::Error;
 use crate::func::scalar::convert::{self, json_scalar};
-use crate::func::scalar::dynamic::json_eq;
 use crate::plan::BinaryOp;
 use crate::table::{Column, Str, Type, Value};
 
-/// Order two values of possibly different types, as Kusto compares them; None when they are
-/// not comparable or either is null.
-pub fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
-    use Value as V;
-    let unwrap = |v: &Value| match v {
-        V::Dynamic(j) => json_scalar(j),
-        v => v.clone(),
-    };
-    let (a, b) = (unwrap(a), unwrap(b));
-    match (&a, &b) {
-        (V::Null, _) | (_, V::Null) => None,
-        (V::Int(_) | V::Long(_), V::Int(_) | V::Long(_)) => {
-            Some(convert::to_long(&a)?.cmp(&convert::to_long(&b)?))
-        }
-        (V::Int(_) | V::Long(_) | V::Real(_), V::Int(_) | V::Long(_) | V::Real(_)) => {
-            convert::to_real(&a)?.partial_cmp(&convert::to_real(&b)?)
-        }
-        (V::DateTime(x), V::DateTime(y)) | (V::TimeSpan(x), V::TimeSpan(y)) => Some(x.cmp(y)),
-        (V::DateTime(x), V::String(s)) => Some(x.cmp(&convert::parse_datetime(s)?)),
-        (V::String(s), V::DateTime(y)) => Some(convert::parse_datetime(s)?.cmp(y)),
-        (V::TimeSpan(x), V::String(s)) => Some(x.cmp(&convert::parse_timespan(s)?)),
-        (V::String(s), V::TimeSpan(y)) => Some(convert::parse_timespan(s)?.cmp(y)),
-        (V::String(x), V::String(y)) => Some(x.as_ref().cmp(y.as_ref())),
-        (V::Bool(x), V::Bool(y)) => Some(x.cmp(y)),
-        (V::Guid(x), V::Guid(y)) => Some(x.cmp(y)),
-        (V::Guid(x), V::String(s)) => Some(x.cmp(&convert::parse_guid(s)?)),
-        (V::String(s), V::Guid(y)) => Some(convert::parse_guid(s)?.cmp(y)),
-        (V::String(s), V::Int(_) | V::Long(_) | V::Real(_)) => {
-            convert::parse_real(s)?.partial_cmp(&convert::to_real(&b)?)
-        }
-        (V::Int(_) | V::Long(_) | V::Real(_), V::String(s)) => {
-            convert::to_real(&a)?.partial_cmp(&convert::parse_real(s)?)
-        }
-        (V::Dynamic(x), V::Dynamic(y)) => json_eq(x, y).then_some(Ordering::Equal),
-        _ => None,
-    }
-}
-
-/// Equality as `in` and sets use it.
-pub fn values_equal(a: &Value, b: &Value) -> bool {
-    compare_values(a, b) == Some(Ordering::Equal)
-}
+pub use crate::value::compare::{compare_values, values_equal};
 
 /// Apply a comparison operator to an ordering, with the null rules above (`nulls` says which
 /// sides are null).
@@ -92,7 +50,9 @@ pub fn compare(op: BinaryOp, l: &Datum, r: &Datum, n: usize) -> Column {
         (T::Int | T::Long, T::Int | T::Long) => {
             map2(n, &l.longs(), &r.longs(), |a, b| cmp_opt(op, a, b))
         }
-        (T::Int | T::Long | T::Real, T::Int | T::Long | T::Real) => {
+        (T::Int | T::Long | T::Real, T::Int | T::Long | T::Real)
+        | (T::Bool, T::Int | T::Long | T::Real)
+        | (T::Int | T::Long | T::Real, T::Bool) => {
             map2(n, &l.reals(), &r.reals(), |a, b| cmp_opt(op, a, b))
         }
         (T::DateTime, T::DateTime) | (T::TimeSpan, T::TimeSpan) => {

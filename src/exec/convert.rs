@@ -1,8 +1,7 @@
 //! Value conversions operators need: a dynamic element cast to a declared type (`mv-expand …
 //! to typeof(long)`) and captured text converted to a typed column (`parse … x:int`).
 
-use crate::func::scalar::convert::{parse_datetime, parse_guid, parse_timespan};
-use crate::table::{Str, Type, Value};
+use crate::table::{Type, Value};
 use std::sync::Arc;
 
 /// `json` as a value of `ty`. Only casting happens, no parsing of numbers out of text: an element
@@ -29,33 +28,17 @@ pub(super) fn json_to_value(json: &serde_json::Value, ty: Type) -> Value {
     }
 }
 
-/// `text` converted to `ty`, or `None` when it is not a value of that type.
+/// `text` converted to `ty`, or `None` when it is not a value of that type (the value layer's
+/// codec).
 pub(super) fn text_to_value(text: &str, ty: Type) -> Option<Value> {
-    let trimmed = text.trim();
-    Some(match ty {
-        Type::String => Value::String(Str::from(text)),
-        Type::Long => Value::Long(trimmed.parse().ok()?),
-        Type::Int => Value::Int(trimmed.parse().ok()?),
-        Type::Real => Value::Real(trimmed.parse().ok()?),
-        Type::Bool => match trimmed.to_ascii_lowercase().as_str() {
-            "true" | "1" => Value::Bool(true),
-            "false" | "0" => Value::Bool(false),
-            _ => return None,
-        },
-        Type::DateTime => Value::DateTime(parse_datetime(trimmed)?),
-        Type::TimeSpan => Value::TimeSpan(parse_timespan(trimmed)?),
-        Type::Guid => Value::Guid(parse_guid(trimmed)?),
-        Type::Dynamic => Value::Dynamic(
-            serde_json::from_str(trimmed)
-                .unwrap_or_else(|_| serde_json::Value::String(text.into())),
-        ),
-    })
+    crate::value::text::parse_as(text, ty)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::table::TICKS_PER_SECOND;
+    use crate::value::text::{parse_guid, parse_timespan};
     use serde_json::json;
 
     #[test]

@@ -114,7 +114,7 @@ fn row_text(source: &Column, row: usize) -> Cow<'_, str> {
             other => Cow::Owned(other.to_string()),
         },
         other if other.is_null(row) => Cow::Borrowed(""),
-        other => Cow::Owned(crate::format::value_text(&other.get(row))),
+        other => Cow::Owned(crate::format::string_form(&other.get(row))),
     }
 }
 

@@ -4,11 +4,8 @@
 
 use super::{next, span_of, syntax, Result, Rule};
 use crate::ast::{Ident, Literal, Span};
-use crate::table::{TICKS_PER_DAY, TICKS_PER_SECOND};
+use crate::value::text::{parse_datetime, parse_guid, parse_timespan, scaled, unit_ticks};
 use pest::iterators::Pair;
-
-const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
-const TICKS_PER_HOUR: i64 = 60 * TICKS_PER_MINUTE;
 
 pub(super) fn literal(pair: Pair<Rule>) -> Result<Literal> {
     let span = span_of(&pair);
@@ -160,20 +157,6 @@ fn real(text: &str, span: Span) -> Result<f64> {
         .map_err(|_| syntax("a real number", format!("`{text}`"), span))
 }
 
-/// Ticks in one of each timespan unit, by the unit's spellings.
-fn unit_ticks(unit: &str) -> Option<i64> {
-    Some(match unit {
-        "d" | "day" | "days" => TICKS_PER_DAY,
-        "h" | "hr" | "hrs" | "hour" | "hours" => TICKS_PER_HOUR,
-        "m" | "min" | "minute" | "minutes" => TICKS_PER_MINUTE,
-        "s" | "sec" | "second" | "seconds" => TICKS_PER_SECOND,
-        "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => TICKS_PER_SECOND / 1000,
-        "micro" | "micros" | "microsecond" | "microseconds" => 10,
-        "tick" | "ticks" => 1,
-        _ => return None,
-    })
-}
-
 /// `2d`, `1.5h`, `100ms`: a number (maybe with a fraction) and a unit.
 fn timespan_shorthand(text: &str, span: Span) -> Result<i64> {
     let split = text
@@ -185,26 +168,9 @@ fn timespan_shorthand(text: &str, span: Span) -> Result<i64> {
         .ok_or_else(|| syntax("a timespan that fits in 64 bits", format!("`{text}`"), span))
 }
 
-/// `number` × `per` exactly: the whole part in integers, the fraction rounded to a tick.
-fn scaled(number: &str, per: i64) -> Option<i64> {
-    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let frac_ticks = if frac.is_empty() {
-        0
-    } else {
-        let f: f64 = format!("0.{frac}").parse().ok()?;
-        (f * per as f64).round() as i64
-    };
-    whole.checked_mul(per)?.checked_add(frac_ticks)
-}
-
 /// The inside of `timespan(…)` / `time(…)` as ticks, or a syntax error at `span`.
 fn timespan_text(text: &str, span: Span) -> Result<i64> {
-    timespan_ticks(text).ok_or_else(|| {
+    parse_timespan(text).ok_or_else(|| {
         syntax(
             "a timespan such as `1.02:03:04`, `2d` or `30m`",
             format!("`{text}`"),
@@ -213,59 +179,9 @@ fn timespan_text(text: &str, span: Span) -> Result<i64> {
     })
 }
 
-/// Ticks of a timespan as `timespan(…)` reads it: a shorthand (`2d`, `1.5h`), a bare number of
-/// days, or `[-][d.]hh:mm[:ss[.fffffff]]`. Public so that `totimespan` can read text the same way.
-pub fn timespan_ticks(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, text),
-    };
-    let ticks = if body.contains(':') {
-        clock_ticks(body)?
-    } else if body.ends_with(|c: char| c.is_ascii_alphabetic()) {
-        let split = body
-            .find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(body.len());
-        let (number, unit) = body.split_at(split);
-        let per = unit_ticks(unit.trim())?;
-        scaled(number.trim(), per)?
-    } else {
-        scaled(body, TICKS_PER_DAY)?
-    };
-    Some(if negative { -ticks } else { ticks })
-}
-
-/// `[d.]hh:mm[:ss[.fffffff]]`
-fn clock_ticks(text: &str) -> Option<i64> {
-    let (days, clock) = match text.split_once(':') {
-        Some((first, _)) if first.contains('.') => {
-            let (d, rest) = text.split_once('.')?;
-            (d.parse::<i64>().ok()?, rest)
-        }
-        _ => (0, text),
-    };
-    let mut parts = clock.split(':');
-    let hours: i64 = parts.next()?.parse().ok()?;
-    let minutes: i64 = parts.next()?.parse().ok()?;
-    let seconds = parts.next().unwrap_or("0");
-    if parts.next().is_some() || minutes >= 60 {
-        return None;
-    }
-    let (whole, frac) = seconds.split_once('.').unwrap_or((seconds, ""));
-    let whole: i64 = whole.parse().ok()?;
-    if whole >= 60 || frac.len() > 7 || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let frac_ticks: i64 = format!("{frac:0<7}").parse().ok()?;
-    days.checked_mul(TICKS_PER_DAY)?
-        .checked_add(hours * TICKS_PER_HOUR + minutes * TICKS_PER_MINUTE)?
-        .checked_add(whole * TICKS_PER_SECOND + frac_ticks)
-}
-
 /// The inside of `datetime(…)` as ticks, or a syntax error at `span`.
 fn datetime(text: &str, span: Span) -> Result<i64> {
-    datetime_ticks(text).ok_or_else(|| {
+    parse_datetime(text).ok_or_else(|| {
         syntax(
             "a date such as `2024-01-31` or `2024-01-31 10:00:00`",
             format!("`{text}`"),
@@ -274,88 +190,15 @@ fn datetime(text: &str, span: Span) -> Result<i64> {
     })
 }
 
-/// Ticks since the Unix epoch (UTC) of a date as `datetime(…)` reads it: ISO 8601
-/// (`2024-01-01`, `2024-01-01 10:00:52.5`, `2024-01-01T10:00:00Z`, an optional `±hh:mm`
-/// offset), month first when the year comes last (`12-02-2022` is 2 December), or RFC 822/1123
-/// (`Sat, 8 Nov 2014 15:05:02 GMT`). Public so that `todatetime` can read text the same way.
-pub fn datetime_ticks(text: &str) -> Option<i64> {
-    let text = text.trim();
-    numeric_datetime(text).or_else(|| {
-        chrono::DateTime::parse_from_rfc2822(text)
-            .ok()
-            .map(|dt| dt.timestamp() * TICKS_PER_SECOND)
-    })
-}
-
-fn numeric_datetime(text: &str) -> Option<i64> {
-    let (date, rest) = match text.find(['T', ' ']) {
-        Some(i) => (&text[..i], text[i + 1..].trim_start()),
-        None => (text, ""),
-    };
-    let fields: Vec<&str> = date.split(['-', '/']).collect();
-    let number = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let (year, month, day) = match fields.as_slice() {
-        [y, m, d] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
-        [m, d, y] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
-        [y, m] if y.len() == 4 => (number(y)?, number(m)?, 1),
-        _ => return None,
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    let days = date.signed_duration_since(epoch).num_days();
-    // Time of day, then an optional zone: `Z`, `+02:00`, `-0130`.
-    let (clock, offset) = split_zone(rest)?;
-    let time = if clock.is_empty() {
-        0
-    } else {
-        let ticks = clock_ticks(clock)?;
-        if ticks >= TICKS_PER_DAY {
-            return None;
-        }
-        ticks
-    };
-    Some(days * TICKS_PER_DAY + time - offset)
-}
-
-/// Split a time of day from its zone; the zone as an offset in ticks east of UTC.
-fn split_zone(rest: &str) -> Option<(&str, i64)> {
-    if let Some(clock) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
-        return Some((clock.trim_end(), 0));
-    }
-    if let Some(i) = rest.rfind(['+', '-']) {
-        let (clock, zone) = (&rest[..i], &rest[i + 1..]);
-        let sign = if rest[i..].starts_with('-') { -1 } else { 1 };
-        let digits: String = zone.chars().filter(|c| *c != ':').collect();
-        if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let hours: i64 = digits[..2].parse().ok()?;
-        let minutes: i64 = digits[2..].parse().ok()?;
-        return Some((
-            clock.trim_end(),
-            sign * (hours * TICKS_PER_HOUR + minutes * TICKS_PER_MINUTE),
-        ));
-    }
-    Some((rest, 0))
-}
-
 /// `74be27de-1e4e-49d9-b579-fe0b331d3642` (dashes optional)
 fn guid(text: &str, span: Span) -> Result<u128> {
-    let hex: String = text.chars().filter(|c| *c != '-').collect();
-    let shape_ok =
-        hex.len() == 32 && (text.len() == 32 || text.split('-').map(str::len).eq([8, 4, 4, 4, 12]));
-    match u128::from_str_radix(&hex, 16) {
-        Ok(v) if shape_ok => Ok(v),
-        _ => Err(syntax(
+    parse_guid(text).ok_or_else(|| {
+        syntax(
             "a guid such as `74be27de-1e4e-49d9-b579-fe0b331d3642`",
             format!("`{text}`"),
             span,
-        )),
-    }
+        )
+    })
 }
 
 /// A `string` pair: adjacent parts joined.

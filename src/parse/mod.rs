@@ -8,8 +8,6 @@ mod expr;
 mod literal;
 mod operator;
 
-pub use literal::{datetime_ticks, timespan_ticks};
-
 use crate::ast::{
     FunctionDef, Ident, LetValue, Param, ParamType, Query, Source, SourceKind, Span, Statement,
     StatementKind, TabularExpr, UnionSpec, UnionTable,

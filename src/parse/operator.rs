@@ -9,6 +9,7 @@ use crate::ast::{
     NamedExpr, NullsOrder, Operator, OperatorKind, ParseItem, SortKey, SortOrder, Source,
     SourceKind, Span, TabularExpr, TopNestedLevel,
 };
+use crate::error::Error;
 use pest::iterators::Pair;
 
 pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
@@ -75,6 +76,15 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
             for p in parts {
                 match p.as_rule() {
                     Rule::expr => count = Some(expr(p)?),
+                    // Kusto's `top` takes one sort expression; Kusto.Language rejects a second
+                    // (`top 3 by a, b`: "The incomplete fragment is unexpected").
+                    Rule::sort_key if !by.is_empty() => {
+                        return Err(Error::semantic(
+                            "`top` takes one sort expression",
+                            span_of(&p),
+                        )
+                        .with_help("to order by several columns use `sort by a, b | take N`"));
+                    }
                     Rule::sort_key => by.push(sort_key(p)?),
                     _ => {}
                 }
@@ -178,7 +188,20 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
                     Rule::star => pattern.push(ParseItem::Wildcard),
                     Rule::parse_capture => {
                         let mut inner = p.into_inner();
-                        let name = ident(next(&mut inner))?;
+                        let name_pair = next(&mut inner);
+                        let bare = name_pair.as_str() == name_pair.as_str().trim_start_matches('[');
+                        let name = ident(name_pair)?;
+                        if bare && needs_brackets_in_parse(&name.name) {
+                            return Err(Error::semantic(
+                                format!(
+                                    "the name `{0}` needs to be bracketed as ['{0}'] to be used \
+                                     as a parse column",
+                                    name.name
+                                ),
+                                name.span,
+                            )
+                            .with_help(format!("write ['{}']", name.name)));
+                        }
                         let ty = inner.next().map(|t| type_ident(&t));
                         pattern.push(ParseItem::Capture { name, ty });
                     }
@@ -481,4 +504,38 @@ fn top_nested_level(pair: Pair<Rule>) -> Result<TopNestedLevel> {
         by: by.expect("grammar guarantees `by`"),
         order,
     })
+}
+
+/// Keywords Kusto's parser will not read as a bare `parse` column name (measured with
+/// Microsoft's Kusto.Language: `T | parse s with "x" kind "y"` is an error, `… ['kind'] …` is
+/// fine). Other keywords (`where`, `count`, `type`, `bool`, …) are accepted bare.
+fn needs_brackets_in_parse(name: &str) -> bool {
+    matches!(
+        name,
+        "project"
+            | "union"
+            | "kind"
+            | "true"
+            | "false"
+            | "between"
+            | "asc"
+            | "desc"
+            | "flags"
+            | "first"
+            | "last"
+            | "dynamic"
+            | "long"
+            | "string"
+            | "int"
+            | "real"
+            | "datetime"
+            | "timespan"
+            | "decimal"
+            | "isfuzzy"
+            | "withsource"
+            | "startswith"
+            | "endswith"
+            | "simple"
+            | "relaxed"
+    )
 }

@@ -751,7 +751,7 @@ fn errors_in_multi_line_queries_point_at_the_line() {
 
 #[test]
 fn text_readers_for_conversion_functions() {
-    use super::{datetime_ticks, timespan_ticks};
+    use crate::value::text::{parse_datetime as datetime_ticks, parse_timespan as timespan_ticks};
     assert_eq!(datetime_ticks("2022-12-02"), datetime_ticks("12-02-2022"));
     assert_eq!(datetime_ticks("1970-01-02"), Some(TICKS_PER_DAY));
     assert_eq!(datetime_ticks("not a date"), None);

@@ -12,8 +12,8 @@
 use super::read_issue::{Position, ReadIssue};
 use super::table_file;
 use crate::catalog::{is_hidden, known_schema};
-use crate::func::scalar::convert::{self, parse_guid, parse_timespan};
 use crate::table::{empty_str, Column, Field, Schema, Str, Table, Type, Value, TICKS_PER_SECOND};
+use crate::value::text;
 use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::{Arc, LazyLock};
@@ -257,9 +257,9 @@ fn build_table(
     Table::new(schema, columns)
 }
 
-/// A value's text as `ty` (None when it is not one). Empty text is null (empty for strings).
+/// A value's text as `ty` (None when it is not one). Empty text is null (empty for strings);
+/// a datetime may also be in the portal's form ([`parse_datetime`]).
 pub fn convert(text: &str, ty: Type) -> Option<Value> {
-    let trimmed = text.trim();
     if ty == Type::String {
         return Some(Value::String(if text.is_empty() {
             empty_str()
@@ -267,76 +267,35 @@ pub fn convert(text: &str, ty: Type) -> Option<Value> {
             Arc::from(text)
         }));
     }
-    if trimmed.is_empty() {
+    if text.trim().is_empty() {
         return Some(Value::Null);
     }
-    Some(match ty {
-        Type::Bool => Value::Bool(parse_bool(trimmed)?),
-        Type::Int => Value::Int(parse_integer(trimmed).and_then(|n| i32::try_from(n).ok())?),
-        Type::Long => Value::Long(parse_integer(trimmed)?),
-        Type::Real => Value::Real(parse_real(trimmed)?),
-        Type::DateTime => Value::DateTime(parse_datetime(trimmed)?),
-        Type::TimeSpan => Value::TimeSpan(parse_timespan(trimmed)?),
-        Type::Guid => Value::Guid(parse_guid(trimmed)?),
-        Type::Dynamic => Value::Dynamic(
-            serde_json::from_str(trimmed)
-                .unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
-        ),
-        Type::String => unreachable!("handled above"),
-    })
+    match ty {
+        Type::DateTime => parse_datetime(text).map(Value::DateTime),
+        _ => text::parse_as(text, ty),
+    }
 }
 
-/// The narrowest type all of `values` fit (empty ones ignored): bool, long, real, datetime, else
-/// string. No values at all: string.
+/// The narrowest type all of `values` fit (the value layer's inference; the portal's datetimes
+/// count as datetimes).
 pub fn infer_type<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Type {
-    let present = values.filter(|v| !v.trim().is_empty());
-    if present.clone().next().is_none() {
-        return Type::String;
-    }
-    let all = |test: fn(&str) -> bool| present.clone().all(|v| test(v.trim()));
-    if all(|v| parse_bool(v).is_some()) {
-        Type::Bool
-    } else if all(|v| parse_integer(v).is_some()) {
-        Type::Long
-    } else if all(|v| parse_real(v).is_some()) {
-        Type::Real
-    } else if all(|v| parse_datetime(v).is_some()) {
-        Type::DateTime
-    } else {
+    match text::infer_type(values.clone()) {
         Type::String
-    }
-}
-
-fn parse_bool(text: &str) -> Option<bool> {
-    if text.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if text.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-fn parse_integer(text: &str) -> Option<i64> {
-    text.parse().ok()
-}
-
-fn parse_real(text: &str) -> Option<f64> {
-    match text {
-        "NaN" => Some(f64::NAN),
-        "Infinity" | "+Infinity" => Some(f64::INFINITY),
-        "-Infinity" => Some(f64::NEG_INFINITY),
-        _ if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) => {
-            text.parse().ok()
+            if values.clone().any(|v| !v.trim().is_empty())
+                && values
+                    .filter(|v| !v.trim().is_empty())
+                    .all(|v| parse_datetime(v).is_some()) =>
+        {
+            Type::DateTime
         }
-        _ => None,
+        ty => ty,
     }
 }
 
 /// A datetime as ticks since the Unix epoch: the portal's `5/9/2024, 10:00:52.562 AM`, or any
 /// text `todatetime()` reads (ISO 8601 with or without an offset, a space for `T`, date only).
 pub fn parse_datetime(text: &str) -> Option<i64> {
-    portal_datetime(text).or_else(|| convert::parse_datetime(text))
+    portal_datetime(text).or_else(|| text::parse_datetime(text))
 }
 
 static PORTAL_DATETIME: LazyLock<Regex> = LazyLock::new(|| {

@@ -11,8 +11,8 @@ use super::la_export;
 use super::read_issue::Position;
 use crate::catalog::known_schema;
 use crate::error::Error;
-use crate::parse::{datetime_ticks, timespan_ticks};
 use crate::table::{Column, Field, Schema, Str, Table, Type, Value};
+use crate::value::text;
 use indexmap::IndexMap;
 use std::path::Path;
 
@@ -419,34 +419,25 @@ fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) 
     Table::new(Schema::new(fields), columns)
 }
 
-/// The narrowest type every present cell fits: long, real, bool, datetime, else string;
-/// dynamic when a JSON object or array is among them.
-fn infer<'a>(cells: impl Iterator<Item = &'a Cell>) -> Type {
-    let mut candidates = [Type::Long, Type::Real, Type::Bool, Type::DateTime];
-    let mut alive = [true; 4];
-    let mut any = false;
-    for cell in cells {
-        let text = match cell {
-            Cell::Missing => continue,
-            Cell::Json(v) if v.is_object() || v.is_array() => return Type::Dynamic,
-            Cell::Json(v) => v.to_string(),
-            Cell::Text(s) => s.clone(),
-        };
-        any = true;
-        for (ty, ok) in candidates.iter_mut().zip(alive.iter_mut()) {
-            if *ok {
-                *ok = parse_text(&text, *ty).is_ok();
-            }
-        }
+/// The narrowest type every present cell fits (the value layer's inference: long, real, bool,
+/// datetime, else string); dynamic when a JSON object or array is among them.
+fn infer<'a>(cells: impl Iterator<Item = &'a Cell> + Clone) -> Type {
+    let texts: Vec<String> = cells
+        .filter_map(|cell| match cell {
+            Cell::Missing => None,
+            Cell::Json(v) => Some(v.to_string()),
+            Cell::Text(s) => Some(s.clone()),
+        })
+        .collect();
+    let dynamic = texts.iter().any(|t| t.starts_with(['{', '[']))
+        && texts.iter().any(|t| {
+            serde_json::from_str::<serde_json::Value>(t)
+                .is_ok_and(|v| v.is_object() || v.is_array())
+        });
+    if dynamic {
+        return Type::Dynamic;
     }
-    if !any {
-        return Type::String;
-    }
-    candidates
-        .iter()
-        .zip(alive)
-        .find(|(_, ok)| *ok)
-        .map_or(Type::String, |(ty, _)| *ty)
+    text::infer_type(texts.iter().map(String::as_str))
 }
 
 fn convert(cell: &Cell, ty: Type) -> Result<Value, String> {
@@ -463,35 +454,7 @@ fn convert(cell: &Cell, ty: Type) -> Result<Value, String> {
 
 /// `text` as a value of `ty`, or why it is not one.
 pub fn parse_text(text: &str, ty: Type) -> Result<Value, String> {
-    let t = text.trim();
-    let fail = || format!("`{text}` is not a {}", ty.name());
-    Ok(match ty {
-        Type::String => Value::String(Str::from(text)),
-        Type::Long => Value::Long(t.parse().map_err(|_| fail())?),
-        Type::Int => Value::Int(t.parse().map_err(|_| fail())?),
-        Type::Real => Value::Real(t.parse().map_err(|_| fail())?),
-        Type::Bool => Value::Bool(match t.to_ascii_lowercase().as_str() {
-            "true" => true,
-            "false" => false,
-            _ => return Err(fail()),
-        }),
-        Type::DateTime => Value::DateTime(datetime_ticks(t).ok_or_else(fail)?),
-        Type::TimeSpan => Value::TimeSpan(timespan_ticks(t).ok_or_else(fail)?),
-        Type::Guid => Value::Guid(parse_guid(t).ok_or_else(fail)?),
-        Type::Dynamic => Value::Dynamic(
-            serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::String(text.into())),
-        ),
-    })
-}
-
-/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (braces allowed) → the 128-bit value.
-pub fn parse_guid(text: &str) -> Option<u128> {
-    let t = text.trim_start_matches('{').trim_end_matches('}');
-    let groups: Vec<&str> = t.split('-').collect();
-    if groups.iter().map(|g| g.len()).collect::<Vec<_>>() != [8, 4, 4, 4, 12] {
-        return None;
-    }
-    u128::from_str_radix(&groups.concat(), 16).ok()
+    text::parse_as(text, ty).ok_or_else(|| format!("`{text}` is not a {}", ty.name()))
 }
 
 #[cfg(test)]
@@ -540,7 +503,7 @@ mod tests {
         assert_eq!(table.columns[1], Column::Long(vec![Some(3), None]));
         assert_eq!(
             table.columns[4].get(1),
-            Value::DateTime(datetime_ticks("2024-05-09T11:30:00Z").unwrap())
+            Value::DateTime(text::parse_datetime("2024-05-09T11:30:00Z").unwrap())
         );
     }
 
@@ -604,7 +567,10 @@ mod tests {
             Ok(Value::TimeSpan(span))
         );
         assert!(parse_text("nope", Type::TimeSpan).is_err());
-        assert_eq!(parse_guid("00000000-0000-0000-0000-000000000010"), Some(16));
+        assert_eq!(
+            text::parse_guid("00000000-0000-0000-0000-000000000010"),
+            Some(16)
+        );
         let day = 1_715_212_800 * TICKS_PER_SECOND;
         assert_eq!(
             parse_text("2024-05-09", Type::DateTime),

@@ -5,7 +5,10 @@ use std::collections::HashSet;
 
 use serde_json::Value as J;
 
+use super::AggregateFunc as A;
 use super::{constant_long, slot, view, Accumulator};
+use super::{AggregateDef, AggregateNaming, AggregateResult::Fixed};
+use crate::table::Type as T;
 use crate::table::{Column, Str};
 
 /// A hashable distinct value.
@@ -163,3 +166,87 @@ impl Accumulator for MakeBag {
         Column::Dynamic(self.bags.into_iter().map(J::Object).collect())
     }
 }
+
+/// This family's aggregates, one row each (see `super::AggregateDef`).
+pub(super) const AGGREGATES: &[AggregateDef] = &[
+    AggregateDef {
+        func: A::DCount,
+        names: &["dcount"],
+        arity: (1, 2),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| Box::new(DCount::default()),
+        naming: AggregateNaming::Prefix("dcount"),
+    },
+    AggregateDef {
+        func: A::DCount,
+        names: &["count_distinct"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| Box::new(DCount::default()),
+        naming: AggregateNaming::Prefix("count_distinct"),
+    },
+    AggregateDef {
+        func: A::DCountIf,
+        names: &["dcountif"],
+        arity: (2, 3),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| super::filtered(1, DCount::default()),
+        naming: AggregateNaming::Prefix("dcountif"),
+    },
+    AggregateDef {
+        func: A::DCountIf,
+        names: &["count_distinctif"],
+        arity: (2, 2),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| super::filtered(1, DCount::default()),
+        naming: AggregateNaming::Prefix("count_distinctif"),
+    },
+    AggregateDef {
+        func: A::MakeSet,
+        names: &["make_set", "makeset"],
+        arity: (1, 2),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| Box::new(MakeList::new(true)),
+        naming: AggregateNaming::Prefix("set"),
+    },
+    AggregateDef {
+        func: A::MakeSetIf,
+        names: &["make_set_if"],
+        arity: (2, 3),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| super::filtered(1, MakeList::new(true)),
+        naming: AggregateNaming::Prefix("set"),
+    },
+    AggregateDef {
+        func: A::MakeList,
+        names: &["make_list", "makelist"],
+        arity: (1, 2),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| Box::new(MakeList::new(false)),
+        naming: AggregateNaming::Prefix("list"),
+    },
+    AggregateDef {
+        func: A::MakeListIf,
+        names: &["make_list_if"],
+        arity: (2, 3),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| super::filtered(1, MakeList::new(false)),
+        naming: AggregateNaming::Prefix("list"),
+    },
+    AggregateDef {
+        func: A::MakeBag,
+        names: &["make_bag"],
+        arity: (1, 2),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| Box::new(MakeBag::default()),
+        naming: AggregateNaming::Prefix("bag"),
+    },
+    AggregateDef {
+        func: A::MakeBagIf,
+        names: &["make_bag_if"],
+        arity: (2, 3),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| super::filtered(1, MakeBag::default()),
+        naming: AggregateNaming::Prefix("bag"),
+    },
+];

@@ -1,5 +1,6 @@
-//! Aggregate functions: the registry `bind` consults (`lookup`) and the grouped accumulators
-//! `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
+//! Aggregate functions as data: each is one `AggregateDef` row (names, arity, result-type rule,
+//! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`); `lookup`
+//! resolves a call for `bind`, `accumulator` starts the grouped state `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
 //! each row's group number; state is one slot per group. Nulls are skipped; over no values,
 //! `count`/`dcount`/`sum`/`variance`/`stdev` give 0, `make_*` give `[]`, the rest null (the
 //! defaults Kusto documents for `summarize`).
@@ -45,6 +46,8 @@ pub enum AggregateFunc {
     ArgMin,
     /// `take_any(x)` / `any(x)`: the first non-null value seen.
     TakeAny,
+    /// `take_anyif(x, p)` / `anyif(x, p)`: the first non-null value among rows where `p` holds.
+    TakeAnyIf,
     /// `[x, p]`: nearest-rank percentile, exact.
     Percentile,
     Stdev,
@@ -67,39 +70,62 @@ pub trait Accumulator: Send {
 impl AggregateFunc {
     /// Fresh state for this aggregate over arguments of `arg_types`, yielding `result`.
     pub fn accumulator(&self, arg_types: &[Type], result: Type) -> Box<dyn Accumulator> {
-        use AggregateFunc as A;
-        let input = arg_types.first().copied().unwrap_or(Type::Long);
-        match self {
-            A::Count => Box::new(numeric::Count::default()),
-            A::CountIf => Box::new(numeric::Count::counting_true()),
-            A::Sum => Box::new(numeric::Sum::new(result)),
-            A::SumIf => filtered(1, numeric::Sum::new(result)),
-            A::Avg => Box::new(numeric::Avg::new(result)),
-            A::AvgIf => filtered(1, numeric::Avg::new(result)),
-            A::Min => Box::new(pick::Extreme::new(result, true)),
-            A::Max => Box::new(pick::Extreme::new(result, false)),
-            A::MinIf => filtered(1, pick::Extreme::new(result, true)),
-            A::MaxIf => filtered(1, pick::Extreme::new(result, false)),
-            A::DCount => Box::new(collect::DCount::default()),
-            A::DCountIf => filtered(1, collect::DCount::default()),
-            A::MakeSet => Box::new(collect::MakeList::new(true)),
-            A::MakeSetIf => filtered(1, collect::MakeList::new(true)),
-            A::MakeList => Box::new(collect::MakeList::new(false)),
-            A::MakeListIf => filtered(1, collect::MakeList::new(false)),
-            A::MakeBag => Box::new(collect::MakeBag::default()),
-            A::MakeBagIf => filtered(1, collect::MakeBag::default()),
-            A::ArgMax => Box::new(pick::ArgExtreme::new(input, result, false)),
-            A::ArgMin => Box::new(pick::ArgExtreme::new(input, result, true)),
-            A::TakeAny => Box::new(pick::TakeAny::new(result)),
-            A::Percentile => Box::new(numeric::Percentile::new(result)),
-            A::Stdev => Box::new(numeric::Spread::new(true, true)),
-            A::StdevP => Box::new(numeric::Spread::new(true, false)),
-            A::Variance => Box::new(numeric::Spread::new(false, true)),
-            A::VarianceP => Box::new(numeric::Spread::new(false, false)),
-            A::StdevIf => filtered(1, numeric::Spread::new(true, true)),
-            A::VarianceIf => filtered(1, numeric::Spread::new(false, true)),
-        }
+        (definition(*self).make)(arg_types, result)
     }
+}
+
+/// The result type of an aggregate call.
+#[derive(Clone, Copy)]
+pub enum AggregateResult {
+    Fixed(Type),
+    /// From the bound arguments; may reject them (`sum` of a string).
+    Rule(fn(&[BoundExpr]) -> Result<Type, LookupError>),
+}
+
+/// How the column of an unnamed aggregate is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateNaming {
+    /// `sum(X)` → `sum_X`, `make_set(X)` → `set_X`; with no argument `count()` → `count_`.
+    Prefix(&'static str),
+    /// `take_anyif(X, p)` → `X`.
+    First,
+    /// `Column1`, ….
+    Positional,
+}
+
+/// One aggregate as data: names (aliases that name their column alike share a row), arity,
+/// result-type rule, the accumulator it starts, and how its column is named. Each family module
+/// (`numeric`, `collect`, `pick`) lists its rows in `AGGREGATES`.
+#[derive(Clone, Copy)]
+pub struct AggregateDef {
+    pub func: AggregateFunc,
+    pub names: &'static [&'static str],
+    pub arity: (usize, usize),
+    pub result: AggregateResult,
+    pub make: fn(&[Type], Type) -> Box<dyn Accumulator>,
+    pub naming: AggregateNaming,
+}
+
+/// The families of aggregates.
+const FAMILIES: &[&[AggregateDef]] = &[numeric::AGGREGATES, collect::AGGREGATES, pick::AGGREGATES];
+
+fn definitions() -> impl Iterator<Item = &'static AggregateDef> {
+    FAMILIES.iter().flat_map(|family| family.iter())
+}
+
+fn resolve(name: &str) -> Option<&'static AggregateDef> {
+    definitions().find(|def| def.names.contains(&name))
+}
+
+fn definition(func: AggregateFunc) -> &'static AggregateDef {
+    definitions()
+        .find(|def| def.func == func)
+        .unwrap_or_else(|| panic!("{func:?} has no definition row"))
+}
+
+/// How the column of an unnamed call to aggregate `name` is named.
+pub fn naming(name: &str) -> Option<AggregateNaming> {
+    resolve(name).map(|def| def.naming)
 }
 
 /// An `*if` aggregate: rows whose predicate (argument `pred`) is not true are dropped, and the
@@ -109,7 +135,7 @@ struct Filtered<A> {
     inner: A,
 }
 
-fn filtered<A: Accumulator + 'static>(pred: usize, inner: A) -> Box<dyn Accumulator> {
+pub(super) fn filtered<A: Accumulator + 'static>(pred: usize, inner: A) -> Box<dyn Accumulator> {
     Box::new(Filtered { pred, inner })
 }
 
@@ -173,40 +199,8 @@ fn constant_long(args: &[Column], index: usize) -> Option<i64> {
 
 /// Resolve aggregate `name` over bound `args`.
 pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(AggregateFunc, Type), LookupError> {
-    use AggregateFunc as A;
-    let (func, min, max) = match name {
-        "count" => (A::Count, 0, 1),
-        "countif" => (A::CountIf, 1, 1),
-        "sum" => (A::Sum, 1, 1),
-        "sumif" => (A::SumIf, 2, 2),
-        "avg" => (A::Avg, 1, 1),
-        "avgif" => (A::AvgIf, 2, 2),
-        "min" => (A::Min, 1, 1),
-        "max" => (A::Max, 1, 1),
-        "minif" => (A::MinIf, 2, 2),
-        "maxif" => (A::MaxIf, 2, 2),
-        "dcount" => (A::DCount, 1, 2),
-        "count_distinct" => (A::DCount, 1, 1),
-        "dcountif" => (A::DCountIf, 2, 3),
-        "count_distinctif" => (A::DCountIf, 2, 2),
-        "make_set" | "makeset" => (A::MakeSet, 1, 2),
-        "make_set_if" => (A::MakeSetIf, 2, 3),
-        "make_list" | "makelist" => (A::MakeList, 1, 2),
-        "make_list_if" => (A::MakeListIf, 2, 3),
-        "make_bag" => (A::MakeBag, 1, 2),
-        "make_bag_if" => (A::MakeBagIf, 2, 3),
-        "arg_max" => (A::ArgMax, 2, 2),
-        "arg_min" => (A::ArgMin, 2, 2),
-        "take_any" | "any" => (A::TakeAny, 1, 1),
-        "percentile" => (A::Percentile, 2, 2),
-        "stdev" => (A::Stdev, 1, 1),
-        "stdevp" => (A::StdevP, 1, 1),
-        "variance" => (A::Variance, 1, 1),
-        "variancep" => (A::VarianceP, 1, 1),
-        "stdevif" => (A::StdevIf, 2, 2),
-        "varianceif" => (A::VarianceIf, 2, 2),
-        _ => return Err(LookupError::Unknown),
-    };
+    let def = resolve(name).ok_or(LookupError::Unknown)?;
+    let (min, max) = def.arity;
     if args.len() < min || args.len() > max {
         let takes = if min == max {
             format!("{min}")
@@ -219,82 +213,32 @@ pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(AggregateFunc, Type), L
             args.len()
         )));
     }
-    let input = args.first().map_or(Type::Long, |a| a.ty);
-    let ty = match func {
-        A::Count | A::CountIf | A::DCount | A::DCountIf => Type::Long,
-        A::Sum | A::SumIf => match input {
-            Type::Int | Type::Long | Type::Bool => Type::Long,
-            Type::TimeSpan => Type::TimeSpan,
-            Type::Real | Type::Dynamic => Type::Real,
-            other => return Err(not_summable(name, other)),
-        },
-        A::Avg | A::AvgIf => match input {
-            Type::TimeSpan | Type::DateTime => input,
-            Type::Int | Type::Long | Type::Real | Type::Dynamic | Type::Bool => Type::Real,
-            other => return Err(not_summable(name, other)),
-        },
-        A::Min | A::Max | A::MinIf | A::MaxIf | A::TakeAny => input,
-        A::ArgMax | A::ArgMin => args[1].ty,
-        A::MakeSet | A::MakeSetIf | A::MakeList | A::MakeListIf | A::MakeBag | A::MakeBagIf => {
-            Type::Dynamic
-        }
-        A::Percentile => match input {
-            Type::Int | Type::Long => Type::Long,
-            Type::TimeSpan | Type::DateTime => input,
-            _ => Type::Real,
-        },
-        A::Stdev | A::StdevP | A::Variance | A::VarianceP | A::StdevIf | A::VarianceIf => {
-            Type::Real
-        }
+    let ty = match def.result {
+        AggregateResult::Fixed(ty) => ty,
+        AggregateResult::Rule(rule) => rule(args)?,
     };
-    Ok((func, ty))
+    Ok((def.func, ty))
 }
 
-fn not_summable(name: &str, ty: Type) -> LookupError {
+pub(super) fn not_summable(name: &str, ty: Type) -> LookupError {
     LookupError::Argument {
         index: 0,
         message: format!("`{name}` needs a number or timespan, found {ty}"),
     }
 }
 
+static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut names: Vec<&'static str> = definitions()
+        .flat_map(|def| def.names.iter().copied())
+        .collect();
+    // Expanded by `bind` into one aggregate per point.
+    names.push("percentiles");
+    names
+});
+
 /// Every aggregate name, for suggestions.
 pub fn names() -> &'static [&'static str] {
-    &[
-        "count",
-        "countif",
-        "sum",
-        "sumif",
-        "avg",
-        "avgif",
-        "min",
-        "max",
-        "minif",
-        "maxif",
-        "dcount",
-        "count_distinct",
-        "dcountif",
-        "count_distinctif",
-        "make_set",
-        "makeset",
-        "make_set_if",
-        "makelist",
-        "make_list",
-        "make_list_if",
-        "make_bag",
-        "make_bag_if",
-        "arg_max",
-        "arg_min",
-        "take_any",
-        "any",
-        "percentile",
-        "percentiles",
-        "stdev",
-        "stdevp",
-        "variance",
-        "variancep",
-        "stdevif",
-        "varianceif",
-    ]
+    &NAMES
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 //! Counting and arithmetic aggregates: `count`, `countif`, `sum`, `avg`, `percentile`,
 //! `stdev`/`variance` (sample and population).
 
+use super::AggregateFunc as A;
 use super::{constant_long, slot, view, Accumulator};
+use super::{
+    AggregateDef, AggregateNaming,
+    AggregateResult::{Fixed, Rule},
+};
+use crate::table::Type as T;
 use crate::table::{Column, Type};
 
 /// `count()` and `count(x)` count rows (the docs' `summarize count(y)` counts a null `y` too);
@@ -323,3 +329,137 @@ impl Accumulator for Spread {
         )
     }
 }
+
+/// `sum`/`sumif`: long for integers and bools, timespan for timespans, real otherwise.
+fn sum_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+    Ok(match args.first().map_or(T::Long, |a| a.ty) {
+        T::Int | T::Long | T::Bool => T::Long,
+        T::TimeSpan => T::TimeSpan,
+        T::Real | T::Dynamic => T::Real,
+        other => return Err(super::not_summable(name, other)),
+    })
+}
+
+/// `avg`/`avgif`: real for numbers, a datetime or timespan keeps its type.
+fn avg_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+    Ok(match args.first().map_or(T::Long, |a| a.ty) {
+        input @ (T::TimeSpan | T::DateTime) => input,
+        T::Int | T::Long | T::Real | T::Dynamic | T::Bool => T::Real,
+        other => return Err(super::not_summable(name, other)),
+    })
+}
+
+/// This family's aggregates, one row each (see `super::AggregateDef`).
+pub(super) const AGGREGATES: &[AggregateDef] = &[
+    AggregateDef {
+        func: A::Count,
+        names: &["count"],
+        arity: (0, 1),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| Box::new(Count::default()),
+        naming: AggregateNaming::Prefix("count"),
+    },
+    AggregateDef {
+        func: A::CountIf,
+        names: &["countif"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        make: |_arg_types, _result| Box::new(Count::counting_true()),
+        naming: AggregateNaming::Prefix("countif"),
+    },
+    AggregateDef {
+        func: A::Sum,
+        names: &["sum"],
+        arity: (1, 1),
+        result: Rule(|args| sum_type("sum", args)),
+        make: |_arg_types, result| Box::new(Sum::new(result)),
+        naming: AggregateNaming::Prefix("sum"),
+    },
+    AggregateDef {
+        func: A::SumIf,
+        names: &["sumif"],
+        arity: (2, 2),
+        result: Rule(|args| sum_type("sumif", args)),
+        make: |_arg_types, result| super::filtered(1, Sum::new(result)),
+        naming: AggregateNaming::Prefix("sumif"),
+    },
+    AggregateDef {
+        func: A::Avg,
+        names: &["avg"],
+        arity: (1, 1),
+        result: Rule(|args| avg_type("avg", args)),
+        make: |_arg_types, result| Box::new(Avg::new(result)),
+        naming: AggregateNaming::Prefix("avg"),
+    },
+    AggregateDef {
+        func: A::AvgIf,
+        names: &["avgif"],
+        arity: (2, 2),
+        result: Rule(|args| avg_type("avgif", args)),
+        make: |_arg_types, result| super::filtered(1, Avg::new(result)),
+        naming: AggregateNaming::Prefix("avgif"),
+    },
+    AggregateDef {
+        func: A::Percentile,
+        names: &["percentile"],
+        arity: (2, 2),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(match input {
+                T::Int | T::Long => T::Long,
+                T::TimeSpan | T::DateTime => input,
+                _ => T::Real,
+            })
+        }),
+        make: |_arg_types, result| Box::new(Percentile::new(result)),
+        naming: AggregateNaming::Positional,
+    },
+    AggregateDef {
+        func: A::Stdev,
+        names: &["stdev"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Spread::new(true, true)),
+        naming: AggregateNaming::Prefix("stdev"),
+    },
+    AggregateDef {
+        func: A::StdevP,
+        names: &["stdevp"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Spread::new(true, false)),
+        naming: AggregateNaming::Prefix("stdevp"),
+    },
+    AggregateDef {
+        func: A::Variance,
+        names: &["variance"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Spread::new(false, true)),
+        naming: AggregateNaming::Prefix("variance"),
+    },
+    AggregateDef {
+        func: A::VarianceP,
+        names: &["variancep"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Spread::new(false, false)),
+        naming: AggregateNaming::Prefix("variancep"),
+    },
+    AggregateDef {
+        func: A::StdevIf,
+        names: &["stdevif"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| super::filtered(1, Spread::new(true, true)),
+        naming: AggregateNaming::Prefix("stdevif"),
+    },
+    AggregateDef {
+        func: A::VarianceIf,
+        names: &["varianceif"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| super::filtered(1, Spread::new(false, true)),
+        naming: AggregateNaming::Prefix("varianceif"),
+    },
+];

@@ -4,8 +4,11 @@
 
 use std::cmp::Ordering;
 
+use super::AggregateFunc as A;
 use super::{slot, view, Accumulator};
+use super::{AggregateDef, AggregateNaming, AggregateResult::Rule};
 use crate::eval::{compare_values, Arr};
+use crate::table::Type as T;
 use crate::table::{Column, Str, Type, Value};
 
 /// A comparable key of one row.
@@ -281,3 +284,117 @@ impl Accumulator for TakeAny {
         col
     }
 }
+
+/// This family's aggregates, one row each (see `super::AggregateDef`).
+pub(super) const AGGREGATES: &[AggregateDef] = &[
+    AggregateDef {
+        func: A::Min,
+        names: &["min"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| Box::new(Extreme::new(result, true)),
+        naming: AggregateNaming::Prefix("min"),
+    },
+    AggregateDef {
+        func: A::Max,
+        names: &["max"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| Box::new(Extreme::new(result, false)),
+        naming: AggregateNaming::Prefix("max"),
+    },
+    AggregateDef {
+        func: A::MinIf,
+        names: &["minif"],
+        arity: (2, 2),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| super::filtered(1, Extreme::new(result, true)),
+        naming: AggregateNaming::Prefix("minif"),
+    },
+    AggregateDef {
+        func: A::MaxIf,
+        names: &["maxif"],
+        arity: (2, 2),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| super::filtered(1, Extreme::new(result, false)),
+        naming: AggregateNaming::Prefix("maxif"),
+    },
+    AggregateDef {
+        func: A::ArgMax,
+        names: &["arg_max"],
+        arity: (2, 2),
+        result: Rule(|args| Ok(args[1].ty)),
+        make: |arg_types, result| {
+            let input = arg_types.first().copied().unwrap_or(T::Long);
+            Box::new(ArgExtreme::new(input, result, false))
+        },
+        naming: AggregateNaming::Positional,
+    },
+    AggregateDef {
+        func: A::ArgMin,
+        names: &["arg_min"],
+        arity: (2, 2),
+        result: Rule(|args| Ok(args[1].ty)),
+        make: |arg_types, result| {
+            let input = arg_types.first().copied().unwrap_or(T::Long);
+            Box::new(ArgExtreme::new(input, result, true))
+        },
+        naming: AggregateNaming::Positional,
+    },
+    AggregateDef {
+        func: A::TakeAny,
+        names: &["take_any"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| Box::new(TakeAny::new(result)),
+        naming: AggregateNaming::Positional,
+    },
+    AggregateDef {
+        func: A::TakeAny,
+        names: &["any"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| Box::new(TakeAny::new(result)),
+        naming: AggregateNaming::Prefix("any"),
+    },
+    AggregateDef {
+        func: A::TakeAnyIf,
+        names: &["take_anyif"],
+        arity: (2, 2),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| super::filtered(1, TakeAny::new(result)),
+        naming: AggregateNaming::First,
+    },
+    AggregateDef {
+        func: A::TakeAnyIf,
+        names: &["anyif"],
+        arity: (2, 2),
+        result: Rule(|args| {
+            let input = args.first().map_or(T::Long, |a| a.ty);
+            Ok(input)
+        }),
+        make: |_arg_types, result| super::filtered(1, TakeAny::new(result)),
+        naming: AggregateNaming::Prefix("anyif"),
+    },
+];

@@ -10,8 +10,10 @@ use crate::eval::{map1, map2, map3, Datum};
 use crate::func::EvalContext;
 use crate::table::{Column, TICKS_PER_DAY, TICKS_PER_SECOND};
 
-/// Ticks from 0001-01-01 (Kusto's zero) to the Unix epoch: `bin` on datetimes aligns to it.
-pub const EPOCH_TICKS: i64 = 621_355_968_000_000_000;
+use super::def::{Naming, ResultType::Fixed, ScalarDef};
+use super::ScalarFunc as F;
+use crate::table::Type as T;
+pub use crate::table::EPOCH_TICKS;
 const TICKS_PER_HOUR: i64 = 3600 * TICKS_PER_SECOND;
 const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
 
@@ -118,7 +120,7 @@ pub fn add_months(t: i64, months: i64) -> Option<i64> {
 }
 
 /// The calendar units `startof*`/`endof*` round to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     Day,
     Week,
@@ -161,7 +163,7 @@ pub fn start_end(period: Period, end: bool, args: &[Datum], len: usize) -> Colum
 }
 
 /// `dayofweek`, `dayofmonth`, … : one part of each datetime.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Year,
     Quarter,
@@ -427,6 +429,218 @@ pub fn from_unixtime(args: &[Datum], len: usize, ticks_per_unit: f64) -> Column 
         real_to_long((n.as_ref()? * ticks_per_unit).round())
     }))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Ago,
+        names: &["ago"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, ctx| Ok(ago(args, len, ctx)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Now,
+        names: &["now"],
+        arity: (0, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, ctx| Ok(now(args, len, ctx)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::DatetimeAdd,
+        names: &["datetime_add"],
+        arity: (3, 3),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| datetime_add(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::DatetimeDiff,
+        names: &["datetime_diff"],
+        arity: (3, 3),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| datetime_diff(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::DatetimePart,
+        names: &["datetime_part"],
+        arity: (2, 2),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| datetime_part(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Day, false),
+        names: &["startofday"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Day, false, args, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Week, false),
+        names: &["startofweek"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Week, false, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Month, false),
+        names: &["startofmonth"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Month, false, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Year, false),
+        names: &["startofyear"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Year, false, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Day, true),
+        names: &["endofday"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Day, true, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Week, true),
+        names: &["endofweek"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Week, true, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Month, true),
+        names: &["endofmonth"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Month, true, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StartEnd(Period::Year, true),
+        names: &["endofyear"],
+        arity: (1, 2),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(start_end(Period::Year, true, args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::DayOfWeek,
+        names: &["dayofweek"],
+        arity: (1, 1),
+        result: Fixed(T::TimeSpan),
+        run: |args, _ty, len, _ctx| Ok(dayofweek(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::Day),
+        names: &["dayofmonth"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::Day, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::DayOfYear),
+        names: &["dayofyear"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::DayOfYear, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::Hour),
+        names: &["hourofday"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::Hour, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::Year),
+        names: &["getyear"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::Year, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::Month),
+        names: &["getmonth", "monthofyear"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::Month, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PartOf(Part::WeekOfYear),
+        names: &["weekofyear", "week_of_year"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(part_column(Part::WeekOfYear, &args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::MakeDatetime,
+        names: &["make_datetime"],
+        arity: (3, 6),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(make_datetime(args, len)),
+        naming: Naming::OnlyArgument,
+    },
+    ScalarDef {
+        func: F::MakeTimespan,
+        names: &["make_timespan"],
+        arity: (2, 4),
+        result: Fixed(T::TimeSpan),
+        run: |args, _ty, len, _ctx| Ok(make_timespan(args, len)),
+        naming: Naming::OnlyArgument,
+    },
+    ScalarDef {
+        func: F::FromUnixtime(10_000_000),
+        names: &["unixtime_seconds_todatetime"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000_000.0)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::FromUnixtime(10_000),
+        names: &["unixtime_milliseconds_todatetime"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000.0)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::FromUnixtime(10),
+        names: &["unixtime_microseconds_todatetime"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10.0)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::FromUnixtime(-100),
+        names: &["unixtime_nanoseconds_todatetime"],
+        arity: (1, 1),
+        result: Fixed(T::DateTime),
+        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 0.01)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

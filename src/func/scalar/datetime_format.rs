@@ -3,7 +3,10 @@
 //! characters copied as they are.
 
 use super::datetime::{parts, weekday};
+use super::def::{Naming, ResultType::Fixed, ScalarDef};
+use super::ScalarFunc as F;
 use crate::eval::{map2, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, TICKS_PER_DAY, TICKS_PER_SECOND};
 
 const TICKS_PER_HOUR: i64 = 3600 * TICKS_PER_SECOND;
@@ -164,6 +167,26 @@ pub fn format_column(args: &[Datum], len: usize, timespan: bool) -> Column {
         Some(t) => format_datetime_text(*t, f).into(),
     }))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::FormatDatetime,
+        names: &["format_datetime"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(format_column(args, len, false)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::FormatTimespan,
+        names: &["format_timespan"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(format_column(args, len, true)),
+        naming: Naming::First,
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -6,20 +6,15 @@ use serde_json::Value as J;
 
 use super::arg_error;
 use super::convert::{parse_json, to_dynamic as value_json};
+use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
+use super::ScalarFunc as F;
 use crate::error::Error;
 use crate::eval::{map1, map2, Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, Value};
 
 /// JSON equality with numbers compared by value (`1` equals `1.0`).
-pub fn json_eq(a: &J, b: &J) -> bool {
-    match (a, b) {
-        (J::Number(x), J::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        _ => a == b,
-    }
-}
+pub use crate::value::compare::json_eq;
 
 /// `todynamic(x)` / `parse_json(x)`: strings parsed as JSON (invalid JSON stays a string),
 /// dynamic values as they are.
@@ -209,6 +204,106 @@ pub fn set_op(args: &[Datum], len: usize, op: SetOp) -> Column {
             .collect(),
     )
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::ToDynamic,
+        names: &["todynamic", "parse_json", "parsejson"],
+        arity: (1, 1),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(to_dynamic(&args[0], len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::SetUnion,
+        names: &["set_union"],
+        arity: (2, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Union)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::SetIntersect,
+        names: &["set_intersect"],
+        arity: (2, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Intersect)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::SetDifference,
+        names: &["set_difference"],
+        arity: (2, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Difference)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ArrayLength,
+        names: &["array_length", "arraylength"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(array_length(&args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::PackArray,
+        names: &["pack_array"],
+        arity: (0, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(pack_array(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::BagPack,
+        names: &["bag_pack", "pack"],
+        arity: (0, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| bag_pack(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::BagKeys,
+        names: &["bag_keys"],
+        arity: (1, 1),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(bag_keys(&args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ArrayConcat,
+        names: &["array_concat"],
+        arity: (1, MANY),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(array_concat(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ArraySlice,
+        names: &["array_slice"],
+        arity: (3, 3),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(array_slice(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::SetHasElement,
+        names: &["set_has_element"],
+        arity: (2, 2),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(set_has_element(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ArrayIndexOf,
+        names: &["array_index_of"],
+        arity: (2, 5),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(array_index_of(args, len)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

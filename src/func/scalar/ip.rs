@@ -6,7 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
+use super::ScalarFunc as F;
 use crate::eval::{map1, map2, map3, Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, Str};
 
 /// An IPv4 address and its prefix length (32 when none was written).
@@ -248,6 +251,106 @@ pub fn v6_is_match(args: &[Datum], len: usize) -> Column {
         |a, b, p| compare_v6(a, b, (*p)?).map(|o| o == Ordering::Equal),
     ))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Ipv4IsPrivate,
+        names: &["ipv4_is_private"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_private(&args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Ipv4IsInRange,
+        names: &["ipv4_is_in_range"],
+        arity: (2, 2),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_in_range(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Ipv4IsMatch,
+        names: &["ipv4_is_match"],
+        arity: (2, 3),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(v4_is_match(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Ipv4Compare,
+        names: &["ipv4_compare"],
+        arity: (2, 3),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(v4_compare(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ParseIpv4,
+        names: &["parse_ipv4"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(parse_ipv4_column(&args[0], len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ParseIpv4Mask,
+        names: &["parse_ipv4_mask"],
+        arity: (2, 2),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(parse_ipv4_mask(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::HasIpv4,
+        names: &["has_ipv4"],
+        arity: (2, 2),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(has_ipv4(args, len, false)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::HasIpv4Prefix,
+        names: &["has_ipv4_prefix"],
+        arity: (2, 2),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(has_ipv4(args, len, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::HasAnyIpv4,
+        names: &["has_any_ipv4"],
+        arity: (2, MANY),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, false)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::HasAnyIpv4Prefix,
+        names: &["has_any_ipv4_prefix"],
+        arity: (2, MANY),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Ipv6Compare,
+        names: &["ipv6_compare"],
+        arity: (2, 3),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(v6_compare(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Ipv6IsMatch,
+        names: &["ipv6_is_match"],
+        arity: (2, 3),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(v6_is_match(args, len)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,14 @@
 
 use super::convert::cast_column;
 use super::datetime::EPOCH_TICKS;
+use super::def::{
+    Naming,
+    ResultType::{Fixed, Rule},
+    ScalarDef, MANY,
+};
+use super::ScalarFunc as F;
 use crate::eval::{map1, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, Type};
 
 /// Row i of the result is row i of `branches[choice[i]]`; every branch has the same type.
@@ -173,6 +180,109 @@ pub fn gettype(x: &Datum, len: usize) -> Column {
         _ => Column::String((0..len).map(|i| name(&x.value(i)).into()).collect()),
     }
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::ToLong,
+        names: &["tolong"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(to_long(&args[0], len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ToInt,
+        names: &["toint"],
+        arity: (1, 1),
+        result: Fixed(T::Int),
+        run: |args, _ty, len, _ctx| Ok(to_int(&args[0], len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::GetType,
+        names: &["gettype"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(gettype(&args[0], len)),
+        naming: Naming::Prefix("type"),
+    },
+    ScalarDef {
+        func: F::Iff,
+        names: &["iff", "iif"],
+        arity: (3, 3),
+        result: Rule(|args| Ok(super::registry::common_type(&[&args[1], &args[2]]))),
+        run: |args, ty, len, _ctx| Ok(iff(args, ty, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Case,
+        names: &["case"],
+        arity: (3, MANY),
+        result: Rule(|args| {
+            Ok({
+                let mut branches: Vec<&crate::plan::BoundExpr> =
+                    args.iter().skip(1).step_by(2).collect();
+                branches.push(args.last().expect("case has an else value"));
+                super::registry::common_type(&branches)
+            })
+        }),
+        run: |args, ty, len, _ctx| Ok(case(args, ty, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Coalesce,
+        names: &["coalesce"],
+        arity: (1, MANY),
+        result: Rule(|args| {
+            Ok(super::registry::common_type(
+                &args.iter().collect::<Vec<_>>(),
+            ))
+        }),
+        run: |args, ty, len, _ctx| Ok(coalesce(args, ty, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsEmpty,
+        names: &["isempty"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_empty(&args[0], len, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsNotEmpty,
+        names: &["isnotempty"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_empty(&args[0], len, false)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsNull,
+        names: &["isnull"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_null(&args[0], len, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsNotNull,
+        names: &["isnotnull"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(is_null(&args[0], len, false)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Not,
+        names: &["not"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(not(&args[0], len)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

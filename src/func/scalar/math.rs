@@ -5,7 +5,14 @@
 use std::cmp::Ordering;
 
 use super::datetime::EPOCH_TICKS;
+use super::def::{
+    Naming,
+    ResultType::{Fixed, Rule},
+    ScalarDef, MANY,
+};
+use super::ScalarFunc as F;
 use crate::eval::{map1, map2, map3, Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{Column, Type};
 
 /// `floor(a / b) * b` on integers, rounding toward negative infinity.
@@ -221,6 +228,224 @@ pub fn tohex(args: &[Datum], len: usize) -> Column {
         }
     }))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Bin,
+        names: &["bin", "floor"],
+        arity: (1, 2),
+        result: Rule(|args| {
+            Ok(super::registry::binned_type(
+                args[0].ty,
+                args.get(1).map(|a| a.ty),
+            ))
+        }),
+        run: |args, ty, len, _ctx| Ok(bin(args, None, ty, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::BinAt,
+        names: &["bin_at"],
+        arity: (3, 3),
+        result: Rule(|args| {
+            Ok(super::registry::binned_type(
+                args[0].ty,
+                args.get(1).map(|a| a.ty),
+            ))
+        }),
+        run: |args, ty, len, _ctx| Ok(bin(&args[..2], Some(&args[2]), ty, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Ceiling,
+        names: &["ceiling"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            Ok(match args[0].ty {
+                T::Int => T::Int,
+                T::Long => T::Long,
+                _ => T::Real,
+            })
+        }),
+        run: |args, ty, len, _ctx| Ok(ceiling(&args[0], ty, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Abs,
+        names: &["abs"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            Ok(match args[0].ty {
+                T::Int | T::Long => T::Long,
+                T::TimeSpan => T::TimeSpan,
+                _ => T::Real,
+            })
+        }),
+        run: |args, ty, len, _ctx| Ok(abs(&args[0], ty, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Round,
+        names: &["round"],
+        arity: (1, 2),
+        result: Rule(|args| {
+            Ok(match args[0].ty {
+                T::Int => T::Int,
+                T::Long => T::Long,
+                _ => T::Real,
+            })
+        }),
+        run: |args, ty, len, _ctx| Ok(round(args, ty, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Sqrt,
+        names: &["sqrt"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::sqrt)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Pow,
+        names: &["pow"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(pow(args, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Log,
+        names: &["log"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::ln)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Log10,
+        names: &["log10"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log10)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Log2,
+        names: &["log2"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log2)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Exp,
+        names: &["exp"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Exp2,
+        names: &["exp2"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp2)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Exp10,
+        names: &["exp10"],
+        arity: (1, 1),
+        result: Fixed(T::Real),
+        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, |x| 10f64.powf(x))),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::Sign,
+        names: &["sign"],
+        arity: (1, 1),
+        result: Rule(|args| {
+            Ok(match args[0].ty {
+                T::Real | T::Dynamic => T::Real,
+                _ => T::Long,
+            })
+        }),
+        run: |args, ty, len, _ctx| Ok(sign(&args[0], ty, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Pi,
+        names: &["pi"],
+        arity: (0, 0),
+        result: Fixed(T::Real),
+        run: |_args, _ty, len, _ctx| {
+            Ok(crate::table::Column::Real(vec![
+                Some(std::f64::consts::PI);
+                len
+            ]))
+        },
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsNan,
+        names: &["isnan"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_nan)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsInf,
+        names: &["isinf"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_infinite)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IsFinite,
+        names: &["isfinite"],
+        arity: (1, 1),
+        result: Fixed(T::Bool),
+        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_finite)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::MinOf,
+        names: &["min_of"],
+        arity: (1, MANY),
+        result: Rule(|args| {
+            Ok(super::registry::common_type(
+                &args.iter().collect::<Vec<_>>(),
+            ))
+        }),
+        run: |args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Less)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::MaxOf,
+        names: &["max_of"],
+        arity: (1, MANY),
+        result: Rule(|args| {
+            Ok(super::registry::common_type(
+                &args.iter().collect::<Vec<_>>(),
+            ))
+        }),
+        run: |args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Greater)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ToHex,
+        names: &["tohex"],
+        arity: (1, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(tohex(args, len)),
+        naming: Naming::First,
+    },
+];
 
 #[cfg(test)]
 mod tests {

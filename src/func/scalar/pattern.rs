@@ -7,8 +7,15 @@ use regex::Regex;
 
 use super::arg_error;
 use super::convert::cast_column;
+use super::def::{
+    Naming,
+    ResultType::{Fixed, Rule},
+    ScalarDef,
+};
+use super::ScalarFunc as F;
 use crate::error::Error;
 use crate::eval::{Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{empty_str, Column, Str, Type};
 
 /// Compiles each distinct pattern once per call; a constant pattern compiles exactly once.
@@ -216,6 +223,86 @@ pub fn indexof_regex(args: &[Datum], len: usize) -> Result<Column, Error> {
     }
     Ok(Column::Long(out))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Trim,
+        names: &["trim"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| trim(args, len, true, true),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::TrimStart,
+        names: &["trim_start"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| trim(args, len, true, false),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::TrimEnd,
+        names: &["trim_end"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| trim(args, len, false, true),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ReplaceRegex,
+        names: &["replace_regex"],
+        arity: (3, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| replace_regex(&args[0], &args[1], &args[2], len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Replace,
+        names: &["replace"],
+        arity: (3, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| replace_regex(&args[2], &args[0], &args[1], len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Extract,
+        names: &["extract"],
+        arity: (3, 4),
+        result: Rule(|args| {
+            Ok({
+                match args.get(3) {
+                    None => T::String,
+                    Some(t) => super::registry::literal_text(t)
+                        .and_then(T::from_name)
+                        .ok_or_else(|| crate::func::LookupError::Argument {
+                            index: 3,
+                            message: "expected `typeof(<type>)`".into(),
+                        })?,
+                }
+            })
+        }),
+        run: |args, ty, len, _ctx| extract(args, ty, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ExtractAll,
+        names: &["extract_all"],
+        arity: (2, 3),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| extract_all(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IndexOfRegex,
+        names: &["indexof_regex"],
+        arity: (2, 5),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| indexof_regex(args, len),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,11 @@
 //! Series functions over the arrays `make-series` builds: `series_fit_line` (and its
 //! `_dynamic` spelling), least-squares regression of the values against their positions 1..n.
 
+use super::def::{Naming, ResultType::Fixed, ScalarDef};
+use super::ScalarFunc as F;
 use crate::eval::Datum;
 use crate::table::Column;
+use crate::table::Type as T;
 use serde_json::{json, Value as J};
 
 /// The fields `series_fit_line` yields, in the order `extend (a, b, …) = series_fit_line(x)`
@@ -62,6 +65,16 @@ fn fit_one(series: &J) -> J {
 fn number(x: f64) -> J {
     serde_json::Number::from_f64(x).map_or(J::Null, J::Number)
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[ScalarDef {
+    func: F::SeriesFitLine,
+    names: &["series_fit_line", "series_fit_line_dynamic"],
+    arity: (1, 1),
+    result: Fixed(T::Dynamic),
+    run: |args, _ty, len, _ctx| Ok(fit_line(&args[0], len)),
+    naming: Naming::Positional,
+}];
 
 #[cfg(test)]
 mod tests {

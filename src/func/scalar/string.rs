@@ -2,9 +2,12 @@
 //! extracting with regexes, searching (`indexof`, `countof`), encodings (URL, base64), `hash`,
 //! `parse_csv`, `parse_url`. Character positions count Unicode scalar values.
 
+use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
 use super::pattern::RegexCache;
+use super::ScalarFunc as F;
 use crate::error::Error;
 use crate::eval::{map1, map2, map3, Arr, Datum};
+use crate::table::Type as T;
 use crate::table::{empty_str, Column, Str};
 
 /// `f` over the text of every row.
@@ -436,6 +439,186 @@ fn parse_url_text(s: &str) -> Option<serde_json::Value> {
     bag.insert("Fragment".into(), text(fragment));
     Some(serde_json::Value::Object(bag))
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Strcat,
+        names: &["strcat"],
+        arity: (1, MANY),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(strcat(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::StrcatDelim,
+        names: &["strcat_delim"],
+        arity: (3, MANY),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(strcat_delim(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Strlen,
+        names: &["strlen"],
+        arity: (1, 1),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(strlen(&args[0], len)),
+        naming: Naming::NameAndFirst,
+    },
+    ScalarDef {
+        func: F::Substring,
+        names: &["substring"],
+        arity: (2, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(substring(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ToLower,
+        names: &["tolower"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_lowercase())),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ToUpper,
+        names: &["toupper"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_uppercase())),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Split,
+        names: &["split"],
+        arity: (2, 3),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(split(args, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ReplaceString,
+        names: &["replace_string"],
+        arity: (3, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(replace_string(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::IndexOf,
+        names: &["indexof"],
+        arity: (2, 5),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(indexof(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::CountOf,
+        names: &["countof"],
+        arity: (2, 3),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| countof(args, len),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::FormatBytes,
+        names: &["format_bytes"],
+        arity: (1, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(format_bytes(args, len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::StrcatArray,
+        names: &["strcat_array"],
+        arity: (2, 2),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(strcat_array(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Strrep,
+        names: &["strrep"],
+        arity: (2, 3),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(strrep(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Reverse,
+        names: &["reverse"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.chars().rev().collect())),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::UrlEncode,
+        names: &["url_encode"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "+"))),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::UrlEncodeComponent,
+        names: &["url_encode_component"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "%20"))),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::UrlDecode,
+        names: &["url_decode"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, url_decode)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Base64Encode,
+        names: &["base64_encode_tostring"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| base64_encode(s.as_bytes()))),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Base64Decode,
+        names: &["base64_decode_tostring"],
+        arity: (1, 1),
+        result: Fixed(T::String),
+        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, base64_decode_text)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Hash,
+        names: &["hash"],
+        arity: (1, 2),
+        result: Fixed(T::Long),
+        run: |args, _ty, len, _ctx| Ok(hash(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::ParseCsv,
+        names: &["parse_csv"],
+        arity: (1, 1),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(parse_csv(&args[0], len)),
+        naming: Naming::First,
+    },
+    ScalarDef {
+        func: F::ParseUrl,
+        names: &["parse_url"],
+        arity: (1, 1),
+        result: Fixed(T::Dynamic),
+        run: |args, _ty, len, _ctx| Ok(parse_url(&args[0], len)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

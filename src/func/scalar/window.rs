@@ -4,6 +4,8 @@
 //! whole serialized input in order: the binder only lets them run inside `Node::Serialize`,
 //! which evaluates its expressions over all of its input as one batch.
 
+use super::def::{Naming, ResultType::Rule, ScalarDef};
+use super::ScalarFunc as F;
 use crate::eval::Datum;
 use crate::func::scalar::convert;
 use crate::table::{Column, Type};
@@ -125,6 +127,50 @@ pub fn row_window_session(args: &[Datum], len: usize) -> Column {
     }
     Column::DateTime(starts)
 }
+
+/// This family's functions, one row each (see `super::def`).
+pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::RowNumber,
+        names: &["row_number"],
+        arity: (0, 2),
+        result: Rule(|args| super::registry::window_type(F::RowNumber, args)),
+        run: |args, _ty, len, _ctx| Ok(row_number(args, len)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Prev,
+        names: &["prev"],
+        arity: (1, 3),
+        result: Rule(|args| super::registry::window_type(F::Prev, args)),
+        run: |args, ty, len, _ctx| Ok(shifted(args, len, ty, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::Next,
+        names: &["next"],
+        arity: (1, 3),
+        result: Rule(|args| super::registry::window_type(F::Next, args)),
+        run: |args, ty, len, _ctx| Ok(shifted(args, len, ty, false)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::RowCumsum,
+        names: &["row_cumsum"],
+        arity: (1, 2),
+        result: Rule(|args| super::registry::window_type(F::RowCumsum, args)),
+        run: |args, ty, len, _ctx| Ok(row_cumsum(args, len, ty)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::RowWindowSession,
+        names: &["row_window_session"],
+        arity: (3, 4),
+        result: Rule(|args| super::registry::window_type(F::RowWindowSession, args)),
+        run: |args, _ty, len, _ctx| Ok(row_window_session(args, len)),
+        naming: Naming::Positional,
+    },
+];
 
 #[cfg(test)]
 mod tests {

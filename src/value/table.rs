@@ -21,6 +21,8 @@ pub fn empty_str() -> Str {
 /// Ticks (100 ns) per second.
 pub const TICKS_PER_SECOND: i64 = 10_000_000;
 pub const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
+/// Ticks from 0001-01-01 (Kusto's zero) to the Unix epoch: `bin` on datetimes aligns to it.
+pub const EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
 /// A Kusto scalar type. `decimal` is read as `real`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -279,7 +281,7 @@ impl Column {
             Column::Dynamic(v) => v.push(match value {
                 Value::Dynamic(d) => d.clone(),
                 Value::Null => serde_json::Value::Null,
-                other => crate::table::value_to_json(other),
+                other => value_to_json(other),
             }),
         }
     }
@@ -333,8 +335,8 @@ pub fn value_to_json(value: &Value) -> serde_json::Value {
         Value::Int(i) => J::from(*i),
         Value::Long(l) => J::from(*l),
         Value::Real(r) => serde_json::Number::from_f64(*r).map_or(J::Null, J::Number),
-        Value::DateTime(t) => J::String(crate::format::datetime_json_text(*t)),
-        Value::TimeSpan(_) | Value::Guid(_) => J::String(crate::format::value_text(value)),
+        Value::DateTime(t) => J::String(super::format::datetime_json_text(*t)),
+        Value::TimeSpan(_) | Value::Guid(_) => J::String(super::format::value_text(value)),
         Value::String(s) => J::String(s.to_string()),
         Value::Dynamic(d) => d.clone(),
     }

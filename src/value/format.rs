@@ -3,7 +3,7 @@
 //! `%.15g`, dynamic as compact JSON (a dynamic real alone prints as a real; datetimes inside
 //! dynamic values have seven fraction digits).
 
-use crate::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
+use super::table::{Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
 /// The canonical text of `value`; null is the empty string.
 pub fn value_text(value: &Value) -> String {
@@ -18,6 +18,20 @@ pub fn value_text(value: &Value) -> String {
         Value::Guid(g) => guid_text(*g),
         Value::String(s) => s.to_string(),
         Value::Dynamic(d) => dynamic_text(d),
+    }
+}
+
+/// Kusto's string form of a value, which `tostring()`, `strcat()` and every other string
+/// context use: a datetime always with seven fraction digits (`2024-05-05T00:00:00.0000000Z`),
+/// a bool as .NET writes it (`True`/`False`), null as the empty string; the rest as
+/// [`value_text`]. Measured on Kusto's emulator and recorded by duckdb-kql (docs/TRANSLATION.md,
+/// rule R20). Output formats keep their own cell text ([`value_text`]).
+pub fn string_form(value: &Value) -> String {
+    match value {
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::DateTime(t) => datetime_json_text(*t),
+        other => value_text(other),
     }
 }
 
