@@ -189,6 +189,11 @@ fn write_panel(result: &PanelResult, out: &mut String) {
                 escape(&error.render(&panel.source, &panel.path))
             );
         }
+        Outcome::NoData => {
+            out.push_str(
+                "<p class=\"nodata\">No data: its tables hold no rows in the time range.</p>\n",
+            );
+        }
         Outcome::Shown { table, .. } if table.num_rows() == 0 => {
             out.push_str("<p class=\"nodata\">No data.</p>\n");
         }
@@ -223,6 +228,7 @@ fn write_panel(result: &PanelResult, out: &mut String) {
 fn is_wide(result: &PanelResult) -> bool {
     match &result.outcome {
         Outcome::Failed(_) => true,
+        Outcome::NoData => false,
         Outcome::Shown { table, chart } => {
             let kind = result
                 .header

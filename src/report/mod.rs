@@ -73,6 +73,8 @@ pub struct PanelResult {
 
 #[derive(Debug)]
 pub enum Outcome {
+    /// The tables the panel reads hold no rows (in the time range): it did not run.
+    NoData,
     /// The result table, and the chart drawn from it (SVG) when the panel is a chart with rows.
     Shown { table: Table, chart: Option<String> },
     /// The panel's header or query is wrong (exit code 2), or the logs are (3).
@@ -95,7 +97,7 @@ impl Report {
             .flat_map(|s| &s.panels)
             .filter_map(|p| match &p.outcome {
                 Outcome::Failed(e) => Some((&p.panel, e)),
-                Outcome::Shown { .. } => None,
+                Outcome::Shown { .. } | Outcome::NoData => None,
             })
     }
 
@@ -169,13 +171,24 @@ pub fn build(
         now,
         ..options.clone()
     };
+    let mut empty: BTreeSet<String> = read_absent(&sections, &loaded);
+    empty.extend(
+        tables
+            .iter()
+            .filter(|(_, rows)| *rows == 0)
+            .map(|(name, _)| name.clone()),
+    );
     let sections = sections
         .into_iter()
         .map(|(title, panels)| Section {
             title,
             panels: panels
                 .into_par_iter()
-                .map(|p| run(p, &shared_catalog, &run_options))
+                .map(|p| {
+                    let no_data =
+                        !p.tables.is_empty() && p.tables.iter().all(|t| empty.contains(t));
+                    run(p, no_data, &shared_catalog, &run_options)
+                })
                 .collect(),
         })
         .collect();
@@ -188,6 +201,16 @@ pub fn build(
         sections,
         scan_time,
     })
+}
+
+/// The tables panels read that the logs do not hold.
+fn read_absent(sections: &[(String, Vec<Planned>)], loaded: &BTreeSet<String>) -> BTreeSet<String> {
+    sections
+        .iter()
+        .flat_map(|(_, panels)| panels.iter().flat_map(|p| &p.tables))
+        .filter(|t| !loaded.contains(*t))
+        .cloned()
+        .collect()
 }
 
 fn plan(panel: Panel, catalog: &Catalog, options: &Options) -> Planned {
@@ -255,12 +278,13 @@ fn resolve_now(
     }
 }
 
-/// Run one panel and draw its chart.
-fn run(planned: Planned, catalog: &Catalog, options: &Options) -> PanelResult {
+/// Run one panel and draw its chart; `no_data` when its tables hold no rows.
+fn run(planned: Planned, no_data: bool, catalog: &Catalog, options: &Options) -> PanelResult {
     let started = Instant::now();
     let Planned { panel, header, .. } = planned;
     let (header, outcome) = match header {
         Err(error) => (None, Outcome::Failed(error)),
+        Ok(header) if no_data => (Some(header), Outcome::NoData),
         Ok(header) => {
             let outcome = match show(&panel, &header, catalog, options) {
                 Ok((table, chart)) => Outcome::Shown { table, chart },

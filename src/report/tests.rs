@@ -45,6 +45,7 @@ fn shown(result: &PanelResult) -> &Table {
     match &result.outcome {
         Outcome::Shown { table, .. } => table,
         Outcome::Failed(e) => panic!("{} failed: {e}", result.panel.name),
+        Outcome::NoData => panic!("{} has no data", result.panel.name),
     }
 }
 
@@ -93,11 +94,21 @@ fn sections_group_panels_and_leave_out_absent_tables() {
 fn latest_and_since_keep_the_last_days() {
     let mut settings = settings(NowSpec::Latest);
     settings.since = Some(TICKS_PER_DAY + TICKS_PER_DAY / 2);
-    let panels = vec![panel(
-        "10-count.kql",
-        "// chart: card\n// section: Flows\nFlows | summarize Rows = count(), Bytes = sum(Bytes)",
-    )];
+    let panels = vec![
+        panel(
+            "10-count.kql",
+            "// chart: card\n// section: Flows\nFlows | summarize Rows = count(), Bytes = sum(Bytes)",
+        ),
+        panel(
+            "20-aws.kql",
+            "// chart: card\n// section: Flows\nAWSVPCFlow | summarize count()",
+        ),
+    ];
     let report = build(panels, &catalog(), &["Flows".into()], &settings).unwrap();
+    assert!(matches!(
+        report.sections[0].panels[1].outcome,
+        Outcome::NoData
+    ));
     assert_eq!(report.now, 3 * TICKS_PER_DAY);
     assert!(report.now_is_latest);
     let table = shown(&report.sections[0].panels[0]);
