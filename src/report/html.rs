@@ -235,7 +235,7 @@ fn is_wide(result: &PanelResult) -> bool {
                 .as_ref()
                 .and_then(|h: &Header| h.chart.as_deref());
             let long_text = table.columns.iter().any(|c| match c {
-                Column::String(values) => values.iter().take(SHOWN_ROWS).any(|v| v.len() > 40),
+                Column::String(values) => values.iter().take(SHOWN_ROWS).any(|v| v.len() > 32),
                 _ => false,
             });
             (chart.is_some() && kind != Some("piechart")) || table.schema.len() > 5 || long_text
