@@ -12,6 +12,7 @@
 
 use crate::ast::Span;
 use crate::chart::KINDS;
+use crate::check::header::leading_comments;
 use crate::error::{Error, ErrorKind};
 use std::path::{Path, PathBuf};
 
@@ -97,32 +98,18 @@ pub fn parse_header(source: &str, default_title: &str) -> Result<Header, Error> 
         when: None,
         caption: String::new(),
     };
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let Some(comment) = trimmed.strip_prefix("//") else {
-            break;
-        };
-        let comment = comment.trim();
+    for comment in leading_comments(source).comments {
         let keyed = comment
-            .split_once(':')
-            .filter(|(key, _)| HEADER_KEYS.contains(&key.trim().to_ascii_lowercase().as_str()));
-        let Some((key, value)) = keyed else {
+            .key_value()
+            .filter(|(key, _, _)| HEADER_KEYS.contains(&key.as_str()));
+        let Some((key, value, span)) = keyed else {
             if !header.caption.is_empty() {
                 header.caption.push(' ');
             }
-            header.caption.push_str(comment);
+            header.caption.push_str(comment.text);
             continue;
         };
-        let value = value.trim();
-        let value_start = line_start + (value.as_ptr() as usize - line.as_ptr() as usize);
-        let span = Span::new(value_start, value_start + value.len());
-        match key.trim().to_ascii_lowercase().as_str() {
+        match key.as_str() {
             "title" if !value.is_empty() => header.title = value.to_string(),
             "section" if !value.is_empty() => header.section = value.to_string(),
             "chart" => header.chart = Some(parse_chart(value, span)?),

@@ -12,7 +12,7 @@
 //! it has rows) is served by the real table, read again, so answers never depend on the dry
 //! run.
 
-use crate::catalog::{Catalog, ScanRequest, TableProvider, BATCH_ROWS};
+use crate::catalog::{scan_columns, Catalog, ScanRequest, TableProvider};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::table::{Column, Schema, Table, Type};
@@ -227,20 +227,14 @@ impl TableProvider for SharedTable {
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let held: Option<Vec<&Column>> = request.columns.iter().map(|i| self.held.get(i)).collect();
-        let schema = select_schema(self.schema(), request.columns);
-        let Some(held) = held else {
-            let table = read(self.real.as_ref(), request.columns, self.since, request.ctx)?;
-            return sink(table);
-        };
-        let mut start = 0;
-        loop {
-            let len = BATCH_ROWS.min(self.rows - start);
-            let columns = held.iter().map(|c| c.slice(start, len)).collect();
-            sink(Table::new(schema.clone(), columns))?;
-            start += len;
-            if start >= self.rows {
-                return Ok(());
-            }
+        match held {
+            Some(held) => scan_columns(self.schema(), request.columns, &held, self.rows, sink),
+            None => sink(read(
+                self.real.as_ref(),
+                request.columns,
+                self.since,
+                request.ctx,
+            )?),
         }
     }
 
