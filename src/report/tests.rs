@@ -41,6 +41,17 @@ fn settings(now: NowSpec) -> Settings {
     }
 }
 
+/// The report of `panels` over the `Flows` table, with `now` pinned.
+fn build_over_flows(panels: Vec<Panel>) -> Report {
+    build(
+        panels,
+        &catalog(),
+        &["Flows".into()],
+        &settings(NowSpec::At(0)),
+    )
+    .unwrap()
+}
+
 fn shown(result: &PanelResult) -> &Table {
     match &result.outcome {
         Outcome::Shown { table, .. } => table,
@@ -66,13 +77,7 @@ fn sections_group_panels_and_leave_out_absent_tables() {
             "// title: Only with topology\n// section: Flows\n// when: topology\nFlows",
         ),
     ];
-    let report = build(
-        panels,
-        &catalog(),
-        &["Flows".into()],
-        &settings(NowSpec::At(0)),
-    )
-    .unwrap();
+    let report = build_over_flows(panels);
     let titles: Vec<&str> = report.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, ["Flows"]);
     let flows = &report.sections[0].panels;
@@ -127,13 +132,7 @@ fn a_broken_panel_is_reported_and_the_others_still_run() {
             "// section: Flows\nFlows | where DestPort == 1",
         ),
     ];
-    let report = build(
-        panels,
-        &catalog(),
-        &["Flows".into()],
-        &settings(NowSpec::At(0)),
-    )
-    .unwrap();
+    let report = build_over_flows(panels);
     assert_eq!(report.exit_code(), 2);
     let failed: Vec<&str> = report.failures().map(|(p, _)| p.name.as_str()).collect();
     assert_eq!(failed, ["10-bad.kql"]);
@@ -159,13 +158,7 @@ fn a_chart_panel_draws_svg_and_must_agree_with_the_query() {
             "// chart: piechart\n// section: Flows\nFlows | count | render barchart",
         ),
     ];
-    let report = build(
-        panels,
-        &catalog(),
-        &["Flows".into()],
-        &settings(NowSpec::At(0)),
-    )
-    .unwrap();
+    let report = build_over_flows(panels);
     let Outcome::Shown {
         chart: Some(svg), ..
     } = &report.sections[0].panels[0].outcome
