@@ -94,8 +94,8 @@ fn first_row_value(html: &str, column: &str) -> Option<String> {
 }
 
 /// The panel's query through `kqlite query --format json`: column names and types, rows.
-fn query_panel(path: &str) -> (Vec<(String, String)>, Vec<Vec<serde_json::Value>>) {
-    let out = kqlite(&[
+fn query_panel(path: &str, extra: &[&str]) -> (Vec<(String, String)>, Vec<Vec<serde_json::Value>>) {
+    let mut args = vec![
         "query",
         "--logs",
         "examples/logs",
@@ -105,7 +105,9 @@ fn query_panel(path: &str) -> (Vec<(String, String)>, Vec<Vec<serde_json::Value>
         path,
         "--format",
         "json",
-    ]);
+    ];
+    args.extend(extra);
+    let out = kqlite(&args);
     assert_eq!(out.code, Some(0), "{path}: {}", out.stderr);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let table = &json["tables"][0];
@@ -129,10 +131,47 @@ fn query_panel(path: &str) -> (Vec<(String, String)>, Vec<Vec<serde_json::Value>
 
 #[test]
 fn the_report_over_the_sample_logs_opens_in_chromium_and_matches_kqlite_query() {
-    let dir = scratch("sample");
+    // Without --topology and subnets, only the panels without a condition or for no topology
+    // are shown.
+    let shown = |when: &Option<Condition>| matches!(when, None | Some(Condition::NoTopology));
+    check_report("sample", &[], &[], shown);
+}
+
+#[test]
+fn with_a_topology_the_report_shows_its_panels_and_the_gateway_and_firewall_ones() {
+    let topology = [
+        "--topology",
+        "examples/topology/vnets.json",
+        "--topology",
+        "examples/topology/nics.json",
+        "--topology",
+        "examples/topology/vms.json",
+    ];
+    // The subnets the report finds in vnets.json, given to `kqlite query` as parameters.
+    let mut query_args = topology.to_vec();
+    query_args.extend([
+        "--param",
+        "gateway_subnet=10.10.4.0/24",
+        "--param",
+        "firewall_subnet=10.10.1.0/24",
+    ]);
+    let shown = |when: &Option<Condition>| !matches!(when, Some(Condition::NoTopology));
+    check_report("topology", &topology, &query_args, shown);
+}
+
+/// Write the report over the sample logs with `report_args`, open it in Chromium, and check
+/// every section heading and, for each panel `shown` keeps, its title and first number
+/// against `kqlite query` with `query_args`.
+fn check_report(
+    test: &str,
+    report_args: &[&str],
+    query_args: &[&str],
+    shown: impl Fn(&Option<Condition>) -> bool,
+) {
+    let dir = scratch(test);
     let page = dir.join("r.html");
     let page_arg = page.display().to_string();
-    let out = kqlite(&[
+    let mut args = vec![
         "report",
         "--logs",
         "examples/logs",
@@ -140,7 +179,9 @@ fn the_report_over_the_sample_logs_opens_in_chromium_and_matches_kqlite_query() 
         NOW,
         "-o",
         &page_arg,
-    ]);
+    ];
+    args.extend(report_args);
+    let out = kqlite(&args);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let written = std::fs::read_to_string(&page).unwrap();
     for fetched in ["<script", "<link", "src=\"http", "url(http", "@import"] {
@@ -151,19 +192,12 @@ fn the_report_over_the_sample_logs_opens_in_chromium_and_matches_kqlite_query() 
     assert!(console.is_empty(), "console messages: {console:?}");
     assert!(dom.contains("<h1>Traffic overview</h1>"), "not the report");
 
-    let panels = builtin::panels();
     let mut sections = Vec::new();
     let mut checked = 0;
-    for panel in &panels {
+    for panel in &builtin::panels() {
         let header = panel.header().unwrap();
-        // Without --topology and subnets, only the panels without a condition or for no
-        // topology are shown.
-        let shown = match &header.when {
-            None | Some(Condition::NoTopology) => true,
-            Some(Condition::Topology) | Some(Condition::Parameter(_)) => false,
-        };
         let html = article(&dom, panel.id());
-        if !shown {
+        if !shown(&header.when) {
             assert!(html.is_none(), "{} is shown", panel.name);
             continue;
         }
@@ -176,7 +210,7 @@ fn the_report_over_the_sample_logs_opens_in_chromium_and_matches_kqlite_query() 
             "{}",
             panel.name
         );
-        let (columns, rows) = query_panel(&panel.path);
+        let (columns, rows) = query_panel(&panel.path, query_args);
         if rows.is_empty() {
             assert!(html.contains("No data."), "{}", panel.name);
             continue;
