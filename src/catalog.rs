@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, ExternalRead};
-use crate::table::{Field, Schema, Table, Type};
+use crate::table::{Column, Field, Schema, Table, Type};
 use indexmap::IndexMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -141,26 +141,39 @@ impl TableProvider for MemoryTable {
         request: &ScanRequest<'_>,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let schema = request.output_schema(&self.table.schema);
+        let columns: Vec<&Column> = request
+            .columns
+            .iter()
+            .map(|&i| &self.table.columns[i])
+            .collect();
         let rows = self.table.num_rows();
-        let mut start = 0;
-        loop {
-            let len = BATCH_ROWS.min(rows - start);
-            let columns = request
-                .columns
-                .iter()
-                .map(|&i| self.table.columns[i].slice(start, len))
-                .collect();
-            sink(Table::new(schema.clone(), columns))?;
-            start += len;
-            if start >= rows {
-                return Ok(());
-            }
-        }
+        scan_columns(&self.table.schema, request.columns, &columns, rows, sink)
     }
 
     fn origin(&self) -> String {
         self.origin.clone()
+    }
+}
+
+/// Hand `columns` (the columns at `indices` of `schema`, `rows` long) to `sink` in batches of
+/// [`BATCH_ROWS`]; an empty table still gets one (empty) batch.
+pub fn scan_columns(
+    schema: &Schema,
+    indices: &[usize],
+    columns: &[&Column],
+    rows: usize,
+    sink: &mut dyn FnMut(Table) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let schema = Schema::new(indices.iter().map(|&i| schema.fields[i].clone()).collect());
+    let mut start = 0;
+    loop {
+        let len = BATCH_ROWS.min(rows - start);
+        let batch = columns.iter().map(|c| c.slice(start, len)).collect();
+        sink(Table::new(schema.clone(), batch))?;
+        start += len;
+        if start >= rows {
+            return Ok(());
+        }
     }
 }
 

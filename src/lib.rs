@@ -21,6 +21,7 @@ pub mod output;
 pub mod params;
 pub mod parse;
 pub mod plan;
+pub mod report;
 pub mod sources;
 pub mod validate;
 pub mod value;

@@ -736,7 +736,7 @@ fn the_example_workflow_runs_as_written() {
     let workflow =
         std::fs::read_to_string(repo_root().join("examples/ci/github-workflow.yml")).unwrap();
     let commands = workflow_kqlite_commands(&workflow);
-    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert_eq!(commands.len(), 3, "{commands:?}");
     let dir = scratch("workflow");
     for command in commands {
         let mut args: Vec<String> = command
@@ -747,6 +747,10 @@ fn the_example_workflow_runs_as_written() {
         // The JUnit report goes to a scratch folder instead of the working directory.
         if let Some(i) = args.iter().position(|a| a == "--junit") {
             args[i + 1] = dir.join("kqlite-checks.xml").display().to_string();
+        }
+        // So does the traffic report.
+        if let Some(i) = args.iter().position(|a| a == "-o") {
+            args[i + 1] = dir.join("kqlite-report.html").display().to_string();
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = kqlite(&args);
@@ -760,6 +764,8 @@ fn the_example_workflow_runs_as_written() {
     }
     let xml = std::fs::read_to_string(dir.join("kqlite-checks.xml")).unwrap();
     roxmltree::Document::parse(&xml).unwrap();
+    let page = std::fs::read_to_string(dir.join("kqlite-report.html")).unwrap();
+    assert!(page.contains("<h1>Traffic overview</h1>"));
 }
 
 /// The `kqlite …` commands of the workflow's `run:` steps (plain and `>-` folded).

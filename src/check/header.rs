@@ -136,27 +136,12 @@ pub fn parse(source: &str, default_name: &str) -> Result<Header, Error> {
         line: 1,
     };
     let mut expect_line = None;
-    let mut first_query_line = None;
-    let mut offset = 0;
-    for (index, line) in source.split_inclusive('\n').enumerate() {
-        let line_start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let Some(comment) = trimmed.strip_prefix("//") else {
-            first_query_line = Some(index + 1);
-            break;
-        };
-        let Some((key, value)) = comment.split_once(':') else {
+    let block = leading_comments(source);
+    for comment in &block.comments {
+        let Some((key, value, span)) = comment.key_value() else {
             continue;
         };
-        let value = value.trim();
-        // `value` is a slice of `line`: its offset there places the span.
-        let value_start = line_start + (value.as_ptr() as usize - line.as_ptr() as usize);
-        let span = Span::new(value_start, value_start + value.len());
-        match key.trim().to_ascii_lowercase().as_str() {
+        match key.as_str() {
             "name" if !value.is_empty() => header.name = value.to_string(),
             "expect" => {
                 header.expect = Expectation::parse(value).ok_or_else(|| {
@@ -164,7 +149,7 @@ pub fn parse(source: &str, default_name: &str) -> Result<Header, Error> {
                         "expect one of: empty, nonempty, rows == N, rows >= N, rows <= N",
                     )
                 })?;
-                expect_line = Some(index + 1);
+                expect_line = Some(comment.line);
             }
             "severity" => {
                 header.severity = Severity::parse(value).ok_or_else(|| {
@@ -177,8 +162,69 @@ pub fn parse(source: &str, default_name: &str) -> Result<Header, Error> {
             _ => {}
         }
     }
+    let first_query_line = block.first_query_line;
     header.line = expect_line.or(first_query_line).unwrap_or(1);
     Ok(header)
+}
+
+/// The `// …` lines before a query's first line (blank lines between them are passed over).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentBlock<'a> {
+    pub comments: Vec<CommentLine<'a>>,
+    /// The 1-based line the query starts on, if there is one.
+    pub first_query_line: Option<usize>,
+}
+
+/// One header comment: its text after `//` (trimmed), where that text starts in the source,
+/// and its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentLine<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub line: usize,
+}
+
+impl<'a> CommentLine<'a> {
+    /// `key: value` as (lower-case key, trimmed value, the value's span in the source).
+    pub fn key_value(&self) -> Option<(String, &'a str, Span)> {
+        let (key, value) = self.text.split_once(':')?;
+        let trimmed = value.trim();
+        // `trimmed` is a slice of `self.text`: its offset there places the span.
+        let at = self.start + (trimmed.as_ptr() as usize - self.text.as_ptr() as usize);
+        Some((
+            key.trim().to_ascii_lowercase(),
+            trimmed,
+            Span::new(at, at + trimmed.len()),
+        ))
+    }
+}
+
+/// The leading comment block of `source`.
+pub fn leading_comments(source: &str) -> CommentBlock<'_> {
+    let mut block = CommentBlock {
+        comments: Vec::new(),
+        first_query_line: None,
+    };
+    let mut offset = 0;
+    for (index, line) in source.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let Some(comment) = trimmed.strip_prefix("//") else {
+            block.first_query_line = Some(index + 1);
+            break;
+        };
+        let text = comment.trim();
+        block.comments.push(CommentLine {
+            text,
+            start: line_start + (text.as_ptr() as usize - line.as_ptr() as usize),
+            line: index + 1,
+        });
+    }
+    block
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a table as CSV or JSON lines, or the Azure Data Explorer commands to create it.
     Export(ExportArgs),
+    /// Write the Traffic Analytics overview of the logs as one self-contained HTML page.
+    Report(super::report::ReportArgs),
 }
 
 #[derive(Args, Debug)]
