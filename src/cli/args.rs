@@ -83,15 +83,33 @@ pub struct RunArgs {
     #[arg(long = "external-data", value_name = "URL=PATH",
           value_parser = LocalCopies::check_assignment)]
     pub external_data: Vec<String>,
+    /// A folder whose files `externaldata` may read by plain path or `file://` URL (besides
+    /// the folders given with --logs). Repeatable.
+    #[arg(long = "allow-local-data", value_name = "DIR")]
+    pub allow_local_data: Vec<PathBuf>,
 }
 
 impl RunArgs {
     /// The run settings these flags give (`now` is resolved separately).
     pub fn options(&self) -> Options {
+        let mut external_data = LocalCopies::new(self.external_data.clone());
+        for dir in &self.allow_local_data {
+            external_data.allow_local(dir);
+        }
         Options {
             now: 0,
             params: self.params.clone(),
-            external_data: LocalCopies::new(self.external_data.clone()),
+            external_data,
+        }
+    }
+}
+
+impl LogsArgs {
+    /// Let `externaldata` read the files and folders given with `--logs`.
+    pub fn allow_local_data(&self, options: &mut Options) {
+        for log in &self.logs {
+            let (LogPath::Path(path) | LogPath::Named { path, .. }) = log;
+            options.external_data.allow_local(path);
         }
     }
 }

@@ -42,7 +42,10 @@ fn load_topology(args: &LogsArgs) -> Result<Option<TopologyRef>, Error> {
         if args.strict {
             return Err(Error::input(issue.path, issue.message));
         }
-        eprintln!("warning: {issue}");
+        eprintln!(
+            "warning: {}",
+            crate::control_chars::escape(&issue.to_string())
+        );
     }
     Ok(Some(TopologyRef(Arc::new(topology))))
 }

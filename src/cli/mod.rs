@@ -119,5 +119,6 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 
 /// One line on stderr that is not an error: a hint or a summary.
 fn note(message: &str) {
+    let message = crate::control_chars::escape(message);
     let _ = writeln!(io::stderr(), "note: {message}");
 }

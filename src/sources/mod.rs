@@ -25,6 +25,7 @@ mod vnet_flow;
 pub mod azure_resource;
 pub mod external_data;
 pub mod la_export;
+pub mod local_data;
 pub mod read_issue;
 pub mod record_tables;
 pub mod topology;

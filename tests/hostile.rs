@@ -1,0 +1,200 @@
+//! Hostile input through the binary (issue 14): every case ends with a documented exit code and
+//! a clear message, in bounded time, and never reads what the user did not hand to kqlite.
+
+mod common;
+
+use common::{repo_root, run_kqlite, Outcome};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn kqlite(args: &[&str]) -> Outcome {
+    run_kqlite(args, &repo_root(), "", LIMIT)
+}
+
+fn kqlite_in(dir: &Path, args: &[&str]) -> Outcome {
+    run_kqlite(args, dir, "", LIMIT)
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kqlite-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn external(path: &str) -> String {
+    format!("externaldata (line:string) [@\"{path}\"] with (format=\"txt\") | count")
+}
+
+/// The `error:` line of a failed run (warnings about the logs may come before it).
+fn error_line(out: &Outcome) -> String {
+    let line = out.stderr.lines().find(|l| l.starts_with("error:"));
+    line.unwrap_or("").to_string()
+}
+
+#[test]
+fn externaldata_reads_no_local_file_it_was_not_handed() {
+    let dir = scratch("externaldata");
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("hosts.txt"), "a\nb\n").unwrap();
+    std::fs::write(dir.join("secret.txt"), "SECRET=1\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.txt"), logs.join("escape.txt")).unwrap();
+    let logs_arg = logs.to_str().unwrap();
+    let secret = dir.join("secret.txt");
+    let secret = secret.to_str().unwrap();
+
+    // Inside a --logs folder: read.
+    let inside = logs.join("hosts.txt");
+    let out = kqlite(&[
+        "query",
+        &external(inside.to_str().unwrap()),
+        "--logs",
+        logs_arg,
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains('2'), "{}", out.stdout);
+
+    // Outside it, a missing file, `..`, a symlink out, a file:// URL and /proc: one refusal.
+    let probes = [
+        secret.to_string(),
+        format!("{}/missing.txt", dir.display()),
+        format!("{logs_arg}/../secret.txt"),
+        format!("{logs_arg}/escape.txt"),
+        format!("file://{secret}"),
+        format!("file://localhost{secret}"),
+        "/proc/self/environ".to_string(),
+        "/dev/zero".to_string(),
+    ];
+    let mut messages = Vec::new();
+    for probe in &probes {
+        let out = kqlite(&["query", &external(probe), "--logs", logs_arg]);
+        assert_eq!(out.code, Some(3), "{probe}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{probe}: {}", out.stdout);
+        assert!(!out.stderr.contains("SECRET"), "{}", out.stderr);
+        let first = error_line(&out);
+        assert!(
+            first.contains("externaldata reads only regular files inside a folder given with"),
+            "{probe}: {first}"
+        );
+        messages.push(first.replacen(probe.as_str(), "PATH", 1));
+    }
+    // The missing and the present file give the same error, so paths cannot be probed.
+    assert_eq!(
+        messages[0].replace(secret, "PATH"),
+        messages[1].replace(&format!("{}/missing.txt", dir.display()), "PATH")
+    );
+
+    // No --logs at all: nothing local is readable, unless --allow-local-data says so.
+    let out = kqlite(&["query", &external(secret)]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    let dir_arg = dir.to_str().unwrap();
+    let out = kqlite(&["query", &external(secret), "--allow-local-data", dir_arg]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+
+    // In a check, the refusal is an input error, never a green run.
+    let check = dir.join("leak.kql");
+    std::fs::write(
+        &check,
+        format!(
+            "// severity: low\n// expect: empty\n{}\n| where false\n",
+            external("/proc/self/environ")
+        ),
+    )
+    .unwrap();
+    let out = kqlite(&["check", check.to_str().unwrap(), "--fail-on", "medium"]);
+    assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn externaldata_refuses_a_fifo_instead_of_blocking() {
+    let dir = scratch("fifo-ext");
+    let fifo = dir.join("pipe.txt");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let dir_arg = dir.to_str().unwrap();
+    let out = kqlite_in(
+        &dir,
+        &[
+            "query",
+            &external("pipe.txt"),
+            "--allow-local-data",
+            dir_arg,
+        ],
+    );
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    let copy = format!("https://example.invalid/p.txt={}", fifo.display());
+    let out = kqlite(&[
+        "query",
+        &external("https://example.invalid/p.txt"),
+        "--external-data",
+        &copy,
+    ]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn control_characters_are_escaped_in_human_and_annotation_output() {
+    let dir = scratch("controls");
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    // A file name that would start its own `::error` line, and an ESC sequence.
+    std::fs::write(logs.join("x\n::error::owned\u{1b}[2J.txt"), "not a log\n").unwrap();
+    std::fs::write(dir.join("T.csv"), "Name\n\"a\u{1b}]0;title\u{7}b\"\n").unwrap();
+    let csv = dir.join("T.csv");
+    let out = kqlite(&[
+        "query",
+        "T | extend N2 = Name",
+        "--logs",
+        logs.to_str().unwrap(),
+        "--logs",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(
+        out.stdout.contains("a\\x1b]0;title\\x07b"),
+        "{:?}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(
+        out.stderr.lines().all(|l| !l.starts_with("::")),
+        "{:?}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("x\\n::error::owned\\x1b[2J.txt"),
+        "{:?}",
+        out.stderr
+    );
+
+    // A failing check whose rows hold the ESC: the report and the annotation escape it, the
+    // JUnit file stays well-formed XML.
+    let check = dir.join("c.kql");
+    std::fs::write(&check, "// name: odd \u{1b}[1m name\nT\n").unwrap();
+    let junit = dir.join("junit.xml");
+    let out = kqlite(&[
+        "check",
+        check.to_str().unwrap(),
+        "--logs",
+        csv.to_str().unwrap(),
+        "--github",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(out.stdout.contains("::error "), "{:?}", out.stdout);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(roxmltree::Document::parse(&xml).is_ok(), "{xml}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
