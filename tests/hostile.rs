@@ -198,3 +198,186 @@ fn control_characters_are_escaped_in_human_and_annotation_output() {
     assert!(roxmltree::Document::parse(&xml).is_ok(), "{xml}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An AWS VPC flow log of 3 records.
+fn aws_log() -> String {
+    std::fs::read_to_string(repo_root().join("tests/data/aws/vpc-flowlog-sample.log")).unwrap()
+}
+
+fn aws_count(args: &[&str]) -> Outcome {
+    let mut all = vec!["query", "AWSVPCFlow | count", "--format", "csv"];
+    all.extend_from_slice(args);
+    kqlite(&all)
+}
+
+#[test]
+fn folder_walks_skip_links_unless_asked_and_read_a_path_once() {
+    let dir = scratch("links");
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(logs.join("a")).unwrap();
+    std::fs::write(logs.join("a/flows.log"), aws_log()).unwrap();
+    let outside = dir.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("other.log"), aws_log()).unwrap();
+    // A loop back to the top, a link to a sibling, and a link out of the tree.
+    std::os::unix::fs::symlink(&logs, logs.join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(logs.join("a"), logs.join("again")).unwrap();
+    std::os::unix::fs::symlink(&outside, logs.join("out")).unwrap();
+    let logs_arg = logs.to_str().unwrap();
+
+    let out = aws_count(&["--logs", logs_arg]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n3\r\n", "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not followed (--follow reads it)"),
+        "{}",
+        out.stderr
+    );
+
+    // --follow reads the link out of the tree, and the loop and second link only once.
+    let out = aws_count(&["--logs", logs_arg, "--follow"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n6\r\n", "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a folder already read"),
+        "{}",
+        out.stderr
+    );
+
+    // The same file named twice is read once.
+    let file = logs.join("a/flows.log");
+    let file = file.to_str().unwrap();
+    let out = aws_count(&["--logs", file, "--logs", file, "--logs", logs_arg]);
+    assert_eq!(out.stdout, "Count\r\n3\r\n", "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fifos_and_empty_files_are_warnings_not_hangs_or_fatal() {
+    let dir = scratch("fifo-logs");
+    std::fs::write(dir.join("flows.log"), aws_log()).unwrap();
+    let fifo = dir.join("pipe.log");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let empty = dir.join("PT1H.json");
+    std::fs::write(&empty, "").unwrap();
+    let dir_arg = dir.to_str().unwrap();
+
+    // In a folder and named: skipped with a warning naming the file; the good file loads.
+    let out = aws_count(&["--logs", dir_arg]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n3\r\n");
+    assert!(
+        out.stderr.contains("pipe.log: not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("PT1H.json: the file is empty"),
+        "{}",
+        out.stderr
+    );
+    let flows = dir.join("flows.log");
+    let named = [
+        "--logs",
+        fifo.to_str().unwrap(),
+        "--logs",
+        empty.to_str().unwrap(),
+        "--logs",
+        flows.to_str().unwrap(),
+    ];
+    let out = aws_count(&named);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n3\r\n");
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    assert!(out.stderr.contains("the file is empty"), "{}", out.stderr);
+
+    // --strict makes them fatal: exit 3.
+    let mut strict = named.to_vec();
+    strict.push("--strict");
+    assert_eq!(aws_count(&strict).code, Some(3));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Run a query given on standard input (too long for an argument list).
+fn query_stdin(query: &str) -> Outcome {
+    run_kqlite(&["query", "--format", "csv"], &repo_root(), query, LIMIT)
+}
+
+#[test]
+fn deep_queries_are_refused_with_the_limit_and_where() {
+    let parens = format!("print x = {}1{}", "(".repeat(4000), ")".repeat(4000));
+    let out = query_stdin(&parens);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: the query nests more than 128 levels of brackets"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("<stdin>:1:139"), "{}", out.stderr);
+
+    let wheres = format!("print x = 1{}", "\n| where x > 0".repeat(10_000));
+    let out = query_stdin(&wheres);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("more than 1000 operators"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("<stdin>:1002:1"), "{}", out.stderr);
+
+    let toscalar = format!(
+        "print x = {}1{}",
+        "toscalar(print ".repeat(1000),
+        ")".repeat(1000)
+    );
+    let out = query_stdin(&toscalar);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+
+    // Under the limits, a deep query runs (the run has the stack for it).
+    let nested = format!("print x = {}1{}", "(".repeat(128), ")".repeat(128));
+    let out = query_stdin(&nested);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "x\r\n1\r\n"),
+        "{}",
+        out.stderr
+    );
+    let extends: String = (0..900)
+        .map(|i| format!("\n| extend c{i} = x + {i}"))
+        .collect();
+    let out = query_stdin(&format!("print x = 1{extends}\n| project c899"));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "c899\r\n900\r\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn long_operator_chains_run_or_fail_cleanly() {
+    let terms = format!("print x = 1{}", " + 1".repeat(10_000));
+    let out = query_stdin(&terms);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "x\r\n10001\r\n"),
+        "{}",
+        out.stderr
+    );
+    let ors = format!(
+        "print x = 1 | where {}",
+        vec!["x == 2"; 10_000].join(" or ")
+    );
+    let out = query_stdin(&format!("{ors} or x == 1"));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "x\r\n1\r\n"),
+        "{}",
+        out.stderr
+    );
+}

@@ -148,6 +148,10 @@ pub struct LogsArgs {
     /// Treat any malformed record as a fatal input error instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Follow symbolic links inside --logs folders (links are skipped by default; a folder
+    /// reached twice, as in a loop, is read once).
+    #[arg(long)]
+    pub follow: bool,
 }
 
 #[derive(Args, Debug)]

@@ -25,6 +25,7 @@ pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
         interval: args.interval,
         nta_from: args.nta_from.0.clone(),
         strict: args.strict,
+        follow_links: args.follow,
         topology: load_topology(args)?,
     };
     let report = sources::open(&args.logs, &options, &mut catalog)?;

@@ -3,6 +3,7 @@
 
 use crate::table::TICKS_PER_SECOND;
 use flate2::read::MultiGzDecoder;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -35,35 +36,101 @@ impl Format {
     }
 }
 
-/// Every regular file under `path` (itself when it is a file), sorted, skipping hidden entries
-/// (names starting with `.`) inside folders.
-pub fn walk(path: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if path.is_dir() {
-        walk_into(path, &mut files)?;
-        files.sort();
-    } else {
-        std::fs::metadata(path)?;
-        files.push(path.to_path_buf());
-    }
-    Ok(files)
+/// What a walk found: the regular files, sorted, and the entries it passed over with why
+/// (an unreadable folder, a FIFO or device, a symbolic link not followed, a loop).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
-fn walk_into(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// Every regular file under `path` (itself when it is a file), sorted, skipping hidden entries
+/// (names starting with `.`) inside folders. Symbolic links inside folders are followed only
+/// with `follow` (as ripgrep's `--follow`), and then a folder reached twice (a loop, or two
+/// links to one place) is read once. A folder that cannot be read is reported and the walk
+/// goes on. The path itself is followed when it is a link: the user named it.
+pub fn walk(path: &Path, follow: bool) -> io::Result<Walk> {
+    let meta = std::fs::metadata(path)?;
+    let mut walk = Walk::default();
+    if meta.is_dir() {
+        let mut seen = HashSet::new();
+        seen.insert(folder_id(&meta));
+        walk_into(path, follow, &mut seen, &mut walk);
+        walk.files.sort();
+    } else if meta.is_file() {
+        walk.files.push(path.to_path_buf());
+    } else {
+        walk.skipped
+            .push((path.to_path_buf(), NOT_REGULAR.to_string()));
+    }
+    Ok(walk)
+}
+
+const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device); skipped";
+
+/// A folder's identity on disk (device and inode), to notice a folder reached twice.
+fn folder_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+fn walk_into(dir: &Path, follow: bool, seen: &mut HashSet<(u64, u64)>, walk: &mut Walk) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            walk.skipped
+                .push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                walk.skipped
+                    .push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+                continue;
+            }
+        };
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            walk_into(&path, files)?;
-        } else if path.is_file() {
-            files.push(path);
+        let Ok(kind) = entry.file_type() else {
+            walk.skipped
+                .push((path, "cannot tell what the entry is".to_string()));
+            continue;
+        };
+        if kind.is_symlink() && !follow {
+            walk.skipped.push((
+                path,
+                "a symbolic link; not followed (--follow reads it)".to_string(),
+            ));
+            continue;
+        }
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                walk.skipped.push((path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if seen.insert(folder_id(&meta)) {
+                walk_into(&path, follow, seen, walk);
+            } else {
+                walk.skipped.push((
+                    path,
+                    "a link to a folder already read (a loop or a second link); skipped"
+                        .to_string(),
+                ));
+            }
+        } else if meta.is_file() {
+            walk.files.push(path);
+        } else {
+            walk.skipped.push((path, NOT_REGULAR.to_string()));
         }
     }
-    Ok(())
 }
 
 /// Whether `bytes` start with the gzip magic number.
@@ -209,7 +276,7 @@ mod tests {
             read_all(&path).unwrap(),
             b"{\"records\":[{\"flowLogVersion\":4}]}"
         );
-        assert_eq!(walk(&dir).unwrap(), vec![path]);
+        assert_eq!(walk(&dir, false).unwrap().files, vec![path]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
