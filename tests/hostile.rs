@@ -381,3 +381,120 @@ fn long_operator_chains_run_or_fail_cleanly() {
         out.stderr
     );
 }
+
+/// A VNet flow log of the examples (331 tuples).
+const GOOD_VNET: &str = "examples/logs/insights-logs-flowlogflowevent/flowLogResourceID=/SUBSCRIPTIONS/6A1F0C2E-3B4D-4E5F-8A9B-0C1D2E3F4A5B/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_JAPANEAST/FLOWLOGS/FL-VNET-SPOKE-APP/y=2024/m=05/d=09/h=09/m=00/macAddress=000D3A5210AA/PT1H.json";
+
+#[test]
+fn deeply_nested_json_logs_are_skipped_and_the_good_files_load() {
+    let dir = scratch("deep-json");
+    for name in ["vnet-nested-11000.json", "azfw-nested-11000.json"] {
+        std::fs::copy(
+            repo_root().join("tests/regressions").join(name),
+            dir.join(name),
+        )
+        .unwrap();
+    }
+    std::fs::copy(repo_root().join(GOOD_VNET), dir.join("good.json")).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let out = kqlite(&[
+        "query",
+        "NTANetAnalytics | count",
+        "--logs",
+        dir_arg,
+        "--interval",
+        "0",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n331\r\n");
+    assert!(
+        out.stderr.contains("vnet-nested-11000.json"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("azfw-nested-11000.json"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("recursion limit exceeded"),
+        "{}",
+        out.stderr
+    );
+    let out = kqlite(&["tables", "--logs", dir_arg]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `head` then `filler` bytes of `x`, gzip-compressed (about 1000:1).
+fn gzip_bomb(head: &str, filler: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(head.as_bytes()).unwrap();
+    let block = vec![b'x'; 1 << 20];
+    for _ in 0..filler >> 20 {
+        gz.write_all(&block).unwrap();
+    }
+    gz.finish().unwrap()
+}
+
+#[test]
+fn gzip_bombs_stop_at_max_file_size_with_a_warning() {
+    let dir = scratch("bomb");
+    let vnet = "{\"records\":[{\"time\":\"2024-05-09T10:00:00Z\",\"flowLogVersion\":4,\
+                \"category\":\"FlowLogFlowEvent\",\"x\":\"";
+    std::fs::write(dir.join("bomb.json.gz"), gzip_bomb(vnet, 24 << 20)).unwrap();
+    let aws = "version account-id interface-id srcaddr dstaddr srcport dstport protocol \
+               packets bytes start end action log-status\n";
+    std::fs::write(dir.join("bomb.log.gz"), gzip_bomb(aws, 24 << 20)).unwrap();
+    std::fs::copy(repo_root().join(GOOD_VNET), dir.join("good.json")).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let query = "union NTANetAnalytics, AWSVPCFlow | count";
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "query",
+            query,
+            "--logs",
+            dir_arg,
+            "--interval",
+            "0",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        kqlite(&args)
+    };
+    let out = run(&["--max-file-size", "16M"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n331\r\n", "{}", out.stderr);
+    for name in ["bomb.json.gz", "bomb.log.gz"] {
+        let line = out.stderr.lines().find(|l| l.contains(name)).unwrap_or("");
+        assert!(
+            line.contains("--max-file-size limit; skipped"),
+            "{}",
+            out.stderr
+        );
+    }
+    // --strict makes it fatal.
+    assert_eq!(run(&["--max-file-size", "16M", "--strict"]).code, Some(3));
+
+    // externaldata: the same limit, an input error.
+    let copy = format!(
+        "https://example.invalid/b.txt.gz={}/bomb.log.gz",
+        dir.display()
+    );
+    let out = kqlite(&[
+        "query",
+        &external("https://example.invalid/b.txt.gz"),
+        "--external-data",
+        &copy,
+        "--max-file-size",
+        "1M",
+    ]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(out.stderr.contains("--max-file-size"), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

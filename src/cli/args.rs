@@ -152,6 +152,11 @@ pub struct LogsArgs {
     /// reached twice, as in a loop, is read once).
     #[arg(long)]
     pub follow: bool,
+    /// The most bytes one log or data file may hold after gunzip (K, M, G suffixes: 1024s); a
+    /// larger file (a gzip bomb) is skipped with a warning naming it.
+    #[arg(long = "max-file-size", value_name = "SIZE", default_value = "1G",
+          value_parser = parse_size)]
+    pub max_file_size: u64,
 }
 
 #[derive(Args, Debug)]
@@ -277,6 +282,32 @@ fn parse_logs(text: &str) -> Result<LogPath, String> {
     Ok(LogPath::parse(text))
 }
 
+/// `--max-file-size`: bytes, or a number with K, M or G (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected bytes, or a number with K, M or G"
+            ))
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}`: expected bytes, or a number with K, M or G"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}`: the size must be above 0 and below 16 EiB"))
+}
+
 fn parse_interval(text: &str) -> Result<i64, String> {
     sources::parse_interval(text).map_err(|e| e.kind.to_string())
 }
@@ -326,6 +357,10 @@ mod tests {
             NtaFrom(vec![FlowSource::Vnet, FlowSource::Nsg])
         );
         assert_eq!(q.logs.interval, 0);
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err() && parse_size("1T").is_err() && parse_size("M").is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--interval", "7m"]).is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--nta-from", "gcp"]).is_err());

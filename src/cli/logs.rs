@@ -20,6 +20,7 @@ pub struct Loaded {
 
 /// Every known table (empty unless the logs fill it) plus the tables under `--logs`.
 pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
+    sources::set_max_file_size(args.max_file_size);
     let mut catalog = Catalog::new();
     let options = SourceOptions {
         interval: args.interval,

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many (decompressed) bytes sniffing looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -133,6 +134,73 @@ fn walk_into(dir: &Path, follow: bool, seen: &mut HashSet<(u64, u64)>, walk: &mu
     }
 }
 
+/// The default `--max-file-size`: the most bytes one file may hold, after gunzip.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// `--max-file-size`, for every reader (set once by the command line before anything is read).
+static MAX_FILE_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_BYTES);
+
+/// Set the most bytes one file may hold after gunzip (`--max-file-size`).
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_BYTES.store(bytes, Ordering::Relaxed);
+}
+
+fn max_file_size() -> u64 {
+    MAX_FILE_BYTES.load(Ordering::Relaxed)
+}
+
+/// A file past `--max-file-size` (a gzip bomb inflates 10 MB into 10 GB): not read at all.
+#[derive(Debug)]
+pub struct FileTooLarge {
+    pub limit: u64,
+}
+
+impl std::fmt::Display for FileTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the file holds more than {} bytes (after gunzip), the --max-file-size limit; skipped",
+            self.limit
+        )
+    }
+}
+
+impl std::error::Error for FileTooLarge {}
+
+/// Whether `error` says a file passed `--max-file-size`.
+pub fn is_too_large(error: &io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<FileTooLarge>().is_some())
+}
+
+fn too_large() -> io::Error {
+    io::Error::other(FileTooLarge {
+        limit: max_file_size(),
+    })
+}
+
+/// The raw bytes of a regular file into `buf` (cleared first), refused past `--max-file-size`.
+pub fn read_raw(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    if meta.len() > max_file_size() {
+        return Err(too_large());
+    }
+    file.take(max_file_size() + 1).read_to_end(buf)?;
+    if buf.len() as u64 > max_file_size() {
+        buf.clear();
+        return Err(too_large());
+    }
+    Ok(())
+}
+
 /// Whether `bytes` start with the gzip magic number.
 fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
@@ -140,23 +208,33 @@ fn is_gzip(bytes: &[u8]) -> bool {
 
 /// The whole file, decompressed when it is gzip.
 pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
-    let raw = std::fs::read(path)?;
+    let mut raw = Vec::new();
+    read_raw(path, &mut raw)?;
     if !is_gzip(&raw) {
         return Ok(raw);
     }
-    let mut out = Vec::with_capacity(raw.len() * 8);
-    MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
-    Ok(out)
+    let mut out = Vec::new();
+    match gunzip_keeping_prefix(&raw, &mut out) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Decompress the gzip stream `raw` onto `out`, keeping everything decoded before any damage: a
 /// truncated or corrupt stream gives its error back with `out` holding what came before it.
+/// Decompression streams in chunks and stops past `--max-file-size` ([`is_too_large`]; `out`
+/// is then emptied: a bomb is not read at all).
 pub fn gunzip_keeping_prefix(raw: &[u8], out: &mut Vec<u8>) -> Option<io::Error> {
     let mut decoder = MultiGzDecoder::new(raw);
     let mut chunk = [0u8; 64 * 1024];
+    let limit = max_file_size();
     loop {
         match decoder.read(&mut chunk) {
             Ok(0) => return None,
+            Ok(n) if (out.len() + n) as u64 > limit => {
+                *out = Vec::new();
+                return Some(too_large());
+            }
             Ok(n) => out.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Some(e),

@@ -33,7 +33,7 @@ pub mod vpc_flow;
 mod vpc_nta;
 
 pub use columns::FlowTable;
-pub use detect::Format;
+pub use detect::{set_max_file_size, Format};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use provider::{FlowFile, FlowLogProvider};
 pub use table_file::TableFormat;

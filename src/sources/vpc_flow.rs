@@ -290,7 +290,9 @@ pub fn gunzip_text(bytes: &[u8], path: &str) -> (String, Vec<ReadIssue>) {
     let mut decoded = Vec::new();
     let failure = super::detect::gunzip_keeping_prefix(bytes, &mut decoded);
     let mut issues = Vec::new();
-    if let Some(error) = failure {
+    if let Some(error) = failure.as_ref().filter(|e| super::detect::is_too_large(e)) {
+        issues.push(ReadIssue::new(path, Position::File, error.to_string()).skipping(0));
+    } else if let Some(error) = failure {
         // The last line may be cut anywhere: keep only whole lines.
         let whole = decoded
             .iter()
