@@ -498,3 +498,30 @@ fn gzip_bombs_stop_at_max_file_size_with_a_warning() {
     assert!(out.stderr.contains("--max-file-size"), "{}", out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn endless_ranges_are_refused_before_they_run() {
+    for query in [
+        "range x from 1 to 1000000000000 step 1 | count",
+        "range x from 1 to 2 step 1e-300 | count",
+        "range t from datetime(2000-01-01) to datetime(2024-01-01) step 1tick | count",
+    ] {
+        let out = query_stdin(query);
+        assert_eq!(out.code, Some(2), "{query}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("more than the limit of 100000000"),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = query_stdin("range x from 1 to 10 step 0");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("must not be zero"), "{}", out.stderr);
+    // Kusto docs, "range operator" (https://learn.microsoft.com/kusto/query/range-operator):
+    // the column's type is that of the bounds and step; a real step makes it real.
+    let out = query_stdin(
+        "range x from 1 to 2 step 0.5 | summarize s = sum(x), t = take_any(gettype(x))",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "s,t\r\n4.5,real\r\n", "{}", out.stderr);
+}
