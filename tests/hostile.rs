@@ -525,3 +525,57 @@ fn endless_ranges_are_refused_before_they_run() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "s,t\r\n4.5,real\r\n", "{}", out.stderr);
 }
+
+#[test]
+fn a_check_over_empty_tables_is_an_error_unless_allowed() {
+    let dir = scratch("empty-check");
+    let check = dir.join("ssh.kql");
+    let body = "NTANetAnalytics | where DestPort == 22 and FlowStatus == \"Allowed\"\n";
+    std::fs::write(&check, format!("// name: no ssh\n// severity: low\n{body}")).unwrap();
+    let check_arg = check.to_str().unwrap();
+    let empty_logs = dir.join("logs");
+    std::fs::create_dir_all(&empty_logs).unwrap();
+    let junit = dir.join("junit.xml");
+    for extra in [vec![], vec!["--logs", empty_logs.to_str().unwrap()]] {
+        let mut args = vec!["check", check_arg, "--fail-on", "medium"];
+        args.extend(extra);
+        args.extend(["--junit", junit.to_str().unwrap()]);
+        let out = kqlite(&args);
+        assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("ERROR"), "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("NTANetAnalytics: the only table the check reads has no rows"),
+            "{}",
+            out.stdout
+        );
+        assert!(std::fs::read_to_string(&junit).unwrap().contains("<error"));
+    }
+    // `// allow-empty: true` says no rows is a valid state.
+    std::fs::write(&check, format!("// allow-empty: true\n{body}")).unwrap();
+    let out = kqlite(&["check", check_arg]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    // A check that reads no table is not affected; one with rows runs as before.
+    std::fs::write(&check, "print x = 1 | where x > 1\n").unwrap();
+    assert_eq!(kqlite(&["check", check_arg]).code, Some(0));
+    std::fs::write(&check, "AWSVPCFlow | where DstPort == 1\n").unwrap();
+    let out = kqlite(&["check", check_arg, "--logs", "tests/data/aws"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_checks_the_header_as_check_does() {
+    let dir = scratch("validate-header");
+    let check = dir.join("bad.kql");
+    std::fs::write(&check, "// expect: lots\nprint 1\n").unwrap();
+    let out = kqlite(&["validate", check.to_str().unwrap()]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("unknown expectation `lots`"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
