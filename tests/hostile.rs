@@ -579,3 +579,62 @@ fn validate_checks_the_header_as_check_does() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_malformed_record_costs_only_itself() {
+    let dir = scratch("bad-record");
+    let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
+    let lines: Vec<&str> = good.split_inclusive('\n').collect();
+    assert!(lines.len() > 3, "one record per line");
+    // Record 2 loses a colon; the same file without record 2 is the truth.
+    let damaged: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 1 {
+                l.replacen("\"flowLogGUID\":", "\"flowLogGUID\" ", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let without: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, l)| *l)
+        .collect();
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    std::fs::write(dir.join("a/PT1H.json"), damaged).unwrap();
+    std::fs::write(dir.join("b/PT1H.json"), without).unwrap();
+    let count = |sub: &str| {
+        let logs = dir.join(sub);
+        let args = [
+            "query",
+            "NTANetAnalytics | count",
+            "--logs",
+            logs.to_str().unwrap(),
+            "--interval",
+            "0",
+            "--format",
+            "csv",
+        ];
+        kqlite(&args)
+    };
+    let (damaged, truth) = (count("a"), count("b"));
+    assert_eq!(damaged.code, Some(0), "{}", damaged.stderr);
+    assert_eq!(damaged.stdout, truth.stdout);
+    assert_ne!(damaged.stdout, "Count\r\n0\r\n");
+    assert!(
+        damaged.stderr.contains("record 2: not valid JSON"),
+        "{}",
+        damaged.stderr
+    );
+    assert!(
+        damaged.stderr.contains("1 record skipped"),
+        "{}",
+        damaged.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -128,7 +128,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                         pos += skip.byte_offset();
                     }
                     _ => {
-                        problems.push(broken(start, record, &e));
+                        problems.push(broken(start, record, &e, false));
                         return;
                     }
                 }
@@ -139,8 +139,24 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                 } else {
                     start + offset_in(&text[start..], &e)
                 };
-                problems.push(broken(at, record, &e));
-                return;
+                // A damaged record whose brackets still close (a stray character, a missing
+                // comma) is skipped alone; reading resumes at the next record.
+                let resume = if e.is_eof() {
+                    None
+                } else if in_array {
+                    value_end(bytes, start).filter(|&end| {
+                        matches!(bytes.get(skip_ws(bytes, end)), Some(b',') | Some(b']'))
+                    })
+                } else {
+                    // One record per line, or pretty-printed over several: after its brackets
+                    // close, else at the next line.
+                    value_end(bytes, start).or_else(|| text[at..].find('\n').map(|n| at + n))
+                };
+                problems.push(broken(at, record, &e, resume.is_some()));
+                match resume {
+                    Some(end) => pos = end,
+                    None => return,
+                }
             }
             None => return,
         }
@@ -192,12 +208,47 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-/// The problem for a record that is not well-formed JSON; nothing after it can be trusted.
-fn broken(offset: usize, record: usize, e: &serde_json::Error) -> Problem {
+/// Where the JSON value opening at `start` (`{` or `[`) ends, counting brackets outside
+/// strings; None when it never closes.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The problem for a record that is not well-formed JSON: skipped alone when reading could
+/// resume after it (`resumed`), else nothing after it can be trusted.
+fn broken(offset: usize, record: usize, e: &serde_json::Error, resumed: bool) -> Problem {
     let message = if e.is_eof() {
         "the file ends inside this record (truncated while being written?); the records before it are kept".to_string()
+    } else if resumed {
+        format!("not valid JSON: {}; the record is skipped", message_of(e))
     } else {
-        format!("not valid JSON: {}", message_of(e))
+        format!(
+            "not valid JSON: {}; the rest of the file is skipped",
+            message_of(e)
+        )
     };
     Problem::new(offset, format!("record {record}"), message, 1)
 }
@@ -267,6 +318,29 @@ mod tests {
         assert_eq!(seen, vec![(1, 3)]);
         assert_eq!(problems[0].position, "record 1");
         assert!(problems[0].message.contains("invalid type"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_malformed_record_is_skipped_alone() {
+        let text =
+            r#"{"records":[{"a":1,"s":"x"},{"a":2 "s":"}{"},{"a":3,"s":"z"},{"a":4,"s":"w"}]}"#;
+        let (seen, problems) = collect(text);
+        assert_eq!(seen, vec![(0, 1), (2, 3), (3, 4)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].position, "record 2");
+        assert!(
+            problems[0].message.ends_with("the record is skipped"),
+            "{problems:?}"
+        );
+        let (seen, problems) =
+            collect("{\"a\":1,\"s\":\"x\"}\n{\"a\":2,,}\n{\"a\":3,\"s\":\"y\"}\n");
+        assert_eq!(seen, vec![(0, 1), (2, 3)]);
+        assert_eq!(problems.len(), 1);
+        // Pretty-printed with a trailing comma: one problem, not one per line.
+        let (seen, problems) =
+            collect("{\n  \"a\": 1,\n  \"s\": \"x\",\n}\n{\"a\":2,\"s\":\"y\"}\n");
+        assert_eq!(seen, vec![(1, 2)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]
