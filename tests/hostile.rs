@@ -638,3 +638,71 @@ fn a_malformed_record_costs_only_itself() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn out_of_range_values_are_reported_and_nulled() {
+    let dir = scratch("ranges");
+    let aws = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags\n\
+        3 999 eni-1 1.2.3.4 10.0.0.1 70000 80 6 5 260 1596470553 1596470610 ACCEPT OK 2\n\
+        3 999 eni-1 1.2.3.4 10.0.0.1 1000 80 999 5 -1 1596470553 1596470610 ACCEPT OK 2\n\
+        3 999 eni-1 1.2.3.4 10.0.0.1 1000 80 6 5 1 - 1596470610 ACCEPT OK 2\n\
+        3 999 eni-1 1.2.3.4 10.0.0.1 1000 80 6 5 1 999999999999 1596470610 ACCEPT OK 2\n";
+    std::fs::write(dir.join("flows.log"), aws).unwrap();
+    let logs = dir.to_str().unwrap();
+    let query = "AWSVPCFlow | summarize n = count(), ports = countif(isnull(SrcPort)), \
+                 protocols = countif(isnull(Protocol)), bytes = countif(isnull(Bytes)), \
+                 latest = max(TimeGenerated)";
+    let out = kqlite(&["query", query, "--logs", logs, "--format", "csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout, "n,ports,protocols,bytes,latest\r\n4,1,1,1,2020-08-03T16:03:30Z\r\n",
+        "{}",
+        out.stderr
+    );
+    for expected in [
+        ":2: `srcport` is not a port (0 to 65535): `70000`; the value is left null",
+        ":3: `protocol` is not a protocol number (0 to 255): `999`",
+        ":3: `bytes` is negative: `-1`",
+        ":5: `start` is not a time from year 1 to 9999: `999999999999`",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
+    }
+    let out = kqlite(&[
+        "query",
+        "NTANetAnalytics | count",
+        "--logs",
+        logs,
+        "--nta-from",
+        "aws",
+        "--interval",
+        "0",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(":4: a record without `start`"),
+        "{}",
+        out.stderr
+    );
+
+    // A VNet tuple after year 9999 is reported, and `--now latest` does not move there.
+    let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
+    let far = good.replacen("\"1715245232859,", "\"253402300800000,", 1);
+    std::fs::write(dir.join("flows.log"), "").unwrap();
+    std::fs::write(dir.join("PT1H.json"), far).unwrap();
+    let out = kqlite(&[
+        "query",
+        "NTANetAnalytics | summarize max(FlowEndTime)",
+        "--logs",
+        logs,
+        "--interval",
+        "0",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("2024-05-09"), "{}", out.stdout);
+    assert!(out.stderr.contains("after year 9999"), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
