@@ -706,3 +706,39 @@ fn out_of_range_values_are_reported_and_nulled() {
     assert!(out.stderr.contains("after year 9999"), "{}", out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_firewall_record_with_a_redacted_port_is_kept_with_a_warning() {
+    let dir = scratch("azfw");
+    let record = |port: &str| {
+        format!(
+            "{{\"category\":\"AZFWNetworkRule\",\"time\":\"2023-09-06T14:22:44Z\",\
+             \"resourceId\":\"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/AZUREFIREWALLS/FW\",\
+             \"properties\":{{\"Protocol\":\"UDP\",\"SourceIp\":\"10.13.1.4\",\"SourcePort\":52555,\
+             \"DestinationIp\":\"23.72.254.146\",\"DestinationPort\":{port},\"Action\":\"Deny\"}}}}"
+        )
+    };
+    let text = format!(
+        "{{\"records\":[{},{}]}}",
+        record("443"),
+        record("\"<redacted>\"")
+    );
+    std::fs::write(dir.join("PT1H.json"), text).unwrap();
+    let out = kqlite(&[
+        "query",
+        "AZFWNetworkRule | summarize n = count(), nulls = countif(isnull(DestinationPort))",
+        "--logs",
+        dir.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "n,nulls\r\n2,1\r\n");
+    assert!(
+        out.stderr
+            .contains("property `DestinationPort`: \"<redacted>\" is not a int; left null"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
