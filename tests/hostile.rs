@@ -25,8 +25,21 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Make a FIFO at `path` (reading it would block until a writer comes).
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(status.unwrap().success());
+}
+
 fn external(path: &str) -> String {
     format!("externaldata (line:string) [@\"{path}\"] with (format=\"txt\") | count")
+}
+
+/// Assert that the run's standard error holds each of `expected`.
+fn assert_stderr_has(out: &Outcome, expected: &[&str]) {
+    for text in expected {
+        assert!(out.stderr.contains(text), "{text}\n{}", out.stderr);
+    }
 }
 
 /// The `error:` line of a failed run (warnings about the logs may come before it).
@@ -114,11 +127,7 @@ fn externaldata_reads_no_local_file_it_was_not_handed() {
 fn externaldata_refuses_a_fifo_instead_of_blocking() {
     let dir = scratch("fifo-ext");
     let fifo = dir.join("pipe.txt");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&fifo);
     let dir_arg = dir.to_str().unwrap();
     let out = kqlite_in(
         &dir,
@@ -171,11 +180,7 @@ fn control_characters_are_escaped_in_human_and_annotation_output() {
         "{:?}",
         out.stderr
     );
-    assert!(
-        out.stderr.contains("x\\n::error::owned\\x1b[2J.txt"),
-        "{:?}",
-        out.stderr
-    );
+    assert_stderr_has(&out, &["x\\n::error::owned\\x1b[2J.txt"]);
 
     // A failing check whose rows hold the ESC: the report and the annotation escape it, the
     // JUnit file stays well-formed XML.
@@ -228,21 +233,13 @@ fn folder_walks_skip_links_unless_asked_and_read_a_path_once() {
     let out = aws_count(&["--logs", logs_arg]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n3\r\n", "{}", out.stderr);
-    assert!(
-        out.stderr.contains("not followed (--follow reads it)"),
-        "{}",
-        out.stderr
-    );
+    assert_stderr_has(&out, &["not followed (--follow reads it)"]);
 
     // --follow reads the link out of the tree, and the loop and second link only once.
     let out = aws_count(&["--logs", logs_arg, "--follow"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n6\r\n", "{}", out.stderr);
-    assert!(
-        out.stderr.contains("a folder already read"),
-        "{}",
-        out.stderr
-    );
+    assert_stderr_has(&out, &["a folder already read"]);
 
     // The same file named twice is read once.
     let file = logs.join("a/flows.log");
@@ -257,11 +254,7 @@ fn fifos_and_empty_files_are_warnings_not_hangs_or_fatal() {
     let dir = scratch("fifo-logs");
     std::fs::write(dir.join("flows.log"), aws_log()).unwrap();
     let fifo = dir.join("pipe.log");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&fifo);
     let empty = dir.join("PT1H.json");
     std::fs::write(&empty, "").unwrap();
     let dir_arg = dir.to_str().unwrap();
@@ -270,16 +263,8 @@ fn fifos_and_empty_files_are_warnings_not_hangs_or_fatal() {
     let out = aws_count(&["--logs", dir_arg]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n3\r\n");
-    assert!(
-        out.stderr.contains("pipe.log: not a regular file"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("PT1H.json: the file is empty"),
-        "{}",
-        out.stderr
-    );
+    assert_stderr_has(&out, &["pipe.log: not a regular file"]);
+    assert_stderr_has(&out, &["PT1H.json: the file is empty"]);
     let flows = dir.join("flows.log");
     let named = [
         "--logs",
@@ -292,8 +277,8 @@ fn fifos_and_empty_files_are_warnings_not_hangs_or_fatal() {
     let out = aws_count(&named);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n3\r\n");
-    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
-    assert!(out.stderr.contains("the file is empty"), "{}", out.stderr);
+    assert_stderr_has(&out, &["not a regular file"]);
+    assert_stderr_has(&out, &["the file is empty"]);
 
     // --strict makes them fatal: exit 3.
     let mut strict = named.to_vec();
@@ -318,17 +303,13 @@ fn deep_queries_are_refused_with_the_limit_and_where() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("<stdin>:1:139"), "{}", out.stderr);
+    assert_stderr_has(&out, &["<stdin>:1:139"]);
 
     let wheres = format!("print x = 1{}", "\n| where x > 0".repeat(10_000));
     let out = query_stdin(&wheres);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("more than 1000 operators"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("<stdin>:1002:1"), "{}", out.stderr);
+    assert_stderr_has(&out, &["more than 1000 operators"]);
+    assert_stderr_has(&out, &["<stdin>:1002:1"]);
 
     let toscalar = format!(
         "print x = {}1{}",
@@ -409,20 +390,13 @@ fn deeply_nested_json_logs_are_skipped_and_the_good_files_load() {
     ]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n331\r\n");
-    assert!(
-        out.stderr.contains("vnet-nested-11000.json"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("azfw-nested-11000.json"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("recursion limit exceeded"),
-        "{}",
-        out.stderr
+    assert_stderr_has(
+        &out,
+        &[
+            "vnet-nested-11000.json",
+            "azfw-nested-11000.json",
+            "recursion limit exceeded",
+        ],
     );
     let out = kqlite(&["tables", "--logs", dir_arg]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
@@ -495,7 +469,7 @@ fn gzip_bombs_stop_at_max_file_size_with_a_warning() {
         "1M",
     ]);
     assert_eq!(out.code, Some(3), "{}", out.stderr);
-    assert!(out.stderr.contains("--max-file-size"), "{}", out.stderr);
+    assert_stderr_has(&out, &["--max-file-size"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -508,15 +482,11 @@ fn endless_ranges_are_refused_before_they_run() {
     ] {
         let out = query_stdin(query);
         assert_eq!(out.code, Some(2), "{query}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("more than the limit of 100000000"),
-            "{}",
-            out.stderr
-        );
+        assert_stderr_has(&out, &["more than the limit of 100000000"]);
     }
     let out = query_stdin("range x from 1 to 10 step 0");
     assert_eq!(out.code, Some(2), "{}", out.stderr);
-    assert!(out.stderr.contains("must not be zero"), "{}", out.stderr);
+    assert_stderr_has(&out, &["must not be zero"]);
     // Kusto docs, "range operator" (https://learn.microsoft.com/kusto/query/range-operator):
     // the column's type is that of the bounds and step; a real step makes it real.
     let out = query_stdin(
@@ -626,16 +596,7 @@ fn a_malformed_record_costs_only_itself() {
     assert_eq!(damaged.code, Some(0), "{}", damaged.stderr);
     assert_eq!(damaged.stdout, truth.stdout);
     assert_ne!(damaged.stdout, "Count\r\n0\r\n");
-    assert!(
-        damaged.stderr.contains("record 2: not valid JSON"),
-        "{}",
-        damaged.stderr
-    );
-    assert!(
-        damaged.stderr.contains("1 record skipped"),
-        "{}",
-        damaged.stderr
-    );
+    assert_stderr_has(&damaged, &["record 2: not valid JSON", "1 record skipped"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -680,11 +641,7 @@ fn out_of_range_values_are_reported_and_nulled() {
         "csv",
     ]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(
-        out.stderr.contains(":4: a record without `start`"),
-        "{}",
-        out.stderr
-    );
+    assert_stderr_has(&out, &[":4: a record without `start`"]);
 
     // A VNet tuple after year 9999 is reported, and `--now latest` does not move there.
     let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
@@ -703,7 +660,7 @@ fn out_of_range_values_are_reported_and_nulled() {
     ]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("2024-05-09"), "{}", out.stdout);
-    assert!(out.stderr.contains("after year 9999"), "{}", out.stderr);
+    assert_stderr_has(&out, &["after year 9999"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -183,6 +183,7 @@ Each check is a .kql file; header comments say what its result must be:
   // name: No inbound SSH from the internet
   // expect: empty | nonempty | rows == N | rows >= N | rows <= N   (default: empty)
   // severity: high | medium | low | informational                  (default: high)
+  // allow-empty: true       (a check whose tables have no rows is an ERROR without it)
 
 Exit codes: 0 all passed, 1 a check failed, 2 a query error, 3 an input error (highest wins).
 
