@@ -371,7 +371,7 @@ fn deeply_nested_json_logs_are_skipped_and_the_good_files_load() {
     let dir = scratch("deep-json");
     for name in ["vnet-nested-11000.json", "azfw-nested-11000.json"] {
         std::fs::copy(
-            repo_root().join("tests/regressions").join(name),
+            repo_root().join("tests/regressions/logs").join(name),
             dir.join(name),
         )
         .unwrap();
@@ -698,4 +698,42 @@ fn a_firewall_record_with_a_redacted_port_is_kept_with_a_warning() {
         out.stderr
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_regression_input_ends_cleanly() {
+    let root = repo_root().join("tests/regressions");
+    let files = |sub: &str| {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        paths
+    };
+    for query in files("query") {
+        let text = std::fs::read_to_string(&query).unwrap();
+        let started = std::time::Instant::now();
+        let out = query_stdin(&text);
+        let name = query.display();
+        assert!(
+            matches!(out.code, Some(0 | 2 | 3)),
+            "{name}: {:?} {}",
+            out.code,
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{name}: {}", out.stderr);
+        assert!(started.elapsed() < LIMIT, "{name}");
+    }
+    for log in files("logs") {
+        let out = kqlite(&["tables", "--logs", log.to_str().unwrap()]);
+        let name = log.display();
+        assert!(
+            matches!(out.code, Some(0 | 3)),
+            "{name}: {:?} {}",
+            out.code,
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{name}: {}", out.stderr);
+    }
 }
