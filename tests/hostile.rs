@@ -737,3 +737,27 @@ fn every_regression_input_ends_cleanly() {
         assert!(!out.stderr.contains("panicked"), "{name}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_second_json_document_is_reported() {
+    let dir = scratch("two-documents");
+    let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
+    std::fs::write(dir.join("PT1H.json"), format!("{good}\n{good}")).unwrap();
+    let out = kqlite(&[
+        "query",
+        "NTANetAnalytics | count",
+        "--logs",
+        dir.to_str().unwrap(),
+        "--interval",
+        "0",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n331\r\n");
+    assert_stderr_has(
+        &out,
+        &["a second JSON document follows the first; it is not read"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

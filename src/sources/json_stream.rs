@@ -81,6 +81,8 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
     if bytes[pos..].starts_with(b"\xEF\xBB\xBF") {
         pos = skip_ws(bytes, pos + 3);
     }
+    // `{"records": [` (wrapped) or a bare `[`.
+    let wrapped = bytes.get(pos) == Some(&b'{');
     let in_array = match records_array_start(bytes, pos) {
         Some(start) => {
             pos = start;
@@ -103,7 +105,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
             return;
         }
         if in_array && bytes[pos] == b']' {
-            return;
+            return check_trailer(bytes, pos + 1, wrapped, problems);
         }
         let record = index + 1;
         let start = pos;
@@ -165,7 +167,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
         if in_array {
             match bytes.get(pos) {
                 Some(b',') => pos += 1,
-                Some(b']') => return,
+                Some(b']') => return check_trailer(bytes, pos + 1, wrapped, problems),
                 None => continue,
                 Some(_) => {
                     problems.push(Problem::new(
@@ -178,6 +180,24 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                 }
             }
         }
+    }
+}
+
+/// After the records array closes (at `pos`): the `}` of `{"records": […]}` and then nothing.
+/// A second `"records"` key or a second document is reported, not silently ignored.
+fn check_trailer(bytes: &[u8], mut pos: usize, wrapped: bool, problems: &mut Vec<Problem>) {
+    pos = skip_ws(bytes, pos);
+    if wrapped && bytes.get(pos) == Some(&b'}') {
+        pos = skip_ws(bytes, pos + 1);
+    } else if wrapped && pos < bytes.len() {
+        let message =
+            "more properties follow the records array (a second `records`?); they are not read";
+        problems.push(Problem::new(pos, "after the records", message, 0));
+        return;
+    }
+    if pos < bytes.len() {
+        let message = "a second JSON document follows the first; it is not read";
+        problems.push(Problem::new(pos, "after the records", message, 0));
     }
 }
 
@@ -341,6 +361,25 @@ mod tests {
             collect("{\n  \"a\": 1,\n  \"s\": \"x\",\n}\n{\"a\":2,\"s\":\"y\"}\n");
         assert_eq!(seen, vec![(1, 2)]);
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn what_follows_the_records_is_reported() {
+        let one = r#"{"records":[{"a":1,"s":"x"}]}"#;
+        let (seen, problems) = collect(&format!("{one}\n"));
+        assert_eq!((seen.len(), problems.len()), (1, 0));
+        let (seen, problems) = collect(&format!("{one}{one}"));
+        assert_eq!(seen, vec![(0, 1)]);
+        assert!(
+            problems[0].message.contains("a second JSON document"),
+            "{problems:?}"
+        );
+        let (_, problems) =
+            collect(r#"{"records":[{"a":1,"s":"x"}], "records":[{"a":2,"s":"y"}]}"#);
+        assert!(
+            problems[0].message.contains("a second `records`"),
+            "{problems:?}"
+        );
     }
 
     #[test]
