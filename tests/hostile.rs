@@ -761,3 +761,28 @@ fn a_second_json_document_is_reported() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn duplicate_and_empty_csv_header_names_keep_their_columns() {
+    let dir = scratch("csv-header");
+    let csv = dir.join("T.csv");
+    std::fs::write(&csv, "Port,,Port,Name\n1,2,3,a\n").unwrap();
+    let out = kqlite(&[
+        "query",
+        "T",
+        "--logs",
+        csv.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Port,Column2,Port1,Name\r\n1,2,3,a\r\n");
+    assert_stderr_has(
+        &out,
+        &[
+            "column 2: the header has no name; the column is called `Column2`",
+            "column 3: the header repeats a name; the column is called `Port1`",
+        ],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
