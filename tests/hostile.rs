@@ -786,3 +786,28 @@ fn duplicate_and_empty_csv_header_names_keep_their_columns() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn firewall_records_without_resource_id_are_read() {
+    let dir = scratch("azfw-no-id");
+    let record = "{\"category\":\"AZFWNetworkRule\",\"time\":\"2023-09-06T14:22:44Z\",\
+        \"properties\":{\"Protocol\":\"UDP\",\"SourceIp\":\"10.13.1.4\",\"SourcePort\":52555,\
+        \"DestinationIp\":\"23.72.254.146\",\"DestinationPort\":443,\"Action\":\"Deny\"}}";
+    let records = [record; 11].join(",");
+    std::fs::write(
+        dir.join("PT1H.json"),
+        format!("{{\"records\":[{records}]}}"),
+    )
+    .unwrap();
+    let out = kqlite(&[
+        "query",
+        "AZFWNetworkRule | count",
+        "--logs",
+        dir.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "Count\r\n11\r\n", "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

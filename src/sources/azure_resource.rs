@@ -37,7 +37,9 @@ pub fn looks_like(first_bytes: &[u8]) -> bool {
         return false;
     };
     let has_id = text.contains("\"resourceId\"") || text.contains("\"resourceID\"");
-    has_id && !FLOW_LOG_CATEGORIES.contains(&category.as_str())
+    // Exports that drop `resourceId` still have a record's `time` and `properties`.
+    let has_shape = text.contains("\"time\"") && text.contains("\"properties\"");
+    (has_id || has_shape) && !FLOW_LOG_CATEGORIES.contains(&category.as_str())
 }
 
 /// The text of the first `"key": "value"` in `text` (a cheap look without parsing it all).
