@@ -90,8 +90,12 @@ impl Error {
     }
 
     /// The error as a user sees it, pointing into `source` (the query text) named `origin`.
+    /// Control characters in the message, the origin and the quoted line are escaped, so a
+    /// file name cannot start a line of its own (`::error …`) or drive the terminal.
     pub fn render(&self, source: &str, origin: &str) -> String {
-        let mut out = format!("error: {}", self.kind);
+        let escape = crate::control_chars::escape;
+        let mut out = format!("error: {}", escape(&self.kind.to_string()));
+        let origin = escape(origin);
         if let Some(span) = self.span {
             let (line_no, col, line) = locate(source, span.start);
             let width = source[span.start.min(source.len())..span.end.min(source.len())]
@@ -100,13 +104,14 @@ impl Error {
                 .map_or(1, |s| s.chars().count().max(1));
             let gutter = " ".repeat(line_no.to_string().len());
             out.push_str(&format!(
-                "\n{gutter}--> {origin}:{line_no}:{col}\n{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
+                "\n{gutter}--> {origin}:{line_no}:{col}\n{gutter} |\n{line_no} | {}\n{gutter} | {}{}",
+                escape(line),
                 " ".repeat(col - 1),
                 "^".repeat(width)
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("\n  = help: {help}"));
+            out.push_str(&format!("\n  = help: {}", escape(help)));
         }
         out
     }

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod control_chars;
 pub mod error;
 pub mod eval;
 pub mod exec;

@@ -120,7 +120,7 @@ fn write_text_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
         .map(|(f, col)| {
             col.iter()
                 .map(|s| s.chars().count())
-                .chain([f.name.chars().count()])
+                .chain([one_line(&f.name).chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -132,7 +132,8 @@ fn write_text_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
         .map(|f| f.ty.is_numeric())
         .collect();
 
-    let header: Vec<&str> = table.schema.names().collect();
+    let header: Vec<String> = table.schema.names().map(one_line).collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     write_text_line(out, &header, &widths, &right_aligned)?;
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
@@ -167,15 +168,10 @@ fn write_text_line(
     writeln!(out, "{}", line.trim_end())
 }
 
-/// `text` with line breaks and tabs written as `\n`, `\r`, `\t`.
+/// `text` on one line, with line breaks, tabs and other control characters escaped (`\n`,
+/// `\t`, `\x1b`): a log value must not break the layout or drive the terminal.
 fn one_line(text: &str) -> String {
-    if !text.contains(['\n', '\r', '\t']) {
-        return text.to_string();
-    }
-    text.replace('\\', "\\\\")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
-        .replace('\t', "\\t")
+    crate::control_chars::escape(text).into_owned()
 }
 
 // ---- CSV: RFC 4180 ------------------------------------------------------------------------

@@ -77,10 +77,14 @@ pub struct Validation {
 /// Parse and bind `file` against `catalog`.
 pub fn validate(file: QueryFile, catalog: &Catalog, options: &Options) -> Validation {
     let started = Instant::now();
-    let outcome = crate::parse(&file.source).and_then(|query| {
-        let options = with_stand_in_parameters(&query, options);
-        crate::bind(&query, catalog, &options).map(|_| ())
-    });
+    // The header is checked as `check` reads it: a bad `// expect:` fails validation too.
+    let header = crate::check::header::parse(&file.source, &file.stem());
+    let outcome = header
+        .and_then(|_| crate::parse(&file.source))
+        .and_then(|query| {
+            let options = with_stand_in_parameters(&query, options);
+            crate::bind(&query, catalog, &options).map(|_| ())
+        });
     Validation {
         file,
         outcome,

@@ -134,9 +134,11 @@ pub fn range(
         Ok((bound, widen(value)))
     };
     let (start, start_value) = bind(from)?;
-    let (_, stop_value) = bind(to)?;
+    let (stop, stop_value) = bind(to)?;
     let (step_expr, step_value) = bind(step)?;
     let ty = match start.ty {
+        // Kusto types the column real when the stop or the step is real (`step 0.5`).
+        Type::Int | Type::Long if stop.ty == Type::Real || step_expr.ty == Type::Real => Type::Real,
         Type::Int | Type::Long => Type::Long,
         Type::Real | Type::DateTime | Type::TimeSpan => start.ty,
         other => {

@@ -50,11 +50,14 @@ fn annotation(case: &Case) -> Option<String> {
     ))
 }
 
-/// A command's message: `%`, CR and LF encoded so that it stays on one line.
+/// A command's message: `%`, CR and LF encoded so that it stays on one line, other control
+/// characters escaped (`\x1b`) so that they reach neither the log nor the annotation.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let encoded = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::control_chars::escape(&encoded).into_owned()
 }
 
 /// A command's property value: as `data`, and `:` and `,` too, which separate properties.

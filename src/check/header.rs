@@ -124,6 +124,8 @@ pub struct Header {
     /// The 1-based line a failure is reported at: the `// expect:` line when there is one, else
     /// the query's first line.
     pub line: usize,
+    /// `// allow-empty: true`: the check may read only empty tables (else that is an error).
+    pub allow_empty: bool,
 }
 
 /// Read the header of `source`; `default_name` names a check without `// name:`. A value that
@@ -134,6 +136,7 @@ pub fn parse(source: &str, default_name: &str) -> Result<Header, Error> {
         expect: Expectation::Empty,
         severity: Severity::High,
         line: 1,
+        allow_empty: false,
     };
     let mut expect_line = None;
     let block = leading_comments(source);
@@ -158,6 +161,18 @@ pub fn parse(source: &str, default_name: &str) -> Result<Header, Error> {
                         Severity::NAMES.join(", ")
                     ))
                 })?;
+            }
+            "allow-empty" => {
+                header.allow_empty = match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(Error::semantic(
+                            format!("`allow-empty` is true or false, found `{value}`"),
+                            span,
+                        ))
+                    }
+                };
             }
             _ => {}
         }
@@ -301,6 +316,7 @@ mod tests {
                 expect: Expectation::Empty,
                 severity: Severity::High,
                 line: 3,
+                allow_empty: false,
             }
         );
     }
@@ -315,6 +331,12 @@ mod tests {
         assert!(text.contains("unknown expectation `lots`"), "{text}");
         assert!(text.contains("--> x.kql:2:12"), "{text}");
         assert!(text.contains("rows >= N"), "{text}");
+        assert!(parse("// allow-empty: TRUE\nT", "x").unwrap().allow_empty);
+        let err = parse("// allow-empty: yes\nT", "x").unwrap_err();
+        assert!(
+            err.to_string().contains("true or false, found `yes`"),
+            "{err}"
+        );
         let err = parse("// severity: urgent\nT", "x").unwrap_err();
         assert!(err.to_string().contains("unknown severity `urgent`"));
     }

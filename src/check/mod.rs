@@ -7,6 +7,7 @@
 //! `--fail-on` lets failures below a severity pass). [`report`] words the results for people,
 //! [`junit`] and [`github`] for CI systems, from the same [`Case`]s.
 
+pub mod empty_tables;
 pub mod github;
 pub mod header;
 pub mod junit;
@@ -172,7 +173,13 @@ fn run_query(
     };
     // A check's `render` is peeled off by the binder into the visualization, which a check
     // has no use for.
-    let table = crate::run(source, catalog, &options)?.table;
+    let bound = crate::parse(source).and_then(|query| crate::bind(&query, catalog, &options))?;
+    let table = crate::execute(&bound, catalog, &options)?.table;
+    if !header.allow_empty {
+        if let Some(error) = empty_tables::error_if_all_empty(&bound.plan, catalog)? {
+            return Err(error);
+        }
+    }
     let rows = table.num_rows();
     let outcome = if header.expect.holds(rows) {
         Outcome::Passed { rows }

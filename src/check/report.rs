@@ -46,7 +46,7 @@ pub fn result_line(result: &CheckResult, fail_on: Severity) -> String {
     format!(
         "{status:<5} {:<15} {} ({what})",
         format!("[{}]", result.header.severity),
-        result.header.name
+        crate::control_chars::escape(&result.header.name)
     )
 }
 
@@ -59,7 +59,7 @@ pub fn result_details(result: &CheckResult, show_now: bool) -> String {
         Outcome::Failed { rows, sample } => {
             text.push_str(&format!(
                 "at {}:{}\n",
-                result.file.shown(),
+                crate::control_chars::escape(&result.file.shown()),
                 result.header.line
             ));
             if show_now {

@@ -93,15 +93,33 @@ pub struct RunArgs {
     #[arg(long = "external-data", value_name = "URL=PATH",
           value_parser = LocalCopies::check_assignment)]
     pub external_data: Vec<String>,
+    /// A folder whose files `externaldata` may read by plain path or `file://` URL (besides
+    /// the folders given with --logs). Repeatable.
+    #[arg(long = "allow-local-data", value_name = "DIR")]
+    pub allow_local_data: Vec<PathBuf>,
 }
 
 impl RunArgs {
     /// The run settings these flags give (`now` is resolved separately).
     pub fn options(&self) -> Options {
+        let mut external_data = LocalCopies::new(self.external_data.clone());
+        for dir in &self.allow_local_data {
+            external_data.allow_local(dir);
+        }
         Options {
             now: 0,
             params: self.params.clone(),
-            external_data: LocalCopies::new(self.external_data.clone()),
+            external_data,
+        }
+    }
+}
+
+impl LogsArgs {
+    /// Let `externaldata` read the files and folders given with `--logs`.
+    pub fn allow_local_data(&self, options: &mut Options) {
+        for log in &self.logs {
+            let (LogPath::Path(path) | LogPath::Named { path, .. }) = log;
+            options.external_data.allow_local(path);
         }
     }
 }
@@ -140,6 +158,15 @@ pub struct LogsArgs {
     /// Treat any malformed record as a fatal input error instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Follow symbolic links inside --logs folders (links are skipped by default; a folder
+    /// reached twice, as in a loop, is read once).
+    #[arg(long)]
+    pub follow: bool,
+    /// The most bytes one log or data file may hold after gunzip (K, M, G suffixes: 1024s); a
+    /// larger file (a gzip bomb) is skipped with a warning naming it.
+    #[arg(long = "max-file-size", value_name = "SIZE", default_value = "1G",
+          value_parser = parse_size)]
+    pub max_file_size: u64,
 }
 
 #[derive(Args, Debug)]
@@ -166,6 +193,7 @@ Each check is a .kql file; header comments say what its result must be:
   // name: No inbound SSH from the internet
   // expect: empty | nonempty | rows == N | rows >= N | rows <= N   (default: empty)
   // severity: high | medium | low | informational                  (default: high)
+  // allow-empty: true       (a check whose tables have no rows is an ERROR without it)
 
 Exit codes: 0 all passed, 1 a check failed, 2 a query error, 3 an input error (highest wins).
 
@@ -265,6 +293,32 @@ fn parse_logs(text: &str) -> Result<LogPath, String> {
     Ok(LogPath::parse(text))
 }
 
+/// `--max-file-size`: bytes, or a number with K, M or G (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected bytes, or a number with K, M or G"
+            ))
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}`: expected bytes, or a number with K, M or G"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}`: the size must be above 0 and below 16 EiB"))
+}
+
 fn parse_interval(text: &str) -> Result<i64, String> {
     sources::parse_interval(text).map_err(|e| e.kind.to_string())
 }
@@ -314,6 +368,10 @@ mod tests {
             NtaFrom(vec![FlowSource::Vnet, FlowSource::Nsg])
         );
         assert_eq!(q.logs.interval, 0);
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err() && parse_size("1T").is_err() && parse_size("M").is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--interval", "7m"]).is_err());
         assert!(Cli::try_parse_from(["kqlite", "query", "--nta-from", "gcp"]).is_err());

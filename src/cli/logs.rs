@@ -20,11 +20,13 @@ pub struct Loaded {
 
 /// Every known table (empty unless the logs fill it) plus the tables under `--logs`.
 pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
+    sources::set_max_file_size(args.max_file_size);
     let mut catalog = Catalog::new();
     let options = SourceOptions {
         interval: args.interval,
         nta_from: args.nta_from.0.clone(),
         strict: args.strict,
+        follow_links: args.follow,
         topology: load_topology(args)?,
     };
     let report = sources::open(&args.logs, &options, &mut catalog)?;
@@ -42,7 +44,10 @@ fn load_topology(args: &LogsArgs) -> Result<Option<TopologyRef>, Error> {
         if args.strict {
             return Err(Error::input(issue.path, issue.message));
         }
-        eprintln!("warning: {issue}");
+        eprintln!(
+            "warning: {}",
+            crate::control_chars::escape(&issue.to_string())
+        );
     }
     Ok(Some(TopologyRef(Arc::new(topology))))
 }

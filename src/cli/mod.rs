@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod export;
 mod inspect;
+mod internal_error;
 mod logs;
 mod query;
 mod report;
@@ -27,11 +28,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
         }
     };
-    match configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
+    let run = internal_error::run_guarded(move || {
+        match configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
+            Ok(code) => code,
+            Err(failure) => {
+                eprintln!("{}", failure.render());
+                failure.exit_code()
+            }
+        }
+    });
+    match run {
         Ok(code) => ExitCode::from(code),
-        Err(failure) => {
-            eprintln!("{}", failure.render());
-            ExitCode::from(failure.exit_code())
+        Err(line) => {
+            eprintln!("{line}");
+            ExitCode::from(internal_error::EXIT_INTERNAL)
         }
     }
 }
@@ -51,13 +61,19 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
     }
 }
 
-/// `--threads N`: the size of the pool that reads files and runs operators in parallel.
+/// `--threads N`: the size of the pool that reads files and runs operators in parallel (all
+/// cores by default). Its threads get a large stack too: operators that recurse on the query's
+/// nesting run there.
 fn configure_threads(threads: Option<usize>) -> Result<(), Failure> {
-    let Some(n) = threads else { return Ok(()) };
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global()
-        .map_err(|e| Error::new(ErrorKind::Usage(format!("--threads {n}: {e}"))).into())
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(internal_error::RUN_STACK_BYTES / 4);
+    let pool = match threads {
+        Some(n) => pool.num_threads(n),
+        None => pool,
+    };
+    pool.build_global().map_err(|e| {
+        let n = threads.unwrap_or(0);
+        Error::new(ErrorKind::Usage(format!("--threads {n}: {e}"))).into()
+    })
 }
 
 /// An error and the query text it points into, if any (boxed: errors are the rare path).
@@ -121,5 +137,6 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 
 /// One line on stderr that is not an error: a hint or a summary.
 fn note(message: &str) {
+    let message = crate::control_chars::escape(message);
     let _ = writeln!(io::stderr(), "note: {message}");
 }

@@ -14,6 +14,7 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     let loaded = logs::load(&args.logs)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
     let mut options = args.run.options();
+    args.logs.allow_local_data(&mut options);
     let resolved = now::resolve(
         &now,
         &query.text,

@@ -64,6 +64,7 @@ pub(super) fn range(
     out: &mut Sink<'_>,
 ) -> Result<Flow, Error> {
     let ty = plan.schema.fields.first().map_or(Type::Long, |f| f.ty);
+    check_range_rows(start, stop, step)?;
     let column_of = |values: Vec<i64>| -> Column {
         let values = values.into_iter().map(Some).collect();
         match ty {
@@ -99,6 +100,29 @@ pub(super) fn range(
         }
         _ => range_real(plan, start, stop, step, out),
     }
+}
+
+/// The most rows one `range` may make: a range that would make more (`from 1 to 1e12`, or a step
+/// of `1e-300`) would run for hours, so it is refused before it starts.
+pub const MAX_RANGE_ROWS: f64 = 100_000_000.0;
+
+/// Refuse a range of more than [`MAX_RANGE_ROWS`] rows (counted in reals: bounds of any type).
+fn check_range_rows(start: &Value, stop: &Value, step: &Value) -> Result<(), Error> {
+    let number = |v: &Value| as_i64(v).map(|n| n as f64).or_else(|| as_f64(v));
+    let (Some(start), Some(stop), Some(step)) = (number(start), number(stop), number(step)) else {
+        return Ok(());
+    };
+    if step == 0.0 {
+        return Ok(()); // refused below, with its own message
+    }
+    let rows = ((stop - start) / step).floor() + 1.0;
+    if rows.is_nan() || rows <= MAX_RANGE_ROWS {
+        return Ok(());
+    }
+    Err(runtime(format!(
+        "range: from {start} to {stop} step {step} would make {rows:.0} rows, more than the \
+         limit of {MAX_RANGE_ROWS:.0}; use a larger step or a shorter range"
+    )))
 }
 
 /// `range` over reals (any bound or the step real).

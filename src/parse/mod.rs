@@ -5,6 +5,7 @@
 
 mod error;
 mod expr;
+mod limits;
 mod literal;
 mod operator;
 
@@ -23,6 +24,7 @@ struct KqlParser;
 
 /// Parse a whole query.
 pub fn parse(source: &str) -> Result<Query, Error> {
+    limits::check(source)?;
     // Detailed attempts let errors name the punctuation that was expected (`(`, `,`, `|`).
     pest::set_error_detail(true);
     let mut pairs =

@@ -37,7 +37,9 @@ pub fn looks_like(first_bytes: &[u8]) -> bool {
         return false;
     };
     let has_id = text.contains("\"resourceId\"") || text.contains("\"resourceID\"");
-    has_id && !FLOW_LOG_CATEGORIES.contains(&category.as_str())
+    // Exports that drop `resourceId` still have a record's `time` and `properties`.
+    let has_shape = text.contains("\"time\"") && text.contains("\"properties\"");
+    (has_id || has_shape) && !FLOW_LOG_CATEGORIES.contains(&category.as_str())
 }
 
 /// The text of the first `"key": "value"` in `text` (a cheap look without parsing it all).
@@ -90,14 +92,18 @@ pub fn read(text: &str, path: &str) -> ResourceLogs {
         let builder = builders
             .entry(table.to_string())
             .or_insert_with(|| TableBuilder::new(table));
-        let result = if table == LEGACY_TABLE {
+        let misfit = if table == LEGACY_TABLE {
             builder.push(legacy_row(&record))
         } else {
             builder.push(resource_specific_row(&record))
         };
-        result
-            .err()
-            .map(|message| ReadIssue::new(path, position, message))
+        let not_object = match record.get("properties") {
+            None | Some(Json::Object(_)) => None,
+            Some(_) => Some("`properties` is not a JSON object; its columns are null".to_string()),
+        };
+        let messages: Vec<String> = not_object.into_iter().chain(misfit).collect();
+        (!messages.is_empty())
+            .then(|| ReadIssue::new(path, position, messages.join("; ")).skipping(0))
     });
     ResourceLogs {
         tables: builders
@@ -353,8 +359,11 @@ impl TableBuilder {
         }
     }
 
-    /// Type and append one row; a value that does not fit its column rejects the whole row.
-    fn push(&mut self, row: RawRow) -> Result<(), String> {
+    /// Type and append one row. A value that does not fit its column (`"DestinationPort":
+    /// "<redacted>"` in real exports) is left null, as Azure Data Explorer ingestion does, and
+    /// described in the returned problem; the row is kept.
+    fn push(&mut self, row: RawRow) -> Option<String> {
+        let mut misfits = Vec::new();
         let mut values: Vec<Option<Value>> = vec![None; self.schema.len()];
         for (name, json) in row {
             let index = match self.column_index(&name) {
@@ -363,12 +372,13 @@ impl TableBuilder {
                 None => continue,
             };
             let ty = self.schema.fields[index].ty;
-            let value = json_to_value(&json, ty).ok_or_else(|| {
-                format!(
+            let Some(value) = json_to_value(&json, ty) else {
+                misfits.push(format!(
                     "property `{name}`: {} is not a {ty}",
                     serde_json::to_string(&json).unwrap_or_default()
-                )
-            })?;
+                ));
+                continue;
+            };
             values.resize(self.schema.len(), None);
             values[index] = Some(value);
         }
@@ -384,7 +394,7 @@ impl TableBuilder {
             }
         }
         self.rows += 1;
-        Ok(())
+        (!misfits.is_empty()).then(|| format!("{}; left null, the row is kept", misfits.join("; ")))
     }
 
     /// Exact name first, then a case-insensitive match (`sourceIp` for `SourceIp`).
@@ -634,15 +644,29 @@ mod tests {
         let bad_port = good.replace("50123", "\"fifty\"");
         let text = format!("{good}\n{{not json\n{bad_port}\n{{\"time\":\"x\"}}\n{good}\n");
         let logs = read(&text, "lines.json");
-        assert_eq!(logs.tables["AZFWFlowTrace"].num_rows(), 2);
+        // The record with a port that is not a number is kept, its port null (as ADX ingests).
+        let table = &logs.tables["AZFWFlowTrace"];
+        assert_eq!(table.num_rows(), 3);
+        assert_eq!(at(table, "SourcePort", 1), Value::Null);
+        assert_eq!(at(table, "DestinationPort", 1), Value::Int(443));
         let shown: Vec<String> = logs.issues.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 3, "{shown:?}");
         assert!(shown[0].starts_with("lines.json:2: not valid JSON"));
         assert_eq!(
             shown[1],
-            "lines.json:3: property `SourcePort`: \"fifty\" is not a int"
+            "lines.json:3: property `SourcePort`: \"fifty\" is not a int; left null, the row is kept"
         );
+        assert_eq!(logs.issues[1].skipped, 0);
         assert_eq!(shown[2], "lines.json:4: the record has no `category`");
+        let odd = good.replace(
+            &good[good.find("\"properties\"").unwrap()..good.len() - 1],
+            "\"properties\":\"text\"",
+        );
+        let logs = read(&odd, "odd.json");
+        assert_eq!(logs.tables["AZFWFlowTrace"].num_rows(), 1);
+        assert!(logs.issues[0]
+            .message
+            .contains("`properties` is not a JSON object"));
     }
 
     #[test]

@@ -3,9 +3,11 @@
 
 use crate::table::TICKS_PER_SECOND;
 use flate2::read::MultiGzDecoder;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many (decompressed) bytes sniffing looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -35,33 +37,166 @@ impl Format {
     }
 }
 
-/// Every regular file under `path` (itself when it is a file), sorted, skipping hidden entries
-/// (names starting with `.`) inside folders.
-pub fn walk(path: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if path.is_dir() {
-        walk_into(path, &mut files)?;
-        files.sort();
-    } else {
-        std::fs::metadata(path)?;
-        files.push(path.to_path_buf());
-    }
-    Ok(files)
+/// What a walk found: the regular files, sorted, and the entries it passed over with why
+/// (an unreadable folder, a FIFO or device, a symbolic link not followed, a loop).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
-fn walk_into(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// Every regular file under `path` (itself when it is a file), sorted, skipping hidden entries
+/// (names starting with `.`) inside folders. Symbolic links inside folders are followed only
+/// with `follow` (as ripgrep's `--follow`), and then a folder reached twice (a loop, or two
+/// links to one place) is read once. A folder that cannot be read is reported and the walk
+/// goes on. The path itself is followed when it is a link: the user named it.
+pub fn walk(path: &Path, follow: bool) -> io::Result<Walk> {
+    let meta = std::fs::metadata(path)?;
+    let mut walk = Walk::default();
+    if meta.is_dir() {
+        let mut seen = HashSet::new();
+        seen.insert(folder_id(&meta));
+        walk_into(path, follow, &mut seen, &mut walk);
+        walk.files.sort();
+    } else if meta.is_file() {
+        walk.files.push(path.to_path_buf());
+    } else {
+        walk.skipped
+            .push((path.to_path_buf(), NOT_REGULAR.to_string()));
+    }
+    Ok(walk)
+}
+
+const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device); skipped";
+
+/// A folder's identity on disk (device and inode), to notice a folder reached twice.
+fn folder_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+fn walk_into(dir: &Path, follow: bool, seen: &mut HashSet<(u64, u64)>, walk: &mut Walk) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            walk.skipped
+                .push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                walk.skipped
+                    .push((dir.to_path_buf(), format!("cannot read the folder: {e}")));
+                continue;
+            }
+        };
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            walk_into(&path, files)?;
-        } else if path.is_file() {
-            files.push(path);
+        let Ok(kind) = entry.file_type() else {
+            walk.skipped
+                .push((path, "cannot tell what the entry is".to_string()));
+            continue;
+        };
+        if kind.is_symlink() && !follow {
+            walk.skipped.push((
+                path,
+                "a symbolic link; not followed (--follow reads it)".to_string(),
+            ));
+            continue;
         }
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                walk.skipped.push((path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if seen.insert(folder_id(&meta)) {
+                walk_into(&path, follow, seen, walk);
+            } else {
+                walk.skipped.push((
+                    path,
+                    "a link to a folder already read (a loop or a second link); skipped"
+                        .to_string(),
+                ));
+            }
+        } else if meta.is_file() {
+            walk.files.push(path);
+        } else {
+            walk.skipped.push((path, NOT_REGULAR.to_string()));
+        }
+    }
+}
+
+/// The default `--max-file-size`: the most bytes one file may hold, after gunzip.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// `--max-file-size`, for every reader (set once by the command line before anything is read).
+static MAX_FILE_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_BYTES);
+
+/// Set the most bytes one file may hold after gunzip (`--max-file-size`).
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_BYTES.store(bytes, Ordering::Relaxed);
+}
+
+fn max_file_size() -> u64 {
+    MAX_FILE_BYTES.load(Ordering::Relaxed)
+}
+
+/// A file past `--max-file-size` (a gzip bomb inflates 10 MB into 10 GB): not read at all.
+#[derive(Debug)]
+pub struct FileTooLarge {
+    pub limit: u64,
+}
+
+impl std::fmt::Display for FileTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the file holds more than {} bytes (after gunzip), the --max-file-size limit; skipped",
+            self.limit
+        )
+    }
+}
+
+impl std::error::Error for FileTooLarge {}
+
+/// Whether `error` says a file passed `--max-file-size`.
+pub fn is_too_large(error: &io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<FileTooLarge>().is_some())
+}
+
+fn too_large() -> io::Error {
+    io::Error::other(FileTooLarge {
+        limit: max_file_size(),
+    })
+}
+
+/// The raw bytes of a regular file into `buf` (cleared first), refused past `--max-file-size`.
+pub fn read_raw(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    if meta.len() > max_file_size() {
+        return Err(too_large());
+    }
+    file.take(max_file_size() + 1).read_to_end(buf)?;
+    if buf.len() as u64 > max_file_size() {
+        buf.clear();
+        return Err(too_large());
     }
     Ok(())
 }
@@ -73,23 +208,33 @@ fn is_gzip(bytes: &[u8]) -> bool {
 
 /// The whole file, decompressed when it is gzip.
 pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
-    let raw = std::fs::read(path)?;
+    let mut raw = Vec::new();
+    read_raw(path, &mut raw)?;
     if !is_gzip(&raw) {
         return Ok(raw);
     }
-    let mut out = Vec::with_capacity(raw.len() * 8);
-    MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
-    Ok(out)
+    let mut out = Vec::new();
+    match gunzip_keeping_prefix(&raw, &mut out) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Decompress the gzip stream `raw` onto `out`, keeping everything decoded before any damage: a
 /// truncated or corrupt stream gives its error back with `out` holding what came before it.
+/// Decompression streams in chunks and stops past `--max-file-size` ([`is_too_large`]; `out`
+/// is then emptied: a bomb is not read at all).
 pub fn gunzip_keeping_prefix(raw: &[u8], out: &mut Vec<u8>) -> Option<io::Error> {
     let mut decoder = MultiGzDecoder::new(raw);
     let mut chunk = [0u8; 64 * 1024];
+    let limit = max_file_size();
     loop {
         match decoder.read(&mut chunk) {
             Ok(0) => return None,
+            Ok(n) if (out.len() + n) as u64 > limit => {
+                *out = Vec::new();
+                return Some(too_large());
+            }
             Ok(n) => out.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Some(e),
@@ -209,7 +354,7 @@ mod tests {
             read_all(&path).unwrap(),
             b"{\"records\":[{\"flowLogVersion\":4}]}"
         );
-        assert_eq!(walk(&dir).unwrap(), vec![path]);
+        assert_eq!(walk(&dir, false).unwrap().files, vec![path]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

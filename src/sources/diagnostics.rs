@@ -39,14 +39,16 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path)?;
+        // Shown to people: a file name or value must not start a line or drive the terminal.
+        let escape = crate::control_chars::escape;
+        write!(f, "{}", escape(&self.path))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if !self.position.is_empty() {
-            write!(f, ": {}", self.position)?;
+            write!(f, ": {}", escape(&self.position))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", escape(&self.message))
     }
 }
 

@@ -1,6 +1,7 @@
 //! `externaldata` rows: the files a query names, read when it runs and laid out under the schema
 //! the query declares. kqlite is offline, so a URL is read from the local copy given with
-//! `--external-data URL=PATH`; a plain path or a `file://` URL is read as it is (`.gz` too).
+//! `--external-data URL=PATH`; a plain path or a `file://` URL is read only where
+//! [`LocalDataPolicy`] allows it (inside a folder the user handed to kqlite; `.gz` too).
 //!
 //! The formats are Kusto's ingestion formats. The delimited ones (`csv`, `tsv`, `scsv`, `psv`,
 //! `sohsv`) fill columns by field position, `txt` makes one record of each non-empty line and
@@ -12,6 +13,7 @@
 //! the file and line.
 
 use super::detect;
+use super::local_data::{self, LocalDataPolicy};
 use super::table_file::{self, Cell, RawTable};
 use crate::ast::Span;
 use crate::error::Error;
@@ -107,21 +109,32 @@ pub struct ExternalSource {
 
 /// `--external-data URL=PATH` assignments: the local copies of URLs a query reads. Kept as
 /// written and matched by prefix, because both sides may hold `=` (SAS tokens, blob folders
-/// such as `y=2024`).
+/// such as `y=2024`). With them, the folders local paths may be read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LocalCopies {
     assignments: Vec<String>,
+    policy: LocalDataPolicy,
 }
 
 impl LocalCopies {
     pub fn new(assignments: Vec<String>) -> LocalCopies {
-        LocalCopies { assignments }
+        LocalCopies {
+            assignments,
+            policy: LocalDataPolicy::new(),
+        }
     }
 
     pub const fn none() -> LocalCopies {
         LocalCopies {
             assignments: Vec::new(),
+            policy: LocalDataPolicy::new(),
         }
+    }
+
+    /// Let plain paths and `file://` URLs read `path` (a file) or the files inside it (a
+    /// folder): `--logs` and `--allow-local-data` arguments.
+    pub fn allow_local(&mut self, path: impl Into<PathBuf>) {
+        self.policy.allow(path);
     }
 
     /// Check one `URL=PATH` assignment as given on the command line.
@@ -169,27 +182,36 @@ pub fn read(
 ) -> Result<Table, Error> {
     let mut table = Table::empty(schema.clone());
     for (uri, span) in &source.uris {
-        let path = locate(uri, copies).map_err(|e| e.with_span(*span))?;
+        let (path, explicit) = locate(uri, copies).map_err(|e| e.with_span(*span))?;
+        let shown = path.display().to_string();
+        let resolved = if explicit {
+            local_data::outside_system_folders(&path, &shown)
+        } else {
+            copies.policy.check(&path, &shown)
+        };
+        let path = resolved.map_err(|e| e.with_span(*span))?;
         let format = match source.format {
             Some(format) => format,
             None => ExternalFormat::from_extension(uri)
                 .map_err(|message| Error::input(uri.as_str(), message).with_span(*span))?,
         };
-        let file = read_file(&path, format, source.ignore_first_record, schema)
+        let file = read_file(&path, &shown, format, source.ignore_first_record, schema)
             .map_err(|e| e.with_span(*span))?;
         table.append(&file);
     }
     Ok(table)
 }
 
-/// Where the data of `uri` is on this machine.
-fn locate(uri: &str, copies: &LocalCopies) -> Result<PathBuf, Error> {
+/// Where the data of `uri` is on this machine, and whether the user named that file explicitly
+/// (with `--external-data URL=PATH`) rather than the query.
+fn locate(uri: &str, copies: &LocalCopies) -> Result<(PathBuf, bool), Error> {
     if let Some(path) = copies.copy_of(uri) {
-        return Ok(path);
+        return Ok((path, true));
     }
     if let Some(rest) = uri.strip_prefix("file://") {
-        return Ok(PathBuf::from(
-            rest.strip_prefix("localhost").unwrap_or(rest),
+        return Ok((
+            PathBuf::from(rest.strip_prefix("localhost").unwrap_or(rest)),
+            false,
         ));
     }
     if uri.contains("://") {
@@ -202,23 +224,23 @@ fn locate(uri: &str, copies: &LocalCopies) -> Result<PathBuf, Error> {
             "download the file and pass --external-data {shown}=PATH"
         )));
     }
-    Ok(PathBuf::from(uri))
+    Ok((PathBuf::from(uri), false))
 }
 
 /// One file's records under `schema`.
 fn read_file(
     path: &Path,
+    shown: &str,
     format: ExternalFormat,
     ignore_first_record: bool,
     schema: &Schema,
 ) -> Result<Table, Error> {
-    let shown = path.display().to_string();
     let bytes =
-        detect::read_all(path).map_err(|e| Error::input(&shown, format!("cannot read: {e}")))?;
+        detect::read_all(path).map_err(|e| Error::input(shown, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::input(&shown, format!("line {line}: the text is not valid UTF-8"))
+        Error::input(shown, format!("line {line}: the text is not valid UTF-8"))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let skip = usize::from(ignore_first_record);
@@ -227,7 +249,7 @@ fn read_file(
             let (records, open_quote) = table_file::delimited_records(text, separator);
             if let Some(line) = open_quote {
                 return Err(Error::input(
-                    &shown,
+                    shown,
                     format!("line {line}: a quoted value is not closed before the end of the file"),
                 ));
             }
@@ -249,17 +271,17 @@ fn read_file(
         }
         ExternalFormat::Json => {
             let mut problems = Vec::new();
-            let raw = table_file::read_json_lines(text, &shown, &mut problems);
+            let raw = table_file::read_json_lines(text, shown, &mut problems);
             if let Some(problem) = problems.first() {
                 let line = problem
                     .line
                     .map_or(String::new(), |n| format!("line {n}: "));
-                return Err(Error::input(&shown, format!("{line}{}", problem.message)));
+                return Err(Error::input(shown, format!("{line}{}", problem.message)));
             }
             by_name(raw, skip, schema)
         }
         ExternalFormat::MultiJson => {
-            by_name(table_file::read_json_stream(text, &shown)?, skip, schema)
+            by_name(table_file::read_json_stream(text, shown)?, skip, schema)
         }
     };
     Ok(Table::new(schema.clone(), columns))
@@ -328,6 +350,13 @@ mod tests {
         path
     }
 
+    /// Local copies that let queries read the test files' folder.
+    fn temp_allowed() -> LocalCopies {
+        let mut copies = LocalCopies::default();
+        copies.allow_local(std::env::temp_dir().join(format!("kqlite-ext-{}", std::process::id())));
+        copies
+    }
+
     fn schema(fields: &[(&str, Type)]) -> Schema {
         Schema::new(fields.iter().map(|(n, t)| Field::new(*n, *t)).collect())
     }
@@ -368,7 +397,11 @@ mod tests {
             "https://h/geo.csv=/data/y=2024/geo.csv".into(),
             "https://h/t.csv?sv=1&sig=a=b=t.csv".into(),
         ]);
-        let at = |uri| locate(uri, &copies).map_err(|e| e.to_string());
+        let at = |uri| {
+            locate(uri, &copies)
+                .map(|(p, _)| p)
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(
             at("https://h/geo.csv"),
             Ok(PathBuf::from("/data/y=2024/geo.csv"))
@@ -410,7 +443,7 @@ mod tests {
         let table = read(
             &source(&[&path], Some(ExternalFormat::Delimited(',')), true),
             &schema,
-            &LocalCopies::default(),
+            &temp_allowed(),
         )
         .unwrap();
         assert_eq!(table.num_rows(), 3);
@@ -443,7 +476,7 @@ mod tests {
         let table = read(
             &source(&[&first, &second], None, false),
             &schema,
-            &LocalCopies::default(),
+            &temp_allowed(),
         )
         .unwrap();
         assert_eq!(
@@ -465,20 +498,16 @@ mod tests {
         let err = read(
             &source(&[&shown], Some(ExternalFormat::Json), false),
             &schema,
-            &LocalCopies::default(),
+            &temp_allowed(),
         )
         .unwrap_err()
         .to_string();
         assert!(err.starts_with(&format!("{shown}: line 2: ")), "{err}");
         let path = temp("open.csv", b"a\n\"b\n");
         let shown = path.display().to_string();
-        let err = read(
-            &source(&[&shown], None, false),
-            &schema,
-            &LocalCopies::default(),
-        )
-        .unwrap_err()
-        .to_string();
+        let err = read(&source(&[&shown], None, false), &schema, &temp_allowed())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("line 2: a quoted value is not closed"),
             "{err}"

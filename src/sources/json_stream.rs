@@ -81,6 +81,8 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
     if bytes[pos..].starts_with(b"\xEF\xBB\xBF") {
         pos = skip_ws(bytes, pos + 3);
     }
+    // `{"records": [` (wrapped) or a bare `[`.
+    let wrapped = bytes.get(pos) == Some(&b'{');
     let in_array = match records_array_start(bytes, pos) {
         Some(start) => {
             pos = start;
@@ -103,7 +105,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
             return;
         }
         if in_array && bytes[pos] == b']' {
-            return;
+            return check_trailer(bytes, pos + 1, wrapped, problems);
         }
         let record = index + 1;
         let start = pos;
@@ -128,7 +130,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                         pos += skip.byte_offset();
                     }
                     _ => {
-                        problems.push(broken(start, record, &e));
+                        problems.push(broken(start, record, &e, false));
                         return;
                     }
                 }
@@ -139,8 +141,24 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                 } else {
                     start + offset_in(&text[start..], &e)
                 };
-                problems.push(broken(at, record, &e));
-                return;
+                // A damaged record whose brackets still close (a stray character, a missing
+                // comma) is skipped alone; reading resumes at the next record.
+                let resume = if e.is_eof() {
+                    None
+                } else if in_array {
+                    value_end(bytes, start).filter(|&end| {
+                        matches!(bytes.get(skip_ws(bytes, end)), Some(b',') | Some(b']'))
+                    })
+                } else {
+                    // One record per line, or pretty-printed over several: after its brackets
+                    // close, else at the next line.
+                    value_end(bytes, start).or_else(|| text[at..].find('\n').map(|n| at + n))
+                };
+                problems.push(broken(at, record, &e, resume.is_some()));
+                match resume {
+                    Some(end) => pos = end,
+                    None => return,
+                }
             }
             None => return,
         }
@@ -149,7 +167,7 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
         if in_array {
             match bytes.get(pos) {
                 Some(b',') => pos += 1,
-                Some(b']') => return,
+                Some(b']') => return check_trailer(bytes, pos + 1, wrapped, problems),
                 None => continue,
                 Some(_) => {
                     problems.push(Problem::new(
@@ -162,6 +180,24 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                 }
             }
         }
+    }
+}
+
+/// After the records array closes (at `pos`): the `}` of `{"records": […]}` and then nothing.
+/// A second `"records"` key or a second document is reported, not silently ignored.
+fn check_trailer(bytes: &[u8], mut pos: usize, wrapped: bool, problems: &mut Vec<Problem>) {
+    pos = skip_ws(bytes, pos);
+    if wrapped && bytes.get(pos) == Some(&b'}') {
+        pos = skip_ws(bytes, pos + 1);
+    } else if wrapped && pos < bytes.len() {
+        let message =
+            "more properties follow the records array (a second `records`?); they are not read";
+        problems.push(Problem::new(pos, "after the records", message, 0));
+        return;
+    }
+    if pos < bytes.len() {
+        let message = "a second JSON document follows the first; it is not read";
+        problems.push(Problem::new(pos, "after the records", message, 0));
     }
 }
 
@@ -192,12 +228,47 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-/// The problem for a record that is not well-formed JSON; nothing after it can be trusted.
-fn broken(offset: usize, record: usize, e: &serde_json::Error) -> Problem {
+/// Where the JSON value opening at `start` (`{` or `[`) ends, counting brackets outside
+/// strings; None when it never closes.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The problem for a record that is not well-formed JSON: skipped alone when reading could
+/// resume after it (`resumed`), else nothing after it can be trusted.
+fn broken(offset: usize, record: usize, e: &serde_json::Error, resumed: bool) -> Problem {
     let message = if e.is_eof() {
         "the file ends inside this record (truncated while being written?); the records before it are kept".to_string()
+    } else if resumed {
+        format!("not valid JSON: {}; the record is skipped", message_of(e))
     } else {
-        format!("not valid JSON: {}", message_of(e))
+        format!(
+            "not valid JSON: {}; the rest of the file is skipped",
+            message_of(e)
+        )
     };
     Problem::new(offset, format!("record {record}"), message, 1)
 }
@@ -267,6 +338,48 @@ mod tests {
         assert_eq!(seen, vec![(1, 3)]);
         assert_eq!(problems[0].position, "record 1");
         assert!(problems[0].message.contains("invalid type"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_malformed_record_is_skipped_alone() {
+        let text =
+            r#"{"records":[{"a":1,"s":"x"},{"a":2 "s":"}{"},{"a":3,"s":"z"},{"a":4,"s":"w"}]}"#;
+        let (seen, problems) = collect(text);
+        assert_eq!(seen, vec![(0, 1), (2, 3), (3, 4)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].position, "record 2");
+        assert!(
+            problems[0].message.ends_with("the record is skipped"),
+            "{problems:?}"
+        );
+        let (seen, problems) =
+            collect("{\"a\":1,\"s\":\"x\"}\n{\"a\":2,,}\n{\"a\":3,\"s\":\"y\"}\n");
+        assert_eq!(seen, vec![(0, 1), (2, 3)]);
+        assert_eq!(problems.len(), 1);
+        // Pretty-printed with a trailing comma: one problem, not one per line.
+        let (seen, problems) =
+            collect("{\n  \"a\": 1,\n  \"s\": \"x\",\n}\n{\"a\":2,\"s\":\"y\"}\n");
+        assert_eq!(seen, vec![(1, 2)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn what_follows_the_records_is_reported() {
+        let one = r#"{"records":[{"a":1,"s":"x"}]}"#;
+        let (seen, problems) = collect(&format!("{one}\n"));
+        assert_eq!((seen.len(), problems.len()), (1, 0));
+        let (seen, problems) = collect(&format!("{one}{one}"));
+        assert_eq!(seen, vec![(0, 1)]);
+        assert!(
+            problems[0].message.contains("a second JSON document"),
+            "{problems:?}"
+        );
+        let (_, problems) =
+            collect(r#"{"records":[{"a":1,"s":"x"}], "records":[{"a":2,"s":"y"}]}"#);
+        assert!(
+            problems[0].message.contains("a second `records`"),
+            "{problems:?}"
+        );
     }
 
     #[test]

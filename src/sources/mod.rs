@@ -26,6 +26,7 @@ pub mod azure_resource;
 pub mod external_data;
 pub mod external_table;
 pub mod la_export;
+pub mod local_data;
 pub mod read_issue;
 pub mod record_tables;
 pub mod topology;
@@ -33,7 +34,7 @@ pub mod vpc_flow;
 mod vpc_nta;
 
 pub use columns::FlowTable;
-pub use detect::Format;
+pub use detect::{set_max_file_size, Format};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use provider::{FlowFile, FlowLogProvider};
 pub use table_file::TableFormat;
@@ -109,6 +110,8 @@ pub struct SourceOptions {
     pub strict: bool,
     /// `--topology`: fills subnets, VMs, NICs, regions and FlowType of flow rows.
     pub topology: Option<topology::TopologyRef>,
+    /// Follow symbolic links inside folders (`--follow`).
+    pub follow_links: bool,
 }
 
 impl Default for SourceOptions {
@@ -118,6 +121,7 @@ impl Default for SourceOptions {
             nta_from: vec![FlowSource::Vnet],
             strict: false,
             topology: None,
+            follow_links: false,
         }
     }
 }
@@ -183,6 +187,7 @@ pub fn open(
         diagnostics.report(d);
         Ok(())
     };
+    let mut read_once = std::collections::HashSet::new();
     for log_path in paths {
         let (name, path) = match log_path {
             LogPath::Named { name, path } => (Some(name.as_str()), path.as_path()),
@@ -198,10 +203,23 @@ pub fn open(
             continue;
         }
         let explicit_file = path.is_file();
-        let files: Vec<PathBuf> = detect::walk(path)
-            .map_err(|e| Error::input(&shown, e.to_string()))?
+        let walk = detect::walk(path, options.follow_links)
+            .map_err(|e| Error::input(&shown, e.to_string()))?;
+        for (skipped, why) in walk.skipped {
+            complain(Diagnostic::new(
+                skipped.display().to_string(),
+                None,
+                "",
+                why,
+                0,
+            ))?;
+        }
+        // A path is read once, however many arguments or links reach it.
+        let files: Vec<PathBuf> = walk
+            .files
             .into_iter()
             .filter(|file| explicit_file || !is_documentation(file))
+            .filter(|file| read_once.insert(std::fs::canonicalize(file).unwrap_or(file.clone())))
             .collect();
         // Sniffing opens every file: done on all threads, the thousands of small reads of a
         // month of blobs overlap. What each file is stays in file order.
@@ -210,6 +228,15 @@ pub fn open(
             let file_shown = file.display().to_string();
             match sniffed {
                 Sniffed::Log(format) => flow_files.push(FlowFile::new(file, format)),
+                // Named or found in a folder, an empty file is a warning: a blob written at
+                // the start of an hour may not have its records yet.
+                Sniffed::Empty => complain(Diagnostic::new(
+                    file_shown,
+                    None,
+                    "",
+                    "the file is empty; skipped",
+                    0,
+                ))?,
                 Sniffed::Unreadable(e) => complain(Diagnostic::new(
                     file_shown,
                     None,
@@ -238,6 +265,8 @@ pub fn open(
 /// What a file's first bytes say it is.
 enum Sniffed {
     Log(Format),
+    /// Not one byte (after gunzip).
+    Empty,
     /// No log kqlite reads, and why not.
     NotLog(String),
     Unreadable(std::io::Error),
@@ -245,6 +274,7 @@ enum Sniffed {
 
 fn sniff_file(file: &Path) -> Sniffed {
     match detect::read_head(file) {
+        Ok(head) if head.is_empty() => Sniffed::Empty,
         Ok(head) => match detect::sniff(&head) {
             Some(format) => Sniffed::Log(format),
             None => Sniffed::NotLog(not_recognised(&head)),

@@ -26,8 +26,6 @@ use crate::error::Error;
 use crate::table::{Schema, Table, TICKS_PER_SECOND};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -175,13 +173,15 @@ thread_local! {
 /// what was decoded before the break (the JSON reader then keeps every complete record of it);
 /// the break is returned as a problem to report.
 fn read_bytes(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Option<String>> {
-    buf.clear();
-    File::open(path)?.read_to_end(buf)?;
+    detect::read_raw(path, buf)?;
     if !buf.starts_with(&[0x1f, 0x8b]) {
         return Ok(None);
     }
     let raw = std::mem::take(buf);
     Ok(detect::gunzip_keeping_prefix(&raw, buf).map(|e| {
+        if detect::is_too_large(&e) {
+            return e.to_string();
+        }
         format!(
             "the gzip stream is damaged or truncated after {} decompressed bytes ({e}); \
              the records before the damage are read",

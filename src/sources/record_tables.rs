@@ -96,7 +96,8 @@ pub fn issue_sink(diagnostics: Arc<Diagnostics>, strict: bool) -> IssueSink {
 /// The text of a file, gunzipped when it is gzip; problems decoding it come back as issues.
 pub fn read_text(path: &Path) -> Result<(String, Vec<ReadIssue>), ReadIssue> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let mut bytes = Vec::new();
+    super::detect::read_raw(path, &mut bytes).map_err(|e| {
         ReadIssue::new(&shown, Position::File, format!("cannot read the file: {e}")).skipping(0)
     })?;
     if bytes.starts_with(&[0x1f, 0x8b]) {

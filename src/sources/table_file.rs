@@ -143,6 +143,7 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
             rows: Vec::new(),
         };
     };
+    let header = unique_names(header, path, problems);
     let mut rows = Vec::new();
     for (n, (line, fields)) in records.enumerate() {
         if fields.len() == 1 && fields[0].is_empty() {
@@ -178,6 +179,41 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
         columns: header,
         rows,
     }
+}
+
+/// Header names every column can be found by: an empty name becomes `ColumnN` (its 1-based
+/// position, as Kusto names unnamed columns) and a repeated one gets a number (`Port`, `Port1`),
+/// each change reported, so no column is lost behind another of the same name.
+fn unique_names(header: Vec<String>, path: &str, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(header.len());
+    for (i, name) in header.into_iter().enumerate() {
+        let mut unique = if name.is_empty() {
+            format!("Column{}", i + 1)
+        } else {
+            name.clone()
+        };
+        let mut n = 0;
+        while names.contains(&unique) {
+            n += 1;
+            unique = format!("{name}{n}");
+        }
+        if unique != name {
+            let why = if name.is_empty() {
+                "has no name"
+            } else {
+                "repeats a name"
+            };
+            problems.push(Diagnostic::new(
+                path,
+                Some(1),
+                format!("column {}", i + 1),
+                format!("the header {why}; the column is called `{unique}`"),
+                0,
+            ));
+        }
+        names.push(unique);
+    }
+    names
 }
 
 /// RFC 4180 records: `,`-separated, `"`-quoted fields with `""` for a quote, CRLF or LF between

@@ -728,7 +728,7 @@ fn raw_totals(
     let mut totals = std::collections::BTreeMap::new();
     let root =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/logs/insights-logs-flowlogflowevent");
-    for file in detect::walk(&root).unwrap() {
+    for file in detect::walk(&root, false).unwrap().files {
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         for record in doc["records"].as_array().unwrap() {

@@ -76,8 +76,14 @@ pub fn timestamp(text: &str) -> Result<i64, String> {
             .ok()
             .and_then(|s| s.checked_mul(TICKS_PER_SECOND))
     };
-    ticks.ok_or_else(|| format!("time stamp `{text}` is out of range"))
+    ticks
+        .filter(|&t| t < PAST_YEAR_9999)
+        .ok_or_else(|| format!("time stamp `{text}` is out of range (after year 9999)"))
 }
+
+/// 10000-01-01 in ticks since the Unix epoch: Kusto's datetimes end before it, and one tuple
+/// there would move `--now latest` past every real event.
+pub const PAST_YEAR_9999: i64 = 253_402_300_800 * TICKS_PER_SECOND;
 
 /// A port: empty (as ICMP tuples may have) is no port; anything else must be 0–65535.
 pub fn port(text: &str, which: &str) -> Result<Option<u16>, String> {
@@ -138,6 +144,10 @@ mod tests {
             1_542_110_402 * TICKS_PER_SECOND
         );
         assert!(timestamp("16631x").unwrap_err().contains("`16631x`"));
+        assert!(timestamp("253402300799999").is_ok());
+        assert!(timestamp("253402300800000")
+            .unwrap_err()
+            .contains("after year 9999"));
     }
 
     #[test]

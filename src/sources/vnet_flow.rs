@@ -139,6 +139,9 @@ fn fast_tuple(raw: &str) -> Option<FlowTuple<'_>> {
         _ if time >= 100_000_000_000 => i64::try_from(time).ok()?.checked_mul(10_000)?,
         _ => i64::try_from(time).ok()?.checked_mul(TICKS_PER_SECOND)?,
     };
+    if time >= tuple::PAST_YEAR_9999 {
+        return None; // `parse_tuple` says what is wrong
+    }
     let src = f.text()?;
     let dst = f.text()?;
     let src_port = f.port()?;

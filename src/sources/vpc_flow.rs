@@ -251,6 +251,7 @@ pub fn for_each_flow<'a>(
     let (src, dst, sport, dport) = (at("srcaddr"), at("dstaddr"), at("srcport"), at("dstport"));
     let (protocol, action, direction) = (at("protocol"), at("action"), at("flow-direction"));
     let (packets, bytes, interface) = (at("packets"), at("bytes"), at("interface-id"));
+    let mut without_start = Vec::new();
     for_each_record_numbered(text, path, &layout, &mut issues, |line, cells| {
         let text_at = |i: Option<usize>| i.map_or("", |i| cells[i].text());
         let number_at = |i: Option<usize>| i.and_then(|i| cells[i].number());
@@ -258,6 +259,7 @@ pub fn for_each_flow<'a>(
             return;
         }
         let Some(start_secs) = number_at(start) else {
+            without_start.push(line);
             return;
         };
         let start_ticks = start_secs.saturating_mul(TICKS_PER_SECOND);
@@ -281,6 +283,10 @@ pub fn for_each_flow<'a>(
             interface_id: text_at(interface),
         });
     });
+    for line in without_start {
+        let message = "a record without `start` makes no flow row; skipped";
+        issues.push(ReadIssue::new(path, Position::Line(line), message));
+    }
     issues
 }
 
@@ -290,7 +296,9 @@ pub fn gunzip_text(bytes: &[u8], path: &str) -> (String, Vec<ReadIssue>) {
     let mut decoded = Vec::new();
     let failure = super::detect::gunzip_keeping_prefix(bytes, &mut decoded);
     let mut issues = Vec::new();
-    if let Some(error) = failure {
+    if let Some(error) = failure.as_ref().filter(|e| super::detect::is_too_large(e)) {
+        issues.push(ReadIssue::new(path, Position::File, error.to_string()).skipping(0));
+    } else if let Some(error) = failure {
         // The last line may be cut anywhere: keep only whole lines.
         let whole = decoded
             .iter()
@@ -463,9 +471,18 @@ fn for_each_record_numbered<'a>(
         cells.clear();
         let mut count = 0;
         let mut bad = None;
+        let mut nulled = Vec::new();
         for token in line.split_ascii_whitespace() {
             if let Some(field) = layout.fields.get(count) {
                 match parse_cell(token, field) {
+                    Ok(Cell::Number(Some(n))) if out_of_range(&field.aws, n).is_some() => {
+                        nulled.push(format!(
+                            "`{}` {}: `{token}`; the value is left null",
+                            field.aws,
+                            out_of_range(&field.aws, n).unwrap_or_default()
+                        ));
+                        cells.push(Cell::Number(None));
+                    }
                     Ok(cell) => cells.push(cell),
                     Err(message) => {
                         bad.get_or_insert(message);
@@ -473,6 +490,11 @@ fn for_each_record_numbered<'a>(
                 }
             }
             count += 1;
+        }
+        if count == layout.fields.len() && bad.is_none() {
+            for message in nulled {
+                issues.push(ReadIssue::new(path, Position::Line(number), message).skipping(0));
+            }
         }
         if count != layout.fields.len() {
             let message = format!(
@@ -485,6 +507,23 @@ fn for_each_record_numbered<'a>(
         } else {
             visit(number, &cells);
         }
+    }
+}
+
+/// Why a number is not a value its AWS field can hold (ports 0–65535, protocol 0–255,
+/// counters not negative, times within years 1–9999), if it is not.
+fn out_of_range(field: &str, n: i64) -> Option<&'static str> {
+    // 0001-01-01 and 10000-01-01 in Unix seconds: Kusto's datetime range.
+    const FIRST_SECOND: i64 = -62_135_596_800;
+    const PAST_LAST_SECOND: i64 = 253_402_300_800;
+    match field {
+        "srcport" | "dstport" if !(0..=65_535).contains(&n) => Some("is not a port (0 to 65535)"),
+        "protocol" if !(0..=255).contains(&n) => Some("is not a protocol number (0 to 255)"),
+        "packets" | "bytes" if n < 0 => Some("is negative"),
+        "start" | "end" if !(FIRST_SECOND..PAST_LAST_SECOND).contains(&n) => {
+            Some("is not a time from year 1 to 9999")
+        }
+        _ => None,
     }
 }
 
