@@ -20,6 +20,7 @@ pub mod output;
 pub mod params;
 pub mod parse;
 pub mod plan;
+pub mod serve;
 pub mod sources;
 pub mod table;
 pub mod validate;

@@ -8,6 +8,7 @@ mod export;
 mod inspect;
 mod logs;
 mod query;
+mod serve;
 mod validate;
 
 use crate::error::{Error, ErrorKind};
@@ -46,6 +47,7 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args).map(done),
+        Command::Serve(args) => serve::run(args).map(done),
     }
 }
 
