@@ -50,7 +50,7 @@ function escapeHtml(text) {
 function classOf(word, next, afterPipe) {
   const schema = state.schema;
   if (afterPipe && schema && schema.operators.some((op) => op.split(" ")[0] === word)) return "t-op";
-  if (KEYWORDS.includes(word)) return "t-kw";
+  if (KEYWORDS.includes(word) || (schema && schema.charts.includes(word))) return "t-kw";
   if (schema && next === "(" && schema.functions.includes(word)) return "t-fn";
   if (schema && schema.tables.some((t) => t.name === word)) return "t-tbl";
   return null;
@@ -249,7 +249,7 @@ function renderGrid() {
   const thead = $("grid").tHead;
   thead.innerHTML = "<tr>" + columns.map((c, n) => {
     const cls = state.sort && state.sort.column === n ? (state.sort.dir === 1 ? "asc" : "desc") : "";
-    return `<th data-col="${n}" class="${cls}">${escapeHtml(c.name)}<small>${c.type}</small></th>`;
+    return `<th data-col="${n}" class="${cls}"><span>${escapeHtml(c.name)}</span><small>${c.type}</small></th>`;
   }).join("") + "</tr>";
   const pages = Math.max(1, Math.ceil(state.rows.length / PAGE_SIZE));
   const slice = state.rows.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
