@@ -54,7 +54,10 @@ fn run_script(python: &Path, script: &str, args: &[&str]) {
         "{script} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains(" passed, 0 failed") || script == "browser_page.py", "{stdout}");
+    assert!(
+        stdout.contains(" passed, 0 failed") || script == "browser_page.py",
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -67,7 +70,12 @@ fn kusto_python_client_matches_the_command_line() {
         .map(|e| e.path().display().to_string())
         .filter(|p| p.ends_with(".kql"))
         .collect();
-    let mut args = vec![server.url(), env!("CARGO_BIN_EXE_kqlite").to_string(), example_logs(), NOW.to_string()];
+    let mut args = vec![
+        server.url(),
+        env!("CARGO_BIN_EXE_kqlite").to_string(),
+        example_logs(),
+        NOW.to_string(),
+    ];
     args.extend(queries);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run_script(&python, "kusto_client.py", &args);
@@ -82,13 +90,18 @@ fn log_analytics_api_and_logs_query_client() {
 
 #[test]
 fn query_page_in_headless_chromium() {
-    let Some(python) = python(&["/usr/bin/chromium", "/usr/bin/chromedriver"]) else { return };
+    let Some(python) = python(&["/usr/bin/chromium", "/usr/bin/chromedriver"]) else {
+        return;
+    };
     let server = Server::start(&example_logs(), &[]);
     let screenshot = root().join("target/serve-page.png");
     run_script(
         &python,
         "browser_page.py",
-        &[&format!("{}/", server.url()), &screenshot.display().to_string()],
+        &[
+            &format!("{}/", server.url()),
+            &screenshot.display().to_string(),
+        ],
     );
     assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000);
 }

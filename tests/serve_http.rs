@@ -34,14 +34,26 @@ fn v2_query_answers_frames_and_errors_point_into_the_query() {
         .iter()
         .find(|f| f["TableKind"] == "PrimaryResult")
         .unwrap();
-    assert_eq!(primary["Rows"], serde_json::json!([["Allowed", 849], ["Denied", 120]]));
+    assert_eq!(
+        primary["Rows"],
+        serde_json::json!([["Allowed", 849], ["Denied", 120]])
+    );
 
-    let bad = server.post("/v2/rest/query", &csl("NTANetAnalytics\n| where FlowStatuz == 1"));
+    let bad = server.post(
+        "/v2/rest/query",
+        &csl("NTANetAnalytics\n| where FlowStatuz == 1"),
+    );
     assert_eq!(bad.status, 400);
     let error = &bad.json()["error"];
     assert_eq!(error["code"], "General_BadRequest");
-    assert_eq!((error["@line"].as_u64(), error["@column"].as_u64()), (Some(2), Some(9)));
-    assert!(error["@message"].as_str().unwrap().contains("^^^^^^^^^^"), "{error}");
+    assert_eq!(
+        (error["@line"].as_u64(), error["@column"].as_u64()),
+        (Some(2), Some(9))
+    );
+    assert!(
+        error["@message"].as_str().unwrap().contains("^^^^^^^^^^"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -49,56 +61,154 @@ fn malformed_requests_get_the_matching_http_error() {
     let server = Server::start(&example_logs(), &["--max-body", "2000"]);
     let cases: &[(&str, &str, &str, u16, &str)] = &[
         ("POST", "/v2/rest/query", "{not json", 400, "not valid JSON"),
-        ("POST", "/v2/rest/query", "{\"db\":\"kqlite\"}", 400, "no `csl`"),
-        ("POST", "/v2/rest/query", "{\"csl\":\"   \"}", 400, "`csl` is empty"),
-        ("POST", "/v2/rest/query", "{\"csl\":42}", 400, "must be a string"),
-        ("POST", "/v2/rest/query", "{\"db\":\"Other\",\"csl\":\"print 1\"}", 400, "database `Other` not found"),
-        ("POST", "/v1/rest/mgmt", "{\"csl\":\".create table T (a:string)\"}", 403, "read-only"),
-        ("POST", "/v1/rest/mgmt", "{\"csl\":\".show cluster\"}", 400, "not a command kqlite serve answers"),
-        ("POST", "/v1/rest/mgmt", "{\"csl\":\".show table Nope schema as json\"}", 400, "table `Nope` not found"),
-        ("POST", "/v2/rest/query", "{\"csl\":\"print 1\",\"properties\":{\"Options\":{\"servertimeout\":\"soon\"}}}", 400, "servertimeout"),
+        (
+            "POST",
+            "/v2/rest/query",
+            "{\"db\":\"kqlite\"}",
+            400,
+            "no `csl`",
+        ),
+        (
+            "POST",
+            "/v2/rest/query",
+            "{\"csl\":\"   \"}",
+            400,
+            "`csl` is empty",
+        ),
+        (
+            "POST",
+            "/v2/rest/query",
+            "{\"csl\":42}",
+            400,
+            "must be a string",
+        ),
+        (
+            "POST",
+            "/v2/rest/query",
+            "{\"db\":\"Other\",\"csl\":\"print 1\"}",
+            400,
+            "database `Other` not found",
+        ),
+        (
+            "POST",
+            "/v1/rest/mgmt",
+            "{\"csl\":\".create table T (a:string)\"}",
+            403,
+            "read-only",
+        ),
+        (
+            "POST",
+            "/v1/rest/mgmt",
+            "{\"csl\":\".show cluster\"}",
+            400,
+            "not a command kqlite serve answers",
+        ),
+        (
+            "POST",
+            "/v1/rest/mgmt",
+            "{\"csl\":\".show table Nope schema as json\"}",
+            400,
+            "table `Nope` not found",
+        ),
+        (
+            "POST",
+            "/v2/rest/query",
+            "{\"csl\":\"print 1\",\"properties\":{\"Options\":{\"servertimeout\":\"soon\"}}}",
+            400,
+            "servertimeout",
+        ),
         ("DELETE", "/v2/rest/query", "", 405, ""),
         ("GET", "/v1/rest/mgmt", "", 405, ""),
         ("GET", "/v3/rest/query", "", 404, "no such endpoint"),
         ("POST", "/v1/workspaces/x/query", "[]", 400, "no `query`"),
-        ("POST", "/v1/workspaces/x/query", "{\"query\":\"print 1\",\"timespan\":\"yesterday\"}", 400, "ISO 8601"),
+        (
+            "POST",
+            "/v1/workspaces/x/query",
+            "{\"query\":\"print 1\",\"timespan\":\"yesterday\"}",
+            400,
+            "ISO 8601",
+        ),
     ];
     for (method, path, body, status, needle) in cases {
         let reply = server.request(method, path, &[], body.as_bytes());
-        assert_eq!(reply.status, *status, "{method} {path} {body}: {}", reply.body);
-        assert!(reply.body.contains(needle), "{method} {path} {body}: {}", reply.body);
+        assert_eq!(
+            reply.status, *status,
+            "{method} {path} {body}: {}",
+            reply.body
+        );
+        assert!(
+            reply.body.contains(needle),
+            "{method} {path} {body}: {}",
+            reply.body
+        );
     }
     let big = format!("{{\"csl\":\"print '{}'\"}}", "x".repeat(5000));
     assert_eq!(server.post("/v2/rest/query", &big).status, 413);
     // Half a request, then the connection closes: the server shrugs it off.
-    let _ = request(server.port, "POST", "/v2/rest/query", &[("Content-Length", "500")], b"{\"csl\":");
+    let _ = request(
+        server.port,
+        "POST",
+        "/v2/rest/query",
+        &[("Content-Length", "500")],
+        b"{\"csl\":",
+    );
     assert_eq!(server.post("/v2/rest/query", &csl("print 1")).status, 200);
 }
 
 #[test]
 fn results_are_truncated_at_the_record_and_byte_limits() {
-    let server = Server::start(&example_logs(), &["--max-records", "3", "--max-result-bytes", "100000"]);
+    let server = Server::start(
+        &example_logs(),
+        &["--max-records", "3", "--max-result-bytes", "100000"],
+    );
     let reply = server.post("/v2/rest/query", &csl("NTANetAnalytics | project SrcIp"));
     assert_eq!(reply.status, 200);
     let frames = reply.json();
-    let primary = frames.as_array().unwrap().iter().find(|f| f["TableKind"] == "PrimaryResult").unwrap();
+    let primary = frames
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["TableKind"] == "PrimaryResult")
+        .unwrap();
     let rows = primary["Rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4, "three rows and the error");
-    let message = rows[3]["OneApiErrors"][0]["error"]["@message"].as_str().unwrap();
+    let message = rows[3]["OneApiErrors"][0]["error"]["@message"]
+        .as_str()
+        .unwrap();
     assert_eq!(
         message,
         "The Kusto DataEngine has failed to execute a query: 'Query result set has exceeded the internal record count limit 3 (E_QUERY_RESULT_SET_TOO_LARGE).'"
     );
-    assert_eq!(frames.as_array().unwrap().last().unwrap()["HasErrors"], true);
-    let lifted = server.post("/v2/rest/query", &csl("set notruncation;\nNTANetAnalytics | project SrcIp"));
+    assert_eq!(
+        frames.as_array().unwrap().last().unwrap()["HasErrors"],
+        true
+    );
+    let lifted = server.post(
+        "/v2/rest/query",
+        &csl("set notruncation;\nNTANetAnalytics | project SrcIp"),
+    );
     let frames = lifted.json();
-    let primary = frames.as_array().unwrap().iter().find(|f| f["TableKind"] == "PrimaryResult").unwrap();
+    let primary = frames
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["TableKind"] == "PrimaryResult")
+        .unwrap();
     assert_eq!(primary["Rows"].as_array().unwrap().len(), 969);
 
     let bytes = server.post("/v1/rest/query", &csl("set truncationmaxrecords=100000; set truncationmaxsize=300; NTANetAnalytics | project SrcIp, DestIp"));
     let v1 = bytes.json();
-    assert!(v1["Exceptions"][0].as_str().unwrap().contains("internal data size limit 300"), "{v1}");
-    let la = server.post("/v1/workspaces/x/query", "{\"query\":\"NTANetAnalytics | project SrcIp\"}");
+    assert!(
+        v1["Exceptions"][0]
+            .as_str()
+            .unwrap()
+            .contains("internal data size limit 300"),
+        "{v1}"
+    );
+    let la = server.post(
+        "/v1/workspaces/x/query",
+        "{\"query\":\"NTANetAnalytics | project SrcIp\"}",
+    );
     assert_eq!(la.json()["tables"][0]["rows"].as_array().unwrap().len(), 3);
     assert_eq!(la.json()["error"]["code"], "PartialError");
 }
@@ -124,11 +234,18 @@ fn a_query_past_its_time_limit_gets_504_and_the_server_goes_on() {
 
 #[test]
 fn too_many_queries_at_once_get_429() {
-    let server = Server::start(&example_logs(), &["--max-concurrent", "1", "--max-queued", "0"]);
+    let server = Server::start(
+        &example_logs(),
+        &["--max-concurrent", "1", "--max-queued", "0"],
+    );
     let port = server.port;
     let replies: Vec<u16> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..4)
-            .map(|_| s.spawn(move || request(port, "POST", "/v2/rest/query", &[], csl(SLOW).as_bytes()).status))
+            .map(|_| {
+                s.spawn(move || {
+                    request(port, "POST", "/v2/rest/query", &[], csl(SLOW).as_bytes()).status
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
@@ -141,14 +258,33 @@ fn too_many_queries_at_once_get_429() {
 fn a_token_is_required_when_given_and_off_loopback() {
     let server = Server::start(&example_logs(), &["--token", "s3cret"]);
     let body = csl("print 1");
-    assert_eq!(server.request("POST", "/v2/rest/query", &[], body.as_bytes()).status, 401);
-    let wrong = server.request("POST", "/v2/rest/query", &[("Authorization", "Bearer nope")], body.as_bytes());
+    assert_eq!(
+        server
+            .request("POST", "/v2/rest/query", &[], body.as_bytes())
+            .status,
+        401
+    );
+    let wrong = server.request(
+        "POST",
+        "/v2/rest/query",
+        &[("Authorization", "Bearer nope")],
+        body.as_bytes(),
+    );
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.header("www-authenticate"), Some("Bearer"));
-    let right = server.request("POST", "/v2/rest/query", &[("Authorization", "Bearer s3cret")], body.as_bytes());
+    let right = server.request(
+        "POST",
+        "/v2/rest/query",
+        &[("Authorization", "Bearer s3cret")],
+        body.as_bytes(),
+    );
     assert_eq!(right.status, 200);
     assert_eq!(server.request("GET", "/api/schema", &[], b"").status, 401);
-    assert_eq!(server.request("GET", "/", &[], b"").status, 200, "the page itself holds no data");
+    assert_eq!(
+        server.request("GET", "/", &[], b"").status,
+        200,
+        "the page itself holds no data"
+    );
 
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_kqlite"))
         .args(["serve", "--logs", &example_logs(), "--listen", "0.0.0.0:0"])
@@ -176,12 +312,18 @@ fn new_log_files_are_picked_up_while_serving() {
     std::fs::copy(&files[0], dir.join("first.log")).unwrap();
     let server = Server::start(dir.to_str().unwrap(), &["--rescan", "0.2"]);
     let count = || {
-        let reply = server.post("/v1/workspaces/x/query", "{\"query\":\"AWSVPCFlow | count\"}");
+        let reply = server.post(
+            "/v1/workspaces/x/query",
+            "{\"query\":\"AWSVPCFlow | count\"}",
+        );
         reply.json()["tables"][0]["rows"][0][0].as_i64().unwrap()
     };
     let before = count();
     assert!(before > 0);
-    let ext = files[1].extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = files[1]
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
     std::fs::copy(&files[1], dir.join(format!("second.{ext}"))).unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while count() == before && Instant::now() < deadline {
@@ -210,20 +352,48 @@ fn the_page_and_its_assets_are_served_from_the_binary() {
     let server = Server::start(&example_logs(), &[]);
     let page = server.request("GET", "/", &[], b"");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("/assets/page.js") && !page.body.contains("http"), "no outside links");
+    assert!(
+        page.body.contains("/assets/page.js") && !page.body.contains("http"),
+        "no outside links"
+    );
     for asset in ["/assets/page.js", "/assets/page.css"] {
-        assert_eq!(server.request("GET", asset, &[], b"").status, 200, "{asset}");
+        assert_eq!(
+            server.request("GET", asset, &[], b"").status,
+            200,
+            "{asset}"
+        );
     }
     let schema = server.request("GET", "/api/schema", &[], b"").json();
-    let nta = schema["tables"].as_array().unwrap().iter().find(|t| t["name"] == "NTANetAnalytics").unwrap();
-    assert!(nta["columns"].as_array().unwrap().iter().any(|c| c["name"] == "FlowStatus"));
-    assert!(schema["functions"].as_array().unwrap().iter().any(|f| f == "dcount"));
-    let answer = server.post("/api/query", "{\"query\":\"NTANetAnalytics | summarize count() by FlowStatus | render piechart\"}").json();
+    let nta = schema["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "NTANetAnalytics")
+        .unwrap();
+    assert!(nta["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "FlowStatus"));
+    assert!(schema["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "dcount"));
+    let answer = server
+        .post(
+            "/api/query",
+            "{\"query\":\"NTANetAnalytics | summarize count() by FlowStatus | render piechart\"}",
+        )
+        .json();
     assert_eq!(answer["rowCount"], 2);
     assert!(answer["chart"].as_str().unwrap().starts_with("<svg"));
     let error = server.post("/api/query", "{\"query\":\"NTANetAnalytics | take\"}");
     assert_eq!(error.status, 400);
-    assert!(error.json()["error"]["rendered"].as_str().unwrap().contains('^'));
+    assert!(error.json()["error"]["rendered"]
+        .as_str()
+        .unwrap()
+        .contains('^'));
 }
 
 /// 200 small queries at once, twice, over loopback: no errors, and memory after the second
@@ -232,7 +402,9 @@ fn the_page_and_its_assets_are_served_from_the_binary() {
 fn load_test_200_concurrent_small_queries() {
     let server = Server::start(&example_logs(), &[]);
     let port = server.port;
-    let query = csl("AWSVPCFlow | where Action == 'REJECT' | summarize count() by DstPort | top 3 by count_");
+    let query = csl(
+        "AWSVPCFlow | where Action == 'REJECT' | summarize count() by DstPort | top 3 by count_",
+    );
     assert_eq!(server.post("/v2/rest/query", &query).status, 200);
     let rss_start = server.rss_kib();
     let mut rss_rounds = Vec::new();
@@ -264,13 +436,22 @@ fn load_test_200_concurrent_small_queries() {
             rss_rounds[round]
         );
     }
-    println!("RSS before {rss_start} KiB, after round 1 {} KiB, after round 2 {} KiB", rss_rounds[0], rss_rounds[1]);
+    println!(
+        "RSS before {rss_start} KiB, after round 1 {} KiB, after round 2 {} KiB",
+        rss_rounds[0], rss_rounds[1]
+    );
     assert!(
         rss_rounds[1] <= rss_rounds[0] + 16 * 1024,
         "memory grew between rounds: {rss_rounds:?}"
     );
     // One query alone, after the storm.
     let t = Instant::now();
-    assert_eq!(server.post("/v2/rest/query", &csl("print x = 1")).status, 200);
-    println!("a small query alone: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    assert_eq!(
+        server.post("/v2/rest/query", &csl("print x = 1")).status,
+        200
+    );
+    println!(
+        "a small query alone: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 }

@@ -20,7 +20,15 @@ impl Server {
     /// `kqlite serve --logs LOGS --now NOW --listen 127.0.0.1:0 EXTRA…`, once it listens.
     pub fn start(logs: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kqlite"))
-            .args(["serve", "--logs", logs, "--now", NOW, "--listen", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--logs",
+                logs,
+                "--now",
+                NOW,
+                "--listen",
+                "127.0.0.1:0",
+            ])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -47,7 +55,13 @@ impl Server {
         self.request("POST", path, &[], body.as_bytes())
     }
 
-    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
         request(self.port, method, path, headers, body)
     }
 
@@ -100,9 +114,17 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request with `Connection: close`.
-pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
         body.len()
@@ -130,7 +152,11 @@ pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bo
     let chunked = headers
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked { unchunk(body) } else { body.to_string() };
+    let body = if chunked {
+        unchunk(body)
+    } else {
+        body.to_string()
+    };
     Reply {
         status,
         headers,
