@@ -14,6 +14,16 @@ use std::time::{Duration, Instant};
 /// A query that takes a good fraction of a second in a debug build.
 const SLOW: &str = "range x from 1 to 300000 step 1 | summarize count() by tostring(x) | count";
 
+/// The `PrimaryResult` frame of a v2 response.
+fn primary_frame(frames: &serde_json::Value) -> &serde_json::Value {
+    frames
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["TableKind"] == "PrimaryResult")
+        .expect("a PrimaryResult frame")
+}
+
 fn csl(query: &str) -> String {
     serde_json::json!({ "db": "kqlite", "csl": query }).to_string()
 }
@@ -28,12 +38,7 @@ fn v2_query_answers_frames_and_errors_point_into_the_query() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(reply.header("x-ms-activity-id").is_some());
     let frames = reply.json();
-    let primary = frames
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["TableKind"] == "PrimaryResult")
-        .unwrap();
+    let primary = primary_frame(&frames);
     assert_eq!(
         primary["Rows"],
         serde_json::json!([["Allowed", 849], ["Denied", 120]])
@@ -164,12 +169,7 @@ fn results_are_truncated_at_the_record_and_byte_limits() {
     let reply = server.post("/v2/rest/query", &csl("NTANetAnalytics | project SrcIp"));
     assert_eq!(reply.status, 200);
     let frames = reply.json();
-    let primary = frames
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["TableKind"] == "PrimaryResult")
-        .unwrap();
+    let primary = primary_frame(&frames);
     let rows = primary["Rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4, "three rows and the error");
     let message = rows[3]["OneApiErrors"][0]["error"]["@message"]
@@ -187,14 +187,11 @@ fn results_are_truncated_at_the_record_and_byte_limits() {
         "/v2/rest/query",
         &csl("set notruncation;\nNTANetAnalytics | project SrcIp"),
     );
-    let frames = lifted.json();
-    let primary = frames
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["TableKind"] == "PrimaryResult")
-        .unwrap();
-    assert_eq!(primary["Rows"].as_array().unwrap().len(), 969);
+    let lifted = lifted.json();
+    assert_eq!(
+        primary_frame(&lifted)["Rows"].as_array().unwrap().len(),
+        969
+    );
 
     let bytes = server.post("/v1/rest/query", &csl("set truncationmaxrecords=100000; set truncationmaxsize=300; NTANetAnalytics | project SrcIp, DestIp"));
     let v1 = bytes.json();

@@ -10,6 +10,7 @@
 
 use super::engine::{Answer, QueryJob};
 use super::request::RequestOptions;
+use crate::table::Table;
 use crate::Visualization;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -55,18 +56,23 @@ pub fn wants_render(prefer: &str) -> bool {
         .any(|p| p.trim().eq_ignore_ascii_case("include-render=true"))
 }
 
+/// `[{"name", "type"}, …]`: a table's columns as this API (and the query page) lists them.
+pub fn columns_json(table: &Table) -> Json {
+    Json::Array(
+        table
+            .schema
+            .fields
+            .iter()
+            .map(|f| json!({"name": f.name, "type": f.ty.name()}))
+            .collect(),
+    )
+}
+
 /// The response body of a query.
 pub fn response(answer: &Answer, include_render: bool) -> String {
-    let columns: Vec<Json> = answer
-        .table
-        .schema
-        .fields
-        .iter()
-        .map(|f| json!({"name": f.name, "type": f.ty.name()}))
-        .collect();
     let mut out = format!(
         "{{\"tables\":[{{\"name\":\"PrimaryResult\",\"columns\":{},\"rows\":[",
-        Json::Array(columns)
+        columns_json(&answer.table)
     );
     for (i, row) in answer.rows.iter().enumerate() {
         if i > 0 {

@@ -5,6 +5,7 @@
 //! the chart as the same SVG `kqlite query --chart` writes, or the error and where it points).
 
 use super::engine::{FailedQuery, Failure, QueryJob};
+use super::log_analytics::columns_json;
 use super::request::RequestOptions;
 use super::routes::{position, AppState};
 use crate::chart;
@@ -171,17 +172,10 @@ pub async fn query(State(state): State<Arc<AppState>>, body: Bytes) -> Response 
         },
         None => (None, None),
     };
-    let columns: Vec<Json> = answer
-        .table
-        .schema
-        .fields
-        .iter()
-        .map(|f| json!({"name": f.name, "type": f.ty.name()}))
-        .collect();
     let body = format!(
         "{{\"columns\":{},\"rows\":[{}],\"rowCount\":{},\"elapsedMs\":{},\"truncated\":{},\
          \"visualization\":{},\"chart\":{},\"chartError\":{}}}",
-        Json::Array(columns),
+        columns_json(&answer.table),
         answer.rows.join(","),
         answer.rows.len(),
         json!(answer.elapsed.as_secs_f64() * 1000.0),
