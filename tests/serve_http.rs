@@ -294,7 +294,13 @@ fn a_token_is_required_when_given_and_off_loopback() {
 }
 
 #[test]
-fn sigterm_stops_the_server_cleanly() {
+fn sigint_and_sigterm_stop_the_server_cleanly() {
+    let mut interrupted = Server::start(&example_logs(), &[]);
+    assert_eq!(
+        interrupted.post("/v2/rest/query", &csl("print 1")).status,
+        200
+    );
+    assert!(interrupted.signal(libc::SIGINT).success());
     let mut server = Server::start(&example_logs(), &[]);
     assert_eq!(server.post("/v2/rest/query", &csl("print 1")).status, 200);
     let status = server.terminate();

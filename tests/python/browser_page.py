@@ -62,5 +62,14 @@ try:
     options_text = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "#history option")]
     assert len(options_text) >= 3, options_text
     print("error shown with caret; history has", len(options_text) - 1, "queries")
+
+    # A link with the query in it reproduces it: the page runs it on load.
+    from urllib.parse import quote
+    driver.get(url + "?q=" + quote("AWSVPCFlow | summarize Flows = count()"))
+    wait.until(EC.visibility_of_element_located((By.ID, "results")))
+    cell = driver.find_element(By.CSS_SELECTOR, "#grid tbody td").text
+    assert int(cell) > 0, cell
+    assert driver.find_element(By.ID, "query").get_attribute("value") == "AWSVPCFlow | summarize Flows = count()"
+    print("a link with ?q= runs its query:", cell, "AWSVPCFlow rows")
 finally:
     driver.quit()

@@ -67,8 +67,13 @@ impl Server {
 
     /// Send SIGTERM and wait; the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal(libc::SIGTERM)
+    }
+
+    /// Send `signal` and wait; the exit status.
+    pub fn signal(&mut self, signal: i32) -> std::process::ExitStatus {
         unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
+            libc::kill(self.child.id() as i32, signal);
         }
         self.child.wait().unwrap()
     }
