@@ -23,6 +23,7 @@ pub mod params;
 pub mod parse;
 pub mod plan;
 pub mod report;
+pub mod serve;
 pub mod sources;
 pub mod validate;
 pub mod value;

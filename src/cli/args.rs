@@ -39,6 +39,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Write the Traffic Analytics overview of the logs as one self-contained HTML page.
     Report(super::report::ReportArgs),
+    /// Serve the logs over the Kusto and Log Analytics query APIs, with a query page at `/`.
+    Serve(ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -262,6 +264,52 @@ pub struct ExportArgs {
     /// for TABLE instead of rows.
     #[arg(long = "adx-schema", value_name = "TABLE", conflicts_with = "table")]
     pub adx_schema: Option<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Endpoints: POST /v2/rest/query, /v1/rest/query and /v1/rest/mgmt (the Kusto REST API),
+GET/POST /v1/workspaces/ID/query (the Log Analytics query API), and the query page at /.
+
+Examples:
+  kqlite serve --logs logs/ --now latest
+  kqlite serve --logs logs/ --listen 0.0.0.0:8080 --token \"$(openssl rand -hex 16)\"")]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub logs: LogsArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The address to listen on; anything but loopback needs --token.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Require `Authorization: Bearer TOKEN` on every request (the page asks for it once).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The database name clients see.
+    #[arg(long, value_name = "NAME", default_value = "kqlite")]
+    pub database: String,
+    /// The time a query may run; a client's `servertimeout` may only shorten it.
+    #[arg(long, value_name = "TIMESPAN", default_value = "4m",
+          value_parser = crate::cli::serve::parse_timeout)]
+    pub query_timeout: std::time::Duration,
+    /// Records in a result before it is truncated (`set notruncation;` lifts it).
+    #[arg(long, value_name = "N", default_value_t = 500_000)]
+    pub max_records: usize,
+    /// Bytes of result data before it is truncated.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_result_bytes: usize,
+    /// The largest request body accepted.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body: usize,
+    /// Queries running at once (default: twice the cores); more wait for a slot.
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<usize>,
+    /// Queries waiting for a slot before more are refused with HTTP 429.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_queued: usize,
+    /// Seconds between looks for new or changed log files (0: never).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub rescan: f64,
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {

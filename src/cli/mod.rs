@@ -10,6 +10,7 @@ mod internal_error;
 mod logs;
 mod query;
 mod report;
+mod serve;
 mod validate;
 
 use crate::error::{Error, ErrorKind};
@@ -58,6 +59,7 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args).map(done),
         Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args).map(done),
     }
 }
 

@@ -1,0 +1,421 @@
+//! One query under the server's limits: it waits for a free slot (or is refused when too many
+//! wait), runs the library's pipeline on a blocking thread against the current catalog, stops
+//! at its time limit (scans see a cancel flag between batches), and cuts the result at the
+//! record and byte limits the way Kusto truncates.
+//!
+//! Limits: <https://learn.microsoft.com/azure/data-explorer/kusto/concepts/querylimits>
+
+use super::request::RequestOptions;
+use super::snapshot::{Snapshot, Snapshots};
+use super::time_window::{self, TimeWindow};
+use super::Limits;
+use crate::catalog::{Catalog, ScanRequest, TableProvider};
+use crate::error::{Error, ErrorKind};
+use crate::now::{self, NowSpec};
+use crate::output::cell_json;
+use crate::table::{Column, Schema, Table};
+use crate::{Options, Visualization};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// What a client asked to run.
+#[derive(Debug)]
+pub struct QueryJob {
+    pub text: String,
+    pub options: RequestOptions,
+    /// The Log Analytics `timespan`, applied to `TimeGenerated`.
+    pub timespan: Option<String>,
+}
+
+/// A query's result, its rows already as JSON arrays (the same encoding serves every API).
+pub struct Answer {
+    /// The rows returned (after truncation).
+    pub table: Table,
+    pub visualization: Option<Visualization>,
+    /// One JSON array per row of `table`.
+    pub rows: Vec<String>,
+    pub truncation: Option<Truncation>,
+    pub elapsed: Duration,
+}
+
+/// Why a result was cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truncation {
+    Records(usize),
+    Bytes(usize),
+}
+
+impl Truncation {
+    /// Kusto's message for the limit (the query limits page).
+    pub fn message(self) -> String {
+        let inner = match self {
+            Truncation::Records(limit) => format!(
+                "Query result set has exceeded the internal record count limit {limit} \
+                 (E_QUERY_RESULT_SET_TOO_LARGE)."
+            ),
+            Truncation::Bytes(limit) => format!(
+                "Query result set has exceeded the internal data size limit {limit} \
+                 (E_QUERY_RESULT_SET_TOO_LARGE)."
+            ),
+        };
+        format!("The Kusto DataEngine has failed to execute a query: '{inner}'")
+    }
+}
+
+/// A query that does not parse, bind or run, with the text its error points into.
+#[derive(Debug)]
+pub struct FailedQuery {
+    pub error: Error,
+    pub text: String,
+}
+
+impl FailedQuery {
+    pub fn new(error: Error, text: impl Into<String>) -> Box<FailedQuery> {
+        Box::new(FailedQuery {
+            error,
+            text: text.into(),
+        })
+    }
+}
+
+/// Why a query gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{}", .0.error)]
+    Query(Box<FailedQuery>),
+    /// A request option or parameter that cannot be read.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the query ran past its time limit of {} s", .0.as_secs_f64())]
+    Timeout(Duration),
+    #[error("too many queries are running or waiting; try again shortly")]
+    Busy,
+    #[error("internal error while running the query: {0}")]
+    Internal(String),
+}
+
+/// Runs queries against the current snapshot, within the limits.
+pub struct Engine {
+    pub snapshots: Arc<Snapshots>,
+    now: NowSpec,
+    options: Options,
+    pub limits: Limits,
+    slots: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+}
+
+impl Engine {
+    pub fn new(
+        snapshots: Arc<Snapshots>,
+        now: NowSpec,
+        options: Options,
+        limits: Limits,
+    ) -> Engine {
+        Engine {
+            snapshots,
+            now,
+            options,
+            slots: Arc::new(Semaphore::new(limits.max_running.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            limits,
+        }
+    }
+
+    /// Run `job`; the wait for a slot counts against its time limit.
+    pub async fn run(&self, job: QueryJob) -> Result<Answer, Failure> {
+        let mut options = job.options;
+        options
+            .apply_set_statements(&job.text)
+            .map_err(Failure::BadRequest)?;
+        let limit = options
+            .server_timeout
+            .map_or(self.limits.query_timeout, |t| {
+                t.min(self.limits.query_timeout)
+            });
+        let cancel = Arc::new(AtomicBool::new(false));
+        let work = async {
+            let permit = self.admit().await?;
+            let run = Run {
+                snapshot: self.snapshots.current(),
+                now: self.now.clone(),
+                base: self.options.clone(),
+                limits: self.limits.clone(),
+                cancel: cancel.clone(),
+            };
+            let text = job.text;
+            let timespan = job.timespan;
+            tokio::task::spawn_blocking(move || {
+                // The slot is held until the work really stops, even past a timeout.
+                let _permit = permit;
+                run.compute(text, options, timespan)
+            })
+            .await
+            .map_err(|e| Failure::Internal(panic_text(e)))?
+        };
+        match tokio::time::timeout(limit, work).await {
+            Ok(result) => result,
+            Err(_) => {
+                cancel.store(true, Ordering::Relaxed);
+                Err(Failure::Timeout(limit))
+            }
+        }
+    }
+
+    /// A running slot, waiting for one when all are taken; refused when too many wait.
+    async fn admit(&self) -> Result<OwnedSemaphorePermit, Failure> {
+        if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.limits.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(Failure::Busy);
+        }
+        let _waiting = Waiting(self.waiting.clone());
+        self.slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Failure::Busy)
+    }
+}
+
+/// Counts a query as waiting until it is dropped (also when its wait times out).
+struct Waiting(Arc<AtomicUsize>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn panic_text(error: tokio::task::JoinError) -> String {
+    match error.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic".into()),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Everything one query needs on its blocking thread.
+struct Run {
+    snapshot: Arc<Snapshot>,
+    now: NowSpec,
+    base: Options,
+    limits: Limits,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Run {
+    fn compute(
+        self,
+        text: String,
+        request: RequestOptions,
+        timespan: Option<String>,
+    ) -> Result<Answer, Failure> {
+        let started = Instant::now();
+        let mut options = self.base.clone();
+        for (name, value) in &request.params {
+            options.params.retain(|(n, _)| n != name);
+            options.params.push((name.clone(), value.clone()));
+        }
+        let query_error = |error: Error| Failure::Query(FailedQuery::new(error, text.as_str()));
+        options.now = match request.now {
+            Some(ticks) => ticks,
+            None => {
+                let latest = self
+                    .snapshot
+                    .latest
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                now::resolve(&self.now, &text, &self.snapshot.catalog, &options, &latest)
+                    .map_err(query_error)?
+                    .ticks
+            }
+        };
+        let window = timespan
+            .map(|t| time_window::parse(&t, options.now))
+            .transpose()
+            .map_err(Failure::BadRequest)?;
+        let catalog = guarded(&self.snapshot.catalog, &self.cancel, window);
+        let result = crate::run(&text, &catalog, &options).map_err(query_error)?;
+        let (max_records, max_bytes) = if request.no_truncation {
+            (usize::MAX, usize::MAX)
+        } else {
+            (
+                request.max_records.unwrap_or(self.limits.max_records),
+                request.max_bytes.unwrap_or(self.limits.max_bytes),
+            )
+        };
+        let (rows, truncation) = json_rows(&result.table, max_records, max_bytes);
+        let table = match truncation {
+            Some(_) => first_rows(&result.table, rows.len()),
+            None => result.table,
+        };
+        Ok(Answer {
+            table,
+            visualization: result.visualization,
+            rows,
+            truncation,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// The rows as JSON arrays, up to `max_records` rows and `max_bytes` of JSON.
+fn json_rows(
+    table: &Table,
+    max_records: usize,
+    max_bytes: usize,
+) -> (Vec<String>, Option<Truncation>) {
+    let total = table.num_rows();
+    let mut rows = Vec::with_capacity(total.min(max_records));
+    let mut bytes = 0usize;
+    for r in 0..total {
+        if r == max_records {
+            return (rows, Some(Truncation::Records(max_records)));
+        }
+        let row: Vec<serde_json::Value> = table.columns.iter().map(|c| cell_json(c, r)).collect();
+        let text = serde_json::Value::Array(row).to_string();
+        bytes += text.len();
+        if bytes > max_bytes {
+            return (rows, Some(Truncation::Bytes(max_bytes)));
+        }
+        rows.push(text);
+    }
+    (rows, None)
+}
+
+fn first_rows(table: &Table, n: usize) -> Table {
+    let columns: Vec<Column> = table.columns.iter().map(|c| c.slice(0, n)).collect();
+    Table::new(table.schema.clone(), columns)
+}
+
+/// The catalog with every table wrapped: scans stop once `cancel` is set, and with a window
+/// only rows whose `TimeGenerated` falls in it are produced.
+fn guarded(catalog: &Catalog, cancel: &Arc<AtomicBool>, window: Option<TimeWindow>) -> Catalog {
+    let mut wrapped = Catalog::empty();
+    for name in catalog.names() {
+        let Some(inner) = catalog.get(name) else {
+            continue;
+        };
+        let time_column = window.and_then(|w| {
+            inner
+                .schema()
+                .index_of("TimeGenerated")
+                .map(|column| (column, w))
+        });
+        wrapped.register(
+            name,
+            Arc::new(GuardedTable {
+                inner: inner.clone(),
+                cancel: cancel.clone(),
+                time_column,
+            }),
+        );
+    }
+    wrapped
+}
+
+struct GuardedTable {
+    inner: Arc<dyn TableProvider>,
+    cancel: Arc<AtomicBool>,
+    time_column: Option<(usize, TimeWindow)>,
+}
+
+impl GuardedTable {
+    fn stopped(&self) -> Result<(), Error> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Error::new(ErrorKind::Runtime(
+                "the query was stopped: it ran past its time limit".into(),
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl TableProvider for GuardedTable {
+    fn schema(&self) -> &Schema {
+        self.inner.schema()
+    }
+
+    fn origin(&self) -> String {
+        self.inner.origin()
+    }
+
+    fn scan(
+        &self,
+        request: &ScanRequest<'_>,
+        sink: &mut dyn FnMut(Table) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.stopped()?;
+        let Some((time_column, window)) = self.time_column else {
+            return self.inner.scan(request, &mut |batch| {
+                self.stopped()?;
+                sink(batch)
+            });
+        };
+        // The time column rides along at the end (predicates index the requested columns,
+        // which keep their places), is used for the window, and is dropped again.
+        let mut columns = request.columns.to_vec();
+        columns.push(time_column);
+        let widened = ScanRequest {
+            columns: &columns,
+            predicates: request.predicates,
+            ctx: request.ctx,
+        };
+        let kept = request.columns.len();
+        self.inner.scan(&widened, &mut |batch| {
+            self.stopped()?;
+            let mask: Vec<bool> = match &batch.columns[kept] {
+                Column::DateTime(times) => times
+                    .iter()
+                    .map(|t| t.is_some_and(|t| t >= window.from && t < window.to))
+                    .collect(),
+                _ => vec![true; batch.num_rows()],
+            };
+            let schema = Schema::new(batch.schema.fields[..kept].to_vec());
+            let columns = batch.columns[..kept]
+                .iter()
+                .map(|c| c.filter(&mask))
+                .collect();
+            sink(Table::new(schema, columns))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Field, Type};
+
+    fn numbers(n: i64) -> Table {
+        Table::new(
+            Schema::new(vec![Field::new("n", Type::Long)]),
+            vec![Column::Long((0..n).map(Some).collect())],
+        )
+    }
+
+    #[test]
+    fn results_are_cut_at_the_record_limit() {
+        let (rows, truncation) = json_rows(&numbers(10), 4, usize::MAX);
+        assert_eq!(rows, ["[0]", "[1]", "[2]", "[3]"]);
+        assert_eq!(truncation, Some(Truncation::Records(4)));
+        let (rows, truncation) = json_rows(&numbers(4), 4, usize::MAX);
+        assert_eq!((rows.len(), truncation), (4, None));
+    }
+
+    #[test]
+    fn results_are_cut_at_the_byte_limit() {
+        let (rows, truncation) = json_rows(&numbers(100), usize::MAX, 20);
+        assert_eq!(rows.len(), 6, "{rows:?}");
+        assert_eq!(truncation, Some(Truncation::Bytes(20)));
+        assert!(Truncation::Bytes(20)
+            .message()
+            .contains("exceeded the internal data size limit 20 (E_QUERY_RESULT_SET_TOO_LARGE)"));
+    }
+}
