@@ -40,9 +40,12 @@ fn failures(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// A test that reads the shared folder.
+type SharedTest = fn(&Path);
+
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
-    let tests: [(&str, fn(&Path)); 2] = [
+    let tests: [(&str, SharedTest); 2] = [
         (
             "conformance_queries_all_parse",
             conformance_queries_all_parse,

@@ -4,11 +4,19 @@
 
 mod args;
 mod check;
+mod collection;
+mod docs;
+mod empty_hint;
 mod export;
 mod inspect;
+mod known_tables;
+mod log_paths;
 mod logs;
 mod query;
+mod style;
 mod validate;
+
+pub use docs::write_man_pages;
 
 use crate::error::{Error, ErrorKind};
 use args::{Cli, Command};
@@ -26,10 +34,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
         }
     };
+    style::init(cli.color);
     match configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("{}", failure.render());
+            style::error(&failure.render());
             ExitCode::from(failure.exit_code())
         }
     }
@@ -46,6 +55,7 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args).map(done),
+        Command::Completions(args) => docs::completions(args).map(done),
     }
 }
 
@@ -119,5 +129,14 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 
 /// One line on stderr that is not an error: a hint or a summary.
 fn note(message: &str) {
-    let _ = writeln!(io::stderr(), "note: {message}");
+    style::note(message);
+}
+
+/// Print `table` on stdout in `format`; the table format fits the terminal, if stdout is one.
+fn print_table(table: &crate::table::Table, format: crate::output::Format) -> Result<(), Failure> {
+    let terminal = crate::output::Terminal {
+        width: style::stdout_width(),
+        styled: style::stdout_colored(),
+    };
+    write_stdout(|out| crate::output::write_to(table, format, terminal, out))
 }
