@@ -43,6 +43,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the completion script of a shell: bash, zsh, fish or powershell.
     Completions(CompletionsArgs),
+    /// An interactive prompt: queries over logs loaded once, with history and completion.
+    Shell(ShellArgs),
 }
 
 #[derive(Args, Debug)]

@@ -13,6 +13,7 @@ mod known_tables;
 mod log_paths;
 mod logs;
 mod query;
+mod shell;
 mod style;
 mod validate;
 
@@ -56,6 +57,7 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args).map(done),
         Command::Completions(args) => docs::completions(args).map(done),
+        Command::Shell(args) => shell::run(args).map(done),
     }
 }
 

@@ -1,10 +1,11 @@
 //! `kqlite query`: read the query (or pick queries from a collection file), load the logs, run,
 //! print the table or write the chart.
 
-use super::args::QueryArgs;
+use super::args::{QueryArgs, RunArgs};
 use super::collection::{self, Piece};
 use super::logs::{self, Loaded};
 use super::{empty_hint, log_paths, note, print_table, usage, write_stdout, Failure, QueryText};
+use crate::catalog::Catalog;
 use crate::chart;
 use crate::error::ErrorKind;
 use crate::now::{self, NowSpec};
@@ -84,28 +85,12 @@ fn run_one(
     now: &NowSpec,
     args: &QueryArgs,
 ) -> Result<(), Failure> {
-    let mut options = args.run.options();
-    let resolved = now::resolve(
-        now,
-        &query.text,
-        &loaded.catalog,
-        &options,
-        &now::LatestTimes::default(),
-    )?;
-    if *now == NowSpec::Latest {
-        note(&format!("now() is {resolved}"));
-    }
-    options.now = resolved.ticks;
-    let result = crate::run(&query.text, &loaded.catalog, &options);
     let QueryResult {
         table,
         visualization,
-    } = result.map_err(|e| Failure::in_query(collection_hint(e, query, args), query))?;
-    if empty_hint::found_nothing(&table) && *now != NowSpec::Latest {
-        if let Some(hint) = empty_hint::time_range(&query.text, &loaded.catalog, &options) {
-            note(&hint);
-        }
-    }
+    } = evaluate(query, &loaded.catalog, now, &args.run, |e| {
+        collection_hint(e, query, args)
+    })?;
 
     // An unknown chart kind or property is a query error, whether or not a chart was asked for.
     let draws = match &visualization {
@@ -140,6 +125,37 @@ fn run_one(
     std::fs::write(target, svg)
         .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
     print_table(&table, args.format)
+}
+
+/// Resolve `now`, run `query`, and say on stderr which `now` `latest` gave and, for an empty
+/// answer over old data, the data's time range. `explain` may add help to a query error.
+pub(super) fn evaluate(
+    query: &QueryText,
+    catalog: &Catalog,
+    now: &NowSpec,
+    run: &RunArgs,
+    explain: impl FnOnce(crate::Error) -> crate::Error,
+) -> Result<QueryResult, Failure> {
+    let mut options = run.options();
+    let resolved = now::resolve(
+        now,
+        &query.text,
+        catalog,
+        &options,
+        &now::LatestTimes::default(),
+    )?;
+    if *now == NowSpec::Latest {
+        note(&format!("now() is {resolved}"));
+    }
+    options.now = resolved.ticks;
+    let result = crate::run(&query.text, catalog, &options)
+        .map_err(|e| Failure::in_query(explain(e), query))?;
+    if empty_hint::found_nothing(&result.table) && *now != NowSpec::Latest {
+        if let Some(hint) = empty_hint::time_range(&query.text, catalog, &options) {
+            note(&hint);
+        }
+    }
+    Ok(result)
 }
 
 /// A syntax error in a whole file that is a collection of queries gets a help line saying so.
