@@ -33,7 +33,7 @@ fn a_session_at_the_prompt() {
     std::fs::create_dir_all(&home).unwrap();
     let mut p = shell(&home);
     // The logs are listed once, when loaded.
-    p.exp_string("Flows  ").unwrap();
+    p.exp_regex(r"Flows +10 rows").unwrap();
     p.exp_string("kqlite> ").unwrap();
 
     // A query over two lines ends with an empty line.

@@ -200,8 +200,10 @@ impl Session {
                 note("no logs read: the known tables are empty (.logs PATH reads some)")
             }
             Ok(summaries) => {
+                let width = summaries.iter().map(|s| s.name.len()).max().unwrap_or(0);
                 for s in summaries {
-                    println!("{}  {} rows  {}", s.name, s.rows, s.origin);
+                    let noun = if s.rows == 1 { "row " } else { "rows" };
+                    println!("{:<width$}  {:>7} {noun}  {}", s.name, s.rows, s.origin);
                 }
             }
             Err(e) => style::error(&Failure::from(e).render()),
