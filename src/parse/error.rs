@@ -159,8 +159,8 @@ const UNSUPPORTED_OPERATORS: &[(&str, &str)] = &[
     ("make-graph", "kqlite has no graph operators"),
 ];
 
-/// The tabular operators, for a did-you-mean on a misspelt one.
-const OPERATOR_NAMES: &[&str] = &[
+/// The tabular operators, for a did-you-mean on a misspelt one and the shell's completion.
+pub const OPERATOR_NAMES: &[&str] = &[
     "where",
     "filter",
     "project",

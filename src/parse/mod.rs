@@ -8,6 +8,7 @@ mod expr;
 mod literal;
 mod operator;
 
+pub use error::OPERATOR_NAMES;
 pub use literal::{datetime_ticks, timespan_ticks};
 
 use crate::ast::{

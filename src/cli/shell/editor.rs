@@ -12,41 +12,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The tabular operators offered after `|`.
-const OPERATORS: &[&str] = &[
-    "where",
-    "project",
-    "project-away",
-    "project-keep",
-    "project-rename",
-    "project-reorder",
-    "extend",
-    "summarize",
-    "sort by",
-    "order by",
-    "take",
-    "limit",
-    "top",
-    "top-nested",
-    "count",
-    "distinct",
-    "mv-expand",
-    "mv-apply",
-    "join",
-    "lookup",
-    "union",
-    "parse",
-    "parse-where",
-    "make-series",
-    "render",
-    "as",
-    "getschema",
-    "serialize",
-    "sample",
-    "evaluate",
-    "invoke",
-];
-
 const DOT_COMMANDS: &[&str] = &[
     ".help", ".tables", ".schema", ".logs", ".now", ".format", ".chart", ".timer", ".read", ".quit",
 ];
@@ -112,7 +77,7 @@ pub fn candidates(line: &str, pos: usize, catalog: &Catalog) -> (usize, Vec<Stri
     if word.starts_with('.') && preceding.is_empty() {
         pool.extend(DOT_COMMANDS.iter().map(|s| s.to_string()));
     } else if preceding.ends_with('|') {
-        pool.extend(OPERATORS.iter().map(|s| s.to_string()));
+        pool.extend(crate::parse::OPERATOR_NAMES.iter().map(|s| s.to_string()));
     } else if preceding.is_empty() || preceding.ends_with(".schema") {
         pool.extend(catalog.names().map(str::to_string));
     } else {
