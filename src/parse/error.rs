@@ -209,17 +209,21 @@ fn operator_hint(source: &str, at: usize, wanted_operator: bool, error: Error) -
         .count()
         == 1;
     let culprit = match (word, previous) {
-        (Some(w), _) if wanted_operator => Some(w),
-        (_, Some(p)) if at_start && matches!(p, "search" | "find") => Some(p),
+        (Some(w), _) if wanted_operator => Some((w, error.span)),
+        (_, Some((p, start))) if at_start && matches!(p, "search" | "find") => {
+            Some((p, Some(Span::new(start, start + p.len()))))
+        }
         _ => None,
     };
-    if let Some((name, instead)) = culprit.and_then(unsupported) {
+    if let Some(((name, instead), span)) =
+        culprit.and_then(|(w, span)| unsupported(w).map(|u| (u, span)))
+    {
         return Error {
+            span,
             kind: ErrorKind::Unsupported(format!(
                 "`{name}`, a documented KQL operator that kqlite does not have"
             )),
             help: Some(format!("instead, {instead}")),
-            ..error
         };
     }
     if let (Some(w), true) = (word, wanted_operator) {
@@ -239,13 +243,13 @@ fn operator_hint(source: &str, at: usize, wanted_operator: bool, error: Error) -
     error
 }
 
-/// The word that ends just before `at` (skipping blanks), if any.
-fn previous_word(source: &str, at: usize) -> Option<&str> {
+/// The word that ends just before `at` (skipping blanks), if any, and where it starts.
+fn previous_word(source: &str, at: usize) -> Option<(&str, usize)> {
     let before = source[..at].trim_end();
     let start = before
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .map_or(0, |i| i + 1);
-    (start < before.len()).then(|| &before[start..])
+    (start < before.len()).then(|| (&before[start..], start))
 }
 
 /// Join the phrases, most useful first, without repeats: "a, b, or c".
