@@ -169,6 +169,43 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     None
 }
 
+/// The help line of an unknown table: the close names (case slips, typos, a name that holds or
+/// is held by the one written), else where to see them all.
+pub fn suggest_tables<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+        return format!("did you mean `{c}`? (names are case-sensitive)");
+    }
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(2);
+    let mut close: Vec<(usize, &str)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let c_lower = c.to_lowercase();
+            let distance = edit_distance(&lower, &c_lower);
+            let contains =
+                lower.len() >= 3 && (c_lower.contains(&lower) || lower.contains(&c_lower));
+            (distance <= limit || contains).then_some((distance, *c))
+        })
+        .collect();
+    close.sort();
+    close.dedup_by_key(|(_, c)| *c);
+    let names: Vec<String> = close
+        .iter()
+        .take(5)
+        .map(|(_, c)| format!("`{c}`"))
+        .collect();
+    match names.len() {
+        0 => "`kqlite tables` lists the tables kqlite knows".to_string(),
+        1 => format!("did you mean {}?", names[0]),
+        n => format!(
+            "did you mean {} or {}?",
+            names[..n - 1].join(", "),
+            names[n - 1]
+        ),
+    }
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -198,6 +235,28 @@ mod tests {
         assert!(text.contains("2 | | where Levle == 1"), "{text}");
         assert!(text.contains("  |         ^^^^^"), "{text}");
         assert!(text.ends_with("= help: did you mean `Level`?"), "{text}");
+    }
+
+    #[test]
+    fn unknown_tables_list_the_close_ones() {
+        let known = [
+            "NTANetAnalytics",
+            "NTAIpDetails",
+            "AZFWNetworkRule",
+            "AZFWNatRule",
+        ];
+        assert_eq!(
+            suggest_tables("NTANetAnalytic", known),
+            "did you mean `NTANetAnalytics`?"
+        );
+        assert_eq!(
+            suggest_tables("AZFW", known),
+            "did you mean `AZFWNatRule` or `AZFWNetworkRule`?"
+        );
+        assert_eq!(
+            suggest_tables("Syslog", known),
+            "`kqlite tables` lists the tables kqlite knows"
+        );
     }
 
     #[test]

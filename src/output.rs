@@ -1,5 +1,7 @@
-//! A result table as text: an aligned table for people, CSV, JSON (Log Analytics API shape),
-//! JSON lines.
+//! A result table as text: an aligned table for people (elided to a terminal's width), one
+//! `Column: value` line per cell (vertical), CSV, JSON (Log Analytics API shape, read back as a
+//! table file), JSON lines, and the array of string-valued objects `az monitor log-analytics
+//! query` prints.
 //!
 //! Every format writes cell values in Kusto's canonical text ([`crate::format`]) or, in the JSON
 //! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as
@@ -18,21 +20,33 @@ pub enum Format {
     Csv,
     Json,
     Jsonl,
+    Vertical,
+    Az,
 }
 
 impl Format {
     /// The names `--format` accepts, in the order `--help` lists them.
-    pub const NAMES: [&'static str; 4] = ["table", "csv", "json", "jsonl"];
+    pub const NAMES: [&'static str; 6] = ["table", "vertical", "csv", "json", "jsonl", "az"];
 
     pub fn from_name(name: &str) -> Option<Format> {
         Some(match name {
             "table" => Format::Table,
+            "vertical" => Format::Vertical,
             "csv" => Format::Csv,
             "json" => Format::Json,
             "jsonl" => Format::Jsonl,
+            "az" => Format::Az,
             _ => return None,
         })
     }
+}
+
+/// Where the table format is shown: a terminal's width (middle columns are elided to fit it)
+/// and whether its header is bold. The default, for files and pipes, is every column, plain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub width: Option<usize>,
+    pub styled: bool,
 }
 
 /// Render `table` in `format` into a string.
@@ -42,13 +56,25 @@ pub fn render(table: &Table, format: Format) -> String {
     String::from_utf8(out).expect("every format writes UTF-8")
 }
 
-/// Write `table` in `format` to `out`.
+/// Write `table` in `format` to `out`, every column, no styling.
 pub fn write(table: &Table, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_to(table, format, Terminal::default(), out)
+}
+
+/// Write `table` in `format` to `out`, fitting the table format to `terminal`.
+pub fn write_to(
+    table: &Table,
+    format: Format,
+    terminal: Terminal,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Table => write_text_table(table, out),
+        Format::Table => write_text_table(table, terminal, out),
+        Format::Vertical => write_vertical(table, terminal, out),
         Format::Csv => write_csv(table, out),
         Format::Json => write_json(table, out),
         Format::Jsonl => write_jsonl(table, out),
+        Format::Az => write_az(table, out),
     }
 }
 
@@ -101,8 +127,9 @@ pub fn cell_json(column: &Column, row: usize) -> Json {
 // ---- table: for people --------------------------------------------------------------------
 
 /// Header, a dashed rule, then the rows; numbers right-aligned, everything else left-aligned,
-/// values shown in full. Control characters are escaped so that one row stays one line.
-fn write_text_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+/// values shown in full. Control characters are escaped so that one row stays one line. On a
+/// terminal narrower than the table, middle columns give way to a `…` column and a closing note.
+fn write_text_table(table: &Table, terminal: Terminal, out: &mut dyn Write) -> io::Result<()> {
     if table.schema.is_empty() {
         return Ok(());
     }
@@ -125,38 +152,98 @@ fn write_text_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
                 .unwrap_or(0)
         })
         .collect();
-    let right_aligned: Vec<bool> = table
-        .schema
-        .fields
+    let shown = terminal.width.map_or_else(
+        || (0..widths.len()).map(Some).collect(),
+        |w| fit(&widths, w),
+    );
+    let elided = shown.iter().filter(|c| c.is_none()).count();
+    let elided = if elided > 0 {
+        widths.len() + 1 - shown.len()
+    } else {
+        0
+    };
+    let width_of = |c: &Option<usize>| c.map_or(1, |i| widths[i]);
+    let shown_widths: Vec<usize> = shown.iter().map(width_of).collect();
+    let right_aligned: Vec<bool> = shown
         .iter()
-        .map(|f| f.ty.is_numeric())
+        .map(|c| c.is_some_and(|i| table.schema.fields[i].ty.is_numeric()))
         .collect();
+    let pick = |texts: &dyn Fn(usize) -> String, gap: &str| -> Vec<String> {
+        shown
+            .iter()
+            .map(|c| c.map_or_else(|| gap.to_string(), texts))
+            .collect()
+    };
 
-    let header: Vec<String> = table.schema.names().map(one_line).collect();
+    let header = pick(&|i| one_line(&table.schema.fields[i].name), "…");
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    write_text_line(out, &header, &widths, &right_aligned)?;
-    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    let header_line = text_line(&header, &shown_widths, &right_aligned);
+    if terminal.styled {
+        let bold = anstyle::Style::new().bold();
+        writeln!(out, "{bold}{header_line}{bold:#}")?;
+    } else {
+        writeln!(out, "{header_line}")?;
+    }
+    let rule: Vec<String> = shown_widths.iter().map(|&w| "-".repeat(w)).collect();
     let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
-    write_text_line(out, &rule, &widths, &vec![false; widths.len()])?;
-    for r in 0..rows {
-        let line: Vec<&str> = cells.iter().map(|c| c[r].as_str()).collect();
-        write_text_line(out, &line, &widths, &right_aligned)?;
+    writeln!(
+        out,
+        "{}",
+        text_line(&rule, &shown_widths, &vec![false; shown.len()])
+    )?;
+    for line in (0..rows).map(|r| pick(&|i| cells[i][r].clone(), "…")) {
+        let line: Vec<&str> = line.iter().map(String::as_str).collect();
+        writeln!(out, "{}", text_line(&line, &shown_widths, &right_aligned))?;
+    }
+    if elided > 0 {
+        let noun = if elided == 1 { "column" } else { "columns" };
+        writeln!(out, "… {elided} more {noun}; --format vertical shows all")?;
     }
     Ok(())
 }
 
-fn write_text_line(
-    out: &mut dyn Write,
-    cells: &[&str],
-    widths: &[usize],
-    right_aligned: &[bool],
-) -> io::Result<()> {
+/// Which columns fit in `width` characters (two between columns): all when they fit, else as
+/// many from both ends as fit around a one-character `…` column (`None`), taking the left
+/// one first. The first column is always shown.
+fn fit(widths: &[usize], width: usize) -> Vec<Option<usize>> {
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    if total <= width || widths.len() <= 1 {
+        return (0..widths.len()).map(Some).collect();
+    }
+    let (mut left, mut right) = (1, 0);
+    // The first column and the `…` column.
+    let mut used = widths[0] + 3;
+    loop {
+        let take_left = left <= right;
+        let next = if take_left {
+            left
+        } else {
+            widths.len() - 1 - right
+        };
+        if left + right >= widths.len() || used + widths[next] + 2 > width {
+            break;
+        }
+        used += widths[next] + 2;
+        if take_left {
+            left += 1;
+        } else {
+            right += 1;
+        }
+    }
+    (0..left)
+        .map(Some)
+        .chain([None])
+        .chain((widths.len() - right..widths.len()).map(Some))
+        .collect()
+}
+
+fn text_line(cells: &[&str], widths: &[usize], right_aligned: &[bool]) -> String {
     let mut line = String::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             line.push_str("  ");
         }
-        let pad = " ".repeat(widths[i] - cell.chars().count());
+        let pad = " ".repeat(widths[i].saturating_sub(cell.chars().count()));
         if right_aligned[i] {
             line.push_str(&pad);
             line.push_str(cell);
@@ -165,7 +252,41 @@ fn write_text_line(
             line.push_str(&pad);
         }
     }
-    writeln!(out, "{}", line.trim_end())
+    line.trim_end().to_string()
+}
+
+// ---- vertical: one line per cell ----------------------------------------------------------
+
+/// Each row as `-[ row N ]-` and then one `Column: value` line per column, names padded to
+/// the longest, so that a 98-column row reads down the screen.
+fn write_vertical(table: &Table, terminal: Terminal, out: &mut dyn Write) -> io::Result<()> {
+    let name_width = table
+        .schema
+        .names()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let bold = if terminal.styled {
+        anstyle::Style::new().bold()
+    } else {
+        anstyle::Style::new()
+    };
+    for r in 0..table.num_rows() {
+        if r > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "-[ row {} ]-", r + 1)?;
+        for (field, column) in table.schema.fields.iter().zip(&table.columns) {
+            let pad = " ".repeat(name_width - field.name.chars().count());
+            let value = one_line(&cell_text(column, r));
+            writeln!(
+                out,
+                "{}",
+                format!("{bold}{}{bold:#}:{pad} {value}", field.name).trim_end()
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// `text` on one line, with line breaks, tabs and other control characters escaped (`\n`,
@@ -238,6 +359,31 @@ fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "{sep}\n{}", Json::Array(row))?;
     }
     writeln!(out, "\n]}}]}}")
+}
+
+/// What `az monitor log-analytics query` prints: an array of one object per row, every value a
+/// string (null an empty one, booleans `True`/`False` as its Python runtime spells them), and a
+/// `TableName` key naming the result table.
+fn write_az(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "[")?;
+    for r in 0..table.num_rows() {
+        let mut row = serde_json::Map::new();
+        for (f, c) in table.schema.fields.iter().zip(&table.columns) {
+            let text = match c {
+                Column::Bool(v) => match v[r] {
+                    Some(true) => "True".to_string(),
+                    Some(false) => "False".to_string(),
+                    None => String::new(),
+                },
+                _ => cell_text(c, r).into_owned(),
+            };
+            row.insert(f.name.clone(), Json::String(text));
+        }
+        row.insert("TableName".into(), Json::String("PrimaryResult".into()));
+        let sep = if r + 1 < table.num_rows() { "," } else { "" };
+        writeln!(out, "  {}{sep}", Json::Object(row))?;
+    }
+    writeln!(out, "]")
 }
 
 /// One JSON object per row, keys in column order.
@@ -398,5 +544,56 @@ mod tests {
              10.0.0.1          5\n\
              line\\nbreak  123456\n"
         );
+    }
+
+    fn wide() -> Table {
+        let names = ["A", "Bb", "C", "D", "E", "F"];
+        let schema = Schema::new(names.iter().map(|n| Field::new(*n, Type::Long)).collect());
+        Table::new(
+            schema,
+            (0..6).map(|i| Column::Long(vec![Some(1000 * i)])).collect(),
+        )
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_terminal_loses_middle_columns() {
+        let terminal = Terminal {
+            width: Some(22),
+            styled: false,
+        };
+        let mut out = Vec::new();
+        write_to(&wide(), Format::Table, terminal, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A    Bb  …     E     F\n\
+             -  ----  -  ----  ----\n\
+             0  1000  …  4000  5000\n\
+             … 2 more columns; --format vertical shows all\n"
+        );
+        // Wide enough, or off a terminal: every column.
+        assert!(!render(&wide(), Format::Table).contains('…'));
+        assert_eq!(fit(&[3, 3], 8), vec![Some(0), Some(1)]);
+        assert_eq!(fit(&[30, 3, 3], 10), vec![Some(0), None]);
+    }
+
+    #[test]
+    fn vertical_prints_a_line_per_cell() {
+        let text = render(&sample(), Format::Vertical);
+        assert!(
+            text.starts_with("-[ row 1 ]-\nName:  a, \"b\"\nBytes: 1234\nRatio: 0.3\n"),
+            "{text}"
+        );
+        assert!(text.contains("\n\n-[ row 2 ]-\nName:\nBytes:\n"), "{text}");
+    }
+
+    #[test]
+    fn az_is_an_array_of_string_valued_objects() {
+        let parsed: Json = serde_json::from_str(&render(&sample(), Format::Az)).unwrap();
+        assert_eq!(parsed[0]["Bytes"], "1234");
+        assert_eq!(parsed[0]["Ok"], "True");
+        assert_eq!(parsed[0]["At"], "2024-05-09T10:00:52.5625085Z");
+        assert_eq!(parsed[0]["TableName"], "PrimaryResult");
+        assert_eq!(parsed[1]["Bytes"], "");
+        assert_eq!(parsed.as_array().unwrap().len(), 2);
     }
 }

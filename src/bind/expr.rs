@@ -494,6 +494,22 @@ fn lookup_error(
     }
 }
 
+/// A datetime compared with a string: KQL does not convert the string, `datetime(…)` does.
+fn datetime_hint(left: &BoundExpr, right: &BoundExpr) -> Option<String> {
+    let text = match (left.ty, right.ty) {
+        (Type::DateTime, Type::String) => &right.kind,
+        (Type::String, Type::DateTime) => &left.kind,
+        _ => return None,
+    };
+    let example = match text {
+        ExprNode::Literal(Value::String(s)) => format!("datetime({s})"),
+        _ => "datetime(2024-05-09T10:00:00Z)".to_string(),
+    };
+    Some(format!(
+        "a string is not a datetime: write the time as `{example}`, or convert with todatetime()"
+    ))
+}
+
 /// `left op right`, typed, or an error naming both types.
 pub fn binary(
     op: BinaryOp,
@@ -502,7 +518,7 @@ pub fn binary(
     span: Span,
 ) -> Result<BoundExpr, Error> {
     let ty = binary_type(op, left.ty, right.ty).ok_or_else(|| {
-        Error::semantic(
+        let error = Error::semantic(
             format!(
                 "the operator `{}` is not defined for {} and {}",
                 op_text(op),
@@ -510,7 +526,11 @@ pub fn binary(
                 right.ty
             ),
             span,
-        )
+        );
+        match datetime_hint(&left, &right) {
+            Some(help) => error.with_help(help),
+            None => error,
+        }
     })?;
     Ok(BoundExpr {
         kind: ExprNode::Binary {

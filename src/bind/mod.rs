@@ -337,11 +337,8 @@ impl<'a> Binder<'a> {
     fn unknown_table(&self, scope: &Scope, name: &Ident) -> Error {
         let mut candidates: Vec<&str> = self.catalog.names().collect();
         candidates.extend(scope.names(|b| !matches!(b, Binding::Scalar(_))));
-        let mut err = Error::at(ErrorKind::UnknownTable(name.name.clone()), name.span);
-        if let Some(help) = suggest(&name.name, candidates) {
-            err = err.with_help(help);
-        }
-        err
+        Error::at(ErrorKind::UnknownTable(name.name.clone()), name.span)
+            .with_help(crate::error::suggest_tables(&name.name, candidates))
     }
 
     /// A catalog table, every column (pruning narrows it once the plan is whole).

@@ -50,6 +50,7 @@ fn has_rows(table: &str, catalog: &Catalog) -> Result<bool, Error> {
         columns: &[0],
         predicates: &[],
         ctx: EvalContext { now: 0 },
+        stats: None,
     };
     let mut found = false;
     // A sink cannot say "stop" without an error; this one is recognised and dropped below.

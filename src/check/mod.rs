@@ -173,8 +173,10 @@ fn run_query(
     };
     // A check's `render` is peeled off by the binder into the visualization, which a check
     // has no use for.
-    let bound = crate::parse(source).and_then(|query| crate::bind(&query, catalog, &options))?;
-    let table = crate::execute(&bound, catalog, &options)?.table;
+    let bound = crate::parse(source)
+        .and_then(|query| crate::bind(&query, catalog, &options))
+        .map(crate::optimize)?;
+    let table = crate::execute(&bound, catalog, &crate::external_tables(&options), &options)?.table;
     if !header.allow_empty {
         if let Some(error) = empty_tables::error_if_all_empty(&bound.plan, catalog)? {
             return Err(error);

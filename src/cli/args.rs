@@ -19,6 +19,10 @@ pub struct Cli {
     /// Worker threads for reading files and running queries (default: all cores).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
+    /// When to colour errors, warnings, PASS/FAIL and table headers: auto (on a terminal,
+    /// unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: clap::ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -41,6 +45,34 @@ pub enum Command {
     Report(super::report::ReportArgs),
     /// Serve the logs over the Kusto and Log Analytics query APIs, with a query page at `/`.
     Serve(ServeArgs),
+    /// Print the completion script of a shell: bash, zsh, fish or powershell.
+    Completions(CompletionsArgs),
+    /// An interactive prompt: queries over logs loaded once, with history and completion.
+    Shell(ShellArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Examples:
+  kqlite completions bash > ~/.local/share/bash-completion/completions/kqlite
+  kqlite completions zsh > ~/.zfunc/_kqlite")]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+A query ends with a blank line or a `;` at the end of a line. Type .help for the dot commands.
+
+Example:
+  kqlite shell --logs logs/ --now latest")]
+pub struct ShellArgs {
+    #[command(flatten)]
+    pub logs: LogsArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Args, Debug)]
@@ -50,7 +82,12 @@ The query comes from QUERY, from -f FILE, or from standard input.
 Examples:
   kqlite query --logs logs/ 'NTANetAnalytics | summarize count() by FlowStatus'
   kqlite query --logs flows.csv -f top-talkers.kql --format csv
-  kqlite query --logs logs/ --now 2024-05-10T00:00:00Z -f pie.kql --chart pie.svg")]
+  kqlite query --logs logs/ --now 2024-05-10T00:00:00Z -f pie.kql --chart pie.svg
+  kqlite query --logs 'logs/**/d=09/**' -f saved-queries.kql --all
+
+A file of several queries separated by blank lines (as the portal's query tab keeps them) runs
+the one --query N names (1-based) or each in turn with --all; without either flag the whole
+file is one query.")]
 pub struct QueryArgs {
     /// The KQL query text.
     #[arg(value_name = "QUERY", conflicts_with = "file")]
@@ -58,9 +95,16 @@ pub struct QueryArgs {
     /// Read the query from FILE (`-` for standard input).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Run only the Nth query (1-based) of a file of queries separated by blank lines.
+    #[arg(long = "query", value_name = "N", conflicts_with = "all",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub query_number: Option<u32>,
+    /// Run each query of a file of queries separated by blank lines, in turn.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub logs: LogsArgs,
-    /// Output format: table, csv, json or jsonl.
+    /// Output format: table, vertical, csv, json, jsonl or az.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,
     #[command(flatten)]
@@ -140,9 +184,11 @@ pub struct CiReportArgs {
 /// The flags that say which logs to read and how to turn them into tables.
 #[derive(Args, Debug, Clone)]
 pub struct LogsArgs {
-    /// A log file or folder (read recursively), or a table file (.csv, .json, .jsonl) named
-    /// after its stem or as NAME=PATH. Repeatable.
-    #[arg(long = "logs", value_name = "PATH|NAME=PATH", value_parser = parse_logs)]
+    /// Log files or folders (read recursively), glob patterns (`'logs/**/d=09/**'`), or table
+    /// files (.csv, .json, .jsonl) named after their stem or as NAME=PATH. Takes several; a
+    /// pattern that matches nothing is an error.
+    #[arg(long = "logs", value_name = "PATH|NAME=PATH", num_args = 1..,
+          value_parser = parse_logs)]
     pub logs: Vec<LogPath>,
     /// Traffic Analytics aggregation interval for flow tables: 60m, 10m (or another divisor of
     /// an hour), or 0 (one row per flow tuple).
@@ -175,6 +221,9 @@ pub struct LogsArgs {
 pub struct TablesArgs {
     #[command(flatten)]
     pub logs: LogsArgs,
+    /// Output format: table, vertical, csv, json, jsonl or az.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]
@@ -184,7 +233,7 @@ pub struct SchemaArgs {
     pub table: String,
     #[command(flatten)]
     pub logs: LogsArgs,
-    /// Output format: table, csv, json or jsonl.
+    /// Output format: table, vertical, csv, json, jsonl or az.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,
 }
@@ -203,7 +252,7 @@ Example:
   kqlite check --logs logs/ --now latest --junit report.xml checks/")]
 pub struct CheckArgs {
     /// Check files (.kql) or folders of them.
-    #[arg(value_name = "CHECK", required = true)]
+    #[arg(value_name = "CHECK")]
     pub checks: Vec<PathBuf>,
     #[command(flatten)]
     pub logs: LogsArgs,
@@ -216,6 +265,24 @@ pub struct CheckArgs {
     pub fail_on: Severity,
     #[command(flatten)]
     pub report: CiReportArgs,
+    /// The report's format: text, or json (one object per check).
+    #[arg(long, value_name = "text|json", default_value = "text", value_parser = parse_report_format)]
+    pub format: ReportFormat,
+}
+
+/// `check --format`: the report for people, or one JSON document for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+fn parse_report_format(text: &str) -> Result<ReportFormat, String> {
+    match text {
+        "text" => Ok(ReportFormat::Text),
+        "json" => Ok(ReportFormat::Json),
+        _ => Err(format!("unknown format `{text}`; expected text or json")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -227,7 +294,7 @@ Example:
   kqlite validate --schema MyTable_CL.csv detections/")]
 pub struct ValidateArgs {
     /// Query files (.kql) or folders of them.
-    #[arg(value_name = "QUERY", required = true)]
+    #[arg(value_name = "QUERY")]
     pub queries: Vec<PathBuf>,
     /// A table schema: a CSV of `column,type` lines; the file's stem names the table.
     /// Repeatable.

@@ -1,12 +1,23 @@
 //! `kqlite check`: load the logs once, run every check file against them, print the report
 //! (and the CI reports asked for), and end with the combined exit code.
 
-use super::args::{CheckArgs, CiReportArgs};
-use super::{logs, usage, write_stdout, Failure};
-use crate::check::{self, github, junit, report, Case, QueryFile};
+use super::args::{CheckArgs, CiReportArgs, ReportFormat};
+use super::collection;
+use super::{log_paths, logs, style, usage, Failure};
+use crate::check::{self, github, junit, report, Case, CheckResult, Outcome, QueryFile};
+use crate::error::ErrorKind;
 use crate::now::{LatestTimes, NowSpec};
+use serde_json::json;
 
-pub fn run(args: CheckArgs) -> Result<u8, Failure> {
+pub fn run(mut args: CheckArgs) -> Result<u8, Failure> {
+    if args.checks.is_empty() {
+        args.checks = log_paths::reclaim_query_files(&mut args.logs);
+    }
+    if args.checks.is_empty() {
+        return Err(usage(
+            "no CHECK: give the check files (.kql) or folders of them",
+        ));
+    }
     let files = check::discover(&args.checks)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
     let loaded = logs::load(&args.logs)?;
@@ -16,15 +27,104 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     let mut results = Vec::new();
     for path in &files {
         let file = QueryFile::read(path)?;
-        results.push(check::run(file, &loaded.catalog, &options, &now, &latest));
+        let mut result = check::run(file, &loaded.catalog, &options, &now, &latest);
+        name_the_failing_query(&mut result);
+        results.push(result);
     }
     // Raw logs are read while the checks scan them, so their problems are known only now.
     loaded.report_problems();
-    let text = report::full(&results, args.fail_on);
-    write_stdout(|out| out.write_all(text.as_bytes()))?;
+    match args.format {
+        ReportFormat::Text => {
+            let text = style::paint_report(&report::full(&results, args.fail_on));
+            write_colored(&text)?;
+        }
+        ReportFormat::Json => {
+            let text = json_report(&results, args.fail_on);
+            super::write_stdout(|out| writeln!(out, "{text}"))?;
+        }
+    }
     let cases: Vec<Case> = results.iter().map(|r| r.case(args.fail_on)).collect();
     write_ci_reports(&args.report, "kqlite check", &cases)?;
     Ok(check::exit_code(&results, args.fail_on))
+}
+
+/// Text with ANSI styles on stdout, stripped unless it is coloured (a terminal, `--color
+/// always`).
+fn write_colored(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = anstream::stdout();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// A check file that does not parse because it holds several queries separated by blank lines
+/// gets a help line naming the query where parsing fails.
+fn name_the_failing_query(result: &mut CheckResult) {
+    let Outcome::Error(error) = &mut result.outcome else {
+        return;
+    };
+    if !matches!(error.kind, ErrorKind::Syntax { .. }) || error.help.is_some() {
+        return;
+    }
+    let pieces = collection::split(&result.file.source);
+    if pieces.len() < 2 {
+        return;
+    }
+    let failing = pieces
+        .iter()
+        .position(|p| crate::parse(&p.text).is_err())
+        .map_or(String::new(), |i| {
+            format!(
+                "; {} at line {} does not parse on its own",
+                pieces[i].label(i + 1),
+                pieces[i].line
+            )
+        });
+    error.help = Some(format!(
+        "the file holds {} queries separated by blank lines, and a check is one query{failing}",
+        pieces.len()
+    ));
+}
+
+/// `{"checks":[{name, file, line, severity, status, rows, expect, message, ms}], "passed": N,
+/// "failed": N, "errors": N}`.
+fn json_report(results: &[CheckResult], fail_on: check::Severity) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            let (status, rows, message) = match &r.outcome {
+                Outcome::Passed { rows } => ("pass", Some(*rows), None),
+                Outcome::Failed { rows, .. } => (
+                    "fail",
+                    Some(*rows),
+                    Some(report::failure_message(*rows, r.header.expect)),
+                ),
+                Outcome::Error(e) => ("error", None, Some(e.to_string())),
+            };
+            json!({
+                "name": r.header.name,
+                "file": r.file.shown(),
+                "line": r.header.line,
+                "severity": r.header.severity.to_string(),
+                "status": status,
+                "counts": !matches!(r.outcome, Outcome::Failed { .. }) || r.counts_as_failure(fail_on),
+                "rows": rows,
+                "expect": r.header.expect.to_string(),
+                "message": message,
+                "ms": r.elapsed.as_millis() as u64,
+            })
+        })
+        .collect();
+    let count = |status: &str| checks.iter().filter(|c| c["status"] == status).count();
+    json!({
+        "checks": checks,
+        "passed": count("pass"),
+        "failed": count("fail"),
+        "errors": count("error"),
+    })
 }
 
 /// `--github` annotations on stdout (where the Actions runner reads workflow commands) and the
@@ -32,7 +132,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
 pub fn write_ci_reports(args: &CiReportArgs, suite: &str, cases: &[Case]) -> Result<(), Failure> {
     if args.github {
         let annotations = github::annotations(cases);
-        write_stdout(|out| out.write_all(annotations.as_bytes()))?;
+        super::write_stdout(|out| out.write_all(annotations.as_bytes()))?;
     }
     if let Some(path) = &args.junit {
         std::fs::write(path, junit::write(suite, cases)).map_err(|e| {

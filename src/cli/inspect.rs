@@ -1,15 +1,20 @@
-//! `kqlite tables` (what the logs hold) and `kqlite schema` (a table's columns and types).
+//! `kqlite tables` (what the logs hold, or without `--logs` every table kqlite knows) and
+//! `kqlite schema` (a table's columns and types).
 
 use super::args::{SchemaArgs, TablesArgs};
-use super::{logs, note, write_stdout, Failure};
-use crate::error::{suggest, Error, ErrorKind};
-use crate::output::{self, Format};
+use super::{known_tables, logs, note, print_table, Failure};
+use crate::catalog::{Catalog, KNOWN_SCHEMAS};
+use crate::error::{Error, ErrorKind};
 use crate::sources;
 use crate::table::{Column, Field, Schema, Table, Type};
 use std::sync::Arc;
 
-/// One row per table the logs filled: name, rows, and the files and formats it came from.
+/// With `--logs`, one row per table the logs filled: name, rows, and the files and formats it
+/// came from. Without, one row per known table: name, what fills it, its columns.
 pub fn tables(args: TablesArgs) -> Result<(), Failure> {
+    if args.logs.logs.is_empty() {
+        return print_table(&known_tables_table(), args.format);
+    }
     let loaded = logs::load(&args.logs)?;
     let summaries = sources::describe(&loaded.report, &loaded.catalog)?;
     loaded.report_problems();
@@ -23,31 +28,52 @@ pub fn tables(args: TablesArgs) -> Result<(), Failure> {
             Field::new("Source", Type::String),
         ]),
         vec![
-            Column::String(
-                summaries
-                    .iter()
-                    .map(|s| Arc::from(s.name.as_str()))
-                    .collect(),
-            ),
+            strings(summaries.iter().map(|s| s.name.as_str())),
             Column::Long(summaries.iter().map(|s| Some(s.rows as i64)).collect()),
-            Column::String(
-                summaries
-                    .iter()
-                    .map(|s| Arc::from(s.origin.as_str()))
-                    .collect(),
-            ),
+            strings(summaries.iter().map(|s| s.origin.as_str())),
         ],
     );
-    write_stdout(|out| output::write(&table, Format::Table, out))
+    print_table(&table, args.format)
+}
+
+/// Every compiled-in table: `Table`, `FilledBy` and `Columns` (how many: `kqlite schema T`
+/// lists them).
+fn known_tables_table() -> Table {
+    let catalog = Catalog::new();
+    let names: Vec<&str> = KNOWN_SCHEMAS.iter().map(|(name, _)| *name).collect();
+    let schemas: Vec<Schema> = names
+        .iter()
+        .map(|n| {
+            catalog
+                .get(n)
+                .expect("every known table is in a new catalog")
+                .schema()
+                .clone()
+        })
+        .collect();
+    Table::new(
+        Schema::new(vec![
+            Field::new("Table", Type::String),
+            Field::new("FilledBy", Type::String),
+            Field::new("Columns", Type::Long),
+        ]),
+        vec![
+            strings(names.iter().copied()),
+            strings(names.iter().map(|n| known_tables::filled_by(n))),
+            Column::Long(schemas.iter().map(|s| Some(s.len() as i64)).collect()),
+        ],
+    )
+}
+
+fn strings<'a>(values: impl Iterator<Item = &'a str>) -> Column {
+    Column::String(values.map(Arc::from).collect())
 }
 
 /// The columns of a known table or of one found under `--logs`, in order, with their types.
 pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
     let loaded = logs::load(&args.logs)?;
     let Some(provider) = loaded.catalog.get(&args.table) else {
-        let mut error = Error::new(ErrorKind::UnknownTable(args.table.clone()));
-        error.help = suggest(&args.table, loaded.catalog.names());
-        return Err(error.into());
+        return Err(unknown_table(&args.table, &loaded.catalog).into());
     };
     let fields = &provider.schema().fields;
     let table = Table::new(
@@ -56,9 +82,16 @@ pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
             Field::new("ColumnType", Type::String),
         ]),
         vec![
-            Column::String(fields.iter().map(|f| Arc::from(f.name.as_str())).collect()),
-            Column::String(fields.iter().map(|f| Arc::from(f.ty.name())).collect()),
+            strings(fields.iter().map(|f| f.name.as_str())),
+            strings(fields.iter().map(|f| f.ty.name())),
         ],
     );
-    write_stdout(|out| output::write(&table, args.format, out))
+    print_table(&table, args.format)
+}
+
+/// `unknown table`, with the close names or else every name (`kqlite tables` lists them).
+pub fn unknown_table(name: &str, catalog: &Catalog) -> Error {
+    let mut error = Error::new(ErrorKind::UnknownTable(name.to_string()));
+    error.help = Some(crate::error::suggest_tables(name, catalog.names()));
+    error
 }

@@ -2,7 +2,7 @@
 //! found while reading them. The reading itself lives in `crate::sources`; this is only glue.
 
 use super::args::LogsArgs;
-use super::note;
+use super::{log_paths, note, style};
 use crate::catalog::Catalog;
 use crate::error::Error;
 use crate::sources::topology::{self, TopologyRef};
@@ -29,7 +29,8 @@ pub fn load(args: &LogsArgs) -> Result<Loaded, Error> {
         follow_links: args.follow,
         topology: load_topology(args)?,
     };
-    let report = sources::open(&args.logs, &options, &mut catalog)?;
+    let paths = log_paths::expand(&args.logs)?;
+    let report = sources::open(&paths, &options, &mut catalog)?;
     Ok(Loaded { catalog, report })
 }
 
@@ -44,10 +45,7 @@ fn load_topology(args: &LogsArgs) -> Result<Option<TopologyRef>, Error> {
         if args.strict {
             return Err(Error::input(issue.path, issue.message));
         }
-        eprintln!(
-            "warning: {}",
-            crate::control_chars::escape(&issue.to_string())
-        );
+        style::warning(&issue.to_string());
     }
     Ok(Some(TopologyRef(Arc::new(topology))))
 }
@@ -58,7 +56,7 @@ impl Loaded {
     pub fn report_problems(&self) {
         let problems = self.report.diagnostics.all();
         for problem in problems.iter().take(LISTED_PROBLEMS) {
-            eprintln!("warning: {problem}");
+            style::warning(&problem.to_string());
         }
         if problems.len() > LISTED_PROBLEMS {
             note(&format!(

@@ -4,14 +4,23 @@
 
 mod args;
 mod check;
+mod collection;
+mod docs;
+mod empty_hint;
 mod export;
 mod inspect;
 mod internal_error;
+mod known_tables;
+mod log_paths;
 mod logs;
 mod query;
 mod report;
 mod serve;
+mod shell;
+mod style;
 mod validate;
+
+pub use docs::write_man_pages;
 
 use crate::error::{Error, ErrorKind};
 use args::{Cli, Command};
@@ -29,11 +38,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
         }
     };
+    style::init(cli.color);
     let run = internal_error::run_guarded(move || {
         match configure_threads(cli.threads).and_then(|()| dispatch(cli.command)) {
             Ok(code) => code,
             Err(failure) => {
-                eprintln!("{}", failure.render());
+                style::error(&failure.render());
                 failure.exit_code()
             }
         }
@@ -41,7 +51,7 @@ pub fn main() -> ExitCode {
     match run {
         Ok(code) => ExitCode::from(code),
         Err(line) => {
-            eprintln!("{line}");
+            style::error(&line);
             ExitCode::from(internal_error::EXIT_INTERNAL)
         }
     }
@@ -60,6 +70,8 @@ fn dispatch(command: Command) -> Result<u8, Failure> {
         Command::Export(args) => export::run(args).map(done),
         Command::Report(args) => report::run(args),
         Command::Serve(args) => serve::run(args).map(done),
+        Command::Completions(args) => docs::completions(args).map(done),
+        Command::Shell(args) => shell::run(args).map(done),
     }
 }
 
@@ -139,6 +151,14 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
 
 /// One line on stderr that is not an error: a hint or a summary.
 fn note(message: &str) {
-    let message = crate::control_chars::escape(message);
-    let _ = writeln!(io::stderr(), "note: {message}");
+    style::note(message);
+}
+
+/// Print `table` on stdout in `format`; the table format fits the terminal, if stdout is one.
+fn print_table(table: &crate::table::Table, format: crate::output::Format) -> Result<(), Failure> {
+    let terminal = crate::output::Terminal {
+        width: style::stdout_width(),
+        styled: style::stdout_colored(),
+    };
+    write_stdout(|out| crate::output::write_to(table, format, terminal, out))
 }

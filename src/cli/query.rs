@@ -1,56 +1,111 @@
-//! `kqlite query`: read the query, load the logs, run, print the table or write the chart.
+//! `kqlite query`: read the query (or pick queries from a collection file), load the logs, run,
+//! print the table or write the chart.
 
-use super::args::QueryArgs;
-use super::{logs, note, usage, write_stdout, Failure, QueryText};
+use super::args::{LogsArgs, QueryArgs, RunArgs};
+use super::collection::{self, Piece};
+use super::logs::{self, Loaded};
+use super::{empty_hint, log_paths, note, print_table, usage, write_stdout, Failure, QueryText};
+use crate::catalog::Catalog;
+use crate::chart;
+use crate::error::ErrorKind;
 use crate::now::{self, NowSpec};
-use crate::table::Table;
 use crate::QueryResult;
-use crate::{chart, output};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-pub fn run(args: QueryArgs) -> Result<(), Failure> {
+pub fn run(mut args: QueryArgs) -> Result<(), Failure> {
+    if args.query.is_none() && args.file.is_none() {
+        args.query = log_paths::reclaim_query(&mut args.logs);
+    }
     let query = read_query(&args)?;
+    let selected = select(&query, &args)?;
+    if selected.len() > 1 && args.chart.is_some() {
+        return Err(usage(
+            "--chart draws one query's chart: pick it with --query N",
+        ));
+    }
     let loaded = logs::load(&args.logs)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
-    let mut options = args.run.options();
-    args.logs.allow_local_data(&mut options);
-    let resolved = now::resolve(
-        &now,
-        &query.text,
-        &loaded.catalog,
-        &options,
-        &now::LatestTimes::default(),
-    )?;
-    if now == NowSpec::Latest {
-        note(&format!("now() is {resolved}"));
+    let several = selected.len() > 1;
+    for (i, (number, piece)) in selected.iter().enumerate() {
+        if several {
+            let heading = match &piece.title {
+                Some(title) => format!("// {title}"),
+                None => format!("// query {number}"),
+            };
+            let gap = if i > 0 { "\n" } else { "" };
+            write_stdout(|out| writeln!(out, "{gap}{heading}"))?;
+        }
+        let one = QueryText {
+            text: piece.text.clone(),
+            origin: query.origin.clone(),
+        };
+        run_one(&one, &loaded, &now, &args)?;
     }
-    options.now = resolved.ticks;
-    if args.explain {
-        let plan = crate::explain::explain(&query.text, &loaded.catalog, &options)
-            .map_err(|e| Failure::in_query(e, &query))?;
-        return write_stdout(|out| out.write_all(plan.as_bytes()));
-    }
-    let result = if args.stats {
-        crate::explain::run_with_stats(&query.text, &loaded.catalog, &options).map(
-            |(result, profile)| {
-                eprint!("{}", profile.render());
-                result
-            },
-        )
-    } else {
-        crate::run(&query.text, &loaded.catalog, &options)
-    };
     // Raw logs are read while the query scans them, so their problems are known only now.
     loaded.report_problems();
+    Ok(())
+}
+
+/// The queries to run, numbered from 1: the whole text, or with `--query N`/`--all` the
+/// queries of the collection.
+fn select(query: &QueryText, args: &QueryArgs) -> Result<Vec<(usize, Piece)>, Failure> {
+    if args.query_number.is_none() && !args.all {
+        let whole = Piece {
+            text: query.text.clone(),
+            title: None,
+            line: 1,
+        };
+        return Ok(vec![(1, whole)]);
+    }
+    let pieces: Vec<(usize, Piece)> = collection::split(&query.text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (i + 1, p))
+        .collect();
+    match args.query_number {
+        None => Ok(pieces),
+        Some(n) => {
+            let count = pieces.len();
+            let chosen = pieces.into_iter().nth(n as usize - 1).ok_or_else(|| {
+                usage(format!(
+                    "--query {n}: {} holds {count} {}",
+                    query.origin,
+                    if count == 1 { "query" } else { "queries" }
+                ))
+            })?;
+            Ok(vec![chosen])
+        }
+    }
+}
+
+fn run_one(
+    query: &QueryText,
+    loaded: &Loaded,
+    now: &NowSpec,
+    args: &QueryArgs,
+) -> Result<(), Failure> {
+    let flags = QueryFlags {
+        run: &args.run,
+        logs: &args.logs,
+        stats: args.stats,
+    };
+    if args.explain {
+        let options = options_for(query, &loaded.catalog, now, &flags)?;
+        let plan = crate::explain::explain(&query.text, &loaded.catalog, &options)
+            .map_err(|e| Failure::in_query(e, query))?;
+        return write_stdout(|out| out.write_all(plan.as_bytes()));
+    }
     let QueryResult {
         table,
         visualization,
-    } = result.map_err(|e| Failure::in_query(e, &query))?;
+    } = evaluate(query, &loaded.catalog, now, &flags, |e| {
+        collection_hint(e, query, args)
+    })?;
 
     // An unknown chart kind or property is a query error, whether or not a chart was asked for.
     let draws = match &visualization {
-        Some(vis) => chart::draws_chart(vis).map_err(|e| Failure::in_query(e, &query))?,
+        Some(vis) => chart::draws_chart(vis).map_err(|e| Failure::in_query(e, query))?,
         None => false,
     };
     let Some(target) = args.chart.as_deref() else {
@@ -68,7 +123,7 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
             "--chart needs a query that ends with `render` (e.g. `| render piechart`)",
         ));
     };
-    let Some(svg) = chart::render_svg(&table, &vis).map_err(|e| Failure::in_query(e, &query))?
+    let Some(svg) = chart::render_svg(&table, &vis).map_err(|e| Failure::in_query(e, query))?
     else {
         return Err(usage(format!(
             "--chart: `render {}` shows a table, not a chart",
@@ -81,6 +136,81 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
     std::fs::write(target, svg)
         .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
     print_table(&table, args.format)
+}
+
+/// Resolve `now`, run `query`, and say on stderr which `now` `latest` gave and, for an empty
+/// answer over old data, the data's time range. `explain` may add help to a query error.
+pub(super) fn evaluate(
+    query: &QueryText,
+    catalog: &Catalog,
+    now: &NowSpec,
+    flags: &QueryFlags<'_>,
+    explain: impl FnOnce(crate::Error) -> crate::Error,
+) -> Result<QueryResult, Failure> {
+    let options = options_for(query, catalog, now, flags)?;
+    let result = if flags.stats {
+        crate::explain::run_with_stats(&query.text, catalog, &options).map(|(result, profile)| {
+            eprint!("{}", profile.render());
+            result
+        })
+    } else {
+        crate::run(&query.text, catalog, &options)
+    }
+    .map_err(|e| Failure::in_query(explain(e), query))?;
+    if empty_hint::found_nothing(&result.table) && *now != NowSpec::Latest {
+        if let Some(hint) = empty_hint::time_range(&query.text, catalog, &options) {
+            note(&hint);
+        }
+    }
+    Ok(result)
+}
+
+/// What a query runs with besides its text: the run flags, the logs (whose folders
+/// `externaldata` may read) and whether `--stats` reports on the run.
+pub(super) struct QueryFlags<'a> {
+    pub run: &'a RunArgs,
+    pub logs: &'a LogsArgs,
+    pub stats: bool,
+}
+
+/// The options `query` runs with: the flags, and `now` resolved against the tables it reads.
+fn options_for(
+    query: &QueryText,
+    catalog: &Catalog,
+    now: &NowSpec,
+    flags: &QueryFlags<'_>,
+) -> Result<crate::Options, Failure> {
+    let mut options = flags.run.options();
+    flags.logs.allow_local_data(&mut options);
+    let resolved = now::resolve(
+        now,
+        &query.text,
+        catalog,
+        &options,
+        &now::LatestTimes::default(),
+    )?;
+    if *now == NowSpec::Latest {
+        note(&format!("now() is {resolved}"));
+    }
+    options.now = resolved.ticks;
+    Ok(options)
+}
+
+/// A syntax error in a whole file that is a collection of queries gets a help line saying so.
+fn collection_hint(error: crate::Error, query: &QueryText, args: &QueryArgs) -> crate::Error {
+    let whole_file = args.query_number.is_none() && !args.all;
+    if !whole_file || error.help.is_some() || !matches!(error.kind, ErrorKind::Syntax { .. }) {
+        return error;
+    }
+    let pieces = collection::split(&query.text);
+    if pieces.len() < 2 || crate::parse(&pieces[0].text).is_err() {
+        return error;
+    }
+    let count = pieces.len();
+    error.with_help(format!(
+        "the file holds {count} queries separated by blank lines: run one with --query N \
+         (1 to {count}) or each with --all"
+    ))
 }
 
 /// The query from the argument, `-f FILE` (`-f -` is stdin), or stdin when it is not a terminal.
@@ -124,8 +254,4 @@ fn read_stdin() -> Result<QueryText, Failure> {
         text,
         origin: "<stdin>".into(),
     })
-}
-
-fn print_table(table: &Table, format: output::Format) -> Result<(), Failure> {
-    write_stdout(|out| output::write(table, format, out))
 }

@@ -59,7 +59,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
 
 /// `--query-timeout`: a timespan such as `30s`, `4m` or `00:04:00`.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    match crate::parse::timespan_ticks(text) {
+    match crate::value::text::parse_timespan(text) {
         Some(ticks) if ticks > 0 => Ok(Duration::from_nanos(ticks as u64 * 100)),
         _ => Err(format!(
             "`{text}` is not a positive timespan (e.g. 30s, 4m, 00:04:00)"

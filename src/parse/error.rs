@@ -119,19 +119,137 @@ pub(super) fn syntax_error(source: &str, e: &pest::error::Error<Rule>) -> Error 
         }
     }
     let at = skip_blank(source, at);
+    let wanted_operator = expected.contains(&OPERATORS_PHRASE);
     let expected = phrase(expected);
     let (found, found_len) = found_at(source, at);
-    let mut error = Error::at(
+    let error = Error::at(
         ErrorKind::Syntax { expected, found },
         Span::new(at, at + found_len),
     );
     if let Some(word) = word_at(source, at) {
         let lower = word.to_lowercase();
         if lower != word && KEYWORDS.contains(&lower.as_str()) {
-            error = error.with_help(format!("KQL is case-sensitive: did you mean `{lower}`?"));
+            return error.with_help(format!("KQL is case-sensitive: did you mean `{lower}`?"));
         }
     }
+    operator_hint(source, at, wanted_operator, error)
+}
+
+/// Documented KQL operators kqlite does not have, and what to write instead.
+const UNSUPPORTED_OPERATORS: &[(&str, &str)] = &[
+    (
+        "search",
+        "name the table and filter it: `T | where Column has \"term\"`",
+    ),
+    ("find", "name the tables: `union T1, T2 | where …`"),
+    ("facet", "run one `summarize count() by Column` per facet"),
+    (
+        "fork",
+        "run each branch as its own query; a `let` can hold the shared part",
+    ),
+    ("sample-distinct", "`distinct Column | take N`"),
+    (
+        "partition",
+        "`summarize … by` the partition column, or one query per partition",
+    ),
+    (
+        "scan",
+        "`serialize` and `prev()`/`next()` or `row_cumsum()`",
+    ),
+    ("make-graph", "kqlite has no graph operators"),
+];
+
+/// The tabular operators, for a did-you-mean on a misspelt one and the shell's completion.
+pub const OPERATOR_NAMES: &[&str] = &[
+    "where",
+    "filter",
+    "project",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "extend",
+    "summarize",
+    "sort",
+    "order",
+    "take",
+    "limit",
+    "top",
+    "top-nested",
+    "count",
+    "distinct",
+    "mv-expand",
+    "mv-apply",
+    "getschema",
+    "serialize",
+    "as",
+    "render",
+    "join",
+    "lookup",
+    "union",
+    "parse",
+    "parse-where",
+    "make-series",
+    "invoke",
+    "sample",
+    "evaluate",
+];
+
+/// Say more where a tabular operator was wanted (a misspelt or unsupported one), where a
+/// query starts with `search`/`find`, and where `=` stands for `==`.
+fn operator_hint(source: &str, at: usize, wanted_operator: bool, error: Error) -> Error {
+    let word = word_at(source, at);
+    let previous = previous_word(source, at);
+    let unsupported = |name: &str| UNSUPPORTED_OPERATORS.iter().find(|(n, _)| *n == name);
+    // `search "x"` / `find where …` at the start of a query stop at what follows the operator.
+    let at_start = source[..at]
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(str::split_whitespace)
+        .count()
+        == 1;
+    let culprit = match (word, previous) {
+        (Some(w), _) if wanted_operator => Some((w, error.span)),
+        (_, Some((p, start))) if at_start && matches!(p, "search" | "find") => {
+            Some((p, Some(Span::new(start, start + p.len()))))
+        }
+        _ => None,
+    };
+    if let Some(((name, instead), span)) =
+        culprit.and_then(|(w, span)| unsupported(w).map(|u| (u, span)))
+    {
+        return Error {
+            span,
+            kind: ErrorKind::Unsupported(format!(
+                "`{name}`, a documented KQL operator that kqlite does not have"
+            )),
+            help: Some(format!("instead, {instead}")),
+        };
+    }
+    if let (Some(w), true) = (word, wanted_operator) {
+        let nearest = OPERATOR_NAMES
+            .iter()
+            .map(|op| (crate::error::edit_distance(w, op), *op))
+            .filter(|(d, op)| *d <= (op.len() / 3).max(1))
+            .min();
+        if let Some((_, op)) = nearest {
+            return error.with_help(format!("did you mean `{op}`?"));
+        }
+    }
+    let rest = &source[at..];
+    if rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=~") {
+        return error.with_help("`=` names a column (`extend X = …`); to compare, write `==`");
+    }
     error
+}
+
+/// The word that ends just before `at` (skipping blanks), if any, and where it starts.
+fn previous_word(source: &str, at: usize) -> Option<(&str, usize)> {
+    let before = source[..at].trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    (start < before.len()).then(|| (&before[start..], start))
 }
 
 /// Join the phrases, most useful first, without repeats: "a, b, or c".

@@ -9,6 +9,8 @@ mod limits;
 mod literal;
 mod operator;
 
+pub use error::OPERATOR_NAMES;
+
 use crate::ast::{
     FunctionDef, Ident, LetValue, Param, ParamType, Query, Source, SourceKind, Span, Statement,
     StatementKind, TabularExpr, UnionSpec, UnionTable,

@@ -130,6 +130,7 @@ fn read(
         columns: &wanted,
         predicates: &[],
         ctx,
+        stats: None,
     };
     provider.scan(&request, &mut |batch| {
         let mut batch = batch;

@@ -367,6 +367,7 @@ impl TableProvider for GuardedTable {
             columns: &columns,
             predicates: request.predicates,
             ctx: request.ctx,
+            stats: request.stats,
         };
         let kept = request.columns.len();
         self.inner.scan(&widened, &mut |batch| {

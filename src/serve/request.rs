@@ -6,7 +6,7 @@
 //! Query limits (`notruncation`, `truncationmaxrecords`, `truncationmaxsize`, `servertimeout`):
 //! <https://learn.microsoft.com/azure/data-explorer/kusto/concepts/querylimits>
 
-use crate::parse::{datetime_ticks, timespan_ticks};
+use crate::value::text::{parse_datetime as datetime_ticks, parse_timespan as timespan_ticks};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::time::Duration;

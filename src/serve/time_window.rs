@@ -3,7 +3,7 @@
 //! `TimeGenerated` in addition to any filter the query has.
 //! <https://learn.microsoft.com/azure/azure-monitor/logs/api/request-format>
 
-use crate::parse::datetime_ticks;
+use crate::value::text::parse_datetime as datetime_ticks;
 use crate::table::TICKS_PER_SECOND;
 
 /// `[from, to)` in ticks.

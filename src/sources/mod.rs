@@ -17,6 +17,7 @@ mod json_stream;
 mod nsg_flow;
 mod provider;
 mod pushdown;
+mod query_api;
 mod table_file;
 mod tuple;
 mod tuple_rows;

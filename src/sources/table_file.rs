@@ -97,6 +97,10 @@ pub fn load(
     // Log Analytics exports (portal CSV, `az monitor log-analytics query` JSON) have their own
     // reader: ` [UTC]` headers, AM/PM datetimes, all-string values, the CLI's `TableName` key.
     let head = text.as_bytes().get(..64 * 1024).unwrap_or(text.as_bytes());
+    // `kqlite query --format json` output (the query API's shape) reads back with its types.
+    if format == TableFormat::Json && super::query_api::looks_like(head) {
+        return super::query_api::read(text, &shown);
+    }
     let export = match format {
         TableFormat::Csv if la_export::looks_like_portal_csv(head) => {
             Some(la_export::read_portal_csv(text, &shown, name))
