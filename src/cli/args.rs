@@ -61,9 +61,9 @@ pub struct QueryArgs {
     pub format: Format,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Write the chart the query renders as SVG to FILE (`-`: to standard output, instead of the
-    /// table).
-    #[arg(long, value_name = "FILE.svg|-")]
+    /// Write the chart the query renders to FILE: SVG for FILE.svg, PNG for FILE.png (`-`: SVG
+    /// to standard output, instead of the table).
+    #[arg(long, value_name = "FILE.svg|FILE.png|-")]
     pub chart: Option<String>,
 }
 

@@ -9,7 +9,32 @@ use crate::{chart, output};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
+/// Where `--chart` writes, and as what: the file's extension decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChartTarget {
+    Stdout,
+    Svg,
+    Png,
+}
+
+fn chart_target(target: &str) -> Result<ChartTarget, Failure> {
+    if target == "-" {
+        return Ok(ChartTarget::Stdout);
+    }
+    let extension = Path::new(target)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("svg") => Ok(ChartTarget::Svg),
+        Some("png") => Ok(ChartTarget::Png),
+        _ => Err(usage(format!(
+            "--chart {target}: the file name must end in .svg or .png (or be `-` for SVG on standard output)"
+        ))),
+    }
+}
+
 pub fn run(args: QueryArgs) -> Result<(), Failure> {
+    let chart_kind = args.chart.as_deref().map(chart_target).transpose()?;
     let query = read_query(&args)?;
     let loaded = logs::load(&args.logs)?;
     let now = NowSpec::or_env(args.run.now.clone())?;
@@ -60,10 +85,14 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
             vis.kind
         )));
     };
-    if target == "-" {
-        return write_stdout(|out| out.write_all(svg.as_bytes()));
-    }
-    std::fs::write(target, svg)
+    let bytes = match chart_kind {
+        Some(ChartTarget::Stdout) => return write_stdout(|out| out.write_all(svg.as_bytes())),
+        Some(ChartTarget::Png) => {
+            chart::png::svg_to_png(&svg).map_err(|e| Failure::in_query(e, &query))?
+        }
+        _ => svg.into_bytes(),
+    };
+    std::fs::write(target, bytes)
         .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
     print_table(&table, args.format)
 }
