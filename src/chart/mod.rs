@@ -51,6 +51,17 @@ pub fn render_svg(table: &Table, vis: &Visualization) -> Result<Option<String>, 
     Ok(Some(svg))
 }
 
+/// What the reader of `render_svg(table, vis)`'s chart should be told on the side (one line
+/// each): today, the numeric columns a pie left out.
+pub fn notes(table: &Table, vis: &Visualization) -> Vec<String> {
+    match properties::parse_spec(vis) {
+        Ok(spec) if spec.kind == ChartKind::Pie => {
+            pie::left_out_note(table, &spec).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Whether `vis` draws a chart at all (false for `table` and `card`); errors for an unknown kind
 /// or property, so a caller can refuse `--chart` before running the query.
 pub fn draws_chart(vis: &Visualization) -> Result<bool, Error> {

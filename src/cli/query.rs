@@ -85,6 +85,9 @@ pub fn run(args: QueryArgs) -> Result<(), Failure> {
             vis.kind
         )));
     };
+    for line in chart::notes(&table, &vis) {
+        note(&line);
+    }
     let bytes = match chart_kind {
         Some(ChartTarget::Stdout) => return write_stdout(|out| out.write_all(svg.as_bytes())),
         Some(ChartTarget::Png) => {
