@@ -194,6 +194,10 @@ fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Err
                 )
             })
             .collect(),
+        ExprNode::Call {
+            func: ScalarFunc::Series(f),
+            ..
+        } => crate::func::series::tuple_fields(*f).ok_or_else(|| several_names(&names[1]))?,
         _ => return Err(several_names(&names[1])),
     };
     if names.len() > fields.len() {
@@ -219,8 +223,9 @@ fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Err
             if ty == Type::Dynamic {
                 return Ok(part);
             }
-            let (func, ty) = crate::func::scalar::lookup("toreal", std::slice::from_ref(&part))
-                .map_err(|_| Error::semantic("toreal is not available", span))?;
+            let convert = if ty == Type::Long { "tolong" } else { "toreal" };
+            let (func, ty) = crate::func::scalar::lookup(convert, std::slice::from_ref(&part))
+                .map_err(|_| Error::semantic("a conversion is not available", span))?;
             Ok(BoundExpr {
                 kind: ExprNode::Call {
                     func,

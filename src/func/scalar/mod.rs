@@ -132,6 +132,8 @@ pub enum ScalarFunc {
     SetDifference,
     /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
     SeriesFitLine,
+    /// The other `series_*` functions (`crate::func::series`).
+    Series(crate::func::series::SeriesFn),
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,
@@ -275,6 +277,7 @@ pub fn call(
         F::SetIntersect => dynamic::set_op(args, len, dynamic::SetOp::Intersect),
         F::SetDifference => dynamic::set_op(args, len, dynamic::SetOp::Difference),
         F::SeriesFitLine => series::fit_line(&args[0], len),
+        F::Series(f) => crate::func::series::call(f, args, len),
         F::Strrep => string::strrep(args, len),
         F::Reverse => string::map_text(&args[0], len, |s| s.chars().rev().collect()),
         F::UrlEncode => string::map_text(&args[0], len, |s| string::url_encode(s, "+")),

@@ -178,8 +178,14 @@ const FUNCTIONS: &[(&str, ScalarFunc, usize, usize)] = {
     ]
 };
 
-static NAMES: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| FUNCTIONS.iter().map(|(name, ..)| *name).collect());
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let series = crate::func::series::NAMES.iter().map(|(name, ..)| *name);
+    FUNCTIONS
+        .iter()
+        .map(|(name, ..)| *name)
+        .chain(series)
+        .collect()
+});
 
 /// Every scalar function name, for suggestions.
 pub fn names() -> &'static [&'static str] {
@@ -192,6 +198,12 @@ fn resolve(name: &str) -> Option<(ScalarFunc, usize, usize)> {
         .iter()
         .find(|(n, ..)| *n == name)
         .map(|&(_, f, min, max)| (f, min, max))
+        .or_else(|| {
+            crate::func::series::NAMES
+                .iter()
+                .find(|(n, ..)| *n == name)
+                .map(|&(_, f, min, max)| (ScalarFunc::Series(f), min, max))
+        })
 }
 
 /// Resolve `name` applied to `args` (bound, so their types and any literal values are known;
@@ -301,6 +313,7 @@ fn result_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError
         F::IndexOfRegex => Type::Long,
         F::FormatBytes | F::StrcatArray => Type::String,
         F::SetUnion | F::SetIntersect | F::SetDifference | F::SeriesFitLine => Type::Dynamic,
+        F::Series(f) => f.result_type(),
         F::ArrayIndexOf | F::Hash | F::ParseIpv4 | F::ParseIpv4Mask | F::Ipv4Compare => Type::Long,
         F::Ipv6Compare => Type::Long,
         F::DatetimePart | F::PartOf(_) | F::ToInt => Type::Int,

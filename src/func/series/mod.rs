@@ -1,0 +1,210 @@
+//! The `series_*` functions over the numeric arrays `make-series` builds, as plain kernels over
+//! `f64` slices: element-wise arithmetic and comparisons ([`elementwise`]), reductions
+//! ([`reduce`]), statistics ([`stats`]), filling gaps ([`fill`]), FIR/IIR filters ([`filter`])
+//! and Tukey-fence outliers ([`outliers`]). This module maps a call's rows (dynamic values) to
+//! the kernels and back; the registry has one row per function pointing at a [`SeriesFn`].
+
+pub mod elementwise;
+pub mod fill;
+pub mod filter;
+pub mod outliers;
+pub mod reduce;
+pub mod stats;
+
+use crate::eval::Datum;
+use crate::table::{Column, Type};
+use elementwise::{Binary, Unary};
+use serde_json::Value as J;
+
+/// One `series_*` function (besides `series_fit_line`, which predates this module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesFn {
+    Binary(Binary),
+    Unary(Unary),
+    Sum,
+    Product,
+    DotProduct,
+    CosineSimilarity,
+    PearsonCorrelation,
+    Stats,
+    StatsDynamic,
+    FillConst,
+    FillForward,
+    FillBackward,
+    FillLinear,
+    Fir,
+    Iir,
+    Outliers,
+}
+
+impl SeriesFn {
+    /// The type of the call's result.
+    pub fn result_type(self) -> Type {
+        match self {
+            SeriesFn::Sum
+            | SeriesFn::Product
+            | SeriesFn::DotProduct
+            | SeriesFn::CosineSimilarity
+            | SeriesFn::PearsonCorrelation => Type::Real,
+            _ => Type::Dynamic,
+        }
+    }
+}
+
+/// The columns `extend (a, b, …) = f(x)` names for a function that yields several, in order,
+/// with their types.
+pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
+    match f {
+        SeriesFn::Stats => Some(
+            stats::STATS_FIELDS
+                .iter()
+                .map(|&n| {
+                    (
+                        n,
+                        if n.ends_with("_idx") {
+                            Type::Long
+                        } else {
+                            Type::Real
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A dynamic value as a series: numbers as they are, anything else (null, text) missing.
+/// `None` when the value is not an array.
+pub fn numbers(value: &J) -> Option<Vec<Option<f64>>> {
+    let J::Array(items) = value else {
+        return None;
+    };
+    Some(items.iter().map(J::as_f64).collect())
+}
+
+/// Whether every element of an array value is an integer (or missing): such series keep
+/// integer results where Kusto keeps them.
+pub fn integral(value: &J) -> bool {
+    match value {
+        J::Array(items) => items
+            .iter()
+            .all(|v| !v.is_number() || v.is_i64() || v.is_u64()),
+        J::Number(n) => n.is_i64() || n.is_u64(),
+        _ => false,
+    }
+}
+
+/// A number as JSON (null for NaN and the infinities, which JSON cannot hold).
+pub fn number(x: f64) -> J {
+    serde_json::Number::from_f64(x).map_or(J::Null, J::Number)
+}
+
+/// An optional number as JSON; an integer when `int` and the value is whole.
+pub fn cell(x: Option<f64>, int: bool) -> J {
+    match x {
+        Some(v) if int && v.fract() == 0.0 && v.abs() < 9.0e15 => J::from(v as i64),
+        Some(v) => number(v),
+        None => J::Null,
+    }
+}
+
+/// An array of optional numbers as JSON.
+pub fn array(xs: &[Option<f64>], int: bool) -> J {
+    J::Array(xs.iter().map(|&x| cell(x, int)).collect())
+}
+
+/// Run `f` over the call's rows.
+pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
+    let views: Vec<_> = args.iter().map(Datum::dyns).collect();
+    let row_args = |row: usize| -> Vec<&J> { views.iter().map(|v| v.get(row)).collect() };
+    match f.result_type() {
+        Type::Real => Column::Real(
+            (0..len)
+                .map(|row| {
+                    let a = row_args(row);
+                    match f {
+                        SeriesFn::Sum => reduce::sum_of(a[0]),
+                        SeriesFn::Product => reduce::product_of(a[0]),
+                        SeriesFn::DotProduct => reduce::dot_of(a[0], a[1]),
+                        SeriesFn::CosineSimilarity => reduce::cosine_of(&a),
+                        SeriesFn::PearsonCorrelation => reduce::pearson_of(a[0], a[1]),
+                        _ => unreachable!("only reductions give a real"),
+                    }
+                })
+                .collect(),
+        ),
+        _ => Column::Dynamic(
+            (0..len)
+                .map(|row| {
+                    let a = row_args(row);
+                    match f {
+                        SeriesFn::Binary(op) => elementwise::binary(op, a[0], a[1]),
+                        SeriesFn::Unary(op) => elementwise::unary(op, a[0]),
+                        SeriesFn::Stats | SeriesFn::StatsDynamic => stats::stats_bag(
+                            a[0],
+                            a.get(1).is_some_and(|v| v.as_bool() == Some(true)),
+                            f == SeriesFn::StatsDynamic,
+                        ),
+                        SeriesFn::FillConst
+                        | SeriesFn::FillForward
+                        | SeriesFn::FillBackward
+                        | SeriesFn::FillLinear => fill::fill(f, &a),
+                        SeriesFn::Fir => filter::fir_of(&a),
+                        SeriesFn::Iir => filter::iir_of(&a),
+                        SeriesFn::Outliers => outliers::outliers_of(&a),
+                        _ => unreachable!("reductions give a real"),
+                    }
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Every `series_*` name this module implements, with its function and argument counts (the
+/// scalar registry lists each one as a row delegating here).
+pub const NAMES: &[(&str, SeriesFn, usize, usize)] = {
+    use Binary as B;
+    use SeriesFn as S;
+    use Unary as U;
+    &[
+        ("series_add", S::Binary(B::Add), 2, 2),
+        ("series_subtract", S::Binary(B::Subtract), 2, 2),
+        ("series_multiply", S::Binary(B::Multiply), 2, 2),
+        ("series_divide", S::Binary(B::Divide), 2, 2),
+        ("series_pow", S::Binary(B::Pow), 2, 2),
+        ("series_atan2", S::Binary(B::Atan2), 2, 2),
+        ("series_greater", S::Binary(B::Greater), 2, 2),
+        ("series_greater_equals", S::Binary(B::GreaterEquals), 2, 2),
+        ("series_less", S::Binary(B::Less), 2, 2),
+        ("series_less_equals", S::Binary(B::LessEquals), 2, 2),
+        ("series_equals", S::Binary(B::Equals), 2, 2),
+        ("series_not_equals", S::Binary(B::NotEquals), 2, 2),
+        ("series_abs", S::Unary(U::Abs), 1, 1),
+        ("series_sign", S::Unary(U::Sign), 1, 1),
+        ("series_acos", S::Unary(U::Acos), 1, 1),
+        ("series_asin", S::Unary(U::Asin), 1, 1),
+        ("series_atan", S::Unary(U::Atan), 1, 1),
+        ("series_cos", S::Unary(U::Cos), 1, 1),
+        ("series_sin", S::Unary(U::Sin), 1, 1),
+        ("series_tan", S::Unary(U::Tan), 1, 1),
+        ("series_exp", S::Unary(U::Exp), 1, 1),
+        ("series_log", S::Unary(U::Log), 1, 1),
+        ("series_floor", S::Unary(U::Floor), 1, 1),
+        ("series_ceiling", S::Unary(U::Ceiling), 1, 1),
+        ("series_sum", S::Sum, 1, 1),
+        ("series_product", S::Product, 1, 1),
+        ("series_dot_product", S::DotProduct, 2, 2),
+        ("series_cosine_similarity", S::CosineSimilarity, 2, 4),
+        ("series_pearson_correlation", S::PearsonCorrelation, 2, 2),
+        ("series_stats", S::Stats, 1, 2),
+        ("series_stats_dynamic", S::StatsDynamic, 1, 2),
+        ("series_fill_const", S::FillConst, 1, 3),
+        ("series_fill_forward", S::FillForward, 1, 2),
+        ("series_fill_backward", S::FillBackward, 1, 2),
+        ("series_fill_linear", S::FillLinear, 1, 4),
+        ("series_fir", S::Fir, 2, 4),
+        ("series_iir", S::Iir, 3, 3),
+        ("series_outliers", S::Outliers, 1, 5),
+    ]
+};
