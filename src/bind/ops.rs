@@ -177,6 +177,33 @@ pub fn extend(
 /// one expression per name, reading its field of the bag `f` returns, typed as Kusto types it.
 fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Error> {
     use crate::func::scalar::series::FIT_LINE_FIELDS;
+    if let ExprNode::Call {
+        func: ScalarFunc::Series(f),
+        args,
+    } = &bound.kind
+    {
+        if let Some(parts) = crate::func::series::output_parts(*f) {
+            if names.len() > parts.len() {
+                return Err(Error::semantic(
+                    format!("this function yields {} columns", parts.len()),
+                    names[parts.len()].span,
+                ));
+            }
+            // One call per output, each yielding its own array.
+            return Ok(parts
+                .into_iter()
+                .take(names.len())
+                .map(|g| BoundExpr {
+                    kind: ExprNode::Call {
+                        func: ScalarFunc::Series(g),
+                        args: args.clone(),
+                    },
+                    ty: Type::Dynamic,
+                    span: bound.span,
+                })
+                .collect());
+        }
+    }
     let fields: Vec<(&str, Type)> = match &bound.kind {
         ExprNode::Call {
             func: ScalarFunc::SeriesFitLine,

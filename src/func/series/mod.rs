@@ -1,13 +1,16 @@
 //! The `series_*` functions over the numeric arrays `make-series` builds, as plain kernels over
 //! `f64` slices: element-wise arithmetic and comparisons ([`elementwise`]), reductions
-//! ([`reduce`]), statistics ([`stats`]), filling gaps ([`fill`]), FIR/IIR filters ([`filter`])
-//! and Tukey-fence outliers ([`outliers`]). This module maps a call's rows (dynamic values) to
+//! ([`reduce`]), statistics ([`stats`]), filling gaps ([`fill`]), FIR/IIR filters ([`filter`]),
+//! Tukey-fence outliers ([`outliers`]), periods ([`periods`]) and the decomposition into
+//! seasonal, trend and residual parts with its anomalies and forecast ([`decompose`]). This module maps a call's rows (dynamic values) to
 //! the kernels and back; the registry has one row per function pointing at a [`SeriesFn`].
 
+pub mod decompose;
 pub mod elementwise;
 pub mod fill;
 pub mod filter;
 pub mod outliers;
+pub mod periods;
 pub mod reduce;
 pub mod stats;
 
@@ -35,6 +38,15 @@ pub enum SeriesFn {
     Fir,
     Iir,
     Outliers,
+    /// Output 0 baseline, 1 seasonal, 2 trend, 3 residual.
+    Decompose(u8),
+    /// Output 0 flags, 1 scores, 2 baseline.
+    DecomposeAnomalies(u8),
+    DecomposeForecast,
+    /// Output 0 periods, 1 scores.
+    PeriodsDetect(u8),
+    PeriodsValidate(u8),
+    Seasonal,
 }
 
 impl SeriesFn {
@@ -72,6 +84,28 @@ pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
         ),
         _ => None,
     }
+}
+
+/// For a function that yields several arrays, the call of each output (in Kusto's order) and
+/// its type: `extend (flags, score, baseline) = series_decompose_anomalies(x)` binds one call per
+/// name, and a single name gets the first output.
+pub fn output_parts(f: SeriesFn) -> Option<Vec<SeriesFn>> {
+    let count = match f {
+        SeriesFn::Decompose(_) => 4,
+        SeriesFn::DecomposeAnomalies(_) => 3,
+        SeriesFn::PeriodsDetect(_) | SeriesFn::PeriodsValidate(_) => 2,
+        _ => return None,
+    };
+    Some(
+        (0..count)
+            .map(|i| match f {
+                SeriesFn::Decompose(_) => SeriesFn::Decompose(i),
+                SeriesFn::DecomposeAnomalies(_) => SeriesFn::DecomposeAnomalies(i),
+                SeriesFn::PeriodsDetect(_) => SeriesFn::PeriodsDetect(i),
+                _ => SeriesFn::PeriodsValidate(i),
+            })
+            .collect(),
+    )
 }
 
 /// A dynamic value as a series: numbers as they are, anything else (null, text) missing.
@@ -153,6 +187,12 @@ pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
                         SeriesFn::Fir => filter::fir_of(&a),
                         SeriesFn::Iir => filter::iir_of(&a),
                         SeriesFn::Outliers => outliers::outliers_of(&a),
+                        SeriesFn::Decompose(i) => decompose::decompose_of(&a, i),
+                        SeriesFn::DecomposeAnomalies(i) => decompose::anomalies_of(&a, i),
+                        SeriesFn::DecomposeForecast => decompose::forecast_of(&a),
+                        SeriesFn::PeriodsDetect(i) => periods::detect_of(&a, i),
+                        SeriesFn::PeriodsValidate(i) => periods::validate_of(&a, i),
+                        SeriesFn::Seasonal => decompose::seasonal_of(&a),
                         _ => unreachable!("reductions give a real"),
                     }
                 })
@@ -206,5 +246,11 @@ pub const NAMES: &[(&str, SeriesFn, usize, usize)] = {
         ("series_fir", S::Fir, 2, 4),
         ("series_iir", S::Iir, 3, 3),
         ("series_outliers", S::Outliers, 1, 5),
+        ("series_decompose", S::Decompose(0), 1, 5),
+        ("series_decompose_anomalies", S::DecomposeAnomalies(0), 1, 7),
+        ("series_decompose_forecast", S::DecomposeForecast, 2, 5),
+        ("series_periods_detect", S::PeriodsDetect(0), 4, 4),
+        ("series_periods_validate", S::PeriodsValidate(0), 2, 64),
+        ("series_seasonal", S::Seasonal, 1, 2),
     ]
 };

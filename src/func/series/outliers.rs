@@ -1,6 +1,6 @@
 //! `series_outliers`: Tukey's fence. Each element gets a score: 0 inside the range between the
 //! low and high percentiles, else how far outside it lies, in multiples of that range (negative
-//! below). Kusto reads |score| > 1.5 as a mild and > 3 as a strong anomaly. `kind="tukey"` uses
+//! below; a series flat between the percentiles measures in its mean absolute deviation). Kusto reads |score| > 1.5 as a mild and > 3 as a strong anomaly. `kind="tukey"` uses
 //! the 25th and 75th percentiles; `"ctukey"` (the default) the given ones (10th and 90th unless
 //! set). Missing elements, and those equal to `ignore_val`, are left out of the percentiles and
 //! score 0.
@@ -23,7 +23,14 @@ pub fn scores(xs: &[Option<f64>], low: f64, high: f64) -> Vec<Option<f64>> {
     }
     sorted.sort_by(f64::total_cmp);
     let (q_low, q_high) = (percentile(&sorted, low), percentile(&sorted, high));
-    let range = q_high - q_low;
+    // A series that is flat between the percentiles (a perfect season leaves residuals of 0)
+    // measures distances in its mean absolute deviation instead, so scores stay finite.
+    let range = if q_high > q_low {
+        q_high - q_low
+    } else {
+        let median = percentile(&sorted, 50.0);
+        sorted.iter().map(|v| (v - median).abs()).sum::<f64>() / sorted.len() as f64
+    };
     xs.iter()
         .map(|x| {
             let Some(x) = *x else { return Some(0.0) };
@@ -34,14 +41,7 @@ pub fn scores(xs: &[Option<f64>], low: f64, high: f64) -> Vec<Option<f64>> {
             } else {
                 return Some(0.0);
             };
-            Some(
-                if range > 0.0 {
-                    outside / range
-                } else {
-                    outside.signum() * f64::MAX.sqrt()
-                }
-                .clamp(-1e300, 1e300),
-            )
+            Some(if range > 0.0 { outside / range } else { 0.0 })
         })
         .collect()
 }
