@@ -1,7 +1,7 @@
 //! The `series_*` functions over the numeric arrays `make-series` builds, as plain kernels over
 //! `f64` slices: element-wise arithmetic and comparisons ([`elementwise`]), reductions
 //! ([`reduce`]), statistics ([`stats`]), filling gaps ([`fill`]), FIR/IIR filters ([`filter`]),
-//! Tukey-fence outliers ([`outliers`]), periods ([`periods`]) and the decomposition into
+//! Tukey-fence outliers ([`outliers`]), two-line fits ([`fit`]), periods ([`periods`]) and the decomposition into
 //! seasonal, trend and residual parts with its anomalies and forecast ([`decompose`]). This module maps a call's rows (dynamic values) to
 //! the kernels and back; the registry has one row per function pointing at a [`SeriesFn`].
 
@@ -9,6 +9,7 @@ pub mod decompose;
 pub mod elementwise;
 pub mod fill;
 pub mod filter;
+pub mod fit;
 pub mod outliers;
 pub mod periods;
 pub mod reduce;
@@ -47,6 +48,8 @@ pub enum SeriesFn {
     PeriodsDetect(u8),
     PeriodsValidate(u8),
     Seasonal,
+    Fit2Lines,
+    Fit2LinesDynamic,
 }
 
 impl SeriesFn {
@@ -79,6 +82,19 @@ pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
                             Type::Real
                         },
                     )
+                })
+                .collect(),
+        ),
+        SeriesFn::Fit2Lines => Some(
+            fit::FIT_2LINES_FIELDS
+                .iter()
+                .map(|&n| {
+                    let ty = match n {
+                        "split_idx" => Type::Long,
+                        "line_fit" => Type::Dynamic,
+                        _ => Type::Real,
+                    };
+                    (n, ty)
                 })
                 .collect(),
         ),
@@ -193,6 +209,7 @@ pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
                         SeriesFn::PeriodsDetect(i) => periods::detect_of(&a, i),
                         SeriesFn::PeriodsValidate(i) => periods::validate_of(&a, i),
                         SeriesFn::Seasonal => decompose::seasonal_of(&a),
+                        SeriesFn::Fit2Lines | SeriesFn::Fit2LinesDynamic => fit::fit_2lines(a[0]),
                         _ => unreachable!("reductions give a real"),
                     }
                 })
@@ -252,5 +269,7 @@ pub const NAMES: &[(&str, SeriesFn, usize, usize)] = {
         ("series_periods_detect", S::PeriodsDetect(0), 4, 4),
         ("series_periods_validate", S::PeriodsValidate(0), 2, 64),
         ("series_seasonal", S::Seasonal, 1, 2),
+        ("series_fit_2lines", S::Fit2Lines, 1, 1),
+        ("series_fit_2lines_dynamic", S::Fit2LinesDynamic, 1, 1),
     ]
 };
