@@ -197,8 +197,9 @@ pub fn anomalies_of(args: &[&J], which: u8) -> J {
 }
 
 /// `series_decompose_forecast(series, points [, seasonality, trend, seasonality_threshold])`:
-/// the baseline, learned without the last `points` points and extended over them.
-pub fn forecast_of(args: &[&J]) -> J {
+/// the parts learned without the last `points` points and extended over them; output 0 the
+/// baseline (the forecast), 1 seasonal, 2 trend, 3 residual.
+pub fn forecast_of(args: &[&J], which: u8) -> J {
     let Some(xs) = series(args[0]) else {
         return J::Null;
     };
@@ -208,7 +209,13 @@ pub fn forecast_of(args: &[&J]) -> J {
         test_points: arg(args, 1).as_u64().unwrap_or(0) as usize,
         threshold: arg(args, 4).as_f64().unwrap_or(0.6),
     };
-    reals(&run(&xs, &o).baseline)
+    let p = run(&xs, &o);
+    reals(match which {
+        0 => &p.baseline,
+        1 => &p.seasonal,
+        2 => &p.trend,
+        _ => &p.residual,
+    })
 }
 
 /// `series_seasonal(series [, period])`: the seasonal part (period -1: detected; 0: none).
@@ -250,7 +257,7 @@ mod tests {
     #[test]
     fn forecast_extends_the_line() {
         let xs = json!([1, 2, 3, 4, 5, 6, 0, 0]);
-        let f = forecast_of(&[&xs, &json!(2), &json!(0)]);
+        let f = forecast_of(&[&xs, &json!(2), &json!(0)], 0);
         let f: Vec<f64> = f
             .as_array()
             .unwrap()

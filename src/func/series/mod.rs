@@ -43,7 +43,8 @@ pub enum SeriesFn {
     Decompose(u8),
     /// Output 0 flags, 1 scores, 2 baseline.
     DecomposeAnomalies(u8),
-    DecomposeForecast,
+    /// Output 0 baseline (the forecast), 1 seasonal, 2 trend, 3 residual.
+    DecomposeForecast(u8),
     /// Output 0 periods, 1 scores.
     PeriodsDetect(u8),
     PeriodsValidate(u8),
@@ -107,7 +108,7 @@ pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
 /// name, and a single name gets the first output.
 pub fn output_parts(f: SeriesFn) -> Option<Vec<SeriesFn>> {
     let count = match f {
-        SeriesFn::Decompose(_) => 4,
+        SeriesFn::Decompose(_) | SeriesFn::DecomposeForecast(_) => 4,
         SeriesFn::DecomposeAnomalies(_) => 3,
         SeriesFn::PeriodsDetect(_) | SeriesFn::PeriodsValidate(_) => 2,
         _ => return None,
@@ -116,6 +117,7 @@ pub fn output_parts(f: SeriesFn) -> Option<Vec<SeriesFn>> {
         (0..count)
             .map(|i| match f {
                 SeriesFn::Decompose(_) => SeriesFn::Decompose(i),
+                SeriesFn::DecomposeForecast(_) => SeriesFn::DecomposeForecast(i),
                 SeriesFn::DecomposeAnomalies(_) => SeriesFn::DecomposeAnomalies(i),
                 SeriesFn::PeriodsDetect(_) => SeriesFn::PeriodsDetect(i),
                 _ => SeriesFn::PeriodsValidate(i),
@@ -205,7 +207,7 @@ pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
                         SeriesFn::Outliers => outliers::outliers_of(&a),
                         SeriesFn::Decompose(i) => decompose::decompose_of(&a, i),
                         SeriesFn::DecomposeAnomalies(i) => decompose::anomalies_of(&a, i),
-                        SeriesFn::DecomposeForecast => decompose::forecast_of(&a),
+                        SeriesFn::DecomposeForecast(i) => decompose::forecast_of(&a, i),
                         SeriesFn::PeriodsDetect(i) => periods::detect_of(&a, i),
                         SeriesFn::PeriodsValidate(i) => periods::validate_of(&a, i),
                         SeriesFn::Seasonal => decompose::seasonal_of(&a),
@@ -265,7 +267,7 @@ pub const NAMES: &[(&str, SeriesFn, usize, usize)] = {
         ("series_outliers", S::Outliers, 1, 5),
         ("series_decompose", S::Decompose(0), 1, 5),
         ("series_decompose_anomalies", S::DecomposeAnomalies(0), 1, 7),
-        ("series_decompose_forecast", S::DecomposeForecast, 2, 5),
+        ("series_decompose_forecast", S::DecomposeForecast(0), 2, 5),
         ("series_periods_detect", S::PeriodsDetect(0), 4, 4),
         ("series_periods_validate", S::PeriodsValidate(0), 2, 64),
         ("series_seasonal", S::Seasonal, 1, 2),
