@@ -131,19 +131,20 @@ pub fn pow(args: &[Datum], len: usize) -> Column {
     }))
 }
 
+/// -1, 0 or 1 by the sign of `x` (0 for zero, unlike `f64::signum`).
+pub fn sign_of(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
 pub fn sign(x: &Datum, ty: Type, len: usize) -> Column {
     match ty {
-        Type::Real => Column::Real(map1(len, &x.reals(), |x| {
-            x.map(|x| {
-                if x > 0.0 {
-                    1.0
-                } else if x < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                }
-            })
-        })),
+        Type::Real => Column::Real(map1(len, &x.reals(), |x| x.map(sign_of))),
         _ => Column::Long(map1(len, &x.longs(), |x| x.map(i64::signum))),
     }
 }

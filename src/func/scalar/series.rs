@@ -37,17 +37,10 @@ fn fit_one(series: &J) -> J {
     if points.is_empty() {
         return J::Null;
     }
-    let n = points.len() as f64;
-    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
-    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    let interception = mean_y - slope * mean_x;
+    let l = crate::func::series::fit::fit(&points);
+    let (slope, interception, sst, ssr) = (l.slope, l.interception, l.sst, l.ssr);
     let line = |x: f64| interception + slope * x;
-    let sst: f64 = points.iter().map(|p| (p.1 - mean_y).powi(2)).sum();
-    let ssr: f64 = points.iter().map(|p| (p.1 - line(p.0)).powi(2)).sum();
-    let sample = |sum: f64| (n > 1.0).then(|| sum / (n - 1.0));
+    let sample = |sum: f64| (l.n > 1).then(|| sum / (l.n - 1) as f64);
     let line_fit: Vec<J> = (1..=items.len()).map(|x| number(line(x as f64))).collect();
     json!({
         "rsquare": if sst > 0.0 { number(1.0 - ssr / sst) } else { J::Null },

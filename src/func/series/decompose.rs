@@ -129,6 +129,16 @@ fn reals(xs: &[f64]) -> J {
     array(&v, false)
 }
 
+/// Output `which` of the parts: 0 baseline, 1 seasonal, 2 trend, 3 residual.
+fn output(p: &Parts, which: u8) -> J {
+    reals(match which {
+        0 => &p.baseline,
+        1 => &p.seasonal,
+        2 => &p.trend,
+        _ => &p.residual,
+    })
+}
+
 fn arg<'a>(args: &[&'a J], i: usize) -> &'a J {
     args.get(i).copied().unwrap_or(&J::Null)
 }
@@ -145,13 +155,7 @@ pub fn decompose_of(args: &[&J], which: u8) -> J {
         test_points: arg(args, 3).as_u64().unwrap_or(0) as usize,
         threshold: arg(args, 4).as_f64().unwrap_or(0.6),
     };
-    let p = run(&xs, &o);
-    reals(match which {
-        0 => &p.baseline,
-        1 => &p.seasonal,
-        2 => &p.trend,
-        _ => &p.residual,
-    })
+    output(&run(&xs, &o), which)
 }
 
 /// `series_decompose_anomalies(series [, threshold, seasonality, trend, test_points, ad_method,
@@ -209,13 +213,7 @@ pub fn forecast_of(args: &[&J], which: u8) -> J {
         test_points: arg(args, 1).as_u64().unwrap_or(0) as usize,
         threshold: arg(args, 4).as_f64().unwrap_or(0.6),
     };
-    let p = run(&xs, &o);
-    reals(match which {
-        0 => &p.baseline,
-        1 => &p.seasonal,
-        2 => &p.trend,
-        _ => &p.residual,
-    })
+    output(&run(&xs, &o), which)
 }
 
 /// `series_seasonal(series [, period])`: the seasonal part (period -1: detected; 0: none).

@@ -139,15 +139,7 @@ pub fn map(op: Unary, xs: &[Option<f64>]) -> Vec<Option<f64>> {
             let x = (*x)?;
             let v = match op {
                 Unary::Abs => x.abs(),
-                Unary::Sign => {
-                    if x > 0.0 {
-                        1.0
-                    } else if x < 0.0 {
-                        -1.0
-                    } else {
-                        0.0
-                    }
-                }
+                Unary::Sign => crate::func::scalar::math::sign_of(x),
                 Unary::Acos => x.acos(),
                 Unary::Asin => x.asin(),
                 Unary::Atan => x.atan(),

@@ -27,16 +27,18 @@ pub const FIT_2LINES_FIELDS: [&str; 15] = [
     "left_rvariance",
 ];
 
-/// One least-squares line over points `(x, y)`.
-struct Line {
-    slope: f64,
-    interception: f64,
-    sst: f64,
-    ssr: f64,
-    n: usize,
+/// One least-squares line over points `(x, y)`, with the sums of squares about the mean (`sst`)
+/// and about the line (`ssr`).
+pub struct Line {
+    pub slope: f64,
+    pub interception: f64,
+    pub sst: f64,
+    pub ssr: f64,
+    pub n: usize,
 }
 
-fn fit(points: &[(f64, f64)]) -> Line {
+/// The least-squares line through `points` (not empty).
+pub fn fit(points: &[(f64, f64)]) -> Line {
     let n = points.len() as f64;
     let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
     let my = points.iter().map(|p| p.1).sum::<f64>() / n;
