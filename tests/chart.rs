@@ -343,7 +343,7 @@ fn pie_long_unicode_and_empty_labels() {
     assert!(
         texts
             .iter()
-            .any(|t| t.starts_with("a-very-long") && t.ends_with('…')),
+            .any(|t| t.starts_with("a-very") && t.contains('…') && t.ends_with("west-europe")),
         "{texts:?}"
     );
     assert!(!texts.contains(&long.to_string()), "long labels are cut");

@@ -177,6 +177,33 @@ pub fn extend(
 /// one expression per name, reading its field of the bag `f` returns, typed as Kusto types it.
 fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Error> {
     use crate::func::scalar::series::FIT_LINE_FIELDS;
+    if let ExprNode::Call {
+        func: ScalarFunc::Series(f),
+        args,
+    } = &bound.kind
+    {
+        if let Some(parts) = crate::func::series::output_parts(*f) {
+            if names.len() > parts.len() {
+                return Err(Error::semantic(
+                    format!("this function yields {} columns", parts.len()),
+                    names[parts.len()].span,
+                ));
+            }
+            // One call per output, each yielding its own array.
+            return Ok(parts
+                .into_iter()
+                .take(names.len())
+                .map(|g| BoundExpr {
+                    kind: ExprNode::Call {
+                        func: ScalarFunc::Series(g),
+                        args: args.clone(),
+                    },
+                    ty: Type::Dynamic,
+                    span: bound.span,
+                })
+                .collect());
+        }
+    }
     let fields: Vec<(&str, Type)> = match &bound.kind {
         ExprNode::Call {
             func: ScalarFunc::SeriesFitLine,
@@ -194,6 +221,10 @@ fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Err
                 )
             })
             .collect(),
+        ExprNode::Call {
+            func: ScalarFunc::Series(f),
+            ..
+        } => crate::func::series::tuple_fields(*f).ok_or_else(|| several_names(&names[1]))?,
         _ => return Err(several_names(&names[1])),
     };
     if names.len() > fields.len() {
@@ -219,8 +250,9 @@ fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Err
             if ty == Type::Dynamic {
                 return Ok(part);
             }
-            let (func, ty) = crate::func::scalar::lookup("toreal", std::slice::from_ref(&part))
-                .map_err(|_| Error::semantic("toreal is not available", span))?;
+            let convert = if ty == Type::Long { "tolong" } else { "toreal" };
+            let (func, ty) = crate::func::scalar::lookup(convert, std::slice::from_ref(&part))
+                .map_err(|_| Error::semantic("a conversion is not available", span))?;
             Ok(BoundExpr {
                 kind: ExprNode::Call {
                     func,

@@ -452,6 +452,38 @@ fn widen_fill(fill: Value, ty: Type) -> Value {
     }
 }
 
+/// The smallest value above `v` on its axis: one tick, one unit, or the next float.
+fn just_after(v: Value) -> Value {
+    match v {
+        Value::DateTime(t) => Value::DateTime(t.saturating_add(1)),
+        Value::TimeSpan(t) => Value::TimeSpan(t.saturating_add(1)),
+        Value::Long(l) => Value::Long(l.saturating_add(1)),
+        Value::Int(i) => Value::Long(i64::from(i) + 1),
+        Value::Real(r) if r.is_finite() => Value::Real(r + r.abs().max(1.0) * f64::EPSILON),
+        other => other,
+    }
+}
+
+/// `kind=nonempty` (true) or no `kind`; hints (`hint.shufflekey`) only steer a cluster.
+fn series_kind(params: &[(Ident, Expr)]) -> Result<bool, Error> {
+    let mut nonempty = false;
+    for (key, value) in params {
+        if key.name != "kind" {
+            continue;
+        }
+        match &value.kind {
+            ExprKind::Name(n) if n == "nonempty" => nonempty = true,
+            _ => {
+                return Err(Error::semantic(
+                    "make-series kind= can only be `nonempty`",
+                    value.span,
+                ))
+            }
+        }
+    }
+    Ok(nonempty)
+}
+
 /// `make-series aggs default=… on axis from … to … step … by keys`: keys, then one array per
 /// aggregate, then the axis array (named after the axis expression).
 pub fn make_series(
@@ -524,9 +556,10 @@ pub fn make_series(
         b.constant(&bound)
     };
     let (from, to, step) = match &spec.in_range {
+        // `in range(start, stop, step)` includes `stop`: bins run up to just past it.
         Some((start, stop, step)) => (
             Some(constant(start)?),
-            Some(constant(stop)?),
+            Some(just_after(constant(stop)?)),
             constant(step)?,
         ),
         None => (
@@ -536,6 +569,7 @@ pub fn make_series(
         ),
     };
     let _ = span;
+    let nonempty = series_kind(&spec.params)?;
     let fields: Vec<Field> = out
         .columns
         .iter()
@@ -550,6 +584,7 @@ pub fn make_series(
             from,
             to,
             step,
+            nonempty,
         })),
         schema: Schema::new(fields),
     }))

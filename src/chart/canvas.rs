@@ -2,7 +2,9 @@
 //! polygons, polylines, the chart title, the legend, and the "no data" chart.
 
 use super::data::chart_error;
-use super::style::{bold_font, fit, font, text_width, BLACK_TEXT, LABEL_PX, MUTED_TEXT, TITLE_PX};
+use super::style::{
+    bold_font, fit, fit_distinct, font, text_width, BLACK_TEXT, LABEL_PX, MUTED_TEXT, TITLE_PX,
+};
 use crate::error::Error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -153,12 +155,24 @@ pub(crate) fn legend(
     }
     let label = font(LABEL_PX);
     let value_style = font(LABEL_PX).color(&MUTED_TEXT);
-    for entry in entries {
+    let rooms: Vec<(&str, f64)> = entries
+        .iter()
+        .map(|entry| {
+            let value_w = entry
+                .value
+                .as_ref()
+                .map_or(0.0, |v| text_width(v, LABEL_PX) + 10.0);
+            (
+                entry.name.as_str(),
+                (f64::from(width - 18) - value_w).max(30.0),
+            )
+        })
+        .collect();
+    let names = fit_distinct(&rooms, LABEL_PX);
+    for (entry, name) in entries.iter().zip(names) {
         let mid = y + LEGEND_ROW / 2 - 2;
         rect(area, (x, mid - 6), (x + 12, mid + 6), entry.color)?;
-        let mut name_room = f64::from(width - 18);
         if let Some(value) = &entry.value {
-            name_room -= text_width(value, LABEL_PX) + 10.0;
             text(
                 area,
                 value,
@@ -167,7 +181,6 @@ pub(crate) fn legend(
                 (HPos::Right, VPos::Center),
             )?;
         }
-        let name = fit(&entry.name, LABEL_PX, name_room.max(30.0));
         text(
             area,
             &name,

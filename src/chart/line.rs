@@ -1,5 +1,6 @@
 //! `render timechart`, `linechart` and `areachart` (`stackedareachart`): one line (or filled
-//! area) per series over a continuous x axis, points sorted by x.
+//! area) per series over a continuous x axis, points sorted by x. `render anomalychart` is a
+//! time chart that also marks the points its `anomalycolumns=` flag (non-zero).
 //!
 //! Kusto's rules: x is `xcolumn=`, else the first datetime column (a timechart needs one), else
 //! for line and area charts the first numeric or timespan column; every other numeric column is
@@ -15,6 +16,7 @@ use super::xy::{self, plotted, Chart, Frame, XAxis};
 use crate::error::Error;
 use crate::table::{Table, Type, TICKS_PER_SECOND};
 use plotters::prelude::*;
+use plotters::style::RGBColor;
 
 /// A named series' points, sorted by x, nulls left out.
 pub(crate) struct Line {
@@ -26,19 +28,34 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
     let what = match spec.kind {
         ChartKind::Time => "timechart",
         ChartKind::Area => "areachart",
+        ChartKind::Anomaly => "anomalychart",
         _ => "linechart",
     };
     if table.num_rows() == 0 {
         return super::canvas::no_data(spec.title.as_deref());
     }
+    let time_only = matches!(spec.kind, ChartKind::Time | ChartKind::Anomaly);
     let default_x = |t: &Table| {
         first_of(t, &[Type::DateTime]).or_else(|| {
-            (spec.kind != ChartKind::Time)
+            (!time_only)
                 .then(|| first_of(t, &[Type::TimeSpan, Type::Int, Type::Long, Type::Real]))
                 .flatten()
         })
     };
-    let roles = roles(table, spec, default_x, what)?;
+    if spec.xcolumn.is_none() && !time_only {
+        check_category_x(table, what)?;
+    }
+    let mut roles = roles(table, spec, default_x, what)?;
+    let flags = anomaly_columns(table, spec)?;
+    if spec.ycolumns.is_empty() {
+        roles.ys.retain(|y| !flags.contains(y));
+    }
+    if roles.ys.is_empty() {
+        return Err(chart_error(format!(
+            "{what} needs a numeric column to draw besides its anomaly columns"
+        )));
+    }
+    let marks = anomaly_marks(table, &roles, &flags)?;
     let mut lines = lines(table, &roles, what)?;
     if spec.accumulate {
         for line in &mut lines {
@@ -64,11 +81,115 @@ pub fn render(table: &Table, spec: &ChartSpec) -> Result<String, Error> {
     if xy::log_x(spec, x_ty) {
         lines.iter_mut().for_each(|l| xy::log_points(&mut l.points));
     }
-    let frame = frame(table, spec, &roles, &lines, x_ty, stacking);
+    let mut frame = frame(table, spec, &roles, &lines, x_ty, stacking);
+    if !flags.is_empty() {
+        frame.legend.push(LegendEntry {
+            name: "anomalies".into(),
+            value: None,
+            color: ANOMALY,
+        });
+    }
     let area = spec.kind == ChartKind::Area;
     xy::draw(&frame, |chart| {
-        draw_lines(chart, &lines, spec, area, frame.y_range.0)
+        draw_lines(chart, &lines, spec, area, frame.y_range.0)?;
+        draw_marks(chart, &marks, spec)
     })
+}
+
+/// The colour of anomaly marks: a dark red none of the first series use.
+const ANOMALY: RGBColor = RGBColor(0xB0, 0x00, 0x20);
+
+/// A line or area chart draws against a datetime or numeric x axis. When the result has only a
+/// category (string) column and one number, the number cannot be both the axis and the values:
+/// say that the category column is the problem, not the number.
+fn check_category_x(table: &Table, what: &str) -> Result<(), Error> {
+    let fields = &table.schema.fields;
+    let axis_like = |ty: Type| {
+        matches!(
+            ty,
+            Type::DateTime | Type::TimeSpan | Type::Int | Type::Long | Type::Real
+        )
+    };
+    let numbers = fields.iter().filter(|f| axis_like(f.ty)).count();
+    let category = fields.iter().find(|f| !axis_like(f.ty));
+    match category {
+        Some(c) if numbers < 2 && fields.iter().all(|f| f.ty != Type::DateTime) => {
+            Err(chart_error(format!(
+                "{what} needs a datetime or numeric x axis, and the result's x column `{}` is {}",
+                c.name, c.ty
+            ))
+            .with_help(
+                "for one value per category use columnchart or barchart; for a line over time \
+                 group by a time bin, e.g. `by bin(TimeGenerated, 1h)`",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The `anomalycolumns=` columns, checked to exist and be numeric.
+fn anomaly_columns(table: &Table, spec: &ChartSpec) -> Result<Vec<usize>, Error> {
+    spec.anomalycolumns
+        .iter()
+        .map(|name| {
+            let i = super::data::column_index(table, name, "anomaly")?;
+            let ty = table.schema.fields[i].ty;
+            if !ty.is_numeric() {
+                return Err(chart_error(format!(
+                    "anomaly column `{name}` is {ty}; anomalycolumns= names numeric columns \
+                     (such as series_decompose_anomalies' flags: 1, -1 or 0)"
+                )));
+            }
+            Ok(i)
+        })
+        .collect()
+}
+
+/// The points to mark: on each series of the first value column, every row where one of the
+/// anomaly columns is non-zero.
+fn anomaly_marks(table: &Table, roles: &Roles, flags: &[usize]) -> Result<Vec<(f64, f64)>, Error> {
+    if flags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let xs = axis_values(&table.columns[roles.x]).unwrap_or_default();
+    let flag_values: Vec<Vec<Option<f64>>> = flags
+        .iter()
+        .map(|&f| measure_values(&table.columns[f]).unwrap_or_default())
+        .collect();
+    let first = Roles {
+        ys: vec![roles.ys[0]],
+        ..roles.clone()
+    };
+    let mut marks = Vec::new();
+    for series in split_series(table, &first)? {
+        let ys = measure_values(&table.columns[series.y]).unwrap_or_default();
+        for &row in &series.rows {
+            let flagged = flag_values
+                .iter()
+                .any(|f| f.get(row).copied().flatten().is_some_and(|v| v != 0.0));
+            if let (true, Some(Some(x)), Some(Some(y))) = (flagged, xs.get(row), ys.get(row)) {
+                marks.push((*x, *y));
+            }
+        }
+    }
+    Ok(marks)
+}
+
+fn draw_marks(
+    chart: &mut Chart<'_, '_>,
+    marks: &[(f64, f64)],
+    spec: &ChartSpec,
+) -> Result<(), Error> {
+    let dots = marks.iter().filter_map(|&(x, y)| {
+        let at = (x, plotted(y, spec)?);
+        Some(
+            EmptyElement::at(at)
+                + Circle::new((0, 0), 6, ANOMALY.filled())
+                + Circle::new((0, 0), 6, WHITE.stroke_width(1)),
+        )
+    });
+    chart.draw_series(dots).map_err(super::canvas::draw_error)?;
+    Ok(())
 }
 
 /// The series as sorted point lists; an error when the x column cannot be an axis.

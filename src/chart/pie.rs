@@ -116,6 +116,35 @@ fn size_columns(table: &Table, spec: &ChartSpec, label_col: usize) -> Result<Vec
         })
 }
 
+/// When the pie is sized by the first of several numeric columns, a line saying which it left
+/// out and how to choose (Kusto draws the first without a word; a reader may expect another).
+pub fn left_out_note(table: &Table, spec: &ChartSpec) -> Option<String> {
+    if !spec.ycolumns.is_empty() {
+        return None;
+    }
+    let label_col = label_column(table, spec).ok()?;
+    let numbers: Vec<&str> = table
+        .schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| *i != label_col && is_measure(f.ty))
+        .map(|(_, f)| f.name.as_str())
+        .collect();
+    let [drawn, rest @ ..] = numbers.as_slice() else {
+        return None;
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = rest.iter().map(|n| format!("`{n}`")).collect();
+    Some(format!(
+        "piechart sized the slices by `{drawn}` and left out {}; choose with `render piechart with (ycolumns={})` (several names draw one pie each)",
+        quoted.join(", "),
+        rest[0]
+    ))
+}
+
 /// Sizes with nulls as zero; an error for a negative size or a column of zeros.
 fn checked_sizes(name: &str, values: &[Option<f64>], labels: &[String]) -> Result<Vec<f64>, Error> {
     if let Some(row) = values.iter().position(|v| v.is_some_and(|v| v < 0.0)) {
@@ -236,8 +265,12 @@ fn draw_pie(
         &bold_font(13.0),
         (HPos::Center, VPos::Center),
     )?;
+    // Cut once for all slices, so two long names that differ never read the same.
+    let room = f64::from(LABEL_ROOM - 6);
+    let items: Vec<(&str, f64)> = labels.iter().map(|l| (l.as_str(), room)).collect();
+    let shown = style::fit_distinct(&items, LABEL_PX);
     for placed in place_labels(center, pie, &wedges, legend_shown, label_bounds) {
-        draw_label(area, center, &placed, pie, labels)?;
+        draw_label(area, center, &placed, pie, &shown)?;
     }
     Ok(())
 }
@@ -358,10 +391,9 @@ fn draw_label(
         HPos::Right
     };
     let size = pie.sizes[placed.slice];
-    let name = fit(&labels[placed.slice], LABEL_PX, f64::from(LABEL_ROOM - 6));
     text(
         area,
-        &name,
+        &labels[placed.slice],
         (text_x, y - 7),
         &font(LABEL_PX),
         (anchor, VPos::Center),

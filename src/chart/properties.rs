@@ -1,7 +1,7 @@
 //! The `render` kind and its `with (…)` properties, checked and typed: `Visualization` (text, as
-//! the binder kept it) → `ChartSpec`. Every Kusto property name is known here; the ones that only
-//! tune an interactive viewer (`ysplit`, `anomalycolumns`) are accepted and have no effect, so a
-//! query pasted from Log Analytics still draws.
+//! the binder kept it) → `ChartSpec`. Every Kusto property name is known here; the one that only
+//! tunes an interactive viewer (`ysplit`) is accepted and has no effect, so a query pasted from
+//! Log Analytics still draws.
 
 use crate::error::{suggest, Error, ErrorKind};
 use crate::plan::Visualization;
@@ -16,12 +16,15 @@ pub enum ChartKind {
     Line,
     Area,
     Scatter,
+    /// `anomalychart`: a time chart whose `anomalycolumns=` mark points on the series.
+    Anomaly,
     /// `table` and `card`: the result is shown as a table, no chart is drawn.
     NoChart,
 }
 
 /// The kinds kqlite draws (and the two it shows as a table), as Kusto spells them.
 pub const KINDS: &[&str] = &[
+    "anomalychart",
     "areachart",
     "barchart",
     "card",
@@ -36,7 +39,6 @@ pub const KINDS: &[&str] = &[
 
 /// Kusto kinds that need an interactive viewer or a map; named so the error can say so.
 const UNSUPPORTED_KINDS: &[&str] = &[
-    "anomalychart",
     "ladderchart",
     "pivotchart",
     "timepivot",
@@ -101,6 +103,8 @@ pub struct ChartSpec {
     pub accumulate: bool,
     pub xaxis: Scale,
     pub yaxis: Scale,
+    /// `anomalycolumns=`: columns whose non-zero values flag anomalies (anomalychart).
+    pub anomalycolumns: Vec<String>,
 }
 
 fn chart_error(message: impl Into<String>) -> Error {
@@ -119,6 +123,7 @@ pub fn parse_spec(vis: &Visualization) -> Result<ChartSpec, Error> {
         "areachart" => (ChartKind::Area, Stacking::Unstacked),
         "stackedareachart" => (ChartKind::Area, Stacking::Stacked),
         "scatterchart" => (ChartKind::Scatter, Stacking::Unstacked),
+        "anomalychart" => (ChartKind::Anomaly, Stacking::Unstacked),
         "table" | "card" => (ChartKind::NoChart, Stacking::Unstacked),
         other => {
             let message = if UNSUPPORTED_KINDS.contains(&other) {
@@ -146,6 +151,7 @@ pub fn parse_spec(vis: &Visualization) -> Result<ChartSpec, Error> {
         accumulate: false,
         xaxis: Scale::Linear,
         yaxis: Scale::Linear,
+        anomalycolumns: Vec::new(),
     };
     for (name, raw) in &vis.properties {
         let value = unquote(raw);
@@ -163,8 +169,9 @@ pub fn parse_spec(vis: &Visualization) -> Result<ChartSpec, Error> {
             "xaxis" => spec.xaxis = parse_scale(name, value)?,
             "yaxis" => spec.yaxis = parse_scale(name, value)?,
             "kind" => spec.stacking = parse_kind(kind, value, default_stacking)?,
-            // Viewer layout hints with no meaning for a single static image.
-            "ysplit" | "anomalycolumns" => {}
+            "anomalycolumns" => spec.anomalycolumns = parse_list(value),
+            // A viewer layout hint with no meaning for a single static image.
+            "ysplit" => {}
             other => {
                 let help = suggest(other, PROPERTIES.iter().copied())
                     .map(|s| format!("{s}; properties: {}", PROPERTIES.join(", ")))

@@ -107,25 +107,67 @@ fn is_wide(c: char) -> bool {
         0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD)
 }
 
-/// `text` cut to fit `max_px` at `px`, ending in `…` when cut.
+/// `text` cut to fit `max_px` at `px`: the middle gives way to `…`, so the start and the tail,
+/// where resource ids, FQDNs and rule lists differ, stay.
 pub fn fit(text: &str, px: f64, max_px: f64) -> String {
+    cut(text, px, max_px, HEAD_SHARE)
+}
+
+/// Share of a cut label's room given to its start; the rest keeps the tail.
+const HEAD_SHARE: f64 = 0.35;
+
+/// `text` in `max_px`, `…` replacing what does not fit, `head_share` of the room for the start.
+fn cut(text: &str, px: f64, max_px: f64, head_share: f64) -> String {
     if text_width(text, px) <= max_px {
         return text.to_string();
     }
-    let budget = max_px - text_width("…", px);
-    let mut out = String::new();
-    let mut used = 0.0;
-    for c in text.chars() {
-        let w = char_width(c) * px;
-        if used + w > budget {
-            break;
+    let budget = (max_px - text_width("…", px)).max(0.0);
+    let chars: Vec<char> = text.chars().collect();
+    let take = |room: f64, chars: &mut dyn Iterator<Item = &char>| -> usize {
+        let mut used = 0.0;
+        let mut n = 0;
+        for &c in chars {
+            used += char_width(c) * px;
+            if used > room {
+                break;
+            }
+            n += 1;
         }
-        used += w;
-        out.push(c);
+        n
+    };
+    let head = take(budget * head_share, &mut chars.iter());
+    let head_used: f64 = chars[..head].iter().map(|&c| char_width(c) * px).sum();
+    let tail = take(budget - head_used, &mut chars[head..].iter().rev());
+    let start: String = chars[..head].iter().collect();
+    let end: String = chars[chars.len() - tail..].iter().collect();
+    format!("{}…{}", start.trim_end(), end.trim_start())
+}
+
+/// Each `(text, room)` cut to its room as [`fit`] does, except that texts which differ never
+/// come out the same: a clash is cut again keeping only the tail, then only the start, then
+/// with more room until the texts tell apart (in full, at worst).
+pub fn fit_distinct(items: &[(&str, f64)], px: f64) -> Vec<String> {
+    let mut shown: Vec<String> = items.iter().map(|(t, room)| fit(t, px, *room)).collect();
+    let mut attempt = 0;
+    loop {
+        let clashing: Vec<usize> = (0..items.len())
+            .filter(|&i| {
+                (0..items.len()).any(|j| j != i && shown[j] == shown[i] && items[j].0 != items[i].0)
+            })
+            .collect();
+        if clashing.is_empty() {
+            return shown;
+        }
+        attempt += 1;
+        for i in clashing {
+            let (text, room) = items[i];
+            shown[i] = match attempt {
+                1 => cut(text, px, room, 0.0),
+                2 => cut(text, px, room, 1.0),
+                n => cut(text, px, room + f64::from(n - 2) * px, HEAD_SHARE),
+            };
+        }
     }
-    out.truncate(out.trim_end().len());
-    out.push('…');
-    out
 }
 
 /// A label as it can appear in SVG: control characters (which XML forbids) become spaces, and an
@@ -238,11 +280,35 @@ mod tests {
     #[test]
     fn long_text_is_cut_with_an_ellipsis() {
         let cut = fit("a-very-long-resource-name-that-goes-on", 12.0, 80.0);
-        assert!(cut.ends_with('…'));
+        assert!(cut.contains('…') && cut.ends_with("on"), "{cut}");
         assert!(text_width(&cut, 12.0) <= 80.0);
         assert_eq!(fit("short", 12.0, 80.0), "short");
+        // The middle goes, the start and the tail stay.
+        let id = "/subscriptions/6a1f0c2e/resourceGroups/rg-net/providers/nic-frontend-01";
+        let cut = fit(id, 12.0, 150.0);
+        assert!(
+            cut.starts_with("/sub") && cut.ends_with("frontend-01"),
+            "{cut}"
+        );
         // Wide characters count double.
         assert!(text_width("東京", 12.0) > text_width("ab", 12.0));
+    }
+
+    #[test]
+    fn cut_labels_never_collide() {
+        let a = "6a1f0c2e-3b4d-4e5f-8a9b-000000000001-a-long-shared-suffix";
+        let b = "6a1f0c2e-3b4d-4e5f-8a9b-000000000002-a-long-shared-suffix";
+        let same = "6a1f0c2e-3b4d-4e5f-8a9b-000000000001-a-long-shared-suffix";
+        assert_eq!(fit(a, 12.0, 120.0), fit(b, 12.0, 120.0), "both cut alike");
+        let shown = fit_distinct(&[(a, 120.0), (b, 120.0), (same, 120.0)], 12.0);
+        assert_ne!(shown[0], shown[1], "{shown:?}");
+        assert_eq!(shown[0], shown[2], "equal texts stay equal");
+        assert!(shown[0].contains('…'), "{shown:?}");
+        let many: Vec<String> = (0..30).map(|i| format!("prefix-{i:02}-suffix")).collect();
+        let items: Vec<(&str, f64)> = many.iter().map(|s| (s.as_str(), 40.0)).collect();
+        let shown = fit_distinct(&items, 12.0);
+        let unique: std::collections::HashSet<&String> = shown.iter().collect();
+        assert_eq!(unique.len(), 30, "{shown:?}");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use super::canvas::{self, legend, text, Area, LegendEntry};
 use super::data::chart_error;
 use super::properties::{ChartSpec, Scale};
-use super::style::{compact_number, fit, font, text_width, AXIS, AXIS_TITLE_PX, GRID, LABEL_PX};
+use super::style::{
+    compact_number, fit, fit_distinct, font, text_width, AXIS, AXIS_TITLE_PX, GRID, LABEL_PX,
+};
 use crate::error::Error;
 use crate::table::TICKS_PER_SECOND;
 use plotters::coord::types::RangedCoordf64;
@@ -284,27 +286,25 @@ fn category_labels_at(
     } else {
         (0..names.len()).step_by(every).collect()
     };
+    let items: Vec<(&str, f64)> = names
+        .iter()
+        .map(|n| (n.as_str(), MAX_CATEGORY_LABEL))
+        .collect();
+    let cut = fit_distinct(&items, LABEL_PX);
     for i in order {
         let name = &names[i];
+        let shown = &cut[i];
         let centre = i as f64 + 0.5;
         if frame.horizontal {
             let (x, y) = chart.backend_coord(&(frame.y_range.0, centre));
-            let shown = fit(name, LABEL_PX, MAX_CATEGORY_LABEL);
-            text(
-                root,
-                &shown,
-                (x - 8, y),
-                &style,
-                (HPos::Right, VPos::Center),
-            )?;
+            text(root, shown, (x - 8, y), &style, (HPos::Right, VPos::Center))?;
         } else {
             let (x, y) = chart.backend_coord(&(centre, frame.y_range.0));
             if upright {
-                let shown = fit(name, LABEL_PX, MAX_CATEGORY_LABEL);
                 let turned = style.transform(FontTransform::Rotate270);
                 text(
                     root,
-                    &shown,
+                    shown,
                     (x, y + 8),
                     &turned,
                     (HPos::Right, VPos::Center),

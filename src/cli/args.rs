@@ -109,9 +109,9 @@ pub struct QueryArgs {
     pub format: Format,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Write the chart the query renders as SVG to FILE (`-`: to standard output, instead of the
-    /// table).
-    #[arg(long, value_name = "FILE.svg|-")]
+    /// Write the chart the query renders to FILE: SVG for FILE.svg, PNG for FILE.png (`-`: SVG
+    /// to standard output, instead of the table).
+    #[arg(long, value_name = "FILE.svg|FILE.png|-")]
     pub chart: Option<String>,
     /// Print the optimized plan instead of running the query: one operator per line, with its
     /// output columns; a scan shows the predicates pushed into its reader.

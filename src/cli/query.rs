@@ -13,10 +13,36 @@ use crate::QueryResult;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
+/// Where `--chart` writes, and as what: the file's extension decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChartTarget {
+    Stdout,
+    Svg,
+    Png,
+}
+
+fn chart_target(target: &str) -> Result<ChartTarget, Failure> {
+    if target == "-" {
+        return Ok(ChartTarget::Stdout);
+    }
+    let extension = Path::new(target)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("svg") => Ok(ChartTarget::Svg),
+        Some("png") => Ok(ChartTarget::Png),
+        _ => Err(usage(format!(
+            "--chart {target}: the file name must end in .svg or .png (or be `-` for SVG on standard output)"
+        ))),
+    }
+}
+
 pub fn run(mut args: QueryArgs) -> Result<(), Failure> {
     if args.query.is_none() && args.file.is_none() {
         args.query = log_paths::reclaim_query(&mut args.logs);
     }
+    // A wrong --chart extension is a usage error before any log is read.
+    args.chart.as_deref().map(chart_target).transpose()?;
     let query = read_query(&args)?;
     let selected = select(&query, &args)?;
     if selected.len() > 1 && args.chart.is_some() {
@@ -130,10 +156,17 @@ fn run_one(
             vis.kind
         )));
     };
-    if target == "-" {
-        return write_stdout(|out| out.write_all(svg.as_bytes()));
+    for line in chart::notes(&table, &vis) {
+        note(&line);
     }
-    std::fs::write(target, svg)
+    let bytes = match chart_target(target)? {
+        ChartTarget::Stdout => return write_stdout(|out| out.write_all(svg.as_bytes())),
+        ChartTarget::Png => {
+            chart::png::svg_to_png(&svg).map_err(|e| Failure::in_query(e, query))?
+        }
+        ChartTarget::Svg => svg.into_bytes(),
+    };
+    std::fs::write(target, bytes)
         .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
     print_table(&table, args.format)
 }

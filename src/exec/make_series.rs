@@ -1,8 +1,9 @@
 //! `make-series aggs default=d on Axis from a to b step s by keys`: a hash aggregation on
 //! (keys, axis bin), then one array per aggregate per key holding a value for every bin of the
 //! range (the default where a bin had no rows), plus the array of bin starts. Bins are
-//! `[from + i·step, from + (i+1)·step)` up to `to` (exclusive); without `from`/`to` the range
-//! spans the bins the data falls into.
+//! `[from + i·step, from + (i+1)·step)` up to `to` (exclusive; the binder turns the inclusive
+//! stop of `in range(…)` into such a `to`); without `from`/`to` the range spans the bins the
+//! data falls into. `kind=nonempty` gives an empty input one row of defaults.
 
 use super::keys::GroupIds;
 use super::summarize::new_accumulators;
@@ -227,8 +228,17 @@ impl<'a> MakeSeries<'a> {
     }
 
     pub(super) fn finish(self) -> Result<Table, Error> {
-        let Some((seen_lo, seen_hi)) = self.seen else {
-            return Ok(Table::empty(self.schema.clone()));
+        let seen = match self.seen {
+            Some(seen) => seen,
+            // `kind=nonempty` without `by`: one row of defaults over the whole range.
+            None if self.spec.nonempty && self.spec.keys.is_empty() => (0, -1),
+            None => return Ok(Table::empty(self.schema.clone())),
+        };
+        let (seen_lo, seen_hi) = seen;
+        let groups = if self.seen.is_none() {
+            1
+        } else {
+            self.groups.len()
         };
         let first = if self.spec.from.is_some() { 0 } else { seen_lo };
         let end = self.bin_range_limit().unwrap_or(seen_hi + 1);
@@ -239,7 +249,6 @@ impl<'a> MakeSeries<'a> {
             )));
         }
         let bins = bins.max(0) as usize;
-        let groups = self.groups.len();
         let cells = self.cell_keys.len();
         let mut columns = self.key_values;
         for (acc, (_, default)) in self.accumulators.into_iter().zip(&self.spec.aggregates) {
@@ -297,6 +306,7 @@ mod tests {
                 from,
                 to,
                 step: Value::TimeSpan(TICKS_PER_DAY),
+                nonempty: false,
             })),
         }
     }

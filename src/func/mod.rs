@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod scalar;
+pub mod series;
 
 pub use aggregate::{Accumulator, AggregateFunc};
 pub use scalar::ScalarFunc;

@@ -441,7 +441,7 @@ fn make_series<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<MakeSe
     let (mut on, mut from, mut to, mut step, mut in_range) = (None, None, None, None, None);
     for p in pairs {
         match p.as_rule() {
-            Rule::hint_param => params.push(param(p)?),
+            Rule::hint_param | Rule::series_param => params.push(param(p)?),
             Rule::series_aggregate => {
                 let mut inner = p.into_inner();
                 let aggregate = named_expr(next(&mut inner))?;

@@ -242,6 +242,8 @@ pub struct MakeSeries {
     pub from: Option<Value>,
     pub to: Option<Value>,
     pub step: Value,
+    /// `kind=nonempty`: an empty input still gives one row, every bin at its default.
+    pub nonempty: bool,
 }
 
 #[derive(Debug, Clone)]

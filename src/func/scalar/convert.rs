@@ -82,7 +82,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["todatetime"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(to_datetime_column(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(to_datetime_column(&args[0], len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -90,7 +90,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["totimespan"],
         arity: (1, 1),
         result: Fixed(T::TimeSpan),
-        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::TimeSpan)),
+        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::TimeSpan)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -98,7 +98,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["tostring"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::String)),
+        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::String)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -106,7 +106,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["toreal", "todouble", "todecimal"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Real)),
+        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Real)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -114,7 +114,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["tobool", "toboolean"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Bool)),
+        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Bool)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -122,7 +122,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["toguid"],
         arity: (1, 1),
         result: Fixed(T::Guid),
-        run: |args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Guid)),
+        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::Guid)),
         naming: Naming::First,
     },
 ];

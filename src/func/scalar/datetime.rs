@@ -437,7 +437,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ago"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, ctx| Ok(ago(args, len, ctx)),
+        run: |_, args, _ty, len, ctx| Ok(ago(args, len, ctx)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -445,7 +445,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["now"],
         arity: (0, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, ctx| Ok(now(args, len, ctx)),
+        run: |_, args, _ty, len, ctx| Ok(now(args, len, ctx)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -453,7 +453,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["datetime_add"],
         arity: (3, 3),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| datetime_add(args, len),
+        run: |_, args, _ty, len, _ctx| datetime_add(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -461,7 +461,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["datetime_diff"],
         arity: (3, 3),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| datetime_diff(args, len),
+        run: |_, args, _ty, len, _ctx| datetime_diff(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -469,7 +469,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["datetime_part"],
         arity: (2, 2),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| datetime_part(args, len),
+        run: |_, args, _ty, len, _ctx| datetime_part(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -477,7 +477,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["startofday"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Day, false, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Day, false, args, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -485,7 +485,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["startofweek"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Week, false, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Week, false, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -493,7 +493,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["startofmonth"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Month, false, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Month, false, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -501,7 +501,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["startofyear"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Year, false, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Year, false, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -509,7 +509,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["endofday"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Day, true, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Day, true, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -517,7 +517,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["endofweek"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Week, true, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Week, true, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -525,7 +525,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["endofmonth"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Month, true, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Month, true, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -533,7 +533,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["endofyear"],
         arity: (1, 2),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(start_end(Period::Year, true, args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(start_end(Period::Year, true, args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -541,7 +541,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["dayofweek"],
         arity: (1, 1),
         result: Fixed(T::TimeSpan),
-        run: |args, _ty, len, _ctx| Ok(dayofweek(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(dayofweek(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -549,7 +549,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["dayofmonth"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::Day, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::Day, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -557,7 +557,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["dayofyear"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::DayOfYear, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::DayOfYear, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -565,7 +565,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["hourofday"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::Hour, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::Hour, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -573,7 +573,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["getyear"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::Year, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::Year, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -581,7 +581,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["getmonth", "monthofyear"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::Month, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::Month, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -589,7 +589,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["weekofyear", "week_of_year"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(part_column(Part::WeekOfYear, &args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(part_column(Part::WeekOfYear, &args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -597,7 +597,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["make_datetime"],
         arity: (3, 6),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(make_datetime(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(make_datetime(args, len)),
         naming: Naming::OnlyArgument,
     },
     ScalarDef {
@@ -605,7 +605,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["make_timespan"],
         arity: (2, 4),
         result: Fixed(T::TimeSpan),
-        run: |args, _ty, len, _ctx| Ok(make_timespan(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(make_timespan(args, len)),
         naming: Naming::OnlyArgument,
     },
     ScalarDef {
@@ -613,7 +613,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["unixtime_seconds_todatetime"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000_000.0)),
+        run: |_, args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000_000.0)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -621,7 +621,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["unixtime_milliseconds_todatetime"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000.0)),
+        run: |_, args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10_000.0)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -629,7 +629,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["unixtime_microseconds_todatetime"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10.0)),
+        run: |_, args, _ty, len, _ctx| Ok(from_unixtime(args, len, 10.0)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -637,7 +637,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["unixtime_nanoseconds_todatetime"],
         arity: (1, 1),
         result: Fixed(T::DateTime),
-        run: |args, _ty, len, _ctx| Ok(from_unixtime(args, len, 0.01)),
+        run: |_, args, _ty, len, _ctx| Ok(from_unixtime(args, len, 0.01)),
         naming: Naming::Positional,
     },
 ];

@@ -175,7 +175,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["format_datetime"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(format_column(args, len, false)),
+        run: |_, args, _ty, len, _ctx| Ok(format_column(args, len, false)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -183,7 +183,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["format_timespan"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(format_column(args, len, true)),
+        run: |_, args, _ty, len, _ctx| Ok(format_column(args, len, true)),
         naming: Naming::First,
     },
 ];

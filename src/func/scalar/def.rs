@@ -15,8 +15,10 @@ use crate::table::{Column, Type};
 /// No fixed upper bound on the argument count.
 pub const MANY: usize = 64;
 
-/// The kernel: `len` rows of the arguments in, a column of the promised type out.
-pub type Kernel = fn(&[Datum], Type, usize, &EvalContext) -> Result<Column, Error>;
+/// The kernel: `len` rows of the arguments in, a column of the promised type out. It is handed
+/// its function's tag, so that one kernel can serve a family keyed by it (the element-wise
+/// `series_*` functions share `func::series::call`).
+pub type Kernel = fn(ScalarFunc, &[Datum], Type, usize, &EvalContext) -> Result<Column, Error>;
 
 /// The result type of a call.
 #[derive(Clone, Copy)]

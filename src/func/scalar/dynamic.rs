@@ -212,7 +212,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["todynamic", "parse_json", "parsejson"],
         arity: (1, 1),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(to_dynamic(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(to_dynamic(&args[0], len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -220,7 +220,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["set_union"],
         arity: (2, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Union)),
+        run: |_, args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Union)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -228,7 +228,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["set_intersect"],
         arity: (2, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Intersect)),
+        run: |_, args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Intersect)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -236,7 +236,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["set_difference"],
         arity: (2, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Difference)),
+        run: |_, args, _ty, len, _ctx| Ok(set_op(args, len, SetOp::Difference)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -244,7 +244,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["array_length", "arraylength"],
         arity: (1, 1),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(array_length(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(array_length(&args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -252,7 +252,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["pack_array"],
         arity: (0, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(pack_array(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(pack_array(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -260,7 +260,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["bag_pack", "pack"],
         arity: (0, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| bag_pack(args, len),
+        run: |_, args, _ty, len, _ctx| bag_pack(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -268,7 +268,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["bag_keys"],
         arity: (1, 1),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(bag_keys(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(bag_keys(&args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -276,7 +276,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["array_concat"],
         arity: (1, MANY),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(array_concat(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(array_concat(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -284,7 +284,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["array_slice"],
         arity: (3, 3),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(array_slice(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(array_slice(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -292,7 +292,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["set_has_element"],
         arity: (2, 2),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(set_has_element(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(set_has_element(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -300,7 +300,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["array_index_of"],
         arity: (2, 5),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(array_index_of(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(array_index_of(args, len)),
         naming: Naming::Positional,
     },
 ];

@@ -259,7 +259,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv4_is_private"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_private(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(is_private(&args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -267,7 +267,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv4_is_in_range"],
         arity: (2, 2),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_in_range(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(is_in_range(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -275,7 +275,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv4_is_match"],
         arity: (2, 3),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(v4_is_match(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(v4_is_match(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -283,7 +283,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv4_compare"],
         arity: (2, 3),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(v4_compare(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(v4_compare(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -291,7 +291,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["parse_ipv4"],
         arity: (1, 1),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(parse_ipv4_column(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(parse_ipv4_column(&args[0], len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -299,7 +299,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["parse_ipv4_mask"],
         arity: (2, 2),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(parse_ipv4_mask(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(parse_ipv4_mask(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -307,7 +307,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["has_ipv4"],
         arity: (2, 2),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(has_ipv4(args, len, false)),
+        run: |_, args, _ty, len, _ctx| Ok(has_ipv4(args, len, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -315,7 +315,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["has_ipv4_prefix"],
         arity: (2, 2),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(has_ipv4(args, len, true)),
+        run: |_, args, _ty, len, _ctx| Ok(has_ipv4(args, len, true)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -323,7 +323,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["has_any_ipv4"],
         arity: (2, MANY),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, false)),
+        run: |_, args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -331,7 +331,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["has_any_ipv4_prefix"],
         arity: (2, MANY),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, true)),
+        run: |_, args, _ty, len, _ctx| Ok(has_any_ipv4(args, len, true)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -339,7 +339,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv6_compare"],
         arity: (2, 3),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(v6_compare(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(v6_compare(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -347,7 +347,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["ipv6_is_match"],
         arity: (2, 3),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(v6_is_match(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(v6_is_match(args, len)),
         naming: Naming::Positional,
     },
 ];

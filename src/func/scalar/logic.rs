@@ -188,7 +188,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["tolong"],
         arity: (1, 1),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(to_long(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(to_long(&args[0], len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -196,7 +196,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["toint"],
         arity: (1, 1),
         result: Fixed(T::Int),
-        run: |args, _ty, len, _ctx| Ok(to_int(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(to_int(&args[0], len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -204,7 +204,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["gettype"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(gettype(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(gettype(&args[0], len)),
         naming: Naming::Prefix("type"),
     },
     ScalarDef {
@@ -212,7 +212,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["iff", "iif"],
         arity: (3, 3),
         result: Rule(|args| Ok(super::registry::common_type(&[&args[1], &args[2]]))),
-        run: |args, ty, len, _ctx| Ok(iff(args, ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(iff(args, ty, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -227,7 +227,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 super::registry::common_type(&branches)
             })
         }),
-        run: |args, ty, len, _ctx| Ok(case(args, ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(case(args, ty, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -239,7 +239,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 &args.iter().collect::<Vec<_>>(),
             ))
         }),
-        run: |args, ty, len, _ctx| Ok(coalesce(args, ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(coalesce(args, ty, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -247,7 +247,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isempty"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_empty(&args[0], len, true)),
+        run: |_, args, _ty, len, _ctx| Ok(is_empty(&args[0], len, true)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -255,7 +255,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isnotempty"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_empty(&args[0], len, false)),
+        run: |_, args, _ty, len, _ctx| Ok(is_empty(&args[0], len, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -263,7 +263,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isnull"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_null(&args[0], len, true)),
+        run: |_, args, _ty, len, _ctx| Ok(is_null(&args[0], len, true)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -271,7 +271,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isnotnull"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(is_null(&args[0], len, false)),
+        run: |_, args, _ty, len, _ctx| Ok(is_null(&args[0], len, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -279,7 +279,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["not"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(not(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(not(&args[0], len)),
         naming: Naming::Positional,
     },
 ];

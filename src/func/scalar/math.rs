@@ -138,19 +138,20 @@ pub fn pow(args: &[Datum], len: usize) -> Column {
     }))
 }
 
+/// -1, 0 or 1 by the sign of `x` (0 for zero, unlike `f64::signum`).
+pub fn sign_of(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
 pub fn sign(x: &Datum, ty: Type, len: usize) -> Column {
     match ty {
-        Type::Real => Column::Real(map1(len, &x.reals(), |x| {
-            x.map(|x| {
-                if x > 0.0 {
-                    1.0
-                } else if x < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                }
-            })
-        })),
+        Type::Real => Column::Real(map1(len, &x.reals(), |x| x.map(sign_of))),
         _ => Column::Long(map1(len, &x.longs(), |x| x.map(i64::signum))),
     }
 }
@@ -241,7 +242,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 args.get(1).map(|a| a.ty),
             ))
         }),
-        run: |args, ty, len, _ctx| Ok(bin(args, None, ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(bin(args, None, ty, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -254,7 +255,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 args.get(1).map(|a| a.ty),
             ))
         }),
-        run: |args, ty, len, _ctx| Ok(bin(&args[..2], Some(&args[2]), ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(bin(&args[..2], Some(&args[2]), ty, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -268,7 +269,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 _ => T::Real,
             })
         }),
-        run: |args, ty, len, _ctx| Ok(ceiling(&args[0], ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(ceiling(&args[0], ty, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -282,7 +283,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 _ => T::Real,
             })
         }),
-        run: |args, ty, len, _ctx| Ok(abs(&args[0], ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(abs(&args[0], ty, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -296,7 +297,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 _ => T::Real,
             })
         }),
-        run: |args, ty, len, _ctx| Ok(round(args, ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(round(args, ty, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -304,7 +305,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["sqrt"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::sqrt)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::sqrt)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -312,7 +313,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["pow"],
         arity: (2, 2),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(pow(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(pow(args, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -320,7 +321,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["log"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::ln)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::ln)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -328,7 +329,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["log10"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log10)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log10)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -336,7 +337,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["log2"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log2)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::log2)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -344,7 +345,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["exp"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -352,7 +353,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["exp2"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp2)),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, f64::exp2)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -360,7 +361,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["exp10"],
         arity: (1, 1),
         result: Fixed(T::Real),
-        run: |args, _ty, len, _ctx| Ok(unary_real(&args[0], len, |x| 10f64.powf(x))),
+        run: |_, args, _ty, len, _ctx| Ok(unary_real(&args[0], len, |x| 10f64.powf(x))),
         naming: Naming::First,
     },
     ScalarDef {
@@ -373,7 +374,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 _ => T::Long,
             })
         }),
-        run: |args, ty, len, _ctx| Ok(sign(&args[0], ty, len)),
+        run: |_, args, ty, len, _ctx| Ok(sign(&args[0], ty, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -381,7 +382,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["pi"],
         arity: (0, 0),
         result: Fixed(T::Real),
-        run: |_args, _ty, len, _ctx| {
+        run: |_, _args, _ty, len, _ctx| {
             Ok(crate::table::Column::Real(vec![
                 Some(std::f64::consts::PI);
                 len
@@ -394,7 +395,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isnan"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_nan)),
+        run: |_, args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_nan)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -402,7 +403,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isinf"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_infinite)),
+        run: |_, args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_infinite)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -410,7 +411,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["isfinite"],
         arity: (1, 1),
         result: Fixed(T::Bool),
-        run: |args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_finite)),
+        run: |_, args, _ty, len, _ctx| Ok(real_test(&args[0], len, f64::is_finite)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -422,7 +423,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 &args.iter().collect::<Vec<_>>(),
             ))
         }),
-        run: |args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Less)),
+        run: |_, args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Less)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -434,7 +435,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 &args.iter().collect::<Vec<_>>(),
             ))
         }),
-        run: |args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Greater)),
+        run: |_, args, ty, len, _ctx| Ok(min_max_of(args, ty, len, std::cmp::Ordering::Greater)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -442,7 +443,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["tohex"],
         arity: (1, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(tohex(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(tohex(args, len)),
         naming: Naming::First,
     },
 ];

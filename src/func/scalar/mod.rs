@@ -135,6 +135,8 @@ pub enum ScalarFunc {
     SetDifference,
     /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
     SeriesFitLine,
+    /// The other `series_*` functions (`crate::func::series`).
+    Series(crate::func::series::SeriesFn),
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,
@@ -195,7 +197,7 @@ pub fn call(
     len: usize,
     ctx: &EvalContext,
 ) -> Result<Column, Error> {
-    let col = (registry::definition(func).run)(args, ty, len, ctx)?;
+    let col = (registry::definition(func).run)(func, args, ty, len, ctx)?;
     debug_assert_eq!(
         col.ty(),
         ty,

@@ -231,7 +231,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["trim"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| trim(args, len, true, true),
+        run: |_, args, _ty, len, _ctx| trim(args, len, true, true),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -239,7 +239,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["trim_start"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| trim(args, len, true, false),
+        run: |_, args, _ty, len, _ctx| trim(args, len, true, false),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -247,7 +247,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["trim_end"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| trim(args, len, false, true),
+        run: |_, args, _ty, len, _ctx| trim(args, len, false, true),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -255,7 +255,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["replace_regex"],
         arity: (3, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| replace_regex(&args[0], &args[1], &args[2], len),
+        run: |_, args, _ty, len, _ctx| replace_regex(&args[0], &args[1], &args[2], len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -263,7 +263,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["replace"],
         arity: (3, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| replace_regex(&args[2], &args[0], &args[1], len),
+        run: |_, args, _ty, len, _ctx| replace_regex(&args[2], &args[0], &args[1], len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -283,7 +283,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
                 }
             })
         }),
-        run: |args, ty, len, _ctx| extract(args, ty, len),
+        run: |_, args, ty, len, _ctx| extract(args, ty, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -291,7 +291,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["extract_all"],
         arity: (2, 3),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| extract_all(args, len),
+        run: |_, args, _ty, len, _ctx| extract_all(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -299,7 +299,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["indexof_regex"],
         arity: (2, 5),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| indexof_regex(args, len),
+        run: |_, args, _ty, len, _ctx| indexof_regex(args, len),
         naming: Naming::Positional,
     },
 ];

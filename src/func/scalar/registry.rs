@@ -28,7 +28,10 @@ const FAMILIES: &[&[ScalarDef]] = &[
 ];
 
 fn definitions() -> impl Iterator<Item = &'static ScalarDef> {
-    FAMILIES.iter().flat_map(|family| family.iter())
+    FAMILIES
+        .iter()
+        .flat_map(|family| family.iter())
+        .chain(series::SERIES_FUNCTIONS.iter())
 }
 
 static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {

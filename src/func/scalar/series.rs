@@ -6,7 +6,10 @@ use super::ScalarFunc as F;
 use crate::eval::Datum;
 use crate::table::Column;
 use crate::table::Type as T;
+use crate::error::{Error, ErrorKind};
+use crate::func::EvalContext;
 use serde_json::{json, Value as J};
+use std::sync::LazyLock;
 
 /// The fields `series_fit_line` yields, in the order `extend (a, b, …) = series_fit_line(x)`
 /// names them.
@@ -40,17 +43,10 @@ fn fit_one(series: &J) -> J {
     if points.is_empty() {
         return J::Null;
     }
-    let n = points.len() as f64;
-    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
-    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    let interception = mean_y - slope * mean_x;
+    let l = crate::func::series::fit::fit(&points);
+    let (slope, interception, sst, ssr) = (l.slope, l.interception, l.sst, l.ssr);
     let line = |x: f64| interception + slope * x;
-    let sst: f64 = points.iter().map(|p| (p.1 - mean_y).powi(2)).sum();
-    let ssr: f64 = points.iter().map(|p| (p.1 - line(p.0)).powi(2)).sum();
-    let sample = |sum: f64| (n > 1.0).then(|| sum / (n - 1.0));
+    let sample = |sum: f64| (l.n > 1).then(|| sum / (l.n - 1) as f64);
     let line_fit: Vec<J> = (1..=items.len()).map(|x| number(line(x as f64))).collect();
     json!({
         "rsquare": if sst > 0.0 { number(1.0 - ssr / sst) } else { J::Null },
@@ -72,9 +68,43 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[ScalarDef {
     names: &["series_fit_line", "series_fit_line_dynamic"],
     arity: (1, 1),
     result: Fixed(T::Dynamic),
-    run: |args, _ty, len, _ctx| Ok(fit_line(&args[0], len)),
+    run: |_, args, _ty, len, _ctx| Ok(fit_line(&args[0], len)),
     naming: Naming::Positional,
 }];
+
+/// The rest of the `series_*` family, one row per entry of `func::series::NAMES`: their
+/// kernels live in `func::series`, keyed by the `SeriesFn` each tag carries.
+pub(super) static SERIES_FUNCTIONS: LazyLock<Vec<ScalarDef>> = LazyLock::new(|| {
+    crate::func::series::NAMES
+        .iter()
+        .map(|entry| {
+            let (_, f, min, max) = *entry;
+            ScalarDef {
+                func: F::Series(f),
+                names: std::slice::from_ref(&entry.0),
+                arity: (min, max),
+                result: Fixed(f.result_type()),
+                run: series_kernel,
+                naming: Naming::Positional,
+            }
+        })
+        .collect()
+});
+
+fn series_kernel(
+    func: F,
+    args: &[Datum],
+    _ty: T,
+    len: usize,
+    _ctx: &EvalContext,
+) -> Result<Column, Error> {
+    match func {
+        F::Series(f) => Ok(crate::func::series::call(f, args, len)),
+        other => Err(Error::new(ErrorKind::Runtime(format!(
+            "{other:?} is not a series_* function"
+        )))),
+    }
+}
 
 #[cfg(test)]
 mod tests {

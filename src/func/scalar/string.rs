@@ -447,7 +447,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["strcat"],
         arity: (1, MANY),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(strcat(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(strcat(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -455,7 +455,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["strcat_delim"],
         arity: (3, MANY),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(strcat_delim(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(strcat_delim(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -463,7 +463,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["strlen"],
         arity: (1, 1),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(strlen(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(strlen(&args[0], len)),
         naming: Naming::NameAndFirst,
     },
     ScalarDef {
@@ -471,7 +471,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["substring"],
         arity: (2, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(substring(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(substring(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -479,7 +479,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["tolower"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_lowercase())),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_lowercase())),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -487,7 +487,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["toupper"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_uppercase())),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.to_uppercase())),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -495,7 +495,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["split"],
         arity: (2, 3),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(split(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(split(args, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -503,7 +503,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["replace_string"],
         arity: (3, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(replace_string(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(replace_string(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -511,7 +511,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["indexof"],
         arity: (2, 5),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(indexof(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(indexof(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -519,7 +519,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["countof"],
         arity: (2, 3),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| countof(args, len),
+        run: |_, args, _ty, len, _ctx| countof(args, len),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -527,7 +527,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["format_bytes"],
         arity: (1, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(format_bytes(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(format_bytes(args, len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -535,7 +535,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["strcat_array"],
         arity: (2, 2),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(strcat_array(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(strcat_array(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -543,7 +543,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["strrep"],
         arity: (2, 3),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(strrep(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(strrep(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -551,7 +551,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["reverse"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.chars().rev().collect())),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| s.chars().rev().collect())),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -559,7 +559,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["url_encode"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "+"))),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "+"))),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -567,7 +567,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["url_encode_component"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "%20"))),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| url_encode(s, "%20"))),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -575,7 +575,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["url_decode"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, url_decode)),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, url_decode)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -583,7 +583,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["base64_encode_tostring"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| base64_encode(s.as_bytes()))),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, |s| base64_encode(s.as_bytes()))),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -591,7 +591,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["base64_decode_tostring"],
         arity: (1, 1),
         result: Fixed(T::String),
-        run: |args, _ty, len, _ctx| Ok(map_text(&args[0], len, base64_decode_text)),
+        run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, base64_decode_text)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -599,7 +599,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["hash"],
         arity: (1, 2),
         result: Fixed(T::Long),
-        run: |args, _ty, len, _ctx| Ok(hash(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(hash(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -607,7 +607,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["parse_csv"],
         arity: (1, 1),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(parse_csv(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(parse_csv(&args[0], len)),
         naming: Naming::First,
     },
     ScalarDef {
@@ -615,7 +615,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["parse_url"],
         arity: (1, 1),
         result: Fixed(T::Dynamic),
-        run: |args, _ty, len, _ctx| Ok(parse_url(&args[0], len)),
+        run: |_, args, _ty, len, _ctx| Ok(parse_url(&args[0], len)),
         naming: Naming::Positional,
     },
 ];

@@ -135,7 +135,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["row_number"],
         arity: (0, 2),
         result: Rule(|args| super::registry::window_type(F::RowNumber, args)),
-        run: |args, _ty, len, _ctx| Ok(row_number(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(row_number(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -143,7 +143,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["prev"],
         arity: (1, 3),
         result: Rule(|args| super::registry::window_type(F::Prev, args)),
-        run: |args, ty, len, _ctx| Ok(shifted(args, len, ty, true)),
+        run: |_, args, ty, len, _ctx| Ok(shifted(args, len, ty, true)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -151,7 +151,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["next"],
         arity: (1, 3),
         result: Rule(|args| super::registry::window_type(F::Next, args)),
-        run: |args, ty, len, _ctx| Ok(shifted(args, len, ty, false)),
+        run: |_, args, ty, len, _ctx| Ok(shifted(args, len, ty, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -159,7 +159,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["row_cumsum"],
         arity: (1, 2),
         result: Rule(|args| super::registry::window_type(F::RowCumsum, args)),
-        run: |args, ty, len, _ctx| Ok(row_cumsum(args, len, ty)),
+        run: |_, args, ty, len, _ctx| Ok(row_cumsum(args, len, ty)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -167,7 +167,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["row_window_session"],
         arity: (3, 4),
         result: Rule(|args| super::registry::window_type(F::RowWindowSession, args)),
-        run: |args, _ty, len, _ctx| Ok(row_window_session(args, len)),
+        run: |_, args, _ty, len, _ctx| Ok(row_window_session(args, len)),
         naming: Naming::Positional,
     },
 ];
