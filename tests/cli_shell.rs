@@ -83,7 +83,8 @@ fn a_session_at_the_prompt() {
     // Ctrl-C stops a long query and the shell goes on.
     type_line(
         &mut p,
-        "range x from 1 to 2000000000 step 1 | summarize count();",
+        // Long enough to be stopped (about 20 M regex matches), under `range`'s row limit.
+        "range x from 1 to 20000000 step 1 | where tostring(x) matches regex '^9+$' | count;",
     )
     .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
