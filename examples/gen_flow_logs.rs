@@ -940,7 +940,7 @@ const USAGE: &str = "usage: gen_flow_logs --out DIR [--start 2024-05-09T08] [--h
   Without --start and --size, writes the committed sample set: 2024-05-09 08:00-11:00 for every
   NIC (VNet and NSG logs) and 2024-05-07 09:00-11:00 for the gateway and firewall NICs.";
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args(words: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         out: PathBuf::new(),
         start_ms: 0,
@@ -952,7 +952,7 @@ fn parse_args() -> Result<Args, String> {
         peers: 200_000,
         carry_over: None,
     };
-    let mut it = std::env::args().skip(1);
+    let mut it = words.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -1025,13 +1025,23 @@ fn write_file(out: &Path, (path, text): (PathBuf, String)) -> std::io::Result<u6
 }
 
 fn main() {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
+    match generate(std::env::args().skip(1)) {
+        Ok((files, written, out)) => {
+            eprintln!("wrote {files} files, {written} bytes under {out}")
         }
-    };
+        Err((code, message)) => {
+            eprintln!("{message}");
+            std::process::exit(code);
+        }
+    }
+}
+
+/// Write the set the arguments describe; (files, bytes, folder) or (exit code, message).
+/// `tests/bench_queries.rs` calls it to make a small high-cardinality set.
+pub fn generate(
+    args: impl IntoIterator<Item = String>,
+) -> Result<(u64, u64, String), (i32, String)> {
+    let args = parse_args(args).map_err(|m| (2, m))?;
     let mut rng = Rng(args.seed);
     let shape = Shape {
         peers: args.high.then(|| Peers::new(args.peers)),
@@ -1039,14 +1049,14 @@ fn main() {
     };
     let mut written = 0u64;
     let mut files = 0u64;
+    let mut failure = None;
     let mut emit = |file, written: &mut u64| match write_file(&args.out, file) {
         Ok(n) => {
             *written += n;
             files += 1;
         }
         Err(e) => {
-            eprintln!("cannot write under {}: {e}", args.out.display());
-            std::process::exit(1);
+            failure.get_or_insert(format!("cannot write under {}: {e}", args.out.display()));
         }
     };
     let sample = args.start_ms == 0 && args.size.is_none();
@@ -1092,8 +1102,8 @@ fn main() {
             }
         }
     }
-    eprintln!(
-        "wrote {files} files, {written} bytes under {}",
-        args.out.display()
-    );
+    if let Some(message) = failure {
+        return Err((1, message));
+    }
+    Ok((files, written, args.out.display().to_string()))
 }
