@@ -32,6 +32,11 @@ pub trait TableProvider: Send + Sync {
     fn origin(&self) -> String {
         String::new()
     }
+    /// The latest event time (`--now latest`) when the provider can find it without a full
+    /// scan: `Some(answer)`; None when the caller must scan the event-time column.
+    fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+        Ok(None)
+    }
 }
 
 /// A table held in memory: files given as tables, and known tables no source filled.

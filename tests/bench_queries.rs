@@ -282,6 +282,22 @@ fn high_cardinality_answers_match_the_raw_json() {
         .any(|t| t.time_ms.div_euclid(HOUR_MS) < t.blob_hour_ms.div_euclid(HOUR_MS)));
     check_queries(&dir);
 
+    // `--now latest` is the latest tuple time (read from the latest blobs only).
+    let latest_ms = tuples.iter().map(|t| t.time_ms).max().unwrap();
+    let latest = chrono::DateTime::from_timestamp_millis(latest_ms).unwrap();
+    let got = kqlite(
+        &dir,
+        "60m",
+        "latest",
+        "NTANetAnalytics | where FlowEndTime > ago(1h) | summarize max(FlowEndTime) | extend n = now()",
+    );
+    let mut text = latest.format("%Y-%m-%dT%H:%M:%S").to_string();
+    if latest_ms % 1000 != 0 {
+        text += format!(".{:03}", latest_ms % 1000).trim_end_matches('0');
+    }
+    text.push('Z');
+    assert_eq!(got, set([format!("{text},{text}")]));
+
     // 10-minute rows too.
     let now = "2024-05-09T11:00:00Z";
     let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";

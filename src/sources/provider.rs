@@ -395,6 +395,76 @@ impl TableProvider for FlowLogProvider {
     fn origin(&self) -> String {
         self.origin.clone()
     }
+
+    /// Azure writes a tuple into the blob of the hour it is logged in, never before its time,
+    /// so a blob of hour H holds no tuple after H + 1 h and the latest `FlowEndTime` is in the
+    /// files of the latest blob hour (or in files whose path names no hour): only those are
+    /// read, one row per tuple, going back an hour at a time while what was found could still
+    /// be beaten by an earlier blob.
+    fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+        let Some(column) = ["FlowEndTime", "FlowEndTime_t"]
+            .iter()
+            .find_map(|c| self.schema.index_of(c))
+        else {
+            return Ok(None);
+        };
+        let latest_of = |files: Vec<FlowFile>| -> Result<Option<i64>, Error> {
+            if files.is_empty() {
+                return Ok(None);
+            }
+            let part = FlowLogProvider {
+                table: self.table,
+                schema: self.schema.clone(),
+                files,
+                interval: 0,
+                strict: self.strict,
+                diagnostics: self.diagnostics.clone(),
+                origin: String::new(),
+                topology: None,
+            };
+            let request = ScanRequest {
+                columns: &[column],
+                predicates: &[],
+                ctx: crate::func::EvalContext { now: 0 },
+            };
+            let mut latest: Option<i64> = None;
+            part.scan(&request, &mut |batch| {
+                if let Some(crate::table::Column::DateTime(times)) = batch.columns.first() {
+                    latest = latest.max(times.iter().flatten().max().copied());
+                }
+                Ok(())
+            })?;
+            Ok(latest)
+        };
+        // Files without an hour can hold any time: they are always read.
+        let unplaced: Vec<FlowFile> = self
+            .files
+            .iter()
+            .filter(|f| f.hour.is_none())
+            .cloned()
+            .collect();
+        let mut latest = latest_of(unplaced)?;
+        let mut hours: Vec<i64> = self.files.iter().filter_map(|f| f.hour).collect();
+        hours.dedup();
+        for &hour in hours.iter().rev() {
+            if latest.is_some_and(|t| t >= hour + HOUR) {
+                break;
+            }
+            let of_hour: Vec<FlowFile> = self
+                .files
+                .iter()
+                .filter(|f| f.hour == Some(hour))
+                .cloned()
+                .collect();
+            latest = latest.max(latest_of(of_hour)?);
+            // Tuples at or after the hour cannot be beaten by earlier blobs; tuples before it
+            // (the previous hour's, logged late) can, by a later tuple of that hour.
+            if latest.is_some_and(|t| t >= hour) {
+                break;
+            }
+        }
+        Ok(Some(latest))
+    }
 }
 
 impl FlowLogProvider {
