@@ -1,14 +1,17 @@
 //! The flow-log benchmark: kqlite against the parse-only floor (and DuckDB when installed) over
-//! about 1 GB of generated VNet flow logs, in one run.
+//! about 1 GB of generated VNet flow logs of each of two shapes, in one run.
 //!
 //! ```text
 //! cargo bench --bench flow_logs                     # generate (once) and run everything
 //! KQLITE_BENCH_SIZE=100M cargo bench --bench flow_logs
-//! KQLITE_BENCH_RUNS=5 KQLITE_BENCH_THREADS=2 cargo bench --bench flow_logs
+//! KQLITE_BENCH_SHAPES=high KQLITE_BENCH_RUNS=5 KQLITE_BENCH_THREADS=2 cargo bench --bench flow_logs
 //! ```
 //!
 //! The data is made by the repository's generator (`examples/gen_flow_logs.rs`, `--size 1G
-//! --rate 160`) and cached under `target/bench-data/`. Every measurement runs in a child
+//! --rate 160`, and `--shape high` for the high-cardinality set: many distinct flows an hour and
+//! the previous hour's tuples at blob starts) and cached under `target/bench-data/`. Each set
+//! gets its own table, its ratios taken against the floor measured on that set in the same
+//! run. Every measurement runs in a child
 //! process (kqlite's binary, the floor in a copy of this program, DuckDB's Python), so its
 //! wall time and peak RSS (`getrusage` of the child via `wait4`) are taken the same way; each
 //! is the best of its runs. MB/s counts the VNet flow-log bytes under the folder every run
@@ -117,14 +120,22 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
-/// The generated set for `size`, made once by the repository's generator.
-fn data_set(root: &Path, size: &str) -> Result<PathBuf, String> {
-    let dir = root.join(format!("target/bench-data/vnet-{}", size.to_lowercase()));
+/// The generated set of `shape` (`low` or `high`) for `size`, made once by the repository's
+/// generator.
+fn data_set(root: &Path, size: &str, shape: &str) -> Result<PathBuf, String> {
+    let name = match shape {
+        "low" => format!("vnet-{}", size.to_lowercase()),
+        _ => format!("vnet-{shape}-{}", size.to_lowercase()),
+    };
+    let dir = root.join("target/bench-data").join(name);
     let done = dir.join(".complete");
     if done.exists() {
         return Ok(dir);
     }
-    eprintln!("generating {size} of flow logs into {} …", dir.display());
+    eprintln!(
+        "generating {size} of {shape}-cardinality flow logs into {} …",
+        dir.display()
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let cargo = env_or("CARGO", "cargo");
     let status = Command::new(cargo)
@@ -132,7 +143,7 @@ fn data_set(root: &Path, size: &str) -> Result<PathBuf, String> {
         .args(["run", "--release", "--example", "gen_flow_logs", "--"])
         .arg("--out")
         .arg(&dir)
-        .args(["--size", size, "--rate", "160"])
+        .args(["--size", size, "--rate", "160", "--shape", shape])
         .status()
         .map_err(|e| format!("cannot run the generator: {e}"))?;
     if !status.success() {
@@ -192,13 +203,25 @@ fn print_table(rows: &[Row], floor: f64, input_bytes: u64) {
     }
 }
 
-fn run() -> Result<(), String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let kqlite = PathBuf::from(env!("CARGO_BIN_EXE_kqlite"));
-    let size = env_or("KQLITE_BENCH_SIZE", "1G");
-    let runs: usize = env_or("KQLITE_BENCH_RUNS", "5").parse().unwrap_or(5);
-    let threads = env_or("KQLITE_BENCH_THREADS", "2");
-    let set = data_set(&root, &size)?;
+/// One data set's measurements: the floor first, then the queries.
+struct SetRun {
+    shape: String,
+    vnet: PathBuf,
+    files: usize,
+    input_bytes: u64,
+    now: String,
+    measurements: Vec<Measurement>,
+}
+
+/// The measurements of one set (`shape`), the floor first.
+fn set_measurements(
+    root: &Path,
+    kqlite: &Path,
+    size: &str,
+    shape: &str,
+    threads: &str,
+) -> Result<SetRun, String> {
+    let set = data_set(root, size, shape)?;
     let vnet = set.join("insights-logs-flowlogflowevent");
     let files = parse_floor::flow_files(&vnet);
     let input_bytes: u64 = files
@@ -211,16 +234,9 @@ fn run() -> Result<(), String> {
     for f in &files {
         let _ = std::fs::read(f);
     }
-    println!(
-        "{} VNet flow-log files, {:.0} MB, under {}; --now {now}; {threads} threads; best of {runs} rounds",
-        files.len(),
-        input_bytes as f64 / 1e6,
-        vnet.display()
-    );
-
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut measurements = vec![Measurement::new("parse-only floor (sonic-rs)", {
-        let (vnet, threads) = (vnet.clone(), threads.clone());
+        let (vnet, threads) = (vnet.clone(), threads.to_string());
         move || {
             let mut c = Command::new(&me);
             c.arg("--floor").arg(&vnet).arg(&threads);
@@ -229,26 +245,33 @@ fn run() -> Result<(), String> {
     })];
 
     let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";
-    let queries: Vec<(&str, String, &str)> = vec![
-        ("summarize by hour, status (--interval 0)", summarize.into(), "0"),
-        ("summarize by hour, status (60m TA rows)", summarize.into(), "60m"),
-        ("seed: er-gateway-pie", read_query(&root, "er-gateway-pie")?, "60m"),
-        ("seed: firewall-pie", read_query(&root, "firewall-pie")?, "60m"),
-        ("seed: gateway-macs", read_query(&root, "gateway-macs")?, "60m"),
+    let er_gateway = read_query(root, "er-gateway-pie")?;
+    // (row name, query, --interval, --now: None for the end of the data)
+    let queries: Vec<(&str, String, &str, Option<&str>)> = vec![
+        ("summarize by hour, status (--interval 0)", summarize.into(), "0", None),
+        ("summarize by hour, status (60m TA rows)", summarize.into(), "60m", None),
+        ("summarize by hour, status (--interval 10m)", summarize.into(), "10m", None),
+        ("NTANetAnalytics | count (60m)", "NTANetAnalytics | count".into(), "60m", None),
+        ("seed: er-gateway-pie", er_gateway.clone(), "60m", None),
+        ("seed: er-gateway-pie (--now latest)", er_gateway, "60m", Some("latest")),
+        ("seed: firewall-pie", read_query(root, "firewall-pie")?, "60m", None),
+        ("seed: gateway-macs", read_query(root, "gateway-macs")?, "60m", None),
         (
             "selective: where MacAddress == one NIC",
             "NTANetAnalytics | where MacAddress == \"00-22-48-E6-54-32\" | summarize count(), sum(BytesSrcToDest) by DestIp".into(),
             "60m",
+            None,
         ),
         (
             "selective: where FlowStartTime > ago(1h)",
             "NTANetAnalytics | where FlowStartTime > ago(1h) | summarize count(), sum(BytesSrcToDest) by FlowStatus".into(),
             "60m",
+            None,
         ),
     ];
-    for (name, query, interval) in queries {
-        let (kqlite, vnet, threads, now) =
-            (kqlite.clone(), vnet.clone(), threads.clone(), now.clone());
+    for (name, query, interval, pinned) in queries {
+        let (kqlite, vnet, threads) = (kqlite.to_path_buf(), vnet.clone(), threads.to_string());
+        let now = pinned.unwrap_or(&now).to_string();
         measurements.push(Measurement::new(name, move || {
             let mut c = Command::new(&kqlite);
             c.args(["--threads", &threads, "query", "--logs"])
@@ -258,6 +281,15 @@ fn run() -> Result<(), String> {
             c
         }));
     }
+    measurements.push(Measurement::new("tables (60m)", {
+        let (kqlite, vnet, threads) = (kqlite.to_path_buf(), vnet.clone(), threads.to_string());
+        move || {
+            let mut c = Command::new(&kqlite);
+            c.args(["--threads", &threads, "tables", "--logs"])
+                .arg(&vnet);
+            c
+        }
+    }));
 
     let python = env_or("KQLITE_BENCH_PYTHON", "python3");
     let has_duckdb = Command::new(&python)
@@ -275,7 +307,7 @@ fn run() -> Result<(), String> {
                 python.clone(),
                 script.clone(),
                 vnet.clone(),
-                threads.clone(),
+                threads.to_string(),
             );
             measurements.push(Measurement::new(label, move || {
                 let mut c = Command::new(&python);
@@ -291,35 +323,92 @@ fn run() -> Result<(), String> {
             "DuckDB skipped: `{python} -c 'import duckdb'` failed (pip install duckdb, or set KQLITE_BENCH_PYTHON)"
         );
     }
+    Ok(SetRun {
+        shape: shape.to_string(),
+        vnet,
+        files: files.len(),
+        input_bytes,
+        now,
+        measurements,
+    })
+}
+
+fn run() -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let kqlite = PathBuf::from(env!("CARGO_BIN_EXE_kqlite"));
+    let size = env_or("KQLITE_BENCH_SIZE", "1G");
+    let runs: usize = env_or("KQLITE_BENCH_RUNS", "5").parse().unwrap_or(5);
+    let threads = env_or("KQLITE_BENCH_THREADS", "2");
+    let shapes = env_or("KQLITE_BENCH_SHAPES", "low,high");
+    let mut sets = Vec::new();
+    for shape in shapes.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if shape != "low" && shape != "high" {
+            return Err(format!(
+                "KQLITE_BENCH_SHAPES: `{shape}` is neither low nor high"
+            ));
+        }
+        sets.push(set_measurements(&root, &kqlite, &size, shape, &threads)?);
+    }
+    for set in &sets {
+        println!(
+            "{}-cardinality set: {} VNet flow-log files, {:.0} MB, under {}; --now {}",
+            set.shape,
+            set.files,
+            set.input_bytes as f64 / 1e6,
+            set.vnet.display(),
+            set.now
+        );
+    }
+    println!("{threads} threads; best of {runs} rounds");
 
     let empty = root.join("target/bench-data/empty");
     std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
-    measurements.push(Measurement::new(
-        "cold start: query on an empty folder",
-        move || {
-            let mut c = Command::new(&kqlite);
-            c.args(["query", "--format", "csv", "--logs"])
-                .arg(&empty)
-                .arg("NTANetAnalytics | count");
-            c
-        },
-    ));
+    let cold = Measurement::new("cold start: query on an empty folder", move || {
+        let mut c = Command::new(&kqlite);
+        c.args(["query", "--format", "csv", "--logs"])
+            .arg(&empty)
+            .arg("NTANetAnalytics | count");
+        c
+    });
 
-    let runs = best_of_rounds(&measurements, runs)?;
-    for (m, run) in measurements.iter().zip(&runs) {
+    // Every measurement of every set in each round, so a slow spell touches both sets alike.
+    let mut all: Vec<Measurement> = Vec::new();
+    let mut owner = Vec::new();
+    for (i, set) in sets.iter_mut().enumerate() {
+        owner.extend(std::iter::repeat_n(Some(i), set.measurements.len()));
+        all.append(&mut set.measurements);
+    }
+    all.push(cold);
+    owner.push(None);
+    let results = best_of_rounds(&all, runs)?;
+    for (m, run) in all.iter().zip(&results) {
         let out = run.stdout.trim();
         match out.lines().count() {
             0 | 1 => println!("{}: {out}", m.name),
             n => println!("{}: {} result rows", m.name, n - 1),
         }
     }
-    let floor_seconds = runs[0].seconds;
-    let rows: Vec<Row> = measurements
+    let mut rows: Vec<(Option<usize>, Row)> = all
         .into_iter()
-        .zip(runs)
-        .map(|(m, run)| Row { name: m.name, run })
+        .zip(results)
+        .zip(owner)
+        .map(|((m, run), set)| (set, Row { name: m.name, run }))
         .collect();
-    print_table(&rows, floor_seconds, input_bytes);
+    let mut cold = rows.pop().map(|(_, row)| row);
+    for (i, set) in sets.iter().enumerate() {
+        let mut mine: Vec<Row> = rows
+            .extract_if(.., |(owner, _)| *owner == Some(i))
+            .map(|(_, row)| row)
+            .collect();
+        println!(
+            "\n{}-cardinality set ({} files, {:.0} MB)",
+            set.shape,
+            set.files,
+            set.input_bytes as f64 / 1e6
+        );
+        mine.extend(cold.take());
+        print_table(&mine, mine[0].run.seconds, set.input_bytes);
+    }
     Ok(())
 }
 

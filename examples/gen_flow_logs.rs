@@ -176,8 +176,75 @@ fn onprem_server(rng: &mut Rng) -> String {
     format!("172.20.5.{}", rng.range(10, 12))
 }
 
+/// A host in one of the spoke's six subnets (10.12.1.0/24 … 10.12.6.0/24).
+fn spoke_host(rng: &mut Rng) -> String {
+    format!("10.12.{}.{}", rng.range(1, 6), rng.range(4, 254))
+}
+
+/// A destination port of east-west traffic: well-known services, or a dynamic RPC port.
+fn service_port(rng: &mut Rng) -> u16 {
+    if rng.chance(40) {
+        rng.range(49_152, 65_535) as u16
+    } else {
+        *rng.pick(&[443, 80, 8080, 1433, 22, 3389, 445, 135, 5985, 6379])
+    }
+}
+
+/// A pool of public peers ranked by popularity (Zipf, exponent 1): the first few carry most of
+/// the traffic, the long tail appears once or twice an hour.
+struct Peers {
+    /// Cumulative weights of the ranks.
+    cumulative: Vec<f64>,
+}
+
+impl Peers {
+    fn new(count: usize) -> Peers {
+        let mut total = 0.0;
+        let cumulative = (1..=count.max(1))
+            .map(|rank| {
+                total += 1.0 / rank as f64;
+                total
+            })
+            .collect();
+        Peers { cumulative }
+    }
+
+    /// The address of a peer drawn by rank.
+    fn pick(&self, rng: &mut Rng) -> String {
+        let total = *self.cumulative.last().expect("at least one peer");
+        let at = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let rank = self.cumulative.partition_point(|&c| c < at);
+        peer_address(rank as u64)
+    }
+}
+
+/// A fixed public IPv4 address for a peer rank, spread over public /8s.
+fn peer_address(rank: u64) -> String {
+    const FIRST: &[u64] = &[
+        13, 20, 23, 34, 40, 45, 52, 64, 89, 91, 103, 104, 151, 162, 185, 193,
+    ];
+    let mut mix = Rng(rank.wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let bits = mix.next();
+    format!(
+        "{}.{}.{}.{}",
+        FIRST[(bits % FIRST.len() as u64) as usize],
+        (bits >> 8) & 0xff,
+        (bits >> 16) & 0xff,
+        ((bits >> 24) % 254) + 1
+    )
+}
+
+/// What kind of traffic to write beyond the default hub-and-spoke flows.
+struct Shape {
+    /// High cardinality: many distinct flows a minute, peers drawn from this pool.
+    peers: Option<Peers>,
+    /// Percent of the previous hour's last-minute connections whose tuples a blob's first
+    /// record carries (Azure logs a tuple in the blob of the hour it is written in).
+    carry_over: u64,
+}
+
 /// The connections one NIC sees in one minute.
-fn connections(nic: &Nic, minute_ms: u64, rate: u64, rng: &mut Rng) -> Vec<Conn> {
+fn connections(nic: &Nic, minute_ms: u64, rate: u64, shape: &Shape, rng: &mut Rng) -> Vec<Conn> {
     let mut conns = Vec::new();
     let mut add = |src: String,
                    dst: String,
@@ -513,6 +580,73 @@ fn connections(nic: &Nic, minute_ms: u64, rate: u64, rng: &mut Rng) -> Vec<Conn>
             }
         }
     }
+    // The high-cardinality shape adds traffic with many distinct keys a minute (the default
+    // shape draws nothing more from `rng`, so its output stays as it was).
+    if let Some(peers) = &shape.peers {
+        for _ in 0..n(rng, 16) {
+            let kind = rng.below(100);
+            let (src, dst, dport, inbound, allowed, rules, size) = match (nic.role, kind) {
+                // Gateways and firewalls forward between many on-premises and spoke hosts.
+                (Role::Gateway, _) => (
+                    format!("192.168.{}.{}", rng.below(64), rng.range(1, 254)),
+                    spoke_host(rng),
+                    service_port(rng),
+                    false,
+                    true,
+                    vnet_out,
+                    20_000,
+                ),
+                (Role::Firewall, 0..60) => (
+                    spoke_host(rng),
+                    spoke_host(rng),
+                    service_port(rng),
+                    true,
+                    true,
+                    vnet_in,
+                    20_000,
+                ),
+                (Role::Firewall, _) => (
+                    spoke_host(rng),
+                    peers.pick(rng),
+                    443,
+                    false,
+                    true,
+                    internet_out,
+                    10_000,
+                ),
+                // Hosts of the other subnets call this one on many ports.
+                (_, 0..45) => (
+                    spoke_host(rng),
+                    nic.ip.into(),
+                    service_port(rng),
+                    true,
+                    true,
+                    vnet_in,
+                    20_000,
+                ),
+                // Scanners from a large pool try every port.
+                (_, 45..70) => (
+                    peers.pick(rng),
+                    nic.ip.into(),
+                    rng.range(1, 65_535) as u16,
+                    true,
+                    false,
+                    deny_in,
+                    0,
+                ),
+                (_, _) => (
+                    nic.ip.into(),
+                    peers.pick(rng),
+                    *rng.pick(&[80, 443, 443, 443, 123, 53]),
+                    false,
+                    true,
+                    internet_out,
+                    8_000,
+                ),
+            };
+            add(src, dst, dport, 6, inbound, allowed, rules, size, rng);
+        }
+    }
     conns.sort_by_key(|c| c.start_ms);
     conns
 }
@@ -643,7 +777,13 @@ fn quoted_list(tuples: &[(u64, String)]) -> String {
 }
 
 /// One hour of one NIC's VNet flow log.
-fn vnet_file(nic: &Nic, hour_ms: u64, rate: u64, rng: &mut Rng) -> (PathBuf, String) {
+fn vnet_file(
+    nic: &Nic,
+    hour_ms: u64,
+    rate: u64,
+    shape: &Shape,
+    rng: &mut Rng,
+) -> (PathBuf, String) {
     let (fl, rg, vnet) = match nic.vnet {
         Vnet::Hub => ("FL-VNET-HUB", "rg-hub", "vnet-hub"),
         Vnet::Spoke => ("FL-VNET-SPOKE-APP", "rg-spoke", "vnet-spoke-app"),
@@ -658,7 +798,20 @@ fn vnet_file(nic: &Nic, hour_ms: u64, rate: u64, rng: &mut Rng) -> (PathBuf, Str
     let mut records = Vec::new();
     for minute in 0..60 {
         let minute_ms = hour_ms + minute * MINUTE_MS;
-        let conns = connections(nic, minute_ms, rate, rng);
+        let mut conns = connections(nic, minute_ms, rate, shape, rng);
+        if minute == 0 && shape.carry_over > 0 {
+            // The blob's first record also carries some of the previous hour's last minute.
+            let late = connections(nic, hour_ms - MINUTE_MS, rate, shape, rng);
+            let mut kept: Vec<Conn> = late
+                .into_iter()
+                .filter(|_| rng.chance(shape.carry_over))
+                .collect();
+            for c in &mut kept {
+                c.end_ms = c.end_ms.min(hour_ms - 1);
+            }
+            kept.append(&mut conns);
+            conns = kept;
+        }
         // acl → rule → tuples, each level in a fixed order.
         let mut groups: Vec<(&str, &str, Tuples)> = Vec::new();
         for c in &conns {
@@ -713,12 +866,12 @@ fn vnet_file(nic: &Nic, hour_ms: u64, rate: u64, rng: &mut Rng) -> (PathBuf, Str
 }
 
 /// One hour of one spoke NIC's NSG flow log (version 2).
-fn nsg_file(nic: &Nic, hour_ms: u64, rate: u64, rng: &mut Rng) -> (PathBuf, String) {
+fn nsg_file(nic: &Nic, hour_ms: u64, rate: u64, shape: &Shape, rng: &mut Rng) -> (PathBuf, String) {
     let nsg = format!("/SUBSCRIPTIONS/{}/RESOURCEGROUPS/RG-SPOKE/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-SPOKE-APP", SUB.to_uppercase());
     let mut records = Vec::new();
     for minute in 0..60 {
         let minute_ms = hour_ms + minute * MINUTE_MS;
-        let conns = connections(nic, minute_ms, rate, rng);
+        let conns = connections(nic, minute_ms, rate, shape, rng);
         let mut rules: Vec<(&str, Tuples)> = Vec::new();
         for c in &conns {
             let i = match rules.iter().position(|r| r.0 == c.nsg_rule) {
@@ -766,17 +919,28 @@ struct Args {
     rate: Option<u64>,
     size: Option<u64>,
     seed: u64,
+    high: bool,
+    peers: usize,
+    carry_over: Option<u64>,
 }
 
 const USAGE: &str = "usage: gen_flow_logs --out DIR [--start 2024-05-09T08] [--hours 3] [--rate 4] [--size 1G] [--seed 1]
+                     [--shape low|high] [--peers 200000] [--carry-over PERCENT]
   --hours   hours of logs (default 3), ignored with --size
   --rate    connections per minute per NIC, roughly (default 4; 1 for the sample set)
   --start   the first hour (default 2024-05-01T00 with --size)
   --size    keep adding hours until about this many bytes are written (K, M, G suffixes)
+  --shape   low (default): a few hundred flows an hour per NIC, which aggregate very well;
+            high: also many distinct flows a minute (hosts of six spoke subnets calling each
+            other on service and dynamic ports, on-premises hosts of a /18, scanners and
+            internet peers drawn from a Zipf-ranked pool), and --carry-over 30
+  --peers   the size of the high shape's pool of public peers (default 200000)
+  --carry-over  percent of the previous hour's last-minute connections written into the
+            first record of each VNet blob, as Azure does (default 0; 30 with --shape high)
   Without --start and --size, writes the committed sample set: 2024-05-09 08:00-11:00 for every
   NIC (VNet and NSG logs) and 2024-05-07 09:00-11:00 for the gateway and firewall NICs.";
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args(words: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         out: PathBuf::new(),
         start_ms: 0,
@@ -784,8 +948,11 @@ fn parse_args() -> Result<Args, String> {
         rate: None,
         size: None,
         seed: 1,
+        high: false,
+        peers: 200_000,
+        carry_over: None,
     };
-    let mut it = std::env::args().skip(1);
+    let mut it = words.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -808,6 +975,21 @@ fn parse_args() -> Result<Args, String> {
             "--hours" => args.hours = value()?.parse().map_err(|_| "--hours: expected a number")?,
             "--rate" => {
                 args.rate = Some(value()?.parse().map_err(|_| "--rate: expected a number")?)
+            }
+            "--shape" => match value()?.as_str() {
+                "low" => args.high = false,
+                "high" => args.high = true,
+                other => return Err(format!("--shape `{other}`: expected low or high")),
+            },
+            "--peers" => args.peers = value()?.parse().map_err(|_| "--peers: expected a number")?,
+            "--carry-over" => {
+                let v: u64 = value()?
+                    .parse()
+                    .map_err(|_| "--carry-over: expected a percentage")?;
+                if v > 100 {
+                    return Err("--carry-over: expected a percentage from 0 to 100".into());
+                }
+                args.carry_over = Some(v);
             }
             "--seed" => args.seed = value()?.parse().map_err(|_| "--seed: expected a number")?,
             "--size" => {
@@ -843,24 +1025,38 @@ fn write_file(out: &Path, (path, text): (PathBuf, String)) -> std::io::Result<u6
 }
 
 fn main() {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
+    match generate(std::env::args().skip(1)) {
+        Ok((files, written, out)) => {
+            eprintln!("wrote {files} files, {written} bytes under {out}")
         }
-    };
+        Err((code, message)) => {
+            eprintln!("{message}");
+            std::process::exit(code);
+        }
+    }
+}
+
+/// Write the set the arguments describe; (files, bytes, folder) or (exit code, message).
+/// `tests/bench_queries.rs` calls it to make a small high-cardinality set.
+pub fn generate(
+    args: impl IntoIterator<Item = String>,
+) -> Result<(u64, u64, String), (i32, String)> {
+    let args = parse_args(args).map_err(|m| (2, m))?;
     let mut rng = Rng(args.seed);
+    let shape = Shape {
+        peers: args.high.then(|| Peers::new(args.peers)),
+        carry_over: args.carry_over.unwrap_or(if args.high { 30 } else { 0 }),
+    };
     let mut written = 0u64;
     let mut files = 0u64;
+    let mut failure = None;
     let mut emit = |file, written: &mut u64| match write_file(&args.out, file) {
         Ok(n) => {
             *written += n;
             files += 1;
         }
         Err(e) => {
-            eprintln!("cannot write under {}: {e}", args.out.display());
-            std::process::exit(1);
+            failure.get_or_insert(format!("cannot write under {}: {e}", args.out.display()));
         }
     };
     let sample = args.start_ms == 0 && args.size.is_none();
@@ -883,9 +1079,12 @@ fn main() {
         }
         let hour_ms = start_ms + hour * 3_600_000;
         for nic in NICS {
-            emit(vnet_file(nic, hour_ms, rate, &mut rng), &mut written);
+            emit(
+                vnet_file(nic, hour_ms, rate, &shape, &mut rng),
+                &mut written,
+            );
             if nic.vnet == Vnet::Spoke {
-                emit(nsg_file(nic, hour_ms, rate, &mut rng), &mut written);
+                emit(nsg_file(nic, hour_ms, rate, &shape, &mut rng), &mut written);
             }
         }
         hour += 1;
@@ -897,14 +1096,14 @@ fn main() {
         for h in 0..2 {
             for nic in NICS.iter().filter(|n| n.vnet == Vnet::Hub) {
                 emit(
-                    vnet_file(nic, older + h * 3_600_000, rate, &mut rng),
+                    vnet_file(nic, older + h * 3_600_000, rate, &shape, &mut rng),
                     &mut written,
                 );
             }
         }
     }
-    eprintln!(
-        "wrote {files} files, {written} bytes under {}",
-        args.out.display()
-    );
+    if let Some(message) = failure {
+        return Err((1, message));
+    }
+    Ok((files, written, args.out.display().to_string()))
 }

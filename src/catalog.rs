@@ -104,6 +104,12 @@ pub trait TableProvider: Send + Sync {
     fn predicate_uses(&self, _request: &ScanRequest<'_>) -> Option<Vec<String>> {
         None
     }
+
+    /// The latest event time (`--now latest`) when the provider can find it without a full
+    /// scan: `Some(answer)`; None when the caller must scan the event-time column.
+    fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+        Ok(None)
+    }
 }
 
 /// Opens the tables a query describes inline (`externaldata`) as providers, so the executor

@@ -156,6 +156,9 @@ fn table_event_time(name: &str, catalog: &Catalog) -> Result<Option<i64>, Error>
     let Some(provider) = catalog.get(name) else {
         return Ok(None);
     };
+    if let Some(cheap) = provider.latest_event_time()? {
+        return Ok(cheap);
+    }
     let schema = provider.schema();
     let Some(column) = ["FlowEndTime", "FlowEndTime_t", "TimeGenerated"]
         .iter()

@@ -6,6 +6,14 @@
 //! same generator as the benchmark's set), so it takes seconds in CI. Point it at a bigger set
 //! with `KQLITE_BENCH_CHECK_DATA=DIR` (e.g. 100 MB from `gen_flow_logs --size 100M`; give the
 //! `insights-logs-flowlogflowevent` folder or its parent) to check the same answers at scale.
+//!
+//! A second test makes a small high-cardinality set with the generator's `--shape high` (many
+//! distinct flows an hour, the previous hour's tuples at blob starts, so groups span files) and
+//! checks the same queries there, with 60- and 10-minute rows and one row per tuple.
+
+#[allow(dead_code)]
+#[path = "../examples/gen_flow_logs.rs"]
+mod gen_flow_logs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -27,6 +35,21 @@ struct Tuple {
     direction: String,
     denied: bool,
     bytes: [i64; 2],
+    /// The hour the blob path names (`y=/m=/d=/h=`), in ms.
+    blob_hour_ms: i64,
+}
+
+fn blob_hour_ms(path: &Path) -> i64 {
+    let text = path.to_string_lossy();
+    let part = |key: &str| -> u32 {
+        text.split('/')
+            .find_map(|c| c.strip_prefix(key))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    chrono::NaiveDate::from_ymd_opt(part("y=") as i32, part("m="), part("d="))
+        .and_then(|d| d.and_hms_opt(part("h="), 0, 0))
+        .map_or(0, |t| t.and_utc().timestamp_millis())
 }
 
 fn flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -78,6 +101,7 @@ fn mac_text(raw: &str) -> String {
 fn read_tuples(files: &[PathBuf]) -> Vec<Tuple> {
     let mut out = Vec::new();
     for f in files {
+        let blob_hour = blob_hour_ms(f);
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
         for rec in json["records"].as_array().unwrap() {
@@ -114,6 +138,7 @@ fn read_tuples(files: &[PathBuf]) -> Vec<Tuple> {
                             direction: p[6].into(),
                             denied: p[7] == "D",
                             bytes: [num(p[10]), num(p[12])],
+                            blob_hour_ms: blob_hour,
                         });
                     }
                 }
@@ -130,14 +155,14 @@ struct Row {
     bytes: [i64; 2],
 }
 
-/// Group tuples as TABLES.md says (context, hour, shown addresses, port, protocol, direction,
-/// status).
-fn ta_rows(tuples: &[Tuple]) -> Vec<Row> {
+/// Group tuples as TABLES.md says (context, interval of `interval_ms`, shown addresses, port,
+/// protocol, direction, status).
+fn ta_rows(tuples: &[Tuple], interval_ms: i64) -> Vec<Row> {
     let mut rows: BTreeMap<Vec<String>, Row> = BTreeMap::new();
     for t in tuples {
         let mut key = t.context.to_vec();
         key.extend([
-            t.time_ms.div_euclid(HOUR_MS).to_string(),
+            t.time_ms.div_euclid(interval_ms).to_string(),
             t.src.clone(),
             t.dst.clone(),
             t.dst_port.clone(),
@@ -226,7 +251,67 @@ fn lines(map: BTreeMap<String, [i64; 2]>) -> BTreeSet<String> {
 
 #[test]
 fn benchmark_queries_match_answers_from_the_raw_json() {
-    let dir = data_dir();
+    check_queries(&data_dir());
+}
+
+#[test]
+fn high_cardinality_answers_match_the_raw_json() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-queries-high");
+    let _ = std::fs::remove_dir_all(&out);
+    let args = "--shape high --peers 5000 --rate 6 --hours 3 --start 2024-05-09T08";
+    let words = ["--out", out.to_str().unwrap()]
+        .into_iter()
+        .chain(args.split(' '))
+        .map(str::to_string);
+    gen_flow_logs::generate(words).unwrap();
+    let dir = out.join("insights-logs-flowlogflowevent");
+    let mut files = Vec::new();
+    flow_files(&dir, &mut files);
+    let tuples = read_tuples(&files);
+    let rows = ta_rows(&tuples, HOUR_MS);
+    // The shape the set is for: many distinct flows (tuples aggregate to well under a tenth
+    // in the default shape), and tuples of the previous hour in a blob's first record.
+    assert!(
+        rows.len() * 4 > tuples.len(),
+        "{} rows of {} tuples",
+        rows.len(),
+        tuples.len()
+    );
+    assert!(tuples
+        .iter()
+        .any(|t| t.time_ms.div_euclid(HOUR_MS) < t.blob_hour_ms.div_euclid(HOUR_MS)));
+    check_queries(&dir);
+
+    // `--now latest` is the latest tuple time (read from the latest blobs only).
+    let latest_ms = tuples.iter().map(|t| t.time_ms).max().unwrap();
+    let latest = chrono::DateTime::from_timestamp_millis(latest_ms).unwrap();
+    let got = kqlite(
+        &dir,
+        "60m",
+        "latest",
+        "NTANetAnalytics | where FlowEndTime > ago(1h) | summarize max(FlowEndTime) | extend n = now()",
+    );
+    let mut text = latest.format("%Y-%m-%dT%H:%M:%S").to_string();
+    if latest_ms % 1000 != 0 {
+        text += format!(".{:03}", latest_ms % 1000).trim_end_matches('0');
+    }
+    text.push('Z');
+    assert_eq!(got, set([format!("{text},{text}")]));
+
+    // 10-minute rows too.
+    let now = "2024-05-09T11:00:00Z";
+    let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";
+    let expected = lines(by_key(
+        &ta_rows(&tuples, HOUR_MS / 6),
+        |_| true,
+        |r| format!("{},{}", hour_text(r.flow_start_ms), status(r.first.denied)),
+        |r| [1, r.bytes[0] + r.bytes[1]],
+    ));
+    assert_eq!(kqlite(&dir, "10m", now, summarize), expected);
+}
+
+fn check_queries(dir: &Path) {
+    let dir = dir.to_path_buf();
     let mut files = Vec::new();
     flow_files(&dir, &mut files);
     assert!(!files.is_empty(), "no PT1H.json under {}", dir.display());
@@ -237,7 +322,7 @@ fn benchmark_queries_match_answers_from_the_raw_json() {
         .unwrap()
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
-    let rows = ta_rows(&tuples);
+    let rows = ta_rows(&tuples, HOUR_MS);
     let summarize = "NTANetAnalytics | summarize count(), sum(BytesSrcToDest + BytesDestToSrc) by bin(FlowStartTime, 1h), FlowStatus";
 
     // One row per tuple.

@@ -4,45 +4,65 @@
 //! shows them* (a public address is blanked and listed in `SrcPublicIps`/`DestPublicIps`
 //! instead), destination port, protocol, direction, status, ACL group and rule become one row.
 //! A [`FileAggregator`] groups the tuples of one file using small integer keys (strings interned
-//! once per file); the [`Merger`] joins rows of different files that share a key, because a
-//! group can span files (see `provider`). Every ordering inside a row is a sort, so the result
-//! does not depend on file or thread order.
+//! once per file, without a lock); at the file's end its ids are translated to the scan's
+//! ([`ScanDict`]) and `merge` joins groups of different files that share a key, because a group
+//! can span files (see `provider`). Every ordering inside a row is a sort, so the result does
+//! not depend on file or thread order.
 
-use super::flow_row::{
-    entry_counts, is_public, Direction, FlowContext, FlowRow, FlowTuple, PublicEntry, RowKey,
-};
+use super::flow_row::{entry_counts, is_public, Direction, FlowContext, FlowTuple};
+use super::scan_dict::ScanDict;
 use super::tuple_rows::{TupleRecord, TupleRows};
 use crate::table::Str;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+/// A group's key: ids are the file's while it is read, the scan's once it is finished
+/// (`FileAggregator::finish_groups`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct GroupKey {
-    context: u32,
-    interval: i64,
-    src: u32,
-    dst: u32,
-    port: Option<u16>,
-    protocol: u16,
-    direction: Direction,
-    denied: bool,
+pub(super) struct GroupKey {
+    pub context: u32,
+    pub interval: i64,
+    pub src: u32,
+    pub dst: u32,
+    pub port: Option<u16>,
+    pub protocol: u16,
+    pub direction: Direction,
+    pub denied: bool,
 }
 
-struct GroupState {
-    key: GroupKey,
-    first: i64,
-    last: i64,
-    encryption_time: i64,
-    encryption: u32,
-    counters: [u64; 4],
+/// One group's running totals (see `FlowRow` for what each is).
+pub(super) struct GroupState {
+    pub key: GroupKey,
+    pub first: i64,
+    pub last: i64,
+    pub encryption_time: i64,
+    pub encryption: u32,
+    pub counters: [u64; 4],
     /// Allowed in, allowed out, denied in, denied out.
-    flows: [u64; 4],
-    completed: u64,
-    records: u64,
+    pub flows: [u64; 4],
+    pub completed: u64,
+    pub records: u64,
     /// The first source port seen, kept inline (a one-tuple group never allocates), and the
-    /// others.
-    port: Option<u16>,
-    more_ports: Vec<u16>,
+    /// others (unsorted, maybe repeated).
+    pub port: Option<u16>,
+    pub more_ports: Vec<u16>,
+    /// The group's public addresses with their counts (unsorted; an address may repeat once
+    /// groups of several files are folded together).
+    pub public: Vec<PublicCount>,
+}
+
+/// Counts of one public address of a group, on the source or the destination side.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PublicCount {
+    pub dest: bool,
+    pub ip: u32,
+    pub counts: [u64; 6],
+}
+
+/// A finished file's groups, their ids the scan's ([`ScanDict`]).
+pub struct FileGroups {
+    pub(super) interval: i64,
+    pub(super) groups: Vec<GroupState>,
 }
 
 /// Groups the tuples of one file. Strings are interned once per file (ids into `strings`), so
@@ -281,6 +301,7 @@ impl<'a> FileAggregator<'a> {
             records: 0,
             port: None,
             more_ports: Vec::new(),
+            public: Vec::new(),
         });
         (self.states.len() - 1) as u32
     }
@@ -291,71 +312,42 @@ impl<'a> FileAggregator<'a> {
         TupleRows::new(self.strings, self.contexts, self.tuples)
     }
 
+    /// The file's groups with the scan's ids from `dict` (strings and contexts translated
+    /// under one lock), ready to be merged with other files' by integer keys.
+    pub fn finish_groups(self, dict: &ScanDict) -> FileGroups {
+        debug_assert_ne!(self.interval, 0);
+        let (strings, contexts) = dict.translate(&self.strings, &self.contexts);
+        let mut groups = self.states;
+        for ((group, dest, ip), counts) in self.publics {
+            groups[group as usize].public.push(PublicCount {
+                dest,
+                ip: strings[ip as usize],
+                counts,
+            });
+        }
+        for g in &mut groups {
+            let k = &mut g.key;
+            k.context = contexts[k.context as usize];
+            k.src = strings[k.src as usize];
+            k.dst = strings[k.dst as usize];
+            g.encryption = strings[g.encryption as usize];
+        }
+        FileGroups {
+            interval: self.interval,
+            groups,
+        }
+    }
+
     /// The file's rows, in order of each group's first tuple.
-    pub fn finish(self) -> Vec<FlowRow> {
+    #[cfg(test)]
+    pub fn finish(self) -> Vec<super::flow_row::FlowRow> {
         if self.interval == 0 {
             return self.finish_tuples().into_flow_rows();
         }
-        let mut src_public: Vec<Vec<PublicEntry>> = Vec::new();
-        let mut dst_public: Vec<Vec<PublicEntry>> = Vec::new();
-        if !self.publics.is_empty() {
-            src_public.resize_with(self.states.len(), Vec::new);
-            dst_public.resize_with(self.states.len(), Vec::new);
-            for ((group, dest_side, ip), counts) in self.publics {
-                let side = if dest_side {
-                    &mut dst_public
-                } else {
-                    &mut src_public
-                };
-                side[group as usize].push(PublicEntry {
-                    ip: self.strings[ip as usize].0.clone(),
-                    counts,
-                });
-            }
-            for list in src_public.iter_mut().chain(dst_public.iter_mut()) {
-                list.sort_by(|a, b| a.ip.cmp(&b.ip));
-            }
-        }
-        let interval = self.interval;
-        let strings = &self.strings;
-        let contexts = &self.contexts;
-        let mut src_public = src_public.into_iter();
-        let mut dst_public = dst_public.into_iter();
-        self.states
-            .into_iter()
-            .map(|s| {
-                let mut ports = s.more_ports;
-                ports.extend(s.port);
-                ports.sort_unstable();
-                ports.dedup();
-                let k = s.key;
-                FlowRow {
-                    context: contexts[k.context as usize].clone(),
-                    interval_start: k.interval,
-                    interval_end: k.interval + interval,
-                    flow_start: s.first,
-                    flow_end: s.last,
-                    src_ip: strings[k.src as usize].0.clone(),
-                    dst_ip: strings[k.dst as usize].0.clone(),
-                    dst_port: k.port,
-                    protocol: k.protocol,
-                    direction: k.direction,
-                    denied: k.denied,
-                    encryption: strings[s.encryption as usize].0.clone(),
-                    encryption_time: s.encryption_time,
-                    counters: s.counters,
-                    allowed_in: s.flows[0],
-                    allowed_out: s.flows[1],
-                    denied_in: s.flows[2],
-                    denied_out: s.flows[3],
-                    completed: s.completed,
-                    records: s.records,
-                    src_ports: ports,
-                    src_public: src_public.next().unwrap_or_default(),
-                    dst_public: dst_public.next().unwrap_or_default(),
-                }
-            })
-            .collect()
+        let dict = ScanDict::default();
+        let groups = self.finish_groups(&dict);
+        let rows = super::merge::flow_rows(groups.groups, groups.interval, &dict.lock());
+        rows
     }
 }
 
@@ -392,66 +384,10 @@ fn add_counts(into: &mut [u64; 6], t: &FlowTuple<'_>) {
     }
 }
 
-/// Joins rows of several files that share a key, and hands rows out once no file still to come
-/// can add to them.
-#[derive(Default)]
-pub struct Merger {
-    pending: FxHashMap<RowKey, FlowRow>,
-}
-
-impl Merger {
-    pub fn add(&mut self, rows: Vec<FlowRow>) {
-        for row in rows {
-            match self.pending.entry(row.key()) {
-                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(row),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(row);
-                }
-            }
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
-
-    /// The rows whose interval ends at or before `watermark`, sorted by key.
-    pub fn take_ended_by(&mut self, watermark: i64) -> Vec<FlowRow> {
-        let mut rows: Vec<FlowRow> = self
-            .pending
-            .extract_if(|_, row| row.interval_end <= watermark)
-            .map(|(_, row)| row)
-            .collect();
-        sort_rows(&mut rows);
-        rows
-    }
-
-    /// Every pending row, sorted by key.
-    pub fn take_all(&mut self) -> Vec<FlowRow> {
-        let mut rows: Vec<FlowRow> = self.pending.drain().map(|(_, row)| row).collect();
-        sort_rows(&mut rows);
-        rows
-    }
-}
-
-/// Rows in a fixed order: target and rule first, then interval, then the rest of the key.
-fn sort_rows(rows: &mut [FlowRow]) {
-    rows.sort_by(|a, b| {
-        (&a.context, a.interval_start, &a.src_ip, &a.dst_ip)
-            .cmp(&(&b.context, b.interval_start, &b.src_ip, &b.dst_ip))
-            .then((a.dst_port, a.protocol, a.direction, a.denied).cmp(&(
-                b.dst_port,
-                b.protocol,
-                b.direction,
-                b.denied,
-            )))
-    });
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::sources::flow_row::{FlowState, Origin};
+    use crate::sources::flow_row::{FlowRow, FlowState, Origin, PublicEntry};
     use crate::table::{empty_str, TICKS_PER_SECOND};
 
     pub fn context(rule: &str) -> FlowContext {
@@ -654,40 +590,6 @@ pub(crate) mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].interval_start, rows[0].interval_end);
         assert_eq!(rows[0].flow_start, 100 * TICKS_PER_SECOND);
-    }
-
-    #[test]
-    fn merging_across_files_is_order_independent() {
-        let run = |first: &[(i64, u16)], second: &[(i64, u16)]| {
-            let mut merger = Merger::default();
-            for part in [first, second] {
-                let mut agg = FileAggregator::new(HOUR);
-                let c = agg.context(context("r"));
-                for &(secs, port) in part {
-                    agg.add(
-                        c,
-                        &tuple(
-                            secs,
-                            "10.0.0.6",
-                            "8.8.8.8",
-                            port,
-                            FlowState::End,
-                            [1, 2, 3, 4],
-                        ),
-                    );
-                }
-                merger.add(agg.finish());
-            }
-            merger.take_all()
-        };
-        let a = run(&[(10, 5), (20, 3)], &[(5, 9)]);
-        let b = run(&[(5, 9)], &[(20, 3), (10, 5)]);
-        assert_eq!(a, b);
-        assert_eq!(a.len(), 1);
-        assert_eq!(a[0].src_ports, vec![3, 5, 9]);
-        assert_eq!(a[0].counters, [3, 6, 9, 12]);
-        assert_eq!(a[0].dst_public[0].text(), "8.8.8.8|0|3|3|9|6|12");
-        assert_eq!(a[0].flow_start, 5 * TICKS_PER_SECOND);
     }
 
     #[test]

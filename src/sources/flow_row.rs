@@ -161,32 +161,7 @@ pub struct FlowRow {
     pub dst_public: Vec<PublicEntry>,
 }
 
-/// What makes two rows one (TABLES.md's group key, plus the interval).
-pub type RowKey = (
-    Arc<FlowContext>,
-    i64,
-    Str,
-    Str,
-    Option<u16>,
-    u16,
-    Direction,
-    bool,
-);
-
 impl FlowRow {
-    pub fn key(&self) -> RowKey {
-        (
-            self.context.clone(),
-            self.interval_start,
-            self.src_ip.clone(),
-            self.dst_ip.clone(),
-            self.dst_port,
-            self.protocol,
-            self.direction,
-            self.denied,
-        )
-    }
-
     /// Started flows, allowed plus denied (`FlowCount_d`).
     #[cfg(test)]
     pub fn flow_count(&self) -> u64 {
@@ -221,30 +196,6 @@ impl FlowRow {
             src_public: Vec::new(),
             dst_public: Vec::new(),
         }
-    }
-
-    /// Fold `other` (same key) into this row.
-    pub fn merge(&mut self, other: FlowRow) {
-        self.flow_start = self.flow_start.min(other.flow_start);
-        self.flow_end = self.flow_end.max(other.flow_end);
-        if (other.encryption_time, &other.encryption) < (self.encryption_time, &self.encryption) {
-            self.encryption_time = other.encryption_time;
-            self.encryption = other.encryption;
-        }
-        for (a, b) in self.counters.iter_mut().zip(other.counters) {
-            *a += b;
-        }
-        self.allowed_in += other.allowed_in;
-        self.allowed_out += other.allowed_out;
-        self.denied_in += other.denied_in;
-        self.denied_out += other.denied_out;
-        self.completed += other.completed;
-        self.records += other.records;
-        self.src_ports.extend(other.src_ports);
-        self.src_ports.sort_unstable();
-        self.src_ports.dedup();
-        merge_entries(&mut self.src_public, other.src_public);
-        merge_entries(&mut self.dst_public, other.dst_public);
     }
 }
 
@@ -342,23 +293,6 @@ impl RowView for FlowRow {
     fn dst_public(&self) -> &[PublicEntry] {
         &self.dst_public
     }
-}
-
-fn merge_entries(into: &mut Vec<PublicEntry>, from: Vec<PublicEntry>) {
-    if from.is_empty() {
-        return;
-    }
-    into.extend(from);
-    into.sort_by(|a, b| a.ip.cmp(&b.ip));
-    into.dedup_by(|later, kept| {
-        if later.ip != kept.ip {
-            return false;
-        }
-        for (k, l) in kept.counts.iter_mut().zip(later.counts) {
-            *k += l;
-        }
-        true
-    });
 }
 
 /// Whether an address is public: not in 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8,

@@ -13,12 +13,14 @@
 //! tuples logged more than an hour late could still join it. Memory holds about two hours of
 //! rows, not the whole table; with files that name no hour, everything waits for the end.
 
-use super::aggregate::{FileAggregator, Merger};
+use super::aggregate::{FileAggregator, FileGroups};
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
 use super::flow_row::{FlowRow, RowView};
+use super::merge::Merger;
 use super::pushdown::{FileFilter, FileVerdict, ScanFilter};
+use super::scan_dict::ScanDict;
 use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, ScanStats, TableProvider, BATCH_ROWS};
@@ -156,10 +158,10 @@ impl Layout<'_> {
     }
 }
 
-/// What reading one file gives: aggregated rows still to be merged with other files', or, with
-/// interval 0 (one row per tuple, nothing to merge), the finished batches.
+/// What reading one file gives: aggregated groups still to be merged with other files', or,
+/// with interval 0 (one row per tuple, nothing to merge), the finished batches.
 pub enum FileRows {
-    Rows(Vec<FlowRow>),
+    Groups(FileGroups),
     Batches(Vec<Table>),
 }
 
@@ -190,25 +192,41 @@ fn read_bytes(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Option<String>>
     }))
 }
 
-/// Read, parse and aggregate one file, keeping what `filter` lets through; its rows (or, with
-/// `layout` and interval 0, its batches) and its problems.
-pub fn read_file(
-    file: &FlowFile,
-    interval: i64,
-    filter: Option<&ScanFilter>,
-    layout: Option<&Layout<'_>>,
-) -> (FileRows, Vec<Diagnostic>) {
+/// What every file of one scan is read with.
+pub struct ScanSetup<'s> {
+    pub interval: i64,
+    pub filter: &'s ScanFilter,
+    pub layout: &'s Layout<'s>,
+    /// The scan's ids for strings and contexts (interval > 0).
+    pub dict: &'s ScanDict,
+}
+
+impl ScanSetup<'_> {
+    /// What a file that gave nothing gives.
+    fn nothing(&self) -> FileRows {
+        if self.interval == 0 {
+            FileRows::Batches(Vec::new())
+        } else {
+            FileRows::Groups(FileGroups {
+                interval: self.interval,
+                groups: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Read, parse and aggregate one file, keeping what the filter lets through; its groups (or,
+/// with interval 0, its batches) and its problems.
+pub fn read_file(file: &FlowFile, setup: &ScanSetup<'_>) -> (FileRows, Vec<Diagnostic>) {
     FILE_BUFFER.with(|buf| match buf.try_borrow_mut() {
-        Ok(mut buf) => read_file_with(file, interval, filter, layout, &mut buf),
-        Err(_) => read_file_with(file, interval, filter, layout, &mut Vec::new()),
+        Ok(mut buf) => read_file_with(file, setup, &mut buf),
+        Err(_) => read_file_with(file, setup, &mut Vec::new()),
     })
 }
 
 fn read_file_with(
     file: &FlowFile,
-    interval: i64,
-    filter: Option<&ScanFilter>,
-    layout: Option<&Layout<'_>>,
+    setup: &ScanSetup<'_>,
     buf: &mut Vec<u8>,
 ) -> (FileRows, Vec<Diagnostic>) {
     let path = file.path.display().to_string();
@@ -216,26 +234,25 @@ fn read_file_with(
         Ok(damage) => damage,
         Err(e) => {
             let d = Diagnostic::new(path, None, "", format!("cannot read the file: {e}"), 0);
-            return (FileRows::Rows(Vec::new()), vec![d]);
+            return (setup.nothing(), vec![d]);
         }
     };
+    let (interval, layout) = (setup.interval, setup.layout);
     let (text, bad_bytes) = json_stream::text_of(buf);
     let mut problems = Vec::new();
     let rows = {
-        let texts = layout.is_none_or(|l| {
-            l.columns
-                .iter()
-                .any(|&i| columns::shows_addresses(&l.schema.fields[i].name))
-        });
-        let ports = layout.is_none_or(|l| {
-            l.columns
-                .iter()
-                .any(|&i| columns::shows_source_ports(&l.schema.fields[i].name))
-        });
+        let texts = layout
+            .columns
+            .iter()
+            .any(|&i| columns::shows_addresses(&layout.schema.fields[i].name));
+        let ports = layout
+            .columns
+            .iter()
+            .any(|&i| columns::shows_source_ports(&layout.schema.fields[i].name));
         let mut agg = FileAggregator::new(interval)
             .texts(texts)
             .source_ports(ports);
-        let mut filter = FileFilter::new(filter);
+        let mut filter = FileFilter::new(Some(setup.filter));
         match file.format {
             Format::VnetFlow => {
                 vnet_flow::read(&text, &bad_bytes, &mut agg, &mut filter, &mut problems)
@@ -247,19 +264,18 @@ fn read_file_with(
             // Resource logs are tables of their own, never flow rows.
             Format::AzureResourceLog => {}
         }
-        match layout.filter(|_| interval == 0) {
-            Some(layout) => {
-                let tuples = agg.finish_tuples();
-                let mut batches = Vec::new();
-                if !tuples.is_empty() {
-                    for start in (0..tuples.len()).step_by(BATCH_ROWS) {
-                        let len = BATCH_ROWS.min(tuples.len() - start);
-                        layout.batches(&tuples.views(start, len), &mut batches);
-                    }
+        if interval == 0 {
+            let tuples = agg.finish_tuples();
+            let mut batches = Vec::new();
+            if !tuples.is_empty() {
+                for start in (0..tuples.len()).step_by(BATCH_ROWS) {
+                    let len = BATCH_ROWS.min(tuples.len() - start);
+                    layout.batches(&tuples.views(start, len), &mut batches);
                 }
-                FileRows::Batches(batches)
             }
-            None => FileRows::Rows(agg.finish()),
+            FileRows::Batches(batches)
+        } else {
+            FileRows::Groups(agg.finish_groups(setup.dict))
         }
     };
     report_stray_bytes(text.as_bytes(), &bad_bytes, &mut problems);
@@ -352,17 +368,23 @@ impl TableProvider for FlowLogProvider {
         let workers = rayon::current_num_threads().clamp(1, files.len().max(1));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
-        let interval = self.interval;
+        let dict = Arc::new(ScanDict::default());
+        let setup = ScanSetup {
+            interval: self.interval,
+            filter: &filter,
+            layout: &layout,
+            dict: &dict,
+        };
         let result = std::thread::scope(|s| {
             let (tx, rx) = mpsc::sync_channel(workers * 2);
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (files, next, stop, filter, layout) = (&files, &next, &stop, &filter, &layout);
+                let (files, next, stop, setup) = (&files, &next, &stop, &setup);
                 s.spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        let read = read_file(file, interval, Some(filter), Some(layout));
+                        let read = read_file(file, setup);
                         if tx.send((i, read)).is_err() {
                             break;
                         }
@@ -370,7 +392,8 @@ impl TableProvider for FlowLogProvider {
                 });
             }
             drop(tx);
-            let result = self.consume(rx, &files, &layout, sink);
+            let merger = Merger::new(dict.clone(), self.interval.max(1));
+            let result = self.consume(rx, &files, &layout, merger, sink);
             if result.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
@@ -389,6 +412,77 @@ impl TableProvider for FlowLogProvider {
     fn origin(&self) -> String {
         self.origin.clone()
     }
+
+    /// Azure writes a tuple into the blob of the hour it is logged in, never before its time,
+    /// so a blob of hour H holds no tuple after H + 1 h and the latest `FlowEndTime` is in the
+    /// files of the latest blob hour (or in files whose path names no hour): only those are
+    /// read, one row per tuple, going back an hour at a time while what was found could still
+    /// be beaten by an earlier blob.
+    fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+        let Some(column) = ["FlowEndTime", "FlowEndTime_t"]
+            .iter()
+            .find_map(|c| self.schema.index_of(c))
+        else {
+            return Ok(None);
+        };
+        let latest_of = |files: Vec<FlowFile>| -> Result<Option<i64>, Error> {
+            if files.is_empty() {
+                return Ok(None);
+            }
+            let part = FlowLogProvider {
+                table: self.table,
+                schema: self.schema.clone(),
+                files,
+                interval: 0,
+                strict: self.strict,
+                diagnostics: self.diagnostics.clone(),
+                origin: String::new(),
+                topology: None,
+            };
+            let request = ScanRequest {
+                columns: &[column],
+                predicates: &[],
+                ctx: crate::func::EvalContext { now: 0 },
+                stats: None,
+            };
+            let mut latest: Option<i64> = None;
+            part.scan(&request, &mut |batch| {
+                if let Some(crate::table::Column::DateTime(times)) = batch.columns.first() {
+                    latest = latest.max(times.iter().flatten().max().copied());
+                }
+                Ok(())
+            })?;
+            Ok(latest)
+        };
+        // Files without an hour can hold any time: they are always read.
+        let unplaced: Vec<FlowFile> = self
+            .files
+            .iter()
+            .filter(|f| f.hour.is_none())
+            .cloned()
+            .collect();
+        let mut latest = latest_of(unplaced)?;
+        let mut hours: Vec<i64> = self.files.iter().filter_map(|f| f.hour).collect();
+        hours.dedup();
+        for &hour in hours.iter().rev() {
+            if latest.is_some_and(|t| t >= hour + HOUR) {
+                break;
+            }
+            let of_hour: Vec<FlowFile> = self
+                .files
+                .iter()
+                .filter(|f| f.hour == Some(hour))
+                .cloned()
+                .collect();
+            latest = latest.max(latest_of(of_hour)?);
+            // Tuples at or after the hour cannot be beaten by earlier blobs; tuples before it
+            // (the previous hour's, logged late) can, by a later tuple of that hour.
+            if latest.is_some_and(|t| t >= hour) {
+                break;
+            }
+        }
+        Ok(Some(latest))
+    }
 }
 
 impl FlowLogProvider {
@@ -399,6 +493,7 @@ impl FlowLogProvider {
         rx: mpsc::Receiver<(usize, (FileRows, Vec<Diagnostic>))>,
         files: &[&FlowFile],
         layout: &Layout<'_>,
+        mut merger: Merger,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let emit = |rows: Vec<FlowRow>, sink: &mut dyn FnMut(Table) -> Result<(), Error>| {
@@ -406,7 +501,6 @@ impl FlowLogProvider {
             layout.batches(&rows, &mut batches);
             batches.into_iter().try_for_each(sink)
         };
-        let mut merger = Merger::default();
         let mut pending = BTreeMap::new();
         let mut want = 0;
         for (i, read) in rx {
@@ -415,8 +509,7 @@ impl FlowLogProvider {
                 self.report(problems)?;
                 match rows {
                     FileRows::Batches(batches) => batches.into_iter().try_for_each(&mut *sink)?,
-                    FileRows::Rows(rows) if self.interval == 0 => emit(rows, sink)?,
-                    FileRows::Rows(rows) => merger.add(rows),
+                    FileRows::Groups(groups) => merger.add(groups),
                 }
                 want += 1;
                 // Once every file of hours before the next file's have been read, rows whose

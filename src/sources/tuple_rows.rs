@@ -4,7 +4,7 @@
 //! [`FlowRow`] per tuple.
 
 use super::flow_row::{
-    entry_counts, Direction, FlowContext, FlowRow, FlowState, FlowTuple, PublicEntry, RowView,
+    entry_counts, Direction, FlowContext, FlowState, FlowTuple, PublicEntry, RowView,
 };
 use crate::table::Str;
 use std::sync::Arc;
@@ -157,7 +157,8 @@ impl TupleRows {
     }
 
     /// The rows as owned [`FlowRow`]s (a file read without a layout to build columns with).
-    pub fn into_flow_rows(self) -> Vec<FlowRow> {
+    #[cfg(test)]
+    pub fn into_flow_rows(self) -> Vec<super::flow_row::FlowRow> {
         (0..self.len())
             .map(|i| TupleRow { rows: &self, i }.to_flow_row())
             .collect()
@@ -185,6 +186,7 @@ impl TupleRow<'_> {
         }
     }
 
+    #[cfg(test)]
     fn entry(&self, entries: &'_ [PublicEntry], slots: &[u32]) -> Vec<PublicEntry> {
         match slots.get(self.i) {
             Some(&slot) if slot != NO_ENTRY => vec![entries[slot as usize].clone()],
@@ -192,7 +194,9 @@ impl TupleRow<'_> {
         }
     }
 
-    fn to_flow_row(self) -> FlowRow {
+    #[cfg(test)]
+    fn to_flow_row(self) -> super::flow_row::FlowRow {
+        use super::flow_row::FlowRow;
         let r = self.record();
         let [allowed_in, allowed_out, denied_in, denied_out] = self.flows();
         FlowRow {
