@@ -366,6 +366,21 @@ fn long_operator_chains_run_or_fail_cleanly() {
 /// A VNet flow log of the examples (331 tuples).
 const GOOD_VNET: &str = "examples/logs/insights-logs-flowlogflowevent/flowLogResourceID=/SUBSCRIPTIONS/6A1F0C2E-3B4D-4E5F-8A9B-0C1D2E3F4A5B/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_JAPANEAST/FLOWLOGS/FL-VNET-SPOKE-APP/y=2024/m=05/d=09/h=09/m=00/macAddress=000D3A5210AA/PT1H.json";
 
+/// `NTANetAnalytics | count` over `logs`, one row per tuple, as CSV.
+fn nta_count(logs: &str) -> Outcome {
+    let query = "NTANetAnalytics | count";
+    kqlite(&[
+        "query",
+        query,
+        "--logs",
+        logs,
+        "--interval",
+        "0",
+        "--format",
+        "csv",
+    ])
+}
+
 #[test]
 fn deeply_nested_json_logs_are_skipped_and_the_good_files_load() {
     let dir = scratch("deep-json");
@@ -378,16 +393,7 @@ fn deeply_nested_json_logs_are_skipped_and_the_good_files_load() {
     }
     std::fs::copy(repo_root().join(GOOD_VNET), dir.join("good.json")).unwrap();
     let dir_arg = dir.to_str().unwrap();
-    let out = kqlite(&[
-        "query",
-        "NTANetAnalytics | count",
-        "--logs",
-        dir_arg,
-        "--interval",
-        "0",
-        "--format",
-        "csv",
-    ]);
+    let out = nta_count(dir_arg);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n331\r\n");
     assert_stderr_has(
@@ -580,17 +586,7 @@ fn a_malformed_record_costs_only_itself() {
     std::fs::write(dir.join("b/PT1H.json"), without).unwrap();
     let count = |sub: &str| {
         let logs = dir.join(sub);
-        let args = [
-            "query",
-            "NTANetAnalytics | count",
-            "--logs",
-            logs.to_str().unwrap(),
-            "--interval",
-            "0",
-            "--format",
-            "csv",
-        ];
-        kqlite(&args)
+        nta_count(logs.to_str().unwrap())
     };
     let (damaged, truth) = (count("a"), count("b"));
     assert_eq!(damaged.code, Some(0), "{}", damaged.stderr);
@@ -743,16 +739,7 @@ fn a_second_json_document_is_reported() {
     let dir = scratch("two-documents");
     let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
     std::fs::write(dir.join("PT1H.json"), format!("{good}\n{good}")).unwrap();
-    let out = kqlite(&[
-        "query",
-        "NTANetAnalytics | count",
-        "--logs",
-        dir.to_str().unwrap(),
-        "--interval",
-        "0",
-        "--format",
-        "csv",
-    ]);
+    let out = nta_count(dir.to_str().unwrap());
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, "Count\r\n331\r\n");
     assert_stderr_has(
