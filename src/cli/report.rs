@@ -66,6 +66,7 @@ pub fn run(args: ReportArgs) -> Result<u8, Failure> {
     let now = NowSpec::or_env(args.run.now.clone())?;
     let loaded = logs::load(&args.logs)?;
     let mut options = args.run.options();
+    args.logs.allow_local_data(&mut options);
     let found = subnets::find(&args.logs.topology);
     for (name, value) in [
         (

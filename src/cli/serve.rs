@@ -35,12 +35,15 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         loaded.report_problems();
         Ok(loaded.catalog)
     });
+    // `externaldata` may read local files inside the served log folders, as on the command line.
+    let mut options = args.run.options();
+    args.logs.allow_local_data(&mut options);
     let config = ServeConfig {
         listen: args.listen,
         token: args.token.filter(|t| !t.is_empty()),
         database: args.database.clone(),
         now,
-        options: args.run.options(),
+        options,
         limits,
         watched,
         rescan: (args.rescan > 0.0).then(|| Duration::from_secs_f64(args.rescan)),

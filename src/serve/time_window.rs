@@ -3,8 +3,8 @@
 //! `TimeGenerated` in addition to any filter the query has.
 //! <https://learn.microsoft.com/azure/azure-monitor/logs/api/request-format>
 
-use crate::value::text::parse_datetime as datetime_ticks;
 use crate::table::TICKS_PER_SECOND;
+use crate::value::text::parse_datetime as datetime_ticks;
 
 /// `[from, to)` in ticks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -90,7 +90,9 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         names: &["totimespan"],
         arity: (1, 1),
         result: Fixed(T::TimeSpan),
-        run: |_, args, _ty, len, _ctx| Ok(cast_column(args[0].column(len).into_owned(), T::TimeSpan)),
+        run: |_, args, _ty, len, _ctx| {
+            Ok(cast_column(args[0].column(len).into_owned(), T::TimeSpan))
+        },
         naming: Naming::First,
     },
     ScalarDef {
