@@ -59,10 +59,15 @@ pub fn resolve(name: &str) -> Option<&'static ScalarDef> {
     BY_NAME.get(name).copied()
 }
 
-/// The definition of a resolved function (every `ScalarFunc` has one row).
+/// The definition of a resolved function (every `ScalarFunc` has one row; the outputs of a
+/// multi-output `series_*` function share their function's row).
 pub fn definition(func: ScalarFunc) -> &'static ScalarDef {
+    let row = match func {
+        ScalarFunc::Series(f) => ScalarFunc::Series(f.function()),
+        other => other,
+    };
     BY_FUNC
-        .get(&func)
+        .get(&row)
         .unwrap_or_else(|| panic!("{func:?} has no definition row"))
 }
 

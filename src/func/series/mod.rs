@@ -54,6 +54,19 @@ pub enum SeriesFn {
 }
 
 impl SeriesFn {
+    /// The function itself, whichever of its outputs `self` reads: a multi-output function
+    /// (`extend (a, b) = series_decompose(x)`) has one registry row, under its first output.
+    pub fn function(self) -> SeriesFn {
+        match self {
+            SeriesFn::Decompose(_) => SeriesFn::Decompose(0),
+            SeriesFn::DecomposeAnomalies(_) => SeriesFn::DecomposeAnomalies(0),
+            SeriesFn::DecomposeForecast(_) => SeriesFn::DecomposeForecast(0),
+            SeriesFn::PeriodsDetect(_) => SeriesFn::PeriodsDetect(0),
+            SeriesFn::PeriodsValidate(_) => SeriesFn::PeriodsValidate(0),
+            other => other,
+        }
+    }
+
     /// The type of the call's result.
     pub fn result_type(self) -> Type {
         match self {
