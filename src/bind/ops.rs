@@ -536,21 +536,6 @@ pub fn serialize(
     })
 }
 
-/// .NET's name of each type, as `getschema` prints it in `DataType`.
-fn dotnet_type(ty: Type) -> &'static str {
-    match ty {
-        Type::Bool => "System.SByte",
-        Type::Int => "System.Int32",
-        Type::Long => "System.Int64",
-        Type::Real => "System.Double",
-        Type::DateTime => "System.DateTime",
-        Type::TimeSpan => "System.TimeSpan",
-        Type::Guid => "System.Guid",
-        Type::String => "System.String",
-        Type::Dynamic => "System.Object",
-    }
-}
-
 /// `getschema`: one row per visible column.
 pub fn getschema(input: &Rel) -> Rel {
     let fields: Vec<&Field> = input
@@ -564,7 +549,7 @@ pub fn getschema(input: &Rel) -> Rel {
     let columns = vec![
         text(&|f| f.name.clone()),
         Column::Long((0..fields.len() as i64).map(Some).collect()),
-        text(&|f| dotnet_type(f.ty).to_string()),
+        text(&|f| f.ty.dotnet_name().to_string()),
         text(&|f| f.ty.name().to_string()),
     ];
     let schema = Schema::new(vec![

@@ -293,21 +293,6 @@ fn doc_string(catalog: &Catalog, name: &str) -> String {
     catalog.get(name).map(|p| p.origin()).unwrap_or_default()
 }
 
-/// The .NET type Kusto's schema listings give for a column type.
-fn clr_type(ty: Type) -> &'static str {
-    match ty {
-        Type::Bool => "System.SByte",
-        Type::Int => "System.Int32",
-        Type::Long => "System.Int64",
-        Type::Real => "System.Double",
-        Type::DateTime => "System.DateTime",
-        Type::TimeSpan => "System.TimeSpan",
-        Type::Guid => "System.Guid",
-        Type::String => "System.String",
-        Type::Dynamic => "System.Object",
-    }
-}
-
 fn columns_of(catalog: &Catalog, name: &str) -> Vec<(String, Type)> {
     catalog.get(name).map_or_else(Vec::new, |p| {
         p.schema()
@@ -321,7 +306,7 @@ fn columns_of(catalog: &Catalog, name: &str) -> Vec<(String, Type)> {
 fn table_json(catalog: &Catalog, name: &str) -> Json {
     let columns: Vec<Json> = columns_of(catalog, name)
         .into_iter()
-        .map(|(column, ty)| json!({"Name": column, "Type": clr_type(ty), "CslType": ty.name()}))
+        .map(|(column, ty)| json!({"Name": column, "Type": ty.dotnet_name(), "CslType": ty.name()}))
         .collect();
     json!({
         "Name": name,
@@ -412,7 +397,12 @@ fn schema_rows(catalog: &Catalog, database: &str) -> Table {
     for name in catalog.names() {
         rows.push([database.into(), name.into(), String::new(), String::new()]);
         for (column, ty) in columns_of(catalog, name) {
-            rows.push([database.into(), name.into(), column, clr_type(ty).into()]);
+            rows.push([
+                database.into(),
+                name.into(),
+                column,
+                ty.dotnet_name().into(),
+            ]);
         }
     }
     let text = |i: usize| Column::String(rows.iter().map(|r| Arc::from(r[i].as_str())).collect());

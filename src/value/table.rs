@@ -54,6 +54,22 @@ impl Type {
         }
     }
 
+    /// The .NET type name Kusto's schema listings give (`getschema`'s `DataType`, the
+    /// `.show … schema` commands): `System.Int64`, and `System.SByte` for bool.
+    pub fn dotnet_name(self) -> &'static str {
+        match self {
+            Type::Bool => "System.SByte",
+            Type::Int => "System.Int32",
+            Type::Long => "System.Int64",
+            Type::Real => "System.Double",
+            Type::DateTime => "System.DateTime",
+            Type::TimeSpan => "System.TimeSpan",
+            Type::Guid => "System.Guid",
+            Type::String => "System.String",
+            Type::Dynamic => "System.Object",
+        }
+    }
+
     /// Parse a type name as written in KQL (`long`, `datetime`, `double`, `boolean`, …).
     pub fn from_name(name: &str) -> Option<Type> {
         Some(match name {
