@@ -361,7 +361,7 @@ impl Binder<'_> {
             return Ok(sink.push(aggregate, span));
         }
         let bound = self.args(ctx, args)?;
-        match scalar::lookup(function, &bound) {
+        match scalar::lookup(function, &BoundExpr::as_args(&bound)) {
             Ok((func, ty)) => Ok(BoundExpr {
                 kind: ExprNode::Call { func, args: bound },
                 ty,
@@ -401,7 +401,7 @@ impl Binder<'_> {
         span: Span,
         scope: &Scope,
     ) -> Result<BoundAggregate, Error> {
-        match aggregate::lookup(function, &args) {
+        match aggregate::lookup(function, &BoundExpr::as_args(&args)) {
             Ok((func, ty)) => Ok(BoundAggregate { func, args, ty }),
             Err(e) => Err(lookup_error(e, name, &args, span, scope)),
         }

@@ -251,7 +251,7 @@ fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Err
                 return Ok(part);
             }
             let convert = if ty == Type::Long { "tolong" } else { "toreal" };
-            let (func, ty) = crate::func::scalar::lookup(convert, std::slice::from_ref(&part))
+            let (func, ty) = crate::func::scalar::lookup(convert, &[part.as_arg()])
                 .map_err(|_| Error::semantic("a conversion is not available", span))?;
             Ok(BoundExpr {
                 kind: ExprNode::Call {

@@ -166,7 +166,7 @@ pub fn parse(
 /// Parse reads text: other values are converted with `tostring()`.
 fn to_string(e: BoundExpr) -> Result<BoundExpr, Error> {
     let span = e.span;
-    match crate::func::scalar::lookup("tostring", std::slice::from_ref(&e)) {
+    match crate::func::scalar::lookup("tostring", &[e.as_arg()]) {
         Ok((func, ty)) => Ok(BoundExpr {
             kind: ExprNode::Call {
                 func,

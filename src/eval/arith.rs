@@ -4,11 +4,11 @@
 //! zero gives null; `%` has the sign of the divisor's magnitude rule Kusto documents
 //! (`-14 % 12` is 10).
 
-use super::datum::{map1, map2, Datum};
 use crate::error::{Error, ErrorKind};
 use crate::func::scalar::datetime::EPOCH_TICKS;
 use crate::plan::BinaryOp;
 use crate::table::{Column, Type};
+use crate::value::datum::{map1, map2, Datum};
 
 /// How an operand takes part in arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,11 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use super::datum::{map2, Datum};
 use crate::error::Error;
 use crate::func::scalar::convert::{self, json_scalar};
 use crate::plan::BinaryOp;
 use crate::table::{Column, Str, Type, Value};
+use crate::value::datum::{map2, Datum};
 
 pub use crate::value::compare::{compare_values, values_equal};
 

@@ -5,11 +5,11 @@
 
 mod arith;
 mod compare;
-mod datum;
+
 mod strings;
 
+pub use crate::value::datum::{map1, map2, map3, Arr, Datum};
 pub use compare::{compare_values, values_equal};
-pub use datum::{map1, map2, map3, Arr, Datum};
 
 use std::borrow::Cow;
 
@@ -107,11 +107,11 @@ pub fn eval_datum<'a>(
             if func.is_window() {
                 // A window function differs row by row even over constants (`row_number()`).
                 let col = scalar::call(*func, &args, expr.ty, rows, ctx).map_err(at)?;
-                return Ok(Datum::owned(convert::cast_column(col, expr.ty)));
+                return Ok(Datum::owned(promised(col, expr.ty)));
             }
             let refs: Vec<&Datum> = args.iter().collect();
             lift(&refs, rows, expr.ty, |n| {
-                scalar::call(*func, &args, expr.ty, n, ctx)
+                scalar::call(*func, &args, expr.ty, n, ctx).map(|col| promised(col, expr.ty))
             })
             .map_err(at)
         }
@@ -128,7 +128,8 @@ pub fn eval_datum<'a>(
 }
 
 /// Run `kernel` once when every input is a constant (giving a constant), else over `rows`;
-/// the result is brought to `ty`, the type the binder gave the node.
+/// the result is brought to `ty`, the type the binder gave the node (operators over ints compute
+/// in the widest type; a function's kernel must already return `ty`, see [`promised`]).
 fn lift(
     inputs: &[&Datum],
     rows: usize,
@@ -141,6 +142,18 @@ fn lift(
     } else {
         Ok(Datum::owned(convert::cast_column(kernel(rows)?, ty)))
     }
+}
+
+/// A kernel's result, which must have the type the binder promised: a disagreement is a bug in
+/// a function's row (its result-type rule and kernel), caught by the debug-build tests rather
+/// than papered over by a conversion.
+fn promised(col: Column, ty: Type) -> Column {
+    debug_assert_eq!(
+        col.ty(),
+        ty,
+        "a kernel returned another type than its binder promised"
+    );
+    col
 }
 
 fn runtime(message: impl Into<String>) -> Error {

@@ -3,11 +3,11 @@
 //! its `_cs` form was written, and their negations. A constant right side is prepared once per
 //! batch (lower-cased, regex compiled).
 
-use super::datum::Datum;
 use crate::ast::{StringOp, StringOpKind};
 use crate::error::Error;
 use crate::func::scalar::pattern::RegexCache;
 use crate::table::Column;
+use crate::value::datum::Datum;
 
 /// A prepared right-hand side.
 struct Needle {

@@ -65,7 +65,7 @@ fn sop(kind: StringOpKind, case_sensitive: bool, negated: bool) -> BinaryOp {
 }
 
 fn call(name: &str, args: Vec<BoundExpr>) -> BoundExpr {
-    let (func, ty) = scalar::lookup(name, &args).unwrap();
+    let (func, ty) = scalar::lookup(name, &BoundExpr::as_args(&args)).unwrap();
     BoundExpr {
         kind: ExprNode::Call { func, args },
         ty,

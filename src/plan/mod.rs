@@ -369,6 +369,23 @@ impl From<crate::ast::BinaryOp> for BinaryOp {
 }
 
 impl BoundExpr {
+    /// What a function's result-type rule may know of this expression as an argument.
+    pub fn as_arg(&self) -> crate::func::Arg<'_> {
+        crate::func::Arg {
+            ty: self.ty,
+            literal: match &self.kind {
+                ExprNode::Literal(value) => Some(value),
+                _ => None,
+            },
+            is_column: matches!(self.kind, ExprNode::Column(_)),
+        }
+    }
+
+    /// [`as_arg`](Self::as_arg) of each argument of a call.
+    pub fn as_args(args: &[BoundExpr]) -> Vec<crate::func::Arg<'_>> {
+        args.iter().map(BoundExpr::as_arg).collect()
+    }
+
     pub fn column(index: usize, ty: Type, span: Span) -> BoundExpr {
         BoundExpr {
             kind: ExprNode::Column(index),

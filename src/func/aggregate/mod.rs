@@ -12,9 +12,9 @@ mod pick;
 use std::borrow::Cow;
 
 use super::LookupError;
-use crate::eval::{Arr, Datum};
-use crate::plan::BoundExpr;
+use crate::func::Arg;
 use crate::table::{Column, Type};
+use crate::value::datum::{Arr, Datum};
 
 /// A resolved aggregate. Each yields one column; `bind` expands the multi-column forms
 /// (`arg_max(X, *)`, `percentiles(X, 50, 95)`) into several of these.
@@ -79,7 +79,7 @@ impl AggregateFunc {
 pub enum AggregateResult {
     Fixed(Type),
     /// From the bound arguments; may reject them (`sum` of a string).
-    Rule(fn(&[BoundExpr]) -> Result<Type, LookupError>),
+    Rule(fn(&[Arg]) -> Result<Type, LookupError>),
 }
 
 /// How the column of an unnamed aggregate is named.
@@ -198,7 +198,7 @@ fn constant_long(args: &[Column], index: usize) -> Option<i64> {
 }
 
 /// Resolve aggregate `name` over bound `args`.
-pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(AggregateFunc, Type), LookupError> {
+pub fn lookup(name: &str, args: &[Arg]) -> Result<(AggregateFunc, Type), LookupError> {
     let def = resolve(name).ok_or(LookupError::Unknown)?;
     let (min, max) = def.arity;
     if args.len() < min || args.len() > max {

@@ -331,7 +331,7 @@ impl Accumulator for Spread {
 }
 
 /// `sum`/`sumif`: long for integers and bools, timespan for timespans, real otherwise.
-fn sum_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+fn sum_type(name: &str, args: &[crate::func::Arg]) -> Result<T, crate::func::LookupError> {
     Ok(match args.first().map_or(T::Long, |a| a.ty) {
         T::Int | T::Long | T::Bool => T::Long,
         T::TimeSpan => T::TimeSpan,
@@ -341,7 +341,7 @@ fn sum_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::fun
 }
 
 /// `avg`/`avgif`: real for numbers, a datetime or timespan keeps its type.
-fn avg_type(name: &str, args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+fn avg_type(name: &str, args: &[crate::func::Arg]) -> Result<T, crate::func::LookupError> {
     Ok(match args.first().map_or(T::Long, |a| a.ty) {
         input @ (T::TimeSpan | T::DateTime) => input,
         T::Int | T::Long | T::Real | T::Dynamic | T::Bool => T::Real,

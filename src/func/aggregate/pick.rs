@@ -7,9 +7,10 @@ use std::cmp::Ordering;
 use super::AggregateFunc as A;
 use super::{slot, view, Accumulator};
 use super::{AggregateDef, AggregateNaming, AggregateResult::Rule};
-use crate::eval::{compare_values, Arr};
 use crate::table::Type as T;
 use crate::table::{Column, Str, Type, Value};
+use crate::value::compare::compare_values;
+use crate::value::datum::Arr;
 
 /// A comparable key of one row.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,16 +1,15 @@
 use super::*;
-use crate::ast::Span;
 use crate::table::Value;
 use serde_json::json;
 
-fn col_expr(ty: Type) -> BoundExpr {
-    BoundExpr::column(0, ty, Span::new(0, 0))
+fn col_expr(ty: Type) -> Arg<'static> {
+    Arg::column(ty)
 }
 
 /// Run aggregate `name` over `args` (every row in group `groups[i]`), split into two batches to
 /// exercise state across updates.
 fn run(name: &str, args: Vec<Column>, groups: &[usize], num_groups: usize) -> Column {
-    let exprs: Vec<BoundExpr> = args.iter().map(|c| col_expr(c.ty())).collect();
+    let exprs: Vec<Arg> = args.iter().map(|c| col_expr(c.ty())).collect();
     let (func, ty) = lookup(name, &exprs).unwrap();
     let types: Vec<Type> = args.iter().map(Column::ty).collect();
     let mut acc = func.accumulator(&types, ty);
@@ -273,7 +272,7 @@ fn take_any_prefers_values() {
 #[test]
 fn lookup_types_and_errors() {
     let ty = |name: &str, t: &[Type]| {
-        let args: Vec<BoundExpr> = t.iter().map(|t| col_expr(*t)).collect();
+        let args: Vec<Arg> = t.iter().map(|t| col_expr(*t)).collect();
         lookup(name, &args).map(|(_, ty)| ty)
     };
     assert_eq!(ty("sum", &[Type::Int]), Ok(Type::Long));

@@ -5,10 +5,10 @@
 use super::datetime::EPOCH_TICKS;
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::ScalarFunc as F;
-use crate::eval::{Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, Type};
 pub use crate::value::cast::*;
+use crate::value::datum::{Arr, Datum};
 pub use crate::value::text::{
     parse_datetime, parse_dynamic as parse_json, parse_guid, parse_long, parse_real, parse_timespan,
 };

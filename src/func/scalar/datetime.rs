@@ -6,9 +6,9 @@
 use super::convert::{days_in_month, real_to_long};
 use super::{arg_error, fixed_text};
 use crate::error::Error;
-use crate::eval::{map1, map2, map3, Datum};
 use crate::func::EvalContext;
 use crate::table::{Column, TICKS_PER_DAY, TICKS_PER_SECOND};
+use crate::value::datum::{map1, map2, map3, Datum};
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::ScalarFunc as F;
@@ -151,7 +151,7 @@ pub fn start_end(period: Period, end: bool, args: &[Datum], len: usize) -> Colum
     let t = args[0].ticks();
     let offset = args
         .get(1)
-        .map_or(crate::eval::Arr::One(Some(0)), Datum::longs);
+        .map_or(crate::value::datum::Arr::One(Some(0)), Datum::longs);
     Column::DateTime(map2(len, &t, &offset, |t, off| {
         let (t, off) = ((*t)?, (*off)?);
         if end {
@@ -366,13 +366,13 @@ pub fn make_datetime(args: &[Datum], len: usize) -> Column {
     let d = args[2].longs();
     let h = args
         .get(3)
-        .map_or(crate::eval::Arr::One(Some(0)), Datum::longs);
+        .map_or(crate::value::datum::Arr::One(Some(0)), Datum::longs);
     let mi = args
         .get(4)
-        .map_or(crate::eval::Arr::One(Some(0)), Datum::longs);
+        .map_or(crate::value::datum::Arr::One(Some(0)), Datum::longs);
     let s = args
         .get(5)
-        .map_or(crate::eval::Arr::One(Some(0.0)), Datum::reals);
+        .map_or(crate::value::datum::Arr::One(Some(0.0)), Datum::reals);
     let date = map3(len, &y, &mo, &d, |y, mo, d| {
         let (y, mo, d) = ((*y)?, (*mo)?, (*d)?);
         if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) {
@@ -384,7 +384,7 @@ pub fn make_datetime(args: &[Datum], len: usize) -> Column {
         }
         Some(days_from_civil(y, mo, d as u32) * TICKS_PER_DAY)
     });
-    let date = crate::eval::Arr::Owned(date);
+    let date = crate::value::datum::Arr::Owned(date);
     let clock = map3(len, &h, &mi, &s, |h, mi, s| {
         let (h, mi, s) = ((*h)?, (*mi)?, (*s)?);
         if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..60.0).contains(&s) {
@@ -392,7 +392,7 @@ pub fn make_datetime(args: &[Datum], len: usize) -> Column {
         }
         Some((h * 3600 + mi * 60) * TICKS_PER_SECOND + (s * TICKS_PER_SECOND as f64).round() as i64)
     });
-    let clock = crate::eval::Arr::Owned(clock);
+    let clock = crate::value::datum::Arr::Owned(clock);
     Column::DateTime(map2(len, &date, &clock, |d, c| Some((*d)? + (*c)?)))
 }
 

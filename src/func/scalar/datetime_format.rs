@@ -5,9 +5,9 @@
 use super::datetime::{parts, weekday};
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::ScalarFunc as F;
-use crate::eval::{map2, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, TICKS_PER_DAY, TICKS_PER_SECOND};
+use crate::value::datum::{map2, Datum};
 
 const TICKS_PER_HOUR: i64 = 3600 * TICKS_PER_SECOND;
 const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;

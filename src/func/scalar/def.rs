@@ -7,10 +7,10 @@
 
 use super::ScalarFunc;
 use crate::error::Error;
-use crate::eval::Datum;
+use crate::func::Arg;
 use crate::func::{EvalContext, LookupError};
-use crate::plan::BoundExpr;
 use crate::table::{Column, Type};
+use crate::value::datum::Datum;
 
 /// No fixed upper bound on the argument count.
 pub const MANY: usize = 64;
@@ -26,7 +26,7 @@ pub enum ResultType {
     /// Always this type.
     Fixed(Type),
     /// Computed from the bound arguments (their types, literal values); may reject them.
-    Rule(fn(&[BoundExpr]) -> Result<Type, LookupError>),
+    Rule(fn(&[Arg]) -> Result<Type, LookupError>),
 }
 
 /// How the column of an unnamed call is named (Kusto's function table; checked with kusto-ref).

@@ -9,9 +9,9 @@ use super::convert::{parse_json, to_dynamic as value_json};
 use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
 use super::ScalarFunc as F;
 use crate::error::Error;
-use crate::eval::{map1, map2, Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, Value};
+use crate::value::datum::{map1, map2, Arr, Datum};
 
 /// JSON equality with numbers compared by value (`1` equals `1.0`).
 pub use crate::value::compare::json_eq;

@@ -8,9 +8,9 @@ use regex::Regex;
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
 use super::ScalarFunc as F;
-use crate::eval::{map1, map2, map3, Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, Str};
+use crate::value::datum::{map1, map2, map3, Arr, Datum};
 
 /// An IPv4 address and its prefix length (32 when none was written).
 pub fn parse_ipv4(s: &str) -> Option<(u32, u32)> {

@@ -9,9 +9,9 @@ use super::def::{
     ScalarDef, MANY,
 };
 use super::ScalarFunc as F;
-use crate::eval::{map1, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, Type};
+use crate::value::datum::{map1, Datum};
 
 /// Row i of the result is row i of `branches[choice[i]]`; every branch has the same type.
 pub fn pick_rows(choice: &[usize], branches: &[Column], ty: Type) -> Column {
@@ -221,8 +221,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         arity: (3, MANY),
         result: Rule(|args| {
             Ok({
-                let mut branches: Vec<&crate::plan::BoundExpr> =
-                    args.iter().skip(1).step_by(2).collect();
+                let mut branches: Vec<&crate::func::Arg> = args.iter().skip(1).step_by(2).collect();
                 branches.push(args.last().expect("case has an else value"));
                 super::registry::common_type(&branches)
             })

@@ -11,9 +11,9 @@ use super::def::{
     ScalarDef, MANY,
 };
 use super::ScalarFunc as F;
-use crate::eval::{map1, map2, map3, Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{Column, Type};
+use crate::value::datum::{map1, map2, map3, Arr, Datum};
 
 /// `floor(a / b) * b` on integers, rounding toward negative infinity.
 fn floor_to(v: i64, step: i64) -> Option<i64> {

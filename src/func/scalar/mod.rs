@@ -22,8 +22,8 @@ pub use registry::{common_type, lookup, names, naming};
 
 use super::EvalContext;
 use crate::error::{Error, ErrorKind};
-use crate::eval::Datum;
 use crate::table::{Column, Type};
+use crate::value::datum::Datum;
 use datetime::{Part, Period};
 
 /// A resolved scalar function. Aliases (`iif`/`iff`, `todouble`/`toreal`, `pack`/`bag_pack`,

@@ -14,9 +14,9 @@ use super::def::{
 };
 use super::ScalarFunc as F;
 use crate::error::Error;
-use crate::eval::{Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{empty_str, Column, Str, Type};
+use crate::value::datum::{Arr, Datum};
 
 /// Compiles each distinct pattern once per call; a constant pattern compiles exactly once.
 pub struct RegexCache {

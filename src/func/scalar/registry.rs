@@ -8,8 +8,7 @@ use std::sync::LazyLock;
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{convert, datetime, datetime_format, dynamic, ip, logic, math, pattern, series};
 use super::{string, window, ScalarFunc};
-use crate::func::LookupError;
-use crate::plan::{BoundExpr, ExprNode};
+use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
 /// The families, each a table of its functions (one [`ScalarDef`] row per function).
@@ -79,7 +78,7 @@ pub fn naming(name: &str) -> Option<Naming> {
 
 /// Resolve `name` applied to `args` (bound, so their types and any literal values are known;
 /// `typeof(int)` arrives as a string literal naming the type).
-pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(ScalarFunc, Type), LookupError> {
+pub fn lookup(name: &str, args: &[Arg]) -> Result<(ScalarFunc, Type), LookupError> {
     let def = resolve(name).ok_or(LookupError::Unknown)?;
     let (min, max) = def.arity;
     if args.len() < min || args.len() > max {
@@ -105,24 +104,19 @@ pub fn lookup(name: &str, args: &[BoundExpr]) -> Result<(ScalarFunc, Type), Look
     Ok((def.func, ty))
 }
 
-pub(super) fn literal_text(arg: &BoundExpr) -> Option<&str> {
-    match &arg.kind {
-        ExprNode::Literal(Value::String(s)) => Some(s),
+pub(super) fn literal_text<'a>(arg: &Arg<'a>) -> Option<&'a str> {
+    match arg.literal {
+        Some(Value::String(s)) => Some(s),
         _ => None,
     }
 }
 
 /// The type several branches share: the widest number when all are numeric, the typed branches'
 /// type when the others are dynamic, else the first branch's type (untyped nulls do not count).
-pub fn common_type(args: &[&BoundExpr]) -> Type {
+pub fn common_type(args: &[&Arg]) -> Type {
     let typed: Vec<Type> = args
         .iter()
-        .filter(|a| {
-            !matches!(
-                a.kind,
-                ExprNode::Literal(Value::Null | Value::Dynamic(serde_json::Value::Null))
-            ) || a.ty != Type::Dynamic
-        })
+        .filter(|a| !a.is_untyped_null())
         .map(|a| a.ty)
         .collect();
     let Some(&first) = typed.first() else {
@@ -174,10 +168,10 @@ pub(super) fn binned_type(value: Type, step: Option<Type>) -> Type {
 /// The result type of a window function, after checking what Kusto requires of its arguments:
 /// `prev`/`next` read a column (the offset a whole number), `row_cumsum` sums a number, and a
 /// restart is a bool.
-pub(super) fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, LookupError> {
+pub(super) fn window_type(func: ScalarFunc, args: &[Arg]) -> Result<Type, LookupError> {
     use ScalarFunc as F;
     let expect = |index: usize, ok: fn(Type) -> bool, what: &str| match args.get(index) {
-        Some(arg) if !ok(arg.ty) && !is_untyped_null(arg) => Err(LookupError::Argument {
+        Some(arg) if !ok(arg.ty) && !arg.is_untyped_null() => Err(LookupError::Argument {
             index,
             message: format!("expected {what}, found {}", arg.ty),
         }),
@@ -192,7 +186,7 @@ pub(super) fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, 
             Ok(Type::Long)
         }
         F::Prev | F::Next => {
-            if !matches!(args[0].kind, ExprNode::Column(_)) {
+            if !args[0].is_column {
                 return Err(LookupError::Argument {
                     index: 0,
                     message: "expected a column name".into(),
@@ -220,30 +214,22 @@ pub(super) fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, 
     }
 }
 
-/// `null` written as a literal (dynamic-typed): acceptable wherever a value is.
-fn is_untyped_null(arg: &BoundExpr) -> bool {
-    matches!(
-        arg.kind,
-        ExprNode::Literal(Value::Null | Value::Dynamic(serde_json::Value::Null))
-    ) && arg.ty == Type::Dynamic
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ast::Span;
 
-    fn lit(v: Value, ty: Type) -> BoundExpr {
-        BoundExpr::literal(v, ty, Span::new(0, 0))
+    // Leaked so that a test can write a literal argument inline.
+    fn lit(v: Value, ty: Type) -> Arg<'static> {
+        Arg::literal(Box::leak(Box::new(v)), ty)
     }
 
-    fn col(ty: Type) -> BoundExpr {
-        BoundExpr::column(0, ty, Span::new(0, 0))
+    fn col(ty: Type) -> Arg<'static> {
+        Arg::column(ty)
     }
 
     #[test]
     fn result_types_follow_kusto() {
-        let ty = |name: &str, args: &[BoundExpr]| lookup(name, args).map(|(_, t)| t);
+        let ty = |name: &str, args: &[Arg]| lookup(name, args).map(|(_, t)| t);
         assert_eq!(
             ty("bin", &[col(Type::Int), lit(Value::Long(2), Type::Long)]),
             Ok(Type::Long)

@@ -4,10 +4,10 @@
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::ScalarFunc as F;
 use crate::error::{Error, ErrorKind};
-use crate::eval::Datum;
 use crate::func::EvalContext;
 use crate::table::Column;
 use crate::table::Type as T;
+use crate::value::datum::Datum;
 use serde_json::{json, Value as J};
 use std::sync::LazyLock;
 

@@ -6,9 +6,9 @@ use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
 use super::pattern::RegexCache;
 use super::ScalarFunc as F;
 use crate::error::Error;
-use crate::eval::{map1, map2, map3, Arr, Datum};
 use crate::table::Type as T;
 use crate::table::{empty_str, Column, Str};
+use crate::value::datum::{map1, map2, map3, Arr, Datum};
 
 /// `f` over the text of every row.
 pub fn map_text(x: &Datum, len: usize, f: impl Fn(&str) -> String) -> Column {

@@ -6,9 +6,9 @@
 
 use super::def::{Naming, ResultType::Rule, ScalarDef};
 use super::ScalarFunc as F;
-use crate::eval::Datum;
 use crate::func::scalar::convert;
 use crate::table::{Column, Type};
+use crate::value::datum::Datum;
 
 /// `row_number([start [, restart]])`: `start` on the first row and on every row where
 /// `restart` is true, one more than the row before otherwise.

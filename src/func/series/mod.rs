@@ -15,8 +15,8 @@ pub mod periods;
 pub mod reduce;
 pub mod stats;
 
-use crate::eval::Datum;
 use crate::table::{Column, Type};
+use crate::value::datum::Datum;
 use elementwise::{Binary, Unary};
 use serde_json::Value as J;
 

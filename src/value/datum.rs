@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-use crate::func::scalar::convert;
-use crate::table::{empty_str, Column, Str, Type, Value};
+use crate::value::cast as convert;
+use crate::value::table::{empty_str, Column, Str, Type, Value};
 
 /// An evaluated expression: a column of the batch's length, or a constant that holds on every
 /// row (a literal, or anything computed only from literals).
