@@ -117,6 +117,10 @@ pub fn project(
             continue;
         }
         let bound = b.expr(&mut Ctx::new(scope, &row), &item.expr)?;
+        if let Some(parts) = output_parts(&bound) {
+            add_outputs(&mut out, item, parts, false, Rest::Named, &has_column)?;
+            continue;
+        }
         match item.names.as_slice() {
             [name] => {
                 out.declare(&name.name, (bound, false), false, name.span)?;
@@ -148,6 +152,10 @@ pub fn extend(
     let has_column = |n: &str| row.index_of(n).is_some();
     for item in items {
         let bound = b.expr(&mut Ctx::new(scope, &row), &item.expr)?;
+        if let Some(parts) = output_parts(&bound) {
+            add_outputs(&mut out, item, parts, true, Rest::Named, &has_column)?;
+            continue;
+        }
         match item.names.as_slice() {
             [name] => {
                 out.declare(&name.name, (bound, false), true, name.span)?;
@@ -163,106 +171,141 @@ pub fn extend(
                 };
                 out.add(&name, (bound, false), true);
             }
-            names => {
-                for (name, part) in names.iter().zip(tuple_parts(&bound, names)?) {
-                    out.declare(&name.name, (part, false), true, name.span)?;
-                }
-            }
+            [_, second, ..] => return Err(several_names(second)),
         }
     }
     Ok(projection(input, out.columns))
 }
 
-/// `extend (a, b, …) = f(x)` for a function that yields several columns (`series_fit_line`):
-/// one expression per name, reading its field of the bag `f` returns, typed as Kusto types it.
-fn tuple_parts(bound: &BoundExpr, names: &[Ident]) -> Result<Vec<BoundExpr>, Error> {
+/// The columns of a call that yields several (`series_stats`, `series_decompose`,
+/// `series_fit_line`, …), each with the field name Kusto gives it; `None` for any other
+/// expression. Kusto adds every output: the names given (`extend a = f(x)`,
+/// `extend (a, b) = f(x)`) take the first ones and the rest are named
+/// `<function>_<argument>_<field>` (checked with Kusto.Language's binder).
+pub(super) fn output_parts(bound: &BoundExpr) -> Option<Vec<(&'static str, BoundExpr)>> {
     use crate::func::scalar::series::FIT_LINE_FIELDS;
-    if let ExprNode::Call {
-        func: ScalarFunc::Series(f),
-        args,
-    } = &bound.kind
-    {
+    let ExprNode::Call { func, args } = &bound.kind else {
+        return None;
+    };
+    if let ScalarFunc::Series(f) = func {
         if let Some(parts) = crate::func::series::output_parts(*f) {
-            if names.len() > parts.len() {
-                return Err(Error::semantic(
-                    format!("this function yields {} columns", parts.len()),
-                    names[parts.len()].span,
-                ));
-            }
             // One call per output, each yielding its own array.
-            return Ok(parts
-                .into_iter()
-                .take(names.len())
-                .map(|g| BoundExpr {
-                    kind: ExprNode::Call {
-                        func: ScalarFunc::Series(g),
-                        args: args.clone(),
-                    },
-                    ty: Type::Dynamic,
-                    span: bound.span,
-                })
-                .collect());
+            let names = crate::func::series::output_names(*f);
+            return Some(
+                parts
+                    .into_iter()
+                    .zip(names)
+                    .map(|(g, name)| {
+                        let call = BoundExpr {
+                            kind: ExprNode::Call {
+                                func: ScalarFunc::Series(g),
+                                args: args.clone(),
+                            },
+                            ty: Type::Dynamic,
+                            span: bound.span,
+                        };
+                        (*name, call)
+                    })
+                    .collect(),
+            );
         }
     }
-    let fields: Vec<(&str, Type)> = match &bound.kind {
-        ExprNode::Call {
-            func: ScalarFunc::SeriesFitLine,
-            ..
-        } => FIT_LINE_FIELDS
+    let fields: Vec<(&'static str, Type)> = match func {
+        ScalarFunc::SeriesFitLine => FIT_LINE_FIELDS
             .iter()
             .map(|f| {
-                (
-                    *f,
-                    if *f == "line_fit" {
-                        Type::Dynamic
-                    } else {
-                        Type::Real
-                    },
-                )
+                let ty = if *f == "line_fit" {
+                    Type::Dynamic
+                } else {
+                    Type::Real
+                };
+                (*f, ty)
             })
             .collect(),
-        ExprNode::Call {
-            func: ScalarFunc::Series(f),
-            ..
-        } => crate::func::series::tuple_fields(*f).ok_or_else(|| several_names(&names[1]))?,
-        _ => return Err(several_names(&names[1])),
+        ScalarFunc::Series(f) => crate::func::series::tuple_fields(*f)?,
+        _ => return None,
     };
-    if names.len() > fields.len() {
-        return Err(Error::semantic(
-            format!("this function yields {} columns", fields.len()),
-            names[fields.len()].span,
-        ));
-    }
+    // One field of the bag the call returns, converted to the type Kusto gives it.
+    let field_of = |field: &'static str, ty: Type| {
+        let span = bound.span;
+        let key = BoundExpr::literal(Value::String(field.into()), Type::String, span);
+        let part = BoundExpr {
+            kind: ExprNode::Index {
+                expr: Box::new(bound.clone()),
+                index: Box::new(key),
+            },
+            ty: Type::Dynamic,
+            span,
+        };
+        if ty == Type::Dynamic {
+            return Some(part);
+        }
+        let convert = if ty == Type::Long { "tolong" } else { "toreal" };
+        let (func, ty) = crate::func::scalar::lookup(convert, &[part.as_arg()]).ok()?;
+        Some(BoundExpr {
+            kind: ExprNode::Call {
+                func,
+                args: vec![part],
+            },
+            ty,
+            span,
+        })
+    };
     fields
         .into_iter()
-        .take(names.len())
-        .map(|(field, ty)| {
-            let span = bound.span;
-            let key = BoundExpr::literal(Value::String(field.into()), Type::String, span);
-            let part = BoundExpr {
-                kind: ExprNode::Index {
-                    expr: Box::new(bound.clone()),
-                    index: Box::new(key),
-                },
-                ty: Type::Dynamic,
-                span,
-            };
-            if ty == Type::Dynamic {
-                return Ok(part);
-            }
-            let convert = if ty == Type::Long { "tolong" } else { "toreal" };
-            let (func, ty) = crate::func::scalar::lookup(convert, &[part.as_arg()])
-                .map_err(|_| Error::semantic("a conversion is not available", span))?;
-            Ok(BoundExpr {
-                kind: ExprNode::Call {
-                    func,
-                    args: vec![part],
-                },
-                ty,
-                span,
-            })
-        })
+        .map(|(field, ty)| Some((field, field_of(field, ty)?)))
         .collect()
+}
+
+/// How [`add_outputs`] treats the outputs the names given do not cover.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Rest {
+    /// `extend`, `project`: added under default names.
+    Named,
+    /// `print`: left out when any name is given (Kusto.Language's binder does so).
+    DroppedWhenNamed,
+}
+
+/// Add the columns of a multi-output call (see [`output_parts`]): `names` name the first
+/// ones, the rest are named `<function>_<argument>_<field>` (or dropped, see [`Rest`]).
+pub(super) fn add_outputs(
+    out: &mut Projection<Out>,
+    item: &NamedExpr,
+    parts: Vec<(&'static str, BoundExpr)>,
+    replace: bool,
+    rest: Rest,
+    has_column: &dyn Fn(&str) -> bool,
+) -> Result<(), Error> {
+    let names = &item.names;
+    if names.len() > parts.len() {
+        return Err(Error::semantic(
+            format!("this function yields {} columns", parts.len()),
+            names[parts.len()].span,
+        ));
+    }
+    let prefix = match &item.expr.kind {
+        ExprKind::Call { name, args } => format!(
+            "{}_{}",
+            name.name,
+            args.first()
+                .and_then(|a| result_name(a, has_column))
+                .unwrap_or_default()
+        ),
+        _ => String::new(),
+    };
+    for (i, (field, part)) in parts.into_iter().enumerate() {
+        match names.get(i) {
+            Some(name) => {
+                out.declare(&name.name, (part, false), replace, name.span)?;
+            }
+            None if rest == Rest::DroppedWhenNamed && !names.is_empty() => break,
+            // Kusto numbers a default name that is taken (`…_min1`) rather than replace it.
+            None => {
+                out.add(&format!("{prefix}_{field}"), (part, false), false);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn column_index(bound: &BoundExpr) -> usize {

@@ -102,6 +102,11 @@ pub fn print(b: &mut Binder, scope: &Scope, items: &[NamedExpr]) -> Result<Rel, 
     let mut out: Projection<Out> = Projection::default();
     for (i, item) in items.iter().enumerate() {
         let bound = b.expr(&mut Ctx::new(scope, &empty), &item.expr)?;
+        if let Some(parts) = super::ops::output_parts(&bound) {
+            let rest = super::ops::Rest::DroppedWhenNamed;
+            super::ops::add_outputs(&mut out, item, parts, false, rest, &|_| false)?;
+            continue;
+        }
         match item.names.as_slice() {
             [name] => {
                 out.declare(&name.name, (bound, false), false, name.span)?;

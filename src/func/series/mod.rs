@@ -116,6 +116,19 @@ pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
     }
 }
 
+/// The names Kusto gives the outputs of a function that yields several arrays, in order (an
+/// unnamed call's columns are `<function>_<argument>_<name>`).
+pub fn output_names(f: SeriesFn) -> &'static [&'static str] {
+    match f {
+        SeriesFn::Decompose(_) | SeriesFn::DecomposeForecast(_) => {
+            &["baseline", "seasonal", "trend", "residual"]
+        }
+        SeriesFn::DecomposeAnomalies(_) => &["ad_flag", "ad_score", "baseline"],
+        SeriesFn::PeriodsDetect(_) | SeriesFn::PeriodsValidate(_) => &["periods", "scores"],
+        _ => &[],
+    }
+}
+
 /// For a function that yields several arrays, the call of each output (in Kusto's order) and
 /// its type: `extend (flags, score, baseline) = series_decompose_anomalies(x)` binds one call per
 /// name, and a single name gets the first output.
