@@ -230,8 +230,10 @@ impl<'a> MakeSeries<'a> {
     pub(super) fn finish(self) -> Result<Table, Error> {
         let seen = match self.seen {
             Some(seen) => seen,
-            // `kind=nonempty` without `by`: one row of defaults over the whole range.
-            None if self.spec.nonempty && self.spec.keys.is_empty() => (0, -1),
+            // `kind=nonempty`: an empty input gives one row of defaults over the whole range
+            // (the docs' example has no `by`; with `by`, that row's group columns are null, the
+            // empty string for a string column, as Kusto has no null string).
+            None if self.spec.nonempty => (0, -1),
             None => return Ok(Table::empty(self.schema.clone())),
         };
         let (seen_lo, seen_hi) = seen;
@@ -251,6 +253,11 @@ impl<'a> MakeSeries<'a> {
         let bins = bins.max(0) as usize;
         let cells = self.cell_keys.len();
         let mut columns = self.key_values;
+        if self.seen.is_none() {
+            for key in &mut columns {
+                key.push(&Value::Null);
+            }
+        }
         for (acc, (_, default)) in self.accumulators.into_iter().zip(&self.spec.aggregates) {
             let results = acc.finish(cells);
             let default = value_to_json(default);
