@@ -2,7 +2,7 @@
 //! linear interpolation. A gap is a null element, or an element equal to the given
 //! `missing_value_placeholder`.
 
-use super::{array, integral, SeriesFn};
+use super::{array, integral, number, SeriesFn};
 use serde_json::Value as J;
 
 /// Which elements are gaps: nulls (and non-numbers), or those equal to `placeholder`.
@@ -35,12 +35,11 @@ pub fn backward(xs: &[Option<f64>]) -> Vec<Option<f64>> {
 }
 
 /// Linear interpolation between the nearest values on either side; gaps at the ends take the
-/// nearest value when `fill_edges`; an array of gaps only is filled with `constant` (which may
-/// itself be null).
-pub fn linear(xs: &[Option<f64>], fill_edges: bool, constant: Option<f64>) -> Vec<Option<f64>> {
+/// nearest value when `fill_edges`; an array of gaps only stays so.
+pub fn linear(xs: &[Option<f64>], fill_edges: bool) -> Vec<Option<f64>> {
     let known: Vec<usize> = (0..xs.len()).filter(|&i| xs[i].is_some()).collect();
     let (Some(&first), Some(&last)) = (known.first(), known.last()) else {
-        return vec![constant; xs.len()];
+        return xs.to_vec();
     };
     let mut out = xs.to_vec();
     for pair in known.windows(2) {
@@ -79,15 +78,22 @@ pub fn fill(f: SeriesFn, args: &[&J]) -> J {
         // series_fill_linear(series [, missing_value_placeholder [, fill_edges [, constant_value]]])
         _ => {
             let fill_edges = opt(2).as_bool().unwrap_or(true);
-            let constant = if args.len() > 3 {
-                opt(3).as_f64()
-            } else {
-                Some(0.0)
-            };
-            let filled = linear(&gaps(items, opt(1).as_f64()), fill_edges, constant);
-            // An integer series gets rounded interpolations, as the docs say.
+            let xs = gaps(items, opt(1).as_f64());
+            if xs.iter().all(Option::is_none) {
+                // Nothing to interpolate from: constant_value as given (0.0 by default), the
+                // docs' last row ([0.0, 0.0, 0.0, 0.0], [3.14159, …]).
+                let constant = if args.len() > 3 {
+                    opt(3).clone()
+                } else {
+                    number(0.0)
+                };
+                return J::Array(vec![constant; xs.len()]);
+            }
+            let filled = linear(&xs, fill_edges);
+            // An integer series keeps integers: the docs' table cuts the interpolated values
+            // toward zero (73.5 → 73, 32.667 → 32), as a .NET conversion to long does.
             let filled: Vec<Option<f64>> = if int {
-                filled.iter().map(|x| x.map(f64::round)).collect()
+                filled.iter().map(|x| x.map(f64::trunc)).collect()
             } else {
                 filled
             };
@@ -105,21 +111,21 @@ mod tests {
     #[test]
     fn linear_interpolates_and_fills_edges() {
         let x = json!([null, 111.0, null, 36.0, 41.0, null, null, 16.0, 61.0, 33.0, null, null]);
-        let out = linear(&numbers(&x).unwrap(), true, Some(0.0));
+        let out = linear(&numbers(&x).unwrap(), true);
         assert!((out[5].unwrap() - 32.666_666).abs() < 1e-3);
         let ints = json!([null, 111, null, 36, 41, null, null, 16, 61, 33, null, null]);
         assert_eq!(
             fill(SeriesFn::FillLinear, &[&ints]),
-            json!([111, 111, 74, 36, 41, 33, 24, 16, 61, 33, 33, 33])
+            json!([111, 111, 73, 36, 41, 32, 24, 16, 61, 33, 33, 33])
         );
         let edges = fill(SeriesFn::FillLinear, &[&ints, &J::Null, &json!(false)]);
         assert_eq!(
             edges,
-            json!([null, 111, 74, 36, 41, 33, 24, 16, 61, 33, null, null])
+            json!([null, 111, 73, 36, 41, 32, 24, 16, 61, 33, null, null])
         );
         assert_eq!(
             fill(SeriesFn::FillLinear, &[&json!([null, null])]),
-            json!([0, 0])
+            json!([0.0, 0.0])
         );
     }
 
