@@ -3,8 +3,10 @@
 //! the decomposition functions. A period's score is the correlation of the series with itself
 //! shifted by the period, after removing the least-squares line (so a trend is not mistaken for
 //! a season) and on ranks rather than values (so one spike cannot hide a season), clamped to
-//! 0..1. A period whose multiple scores about as well (within 10%) is preferred to the multiple. Kusto documents the scores as 0..1 with 1 for a perfect period;
-//! its own detector combines a spectrum with this correlation, so scores can differ a little.
+//! 0..1. A period whose multiple scores about as well (within 10%) is preferred to the multiple.
+//! Kusto documents the scores as 0..1 with 1 for a perfect period but not how it computes them:
+//! the periods found agree with the docs' example (14 bins), the scores are this module's own
+//! (0.94 there, where Kusto prints 0.84).
 
 use super::{array, numbers};
 use serde_json::Value as J;
@@ -77,19 +79,31 @@ fn score(ys: &[f64], period: usize) -> f64 {
 /// the score, leaving out multiples of a period already chosen.
 pub fn detect(xs: &[Option<f64>], min: usize, max: usize, count: usize) -> Vec<(usize, f64)> {
     let ys = detrended(xs);
+    // The docs: "the algorithm can detect periods containing at least 4 points and at most half
+    // of the series length".
     let max = max.min(ys.len() / 2);
-    let min = min.max(2);
+    let min = min.max(4);
     if min > max {
         return Vec::new();
     }
-    let scores: Vec<(usize, f64)> = (min.saturating_sub(1)..=max + 1)
-        .map(|p| (p, score(&ys, p)))
-        .collect();
+    // Every lag a candidate can be compared with: 20% either side of the range (the margin the
+    // docs advise around an expected period), within what the series can show.
+    let (lo, hi) = (min * 4 / 5, (max * 6 / 5).min(ys.len() / 2));
+    let scores: Vec<(usize, f64)> = (lo..=hi).map(|p| (p, score(&ys, p))).collect();
+    // A period is the best lag within 20% of itself, so the lags next to a season (13, 15, 16
+    // around 14) are not reported as periods of their own.
+    let best_near = |p: usize| {
+        let (from, to) = (p * 4 / 5, p * 6 / 5);
+        scores
+            .iter()
+            .filter(|(q, _)| (from..=to).contains(q))
+            .map(|(_, s)| *s)
+            .fold(0.0, f64::max)
+    };
     let mut peaks: Vec<(usize, f64)> = scores
-        .windows(3)
-        .filter(|w| w[1].1 > 0.0 && w[1].1 >= w[0].1 && w[1].1 >= w[2].1)
-        .map(|w| w[1])
-        .filter(|(p, _)| (min..=max).contains(p))
+        .iter()
+        .copied()
+        .filter(|&(p, s)| (min..=max).contains(&p) && s > 0.0 && s >= best_near(p))
         .collect();
     peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // A multiple of a period repeats it: prefer the period when it scores nearly as well.
@@ -112,11 +126,18 @@ pub fn detect(xs: &[Option<f64>], min: usize, max: usize, count: usize) -> Vec<(
         if chosen.len() == count {
             break;
         }
-        if chosen.iter().all(|(q, _)| p % q != 0) {
+        if chosen.iter().all(|(q, _)| !near_multiple(p, *q)) {
             chosen.push((p, s));
         }
     }
     chosen
+}
+
+/// Whether `p` is within 10% of a multiple of `q` (a harmonic of a period already found: 30
+/// bins next to a 14-bin season is its second repeat blurred by the series' end).
+fn near_multiple(p: usize, q: usize) -> bool {
+    let k = (p as f64 / q as f64).round().max(1.0);
+    k >= 2.0 && (p as f64 - k * q as f64).abs() <= 0.1 * k * q as f64 || p.is_multiple_of(q)
 }
 
 /// The period the decomposition uses for `seasonality`: a positive value as given, 0 for none,
@@ -139,7 +160,11 @@ pub fn detect_of(args: &[&J], which: u8) -> J {
         return J::Null;
     };
     let int = |i: usize| args.get(i).and_then(|v| v.as_f64()).unwrap_or(0.0).max(0.0) as usize;
-    let found = detect(&xs, int(1), int(2), int(3).max(1));
+    let count = int(3).max(1);
+    let mut found = detect(&xs, int(1), int(2), count);
+    // num_periods "will be the length of the output dynamic arrays": the docs' example pads
+    // with a period and score of 0 ([14.0, 0.0], [0.84, 0.0]).
+    found.resize(count, (0, 0.0));
     output(&found, which)
 }
 
@@ -149,17 +174,21 @@ pub fn validate_of(args: &[&J], which: u8) -> J {
         return J::Null;
     };
     let ys = detrended(&xs);
+    let detectable = |p: usize| p >= 4 && p <= ys.len() / 2;
     let checked: Vec<(usize, f64)> = args[1..]
         .iter()
         .filter_map(|v| v.as_f64())
-        .map(|p| (p.max(0.0) as usize, score(&ys, p.max(0.0) as usize)))
+        .map(|p| p.max(0.0) as usize)
+        .map(|p| (p, if detectable(p) { score(&ys, p) } else { 0.0 }))
         .collect();
     output(&checked, which)
 }
 
 fn output(found: &[(usize, f64)], which: u8) -> J {
     if which == 0 {
-        J::Array(found.iter().map(|(p, _)| J::from(*p)).collect())
+        // Periods are reals in Kusto's output (14.0), in units of the bin size.
+        let periods: Vec<Option<f64>> = found.iter().map(|(p, _)| Some(*p as f64)).collect();
+        array(&periods, false)
     } else {
         let scores: Vec<Option<f64>> = found.iter().map(|(_, s)| Some(*s)).collect();
         array(&scores, false)
