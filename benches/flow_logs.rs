@@ -5,6 +5,7 @@
 //! cargo bench --bench flow_logs                     # generate (once) and run everything
 //! KQLITE_BENCH_SIZE=100M cargo bench --bench flow_logs
 //! KQLITE_BENCH_SHAPES=high KQLITE_BENCH_RUNS=5 KQLITE_BENCH_THREADS=2 cargo bench --bench flow_logs
+//! KQLITE_BENCH_BASELINE=/path/to/older/kqlite cargo bench --bench flow_logs   # before/after
 //! ```
 //!
 //! The data is made by the repository's generator (`examples/gen_flow_logs.rs`, `--size 1G
@@ -269,27 +270,38 @@ fn set_measurements(
             None,
         ),
     ];
-    for (name, query, interval, pinned) in queries {
-        let (kqlite, vnet, threads) = (kqlite.to_path_buf(), vnet.clone(), threads.to_string());
-        let now = pinned.unwrap_or(&now).to_string();
-        measurements.push(Measurement::new(name, move || {
-            let mut c = Command::new(&kqlite);
-            c.args(["--threads", &threads, "query", "--logs"])
-                .arg(&vnet)
-                .args(["--interval", interval, "--now", &now, "--format", "csv"])
-                .arg(&query);
-            c
-        }));
+    // The binaries measured: this build, and a baseline build when `KQLITE_BENCH_BASELINE`
+    // names one (a before/after comparison in one run, each row twice).
+    let mut binaries = vec![(String::new(), kqlite.to_path_buf())];
+    if let Ok(baseline) = std::env::var("KQLITE_BENCH_BASELINE") {
+        binaries.push((" [baseline]".to_string(), PathBuf::from(baseline)));
     }
-    measurements.push(Measurement::new("tables (60m)", {
-        let (kqlite, vnet, threads) = (kqlite.to_path_buf(), vnet.clone(), threads.to_string());
-        move || {
-            let mut c = Command::new(&kqlite);
-            c.args(["--threads", &threads, "tables", "--logs"])
-                .arg(&vnet);
-            c
+    for (name, query, interval, pinned) in queries {
+        for (suffix, binary) in &binaries {
+            let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+            let (query, now) = (query.clone(), pinned.unwrap_or(&now).to_string());
+            measurements.push(Measurement::new(format!("{name}{suffix}"), move || {
+                let mut c = Command::new(&kqlite);
+                c.args(["--threads", &threads, "query", "--logs"])
+                    .arg(&vnet)
+                    .args(["--interval", interval, "--now", &now, "--format", "csv"])
+                    .arg(&query);
+                c
+            }));
         }
-    }));
+    }
+    for (suffix, binary) in &binaries {
+        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        measurements.push(Measurement::new(
+            format!("tables (60m){suffix}"),
+            move || {
+                let mut c = Command::new(&kqlite);
+                c.args(["--threads", &threads, "tables", "--logs"])
+                    .arg(&vnet);
+                c
+            },
+        ));
+    }
 
     let python = env_or("KQLITE_BENCH_PYTHON", "python3");
     let has_duckdb = Command::new(&python)
