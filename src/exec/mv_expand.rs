@@ -254,6 +254,72 @@ mod tests {
     }
 
     #[test]
+    fn large_expansions_go_on_in_batches_and_stop_when_cancelled() {
+        use super::{MvExpand, OUTPUT_WEIGHT};
+        use crate::exec::{Budget, Flow};
+        // Two rows of 100,000 elements, each carrying a 10-element array: one row's expansion
+        // weighs 1.1 M, so it is split across batches, in order, with its positions.
+        let long: Vec<i64> = (0..100_000).collect();
+        let input = values(&[
+            ("d", dynamics(&[json!(long), json!(long)])),
+            (
+                "c",
+                dynamics(&[
+                    json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                    json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                ]),
+            ),
+        ]);
+        let plan = expand(input.clone(), vec![item(0, Type::Long)], false, true, None);
+        let expand = MvExpand {
+            items: &[item(0, Type::Long)],
+            bag_as_array: false,
+            item_index: true,
+            limit: None,
+            schema: &plan.schema,
+        };
+        let mut sizes = Vec::new();
+        let mut all = Table::empty(plan.schema.clone());
+        let budget = Budget::default();
+        let flow = expand.apply_batched(&input, &budget.start(), &mut |batch| {
+            sizes.push(batch.num_rows());
+            all.append(&batch);
+            Ok(Flow::More)
+        });
+        assert_eq!(flow.unwrap(), Flow::More);
+        assert!(sizes.len() > 30, "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&n| n * 11 <= OUTPUT_WEIGHT + 11),
+            "{sizes:?}"
+        );
+        let got = rows(&all);
+        assert_eq!(got.len(), 200_000);
+        for (k, row) in got.iter().enumerate() {
+            let n = (k % 100_000) as i64;
+            assert_eq!(
+                (&row[0], &row[2]),
+                (&Value::Long(n), &Value::Long(n)),
+                "row {k}"
+            );
+        }
+        assert_eq!(
+            got[0][1],
+            Value::Dynamic(json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        );
+        // Cancelled: the next batch is not made.
+        budget
+            .cancel_flag()
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut made = 0;
+        let stopped = expand.apply_batched(&input, &budget.start(), &mut |_| {
+            made += 1;
+            Ok(Flow::More)
+        });
+        assert!(stopped.is_err());
+        assert_eq!(made, 0);
+    }
+
+    #[test]
     fn arrays_expand_null_keeps_a_row_empty_drops_it() {
         let input = values(&[
             ("k", strings(&["a", "b", "c"])),
