@@ -224,14 +224,14 @@ impl<'a> Executor<'a> {
                 emit(state.finish()?, out)
             }
             Node::Sort { input, keys } => {
-                let mut state = sort::TopRows::new(keys, None, ctx);
+                let mut state = sort::TopRows::new(keys, None, ctx, &self.meter);
                 self.run(input, &mut |batch| state.add(batch).map(|()| Flow::More))?;
-                emit(state.finish(&plan.schema), out)
+                emit(state.finish(&plan.schema)?, out)
             }
             Node::Top { input, count, keys } => {
-                let mut state = sort::TopRows::new(keys, Some(*count), ctx);
+                let mut state = sort::TopRows::new(keys, Some(*count), ctx, &self.meter);
                 self.run(input, &mut |batch| state.add(batch).map(|()| Flow::More))?;
-                emit(state.finish(&plan.schema), out)
+                emit(state.finish(&plan.schema)?, out)
             }
             Node::Union {
                 inputs,
