@@ -40,6 +40,28 @@ pub enum ErrorKind {
     /// Wrong command-line use.
     #[error("{0}")]
     Usage(String),
+    /// The run was stopped: cancelled, or past its time or memory limit.
+    #[error("{0}")]
+    Stopped(Limit),
+}
+
+/// Why a running query was stopped (`exec::Budget` checks these while it runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Limit {
+    /// Its cancel flag was set (Ctrl-C in the shell, a client gone or timed out in `serve`).
+    #[error("the query was cancelled")]
+    Cancelled,
+    /// It ran longer than the time it was given.
+    #[error("the query ran longer than its time limit of {}", humantime::format_duration(*.0))]
+    Timeout(std::time::Duration),
+    /// The process's heap grew past the limit while it ran.
+    #[error(
+        "the query needed more memory than the limit of {} (the process held {} when it was \
+         stopped)",
+        bytesize::ByteSize(*limit).display().iec(),
+        bytesize::ByteSize(*held).display().iec()
+    )]
+    Memory { limit: u64, held: u64 },
 }
 
 impl Error {

@@ -9,6 +9,7 @@
 
 use crate::catalog::{is_hidden, Catalog, ScanRequest};
 use crate::error::{suggest, Error, ErrorKind};
+use crate::exec::Budget;
 use crate::func::EvalContext;
 use crate::output::{cell_json, cell_text};
 use crate::table::{Schema, Table};
@@ -59,12 +60,15 @@ fn unknown_table(catalog: &Catalog, table: &str) -> Error {
 }
 
 /// Write every row of `table` to `out` in `format`; returns the number of rows written.
+/// `budget` is checked between batches (`--timeout`, `--max-memory`).
 pub fn export(
     catalog: &Catalog,
     table: &str,
     format: ExportFormat,
+    budget: &Budget,
     out: &mut dyn Write,
 ) -> Result<usize, Error> {
+    let meter = budget.start();
     let provider = catalog
         .get(table)
         .ok_or_else(|| unknown_table(catalog, table))?;
@@ -91,6 +95,7 @@ pub fn export(
     // scanning and report success.
     let mut closed = false;
     let scanned = provider.scan(&request, &mut |batch| {
+        meter.check()?;
         let result = match format {
             ExportFormat::Csv => write_csv_rows(&batch, out),
             ExportFormat::JsonLines => write_json_lines(&batch, &names, out),
@@ -286,7 +291,7 @@ mod tests {
 
     fn exported(format: ExportFormat) -> String {
         let mut out = Vec::new();
-        let rows = export(&catalog(), "Things", format, &mut out).unwrap();
+        let rows = export(&catalog(), "Things", format, &Budget::default(), &mut out).unwrap();
         assert_eq!(rows, 2);
         String::from_utf8(out).unwrap()
     }
@@ -312,7 +317,14 @@ mod tests {
 
     #[test]
     fn an_unknown_table_suggests_the_closest() {
-        let err = export(&catalog(), "things", ExportFormat::Csv, &mut Vec::new()).unwrap_err();
+        let err = export(
+            &catalog(),
+            "things",
+            ExportFormat::Csv,
+            &Budget::default(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
         assert_eq!(err.kind, ErrorKind::UnknownTable("things".into()));
         assert_eq!(
             err.help.as_deref(),

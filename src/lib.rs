@@ -16,6 +16,7 @@ pub mod exec;
 pub mod explain;
 pub mod export;
 pub mod func;
+pub mod memory;
 pub mod now;
 pub mod optimize;
 pub mod output;
@@ -49,6 +50,8 @@ pub struct Options {
     pub params: Vec<(String, String)>,
     /// `--external-data URL=PATH`: local copies of the URLs `externaldata` reads.
     pub external_data: sources::external_data::LocalCopies,
+    /// The cancel flag and the time and memory limits each query runs under.
+    pub budget: exec::Budget,
 }
 
 impl Options {

@@ -80,24 +80,43 @@ fn a_session_at_the_prompt() {
     p.exp_string("BytesSent\r").unwrap();
     p.exp_string("kqlite> ").unwrap();
 
-    // Ctrl-C stops a long query and the shell goes on.
-    type_line(
-        &mut p,
-        // Long enough to be stopped (about 20 M regex matches), under `range`'s row limit.
-        "range x from 1 to 20000000 step 1 | where tostring(x) matches regex '^9+$' | count;",
-    )
-    .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    p.send_control('c').unwrap();
-    p.exp_string("interrupted").unwrap();
-    p.exp_string("kqlite> ").unwrap();
-    type_line(&mut p, "print ok=1;").unwrap();
-    p.exp_string("ok\r").unwrap();
-    p.exp_string("kqlite> ").unwrap();
+    // Ctrl-C during a query: `ctrl_c_stops_the_query_itself_not_only_the_wait`.
     type_line(&mut p, ".quit").unwrap();
     p.exp_eof().unwrap();
 
     let history = std::fs::read_to_string(home.join("kqlite/history")).unwrap();
     assert!(history.contains("Flows | count;"), "{history}");
+    std::fs::remove_dir_all(home).unwrap();
+}
+
+#[test]
+fn ctrl_c_stops_the_query_itself_not_only_the_wait() {
+    let home = std::env::temp_dir().join(format!("kqlite-shell-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut p = shell(&home);
+    p.exp_string("kqlite> ").unwrap();
+    // Ctrl-C stops a long query and the shell goes on: a cartesian join of 400 M rows (no scan
+    // between its batches of output) and a scan with a regex per row (about 20 M matches,
+    // under `range`'s row limit) each stop at their next budget check, not when they would end.
+    for query in [
+        "range x from 1 to 20000 step 1 | extend k = 1 | join kind=inner (range y from 1 to 20000 step 1 \
+         | extend k = 1) on k | count;",
+        "range x from 1 to 20000000 step 1 | where tostring(x) matches regex '^9+$' | count;",
+    ] {
+        type_line(&mut p, query).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let pressed = std::time::Instant::now();
+        p.send_control('c').unwrap();
+        p.exp_string("interrupted: the query was stopped").unwrap();
+        let waited = pressed.elapsed();
+        assert!(waited < std::time::Duration::from_secs(3), "{waited:?}");
+        p.exp_string("kqlite> ").unwrap();
+        // The next query runs normally.
+        type_line(&mut p, "print ok=1;").unwrap();
+        p.exp_string("ok\r").unwrap();
+        p.exp_string("kqlite> ").unwrap();
+    }
+    type_line(&mut p, ".quit").unwrap();
+    p.exp_eof().unwrap();
     std::fs::remove_dir_all(home).unwrap();
 }

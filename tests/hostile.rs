@@ -798,3 +798,110 @@ fn firewall_records_without_resource_id_are_read() {
     assert_eq!(out.stdout, "Count\r\n11\r\n", "{}", out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `query` with `extra` flags, the query as an argument, CSV out.
+fn query_with(query: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec!["query", query, "--format", "csv"];
+    args.extend_from_slice(extra);
+    kqlite(&args)
+}
+
+#[test]
+fn doubling_lets_and_functions_are_refused_while_binding() {
+    let root = repo_root().join("tests/regressions/query");
+    for (file, name) in [
+        ("doubling-let-30.kql", "`a15`"),
+        ("doubling-function-30.kql", "`f"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = query_stdin(&std::fs::read_to_string(root.join(file)).unwrap());
+        assert_eq!(out.code, Some(2), "{file}: {}", out.stderr);
+        assert!(
+            error_line(&out).starts_with("error: the query's plan grows past 200000 operators"),
+            "{file}: {}",
+            out.stderr
+        );
+        assert_stderr_has(&out, &[&format!("each use of {name}")]);
+        assert!(started.elapsed() < Duration::from_secs(20), "{file}");
+    }
+}
+
+#[test]
+fn a_cartesian_join_stops_at_the_memory_limit() {
+    // 60 M pairs of rows when hashed on the smaller side: well past 128 MiB.
+    let query = "range x from 1 to 1000 step 1 | extend k = 1 \
+                 | join kind=inner (range y from 1 to 60000 step 1 | extend k = 1) on k | count";
+    let out = query_with(query, &["--max-memory", "128MiB"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        error_line(&out)
+            .starts_with("error: the query needed more memory than the limit of 128.0 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert_stderr_has(&out, &["--max-memory"]);
+    // The same join under the default limit (a share of the machine's memory) gives its count.
+    let small = query.replace("60000", "600");
+    let out = query_with(&small, &[]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "Count\r\n600000\r\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn long_queries_stop_at_the_timeout() {
+    // A join whose larger left side streams 1.2 G rows through the right's hash, and chained
+    // mv-expands that make 400 M rows from one: neither holds much memory, both run long.
+    for query in [
+        "range x from 1 to 400000 step 1 | extend k = 1 \
+         | join kind=inner (range y from 1 to 3000 step 1 | extend k = 1) on k | count",
+        "range x from 1 to 20000 step 1 | summarize a = make_list(x) \
+         | mv-expand x = a | mv-expand y = a | count",
+    ] {
+        let started = std::time::Instant::now();
+        let out = query_with(query, &["--timeout", "2s"]);
+        assert_eq!(out.code, Some(2), "{query}: {}", out.stderr);
+        assert_stderr_has(
+            &out,
+            &[
+                "error: the query ran longer than its time limit of 2s",
+                "--timeout",
+            ],
+        );
+        assert!(started.elapsed() < Duration::from_secs(15), "{query}");
+    }
+    // A check past its time limit is a query error (exit 2), reported like one.
+    let dir = scratch("timeout-check");
+    let check = dir.join("slow.kql");
+    std::fs::write(
+        &check,
+        "range x from 1 to 100000000 step 1 | where tostring(x) matches regex '^9+$'\n",
+    )
+    .unwrap();
+    let out = kqlite(&["check", check.to_str().unwrap(), "--timeout", "1s"]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("the query ran longer than its time limit of 1s"),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn limit_flags_reject_values_they_cannot_read() {
+    for (flag, value, expected) in [
+        ("--timeout", "soon", "expected a duration such as 30s"),
+        ("--timeout", "0s", "must be more than zero"),
+        ("--max-memory", "lots", "expected a size such as 2GB"),
+    ] {
+        let out = query_with("print 1", &[flag, value]);
+        assert_eq!(out.code, Some(2), "{flag} {value}: {}", out.stderr);
+        assert_stderr_has(&out, &[expected]);
+    }
+}

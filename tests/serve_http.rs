@@ -232,6 +232,33 @@ fn a_query_past_its_time_limit_gets_504_and_the_server_goes_on() {
 }
 
 #[test]
+fn a_timed_out_query_stops_and_frees_its_slot() {
+    // One slot. A cartesian join that streams 1.2 G rows reads no table, so only the
+    // executor's own checks can stop it; the next query gets the slot at once, not after the
+    // join would have ended (minutes).
+    let server = Server::start(
+        &example_logs(),
+        &["--max-concurrent", "1", "--query-timeout", "30s"],
+    );
+    let join = "range x from 1 to 400000 step 1 | extend k = 1 | join kind=inner \
+                (range y from 1 to 3000 step 1 | extend k = 1) on k | count";
+    let body = serde_json::json!({
+        "csl": join,
+        "properties": {"Options": {"servertimeout": "00:00:01"}}
+    });
+    let reply = server.post("/v2/rest/query", &body.to_string());
+    assert_eq!(reply.status, 504, "{}", reply.body);
+    let started = Instant::now();
+    let next = server.post("/v2/rest/query", &csl("print ok = 1"));
+    assert_eq!(next.status, 200, "{}", next.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn too_many_queries_at_once_get_429() {
     let server = Server::start(
         &example_logs(),

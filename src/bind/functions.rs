@@ -115,6 +115,9 @@ impl Binder<'_> {
         self.depth += 1;
         let result = self.function_body(&body_scope, &def.body, span);
         self.depth -= 1;
+        if let Ok(Bound::Tabular(rel)) = &result {
+            self.charge_copy(rel, name, span)?;
+        }
         result
     }
 

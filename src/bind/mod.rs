@@ -17,6 +17,7 @@ mod join;
 mod naming;
 mod ops;
 mod parse_op;
+mod plan_size;
 mod scope;
 mod sources;
 mod summarize;
@@ -118,6 +119,8 @@ pub struct Binder<'a> {
     options: &'a Options,
     next_materialize: usize,
     depth: usize,
+    /// Plan operators copied so far by uses of `let` tables and function calls.
+    copied_nodes: usize,
 }
 
 impl<'a> Binder<'a> {
@@ -127,6 +130,7 @@ impl<'a> Binder<'a> {
             options,
             next_materialize: 0,
             depth: 0,
+            copied_nodes: 0,
         }
     }
 
@@ -234,7 +238,10 @@ impl<'a> Binder<'a> {
         match &e.kind {
             ExprKind::Tabular(tabular) => self.tabular(scope, tabular).map(Some),
             ExprKind::Name(name) => match scope.get(name) {
-                Some(Binding::Tabular(rel)) => Ok(Some(rel.clone())),
+                Some(Binding::Tabular(rel)) => {
+                    self.charge_copy(rel, name, e.span)?;
+                    Ok(Some(rel.clone()))
+                }
                 Some(Binding::Scalar(_)) => Ok(None),
                 Some(Binding::Function(def, fscope)) => {
                     if !function_is_tabular(def, fscope, self.catalog) {
@@ -315,7 +322,10 @@ impl<'a> Binder<'a> {
     /// A table name: a tabular `let`, a view or argument-less function, or a catalog table.
     fn named_table(&mut self, scope: &Scope, name: &Ident) -> Result<Rel, Error> {
         match scope.get(&name.name) {
-            Some(Binding::Tabular(rel)) => return Ok(rel.clone()),
+            Some(Binding::Tabular(rel)) => {
+                self.charge_copy(rel, &name.name, name.span)?;
+                return Ok(rel.clone());
+            }
             Some(Binding::Function(def, fscope)) => {
                 let (def, fscope) = (def.clone(), fscope.clone());
                 return self.call_tabular(scope, &name.name, &def, &fscope, &[], name.span);

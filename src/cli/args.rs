@@ -1,6 +1,7 @@
 //! The command line's shape (clap derive) and the parsers of flag values that are not plain
 //! strings: `--now`, `--interval`, `--nta-from`, `--logs NAME=PATH`, `--format`.
 
+pub use super::limits::{LimitArgs, MemoryArgs};
 use crate::check::Severity;
 use crate::export::ExportFormat;
 use crate::now::NowSpec;
@@ -73,6 +74,8 @@ pub struct ShellArgs {
     pub logs: LogsArgs,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Args, Debug)]
@@ -109,6 +112,8 @@ pub struct QueryArgs {
     pub format: Format,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Write the chart the query renders to FILE: SVG for FILE.svg, PNG for FILE.png (`-`: SVG
     /// to standard output, instead of the table).
     #[arg(long, value_name = "FILE.svg|FILE.png|-")]
@@ -156,6 +161,7 @@ impl RunArgs {
             now: 0,
             params: self.params.clone(),
             external_data,
+            budget: Default::default(),
         }
     }
 }
@@ -258,6 +264,8 @@ pub struct CheckArgs {
     pub logs: LogsArgs,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Failures below this severity are reported but do not fail the run: high, medium, low
     /// or informational.
     #[arg(long, value_name = "SEVERITY", default_value = "informational",
@@ -331,6 +339,8 @@ pub struct ExportArgs {
     /// for TABLE instead of rows.
     #[arg(long = "adx-schema", value_name = "TABLE", conflicts_with = "table")]
     pub adx_schema: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Args, Debug)]
@@ -374,6 +384,8 @@ pub struct ServeArgs {
     /// Queries waiting for a slot before more are refused with HTTP 429.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_queued: usize,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// Seconds between looks for new or changed log files (0: never).
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     pub rescan: f64,

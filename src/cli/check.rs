@@ -23,6 +23,7 @@ pub fn run(mut args: CheckArgs) -> Result<u8, Failure> {
     let loaded = logs::load(&args.logs)?;
     let mut options = args.run.options();
     args.logs.allow_local_data(&mut options);
+    args.limits.apply(&mut options);
     let latest = LatestTimes::default();
     let mut results = Vec::new();
     for path in &files {

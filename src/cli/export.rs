@@ -17,12 +17,13 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
         .table
         .as_deref()
         .ok_or_else(|| usage("export needs --table TABLE (or --adx-schema TABLE)"))?;
+    let budget = args.limits.budget();
     let rows = match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
             let mut out = std::io::BufWriter::new(file);
-            let rows = export::export(&loaded.catalog, table, args.format, &mut out)?;
+            let rows = export::export(&loaded.catalog, table, args.format, &budget, &mut out)?;
             out.flush()
                 .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
             note(&format!(
@@ -34,7 +35,7 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            export::export(&loaded.catalog, table, args.format, &mut out)?
+            export::export(&loaded.catalog, table, args.format, &budget, &mut out)?
         }
     };
     loaded.report_problems();

@@ -11,6 +11,7 @@ mod export;
 mod inspect;
 mod internal_error;
 mod known_tables;
+mod limits;
 mod log_paths;
 mod logs;
 mod query;

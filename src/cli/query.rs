@@ -1,7 +1,7 @@
 //! `kqlite query`: read the query (or pick queries from a collection file), load the logs, run,
 //! print the table or write the chart.
 
-use super::args::{LogsArgs, QueryArgs, RunArgs};
+use super::args::{LimitArgs, LogsArgs, QueryArgs, RunArgs};
 use super::collection::{self, Piece};
 use super::logs::{self, Loaded};
 use super::{empty_hint, log_paths, note, print_table, usage, write_stdout, Failure, QueryText};
@@ -12,6 +12,8 @@ use crate::now::{self, NowSpec};
 use crate::QueryResult;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// Where `--chart` writes, and as what: the file's extension decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +116,8 @@ fn run_one(
     let flags = QueryFlags {
         run: &args.run,
         logs: &args.logs,
+        limits: &args.limits,
+        cancel: None,
         stats: args.stats,
     };
     if args.explain {
@@ -203,6 +207,9 @@ pub(super) fn evaluate(
 pub(super) struct QueryFlags<'a> {
     pub run: &'a RunArgs,
     pub logs: &'a LogsArgs,
+    pub limits: &'a LimitArgs,
+    /// Set to stop the query while it runs (the shell's Ctrl-C).
+    pub cancel: Option<Arc<AtomicBool>>,
     pub stats: bool,
 }
 
@@ -215,6 +222,10 @@ fn options_for(
 ) -> Result<crate::Options, Failure> {
     let mut options = flags.run.options();
     flags.logs.allow_local_data(&mut options);
+    flags.limits.apply(&mut options);
+    if let Some(flag) = &flags.cancel {
+        options.budget = options.budget.with_cancel_flag(flag.clone());
+    }
     let resolved = now::resolve(
         now,
         &query.text,

@@ -2,7 +2,7 @@
 //! `--list-panels`, print the panels. Ends with exit code 2 when a panel is broken (the page
 //! is written all the same, with the error in the panel's place).
 
-use super::args::{LogsArgs, RunArgs};
+use super::args::{LimitArgs, LogsArgs, RunArgs};
 use super::{logs, note, usage, write_stdout, Failure};
 use crate::now::NowSpec;
 use crate::report::{self, builtin, html, panel, subnets};
@@ -29,6 +29,8 @@ pub struct ReportArgs {
     pub logs: LogsArgs,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// The time range: only rows whose TimeGenerated is within this span before now (e.g.
     /// 2d, 12h), as Log Analytics' time picker does. Default: every row.
     #[arg(long, value_name = "TIMESPAN", value_parser = parse_since)]
@@ -67,6 +69,7 @@ pub fn run(args: ReportArgs) -> Result<u8, Failure> {
     let loaded = logs::load(&args.logs)?;
     let mut options = args.run.options();
     args.logs.allow_local_data(&mut options);
+    args.limits.apply(&mut options);
     let found = subnets::find(&args.logs.topology);
     for (name, value) in [
         (

@@ -38,6 +38,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     // `externaldata` may read local files inside the served log folders, as on the command line.
     let mut options = args.run.options();
     args.logs.allow_local_data(&mut options);
+    args.memory.apply(&mut options);
     let config = ServeConfig {
         listen: args.listen,
         token: args.token.filter(|t| !t.is_empty()),

@@ -6,12 +6,20 @@
 //! (`join_hashing_left`) and the result is put in the same order. A key with a null never
 //! matches. `innerunique` (Kusto's default) keeps only the first left row of each key before
 //! matching, whichever side is hashed.
+//!
+//! A key shared by many rows on both sides (a cartesian join) makes far more rows than either
+//! side holds, so output goes on in batches of [`OUTPUT_ROWS`] and the query's meter is asked
+//! while the matches pile up: such a join is bounded by `--max-memory` and `--timeout`.
 
-use super::batch;
 use super::keys::encode_row;
+use super::{batch, emit, Flow, Meter, Sink};
+use crate::error::Error;
 use crate::plan::{JoinKind, JoinSide};
 use crate::table::{empty_str, Column, Schema, Table};
 use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The most output rows gathered before they are sent on.
+const OUTPUT_ROWS: usize = 64 * 1024;
 
 pub(super) struct HashJoin<'a> {
     right: Table,
@@ -59,8 +67,13 @@ impl<'a> HashJoin<'a> {
         }
     }
 
-    /// The output rows one left batch yields now.
-    pub(super) fn probe(&mut self, left: &Table) -> Table {
+    /// Send on the output rows one left batch yields now.
+    pub(super) fn probe(
+        &mut self,
+        left: &Table,
+        meter: &Meter,
+        out: &mut Sink<'_>,
+    ) -> Result<Flow, Error> {
         let key_columns: Vec<Column> = self
             .left_keys
             .iter()
@@ -84,23 +97,18 @@ impl<'a> HashJoin<'a> {
                     .map_or(&[], Vec::as_slice),
                 false => &[],
             };
+            if !self.matched.is_empty() {
+                for &m in matches {
+                    self.matched[m] = true;
+                }
+            }
             match self.kind {
-                JoinKind::Inner | JoinKind::InnerUnique | JoinKind::RightOuter => {
-                    for &m in matches {
-                        left_rows.push(Some(row));
-                        right_rows.push(Some(m));
-                    }
+                JoinKind::Inner | JoinKind::InnerUnique | JoinKind::RightOuter => {}
+                JoinKind::LeftOuter | JoinKind::FullOuter if matches.is_empty() => {
+                    left_rows.push(Some(row));
+                    right_rows.push(None);
                 }
-                JoinKind::LeftOuter | JoinKind::FullOuter => {
-                    if matches.is_empty() {
-                        left_rows.push(Some(row));
-                        right_rows.push(None);
-                    }
-                    for &m in matches {
-                        left_rows.push(Some(row));
-                        right_rows.push(Some(m));
-                    }
-                }
+                JoinKind::LeftOuter | JoinKind::FullOuter => {}
                 JoinKind::LeftSemi if !matches.is_empty() => left_rows.push(Some(row)),
                 JoinKind::LeftAnti if matches.is_empty() => left_rows.push(Some(row)),
                 JoinKind::LeftSemi
@@ -108,13 +116,30 @@ impl<'a> HashJoin<'a> {
                 | JoinKind::RightSemi
                 | JoinKind::RightAnti => {}
             }
-            if !self.matched.is_empty() {
-                for &m in matches {
-                    self.matched[m] = true;
+            let pairs = matches!(
+                self.kind,
+                JoinKind::Inner
+                    | JoinKind::InnerUnique
+                    | JoinKind::RightOuter
+                    | JoinKind::LeftOuter
+                    | JoinKind::FullOuter
+            );
+            for &m in matches.iter().filter(|_| pairs) {
+                left_rows.push(Some(row));
+                right_rows.push(Some(m));
+                if left_rows.len() == OUTPUT_ROWS {
+                    meter.check()?;
+                    let chunk = self.gather(Some(left), &left_rows, &right_rows);
+                    left_rows.clear();
+                    right_rows.clear();
+                    if emit(chunk, out)? == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
                 }
             }
+            meter.check_every(row)?;
         }
-        self.gather(Some(left), &left_rows, &right_rows)
+        emit(self.gather(Some(left), &left_rows, &right_rows), out)
     }
 
     /// The right rows emitted once the left side is done.
@@ -174,15 +199,17 @@ fn hash_rows(table: &Table, keys: &[usize], first_only: bool) -> FxHashMap<Box<[
 /// `HashJoin` gives (by left row, then right row; rows of the right side alone last), so which
 /// side was hashed never shows. `innerunique` hashes only the first left row of each key, which
 /// is exactly the left side it dedupes.
+#[allow(clippy::too_many_arguments)] // the join's parts, as `HashJoin::build` takes them
 pub(super) fn join_hashing_left(
     left: &Table,
     right: &Table,
     kind: JoinKind,
-    left_keys: &[usize],
-    right_keys: &[usize],
+    (left_keys, right_keys): (&[usize], &[usize]),
     output: &[(JoinSide, usize)],
     schema: &Schema,
-) -> Table {
+    meter: &Meter,
+    out: &mut Sink<'_>,
+) -> Result<Flow, Error> {
     use JoinKind as K;
     let hashed = hash_rows(left, left_keys, kind == K::InnerUnique);
     let right_keys: Vec<Column> = right_keys
@@ -210,8 +237,10 @@ pub(super) fn join_hashing_left(
             matched_left[l] = true;
             if wants_pairs {
                 pairs.push((l, Some(r)));
+                meter.check_every(pairs.len())?;
             }
         }
+        meter.check_every(r)?;
     }
     let rows_where = |matched: &[bool], wanted: bool| -> Vec<Option<usize>> {
         (0..matched.len())
@@ -219,15 +248,23 @@ pub(super) fn join_hashing_left(
             .map(Some)
             .collect()
     };
-    let (left_rows, right_rows) = match kind {
+    let gather = |left_rows: &[Option<usize>], right_rows: &[Option<usize>]| {
+        let rows = Rows {
+            left: Some(left),
+            right,
+            left_rows,
+            right_rows,
+        };
+        rows.gather(output, schema)
+    };
+    match kind {
         K::LeftSemi | K::LeftAnti => {
             let rows = rows_where(&matched_left, kind == K::LeftSemi);
-            let none = vec![None; rows.len()];
-            (rows, none)
+            emit(gather(&rows, &vec![None; rows.len()]), out)
         }
         K::RightSemi | K::RightAnti => {
             let rows = rows_where(&matched_right, kind == K::RightSemi);
-            (vec![None; rows.len()], rows)
+            emit(gather(&vec![None; rows.len()], &rows), out)
         }
         K::Inner | K::InnerUnique | K::LeftOuter | K::RightOuter | K::FullOuter => {
             if matches!(kind, K::LeftOuter | K::FullOuter) {
@@ -236,23 +273,21 @@ pub(super) fn join_hashing_left(
             }
             // Stable: the pairs of one left row stay in right order.
             pairs.sort_by_key(|&(l, _)| l);
-            let (mut lefts, mut rights): (Vec<_>, Vec<_>) =
-                pairs.into_iter().map(|(l, r)| (Some(l), r)).unzip();
+            for chunk in pairs.chunks(OUTPUT_ROWS) {
+                meter.check()?;
+                let (lefts, rights): (Vec<_>, Vec<_>) =
+                    chunk.iter().map(|&(l, r)| (Some(l), r)).unzip();
+                if emit(gather(&lefts, &rights), out)? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+            }
             if matches!(kind, K::RightOuter | K::FullOuter) {
                 let unmatched = rows_where(&matched_right, false);
-                lefts.extend(std::iter::repeat_n(None, unmatched.len()));
-                rights.extend(unmatched);
+                return emit(gather(&vec![None; unmatched.len()], &unmatched), out);
             }
-            (lefts, rights)
+            Ok(Flow::More)
         }
-    };
-    let rows = Rows {
-        left: Some(left),
-        right,
-        left_rows: &left_rows,
-        right_rows: &right_rows,
-    };
-    rows.gather(output, schema)
+    }
 }
 
 /// Output rows as pairs of row indices into the two sides (`None`: that side is null).
@@ -470,9 +505,24 @@ mod tests {
             );
             let mut hashed_right =
                 HashJoin::build(right.clone(), kind, &[0], &[0], &output, &schema);
-            let mut streamed = hashed_right.probe(&left);
+            let meter = crate::exec::Meter::default();
+            let mut streamed = Table::empty(schema.clone());
+            let mut keep = |batch: Table| {
+                streamed.append(&batch);
+                Ok(crate::exec::Flow::More)
+            };
+            hashed_right.probe(&left, &meter, &mut keep).unwrap();
             streamed.append(&hashed_right.finish());
-            let hashed_left = join_hashing_left(&left, &right, kind, &[0], &[0], &output, &schema);
+            let mut hashed_left = Table::empty(schema.clone());
+            let mut keep = |batch: Table| {
+                hashed_left.append(&batch);
+                Ok(crate::exec::Flow::More)
+            };
+            let keys: (&[usize], &[usize]) = (&[0], &[0]);
+            join_hashing_left(
+                &left, &right, kind, keys, &output, &schema, &meter, &mut keep,
+            )
+            .unwrap();
             assert_eq!(
                 streamed.rows().collect::<Vec<_>>(),
                 hashed_left.rows().collect::<Vec<_>>(),

@@ -7,7 +7,7 @@
 
 use super::keys::GroupIds;
 use super::summarize::new_accumulators;
-use super::{batch, eval_args, eval_each, eval_expr, project::filter_rows, runtime};
+use super::{batch, eval_args, eval_each, eval_expr, project::filter_rows, runtime, Meter};
 use crate::error::Error;
 use crate::func::{Accumulator, EvalContext};
 use crate::plan;
@@ -227,7 +227,7 @@ impl<'a> MakeSeries<'a> {
         Ok(())
     }
 
-    pub(super) fn finish(self) -> Result<Table, Error> {
+    pub(super) fn finish(self, meter: &Meter) -> Result<Table, Error> {
         let seen = match self.seen {
             Some(seen) => seen,
             // `kind=nonempty`: an empty input gives one row of defaults over the whole range
@@ -261,7 +261,12 @@ impl<'a> MakeSeries<'a> {
         for (acc, (_, default)) in self.accumulators.into_iter().zip(&self.spec.aggregates) {
             let results = acc.finish(cells);
             let default = value_to_json(default);
-            let mut series = vec![vec![default; bins]; groups];
+            // Series by series, asking the meter: many keys times many bins is a lot of cells.
+            let mut series = Vec::with_capacity(groups);
+            for _ in 0..groups {
+                meter.check()?;
+                series.push(vec![default.clone(); bins]);
+            }
             for (cell, &(group, bin)) in self.cell_keys.iter().enumerate() {
                 series[group][(bin - first) as usize] = value_to_json(&results.get(cell));
             }
@@ -272,10 +277,12 @@ impl<'a> MakeSeries<'a> {
         let axis: Vec<serde_json::Value> = (first..end)
             .map(|bin| value_to_json(&self.axis.bin_start(bin, self.spec.axis.ty)))
             .collect();
-        columns.push(Column::Dynamic(vec![
-            serde_json::Value::Array(axis);
-            groups
-        ]));
+        let mut axes = Vec::with_capacity(groups);
+        for _ in 0..groups {
+            meter.check()?;
+            axes.push(serde_json::Value::Array(axis.clone()));
+        }
+        columns.push(Column::Dynamic(axes));
         Ok(batch(self.schema, columns))
     }
 }

@@ -8,6 +8,7 @@
 //! One file per operator family; this file is the driver: it resolves subqueries, dispatches
 //! plan nodes and owns the `materialize()` cache.
 
+mod budget;
 mod convert;
 mod ip_lookup;
 mod join;
@@ -30,6 +31,7 @@ use crate::func::EvalContext;
 use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
+pub use budget::{Budget, Meter};
 use profile::Recorder;
 pub use profile::{OperatorRows, Profile};
 use rustc_hash::FxHashMap;
@@ -44,7 +46,9 @@ pub fn execute(
     external: &dyn ExternalTables,
     options: &Options,
 ) -> Result<QueryResult, Error> {
-    let executor = Executor::new(catalog, options.context()).with_external(external);
+    let executor = Executor::new(catalog, options.context())
+        .with_external(external)
+        .with_meter(options.budget.start());
     let table = executor.run_to_table(&query.plan)?;
     Ok(QueryResult {
         table,
@@ -65,6 +69,7 @@ pub fn execute_profiled(
     let started = std::time::Instant::now();
     let executor = Executor::new(catalog, options.context())
         .with_external(external)
+        .with_meter(options.budget.start())
         .with_profile(&recorder);
     let table = executor.run_to_table(&query.plan)?;
     drop(executor);
@@ -99,6 +104,8 @@ pub(crate) struct Executor<'a> {
     external: &'a dyn ExternalTables,
     /// Where rows per operator are counted, when `--stats` asked.
     profile: Option<&'a Recorder>,
+    /// The query's budget, checked between batches and in long loops.
+    meter: Meter,
 }
 
 /// What an executor starts with: no `externaldata` can be read.
@@ -123,7 +130,14 @@ impl<'a> Executor<'a> {
             apply_inputs: RefCell::new(Vec::new()),
             external: &NoExternalTables,
             profile: None,
+            meter: Meter::default(),
         }
+    }
+
+    /// Stop the run once `meter` says its budget is spent.
+    pub(crate) fn with_meter(mut self, meter: Meter) -> Executor<'a> {
+        self.meter = meter;
+        self
     }
 
     /// Open `externaldata` tables with `external`.
@@ -151,6 +165,12 @@ impl<'a> Executor<'a> {
     /// Push every output batch of `plan` into `out`. Subqueries inside expressions must already
     /// be resolved (`run_to_table` does that). Returns `Flow::Stop` when `out` asked to stop.
     fn run(&self, plan: &Plan, out: &mut Sink<'_>) -> Result<Flow, Error> {
+        // Every batch any operator sends on passes the budget's check.
+        self.meter.check()?;
+        let out = &mut |batch: Table| {
+            self.meter.check()?;
+            out(batch)
+        };
         let Some(recorder) = self.profile else {
             return self.run_node(plan, None, out);
         };
@@ -204,14 +224,14 @@ impl<'a> Executor<'a> {
                 emit(state.finish()?, out)
             }
             Node::Sort { input, keys } => {
-                let mut state = sort::TopRows::new(keys, None, ctx);
+                let mut state = sort::TopRows::new(keys, None, ctx, &self.meter);
                 self.run(input, &mut |batch| state.add(batch).map(|()| Flow::More))?;
-                emit(state.finish(&plan.schema), out)
+                emit(state.finish(&plan.schema)?, out)
             }
             Node::Top { input, count, keys } => {
-                let mut state = sort::TopRows::new(keys, Some(*count), ctx);
+                let mut state = sort::TopRows::new(keys, Some(*count), ctx, &self.meter);
                 self.run(input, &mut |batch| state.add(batch).map(|()| Flow::More))?;
-                emit(state.finish(&plan.schema), out)
+                emit(state.finish(&plan.schema)?, out)
             }
             Node::Union {
                 inputs,
@@ -241,7 +261,9 @@ impl<'a> Executor<'a> {
                     limit: *limit,
                     schema: &plan.schema,
                 };
-                self.run(input, &mut |batch| emit(expand.apply(&batch), out))
+                self.run(input, &mut |batch| {
+                    expand.apply_batched(&batch, &self.meter, out)
+                })
             }
             Node::Join {
                 left,
@@ -259,7 +281,7 @@ impl<'a> Executor<'a> {
                 let mut streaming: Option<join::HashJoin> = None;
                 let flow = self.run(left, &mut |batch| {
                     if let Some(join) = streaming.as_mut() {
-                        return emit(join.probe(&batch), out);
+                        return join.probe(&batch, &self.meter, out);
                     }
                     held.append(&batch);
                     if held.num_rows() <= limit {
@@ -274,23 +296,21 @@ impl<'a> Executor<'a> {
                         output,
                         &plan.schema,
                     ));
-                    emit(join.probe(&std::mem::take(&mut held)), out)
+                    join.probe(&std::mem::take(&mut held), &self.meter, out)
                 })?;
                 if flow == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
                 match (streaming, right_table) {
                     (Some(join), _) => emit(join.finish(), out),
-                    (None, Some(right)) => emit(
-                        join::join_hashing_left(
-                            &held,
-                            &right,
-                            *kind,
-                            left_keys,
-                            right_keys,
-                            output,
-                            &plan.schema,
-                        ),
+                    (None, Some(right)) => join::join_hashing_left(
+                        &held,
+                        &right,
+                        *kind,
+                        (left_keys, right_keys),
+                        output,
+                        &plan.schema,
+                        &self.meter,
                         out,
                     ),
                     (None, None) => Err(runtime("a join lost its right side")),
@@ -314,7 +334,7 @@ impl<'a> Executor<'a> {
                 self.run(&series.input, &mut |batch| {
                     state.add(batch).map(|()| Flow::More)
                 })?;
-                emit(state.finish()?, out)
+                emit(state.finish(&self.meter)?, out)
             }
             Node::TopNested { input, levels } => {
                 let mut state = top_nested::TopNested::new(levels, &plan.schema, ctx);

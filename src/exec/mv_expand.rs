@@ -3,9 +3,16 @@
 //! null, an empty array or bag yields no row; `limit` caps the rows made from one input row.
 //! Bags expand to single-entry bags (`kind=bag`, the default) or `[key, value]` arrays
 //! (`kind=array`).
+//!
+//! Kusto's `limit` defaults to 2147483647 rows per input row (the mv-expand operator page,
+//! <https://learn.microsoft.com/kusto/query/mv-expand-operator>), so there is no row limit of
+//! its own: output goes on in batches of about [`OUTPUT_ROWS`] rows with the query's meter
+//! asked between them, which bounds chained expansions (cross products) by `--max-memory` and
+//! `--timeout`.
 
-use super::batch;
 use super::convert::json_to_value;
+use super::{batch, emit, Flow, Meter, Sink};
+use crate::error::Error;
 use crate::plan::MvExpandItem;
 use crate::table::{value_to_json, Column, Schema, Table, Type};
 use serde_json::Value as Json;
@@ -26,9 +33,72 @@ pub(super) struct MvExpand<'a> {
     pub schema: &'a Schema,
 }
 
+/// About how many values one output batch holds: a row counts 1, plus the top-level elements
+/// of the dynamic values it carries along unexpanded (they are copied into every output row).
+const OUTPUT_WEIGHT: usize = 64 * 1024;
+
+/// Output rows `from..to` of input row `row` (elements `from..to` of its expanded items).
+type Segment = (usize, usize, usize);
+
 impl MvExpand<'_> {
-    pub(super) fn apply(&self, input: &Table) -> Table {
-        let expansion = self.expand(input);
+    /// Send on the expansion of `input` in batches of about [`OUTPUT_WEIGHT`] values (a row's
+    /// expansion is split across batches when it is that large), asking `meter` before each.
+    pub(super) fn apply_batched(
+        &self,
+        input: &Table,
+        meter: &Meter,
+        out: &mut Sink<'_>,
+    ) -> Result<Flow, Error> {
+        let carried: Vec<&Column> = (0..input.columns.len())
+            .filter(|&i| self.items.iter().all(|item| item.column != i))
+            .map(|i| &input.columns[i])
+            .filter(|c| c.ty() == Type::Dynamic)
+            .collect();
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut weight = 0;
+        for row in 0..input.num_rows() {
+            let row_weight = 1 + carried.iter().map(|c| element_count(c, row)).sum::<usize>();
+            let count = self.row_count(input, row);
+            let mut from = 0;
+            while from < count {
+                let room = (OUTPUT_WEIGHT.saturating_sub(weight) / row_weight).max(1);
+                let to = count.min(from + room);
+                segments.push((row, from, to));
+                weight += (to - from) * row_weight;
+                from = to;
+                if weight >= OUTPUT_WEIGHT {
+                    meter.check()?;
+                    let expanded = self.apply_segments(input, &segments);
+                    if emit(expanded, out)? == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
+                    (segments, weight) = (Vec::new(), 0);
+                }
+            }
+        }
+        meter.check()?;
+        emit(self.apply_segments(input, &segments), out)
+    }
+
+    /// How many rows `input[row]` expands to: its longest item, up to `limit`.
+    fn row_count(&self, input: &Table, row: usize) -> usize {
+        self.items
+            .iter()
+            .map(|item| element_count(&input.columns[item.column], row))
+            .max()
+            .unwrap_or(0)
+            .min(self.limit.unwrap_or(usize::MAX))
+    }
+
+    /// Every row's whole expansion.
+    fn whole_rows(&self, input: &Table) -> Vec<Segment> {
+        (0..input.num_rows())
+            .map(|row| (row, 0, self.row_count(input, row)))
+            .collect()
+    }
+
+    fn apply_segments(&self, input: &Table, segments: &[Segment]) -> Table {
+        let expansion = self.expand_segments(input, segments);
         let mut expanded = expansion.items.into_iter();
         let mut columns: Vec<Column> = (0..input.columns.len())
             .map(|i| {
@@ -51,7 +121,11 @@ impl MvExpand<'_> {
     /// The expanded item columns of every row of `input`, with the input row and the element
     /// position of each output row.
     pub(super) fn expand(&self, input: &Table) -> Expansion {
-        let rows = input.num_rows();
+        self.expand_segments(input, &self.whole_rows(input))
+    }
+
+    fn expand_segments(&self, input: &Table, segments: &[Segment]) -> Expansion {
+        let rows: usize = segments.iter().map(|&(_, from, to)| to - from).sum();
         let mut source_rows = Vec::with_capacity(rows);
         let mut positions: Vec<Option<i64>> = Vec::with_capacity(rows);
         let mut items: Vec<Column> = self
@@ -59,19 +133,13 @@ impl MvExpand<'_> {
             .iter()
             .map(|item| Column::with_capacity(item.to, rows))
             .collect();
-        for row in 0..rows {
-            let count = self
-                .items
-                .iter()
-                .map(|item| element_count(&input.columns[item.column], row))
-                .max()
-                .unwrap_or(0)
-                .min(self.limit.unwrap_or(usize::MAX));
+        for &(row, from, to) in segments {
             for (item, out) in self.items.iter().zip(&mut items) {
-                self.push_elements(&input.columns[item.column], row, count, item.to, out);
+                let column = &input.columns[item.column];
+                self.push_elements(column, row, from..to, item.to, out);
             }
-            source_rows.extend(std::iter::repeat_n(row, count));
-            positions.extend((0..count as i64).map(Some));
+            source_rows.extend(std::iter::repeat_n(row, to - from));
+            positions.extend((from as i64..to as i64).map(Some));
         }
         Expansion {
             items,
@@ -80,8 +148,16 @@ impl MvExpand<'_> {
         }
     }
 
-    /// Append the first `count` elements of `column[row]` to `out`, padding with nulls.
-    fn push_elements(&self, column: &Column, row: usize, count: usize, to: Type, out: &mut Column) {
+    /// Append elements `range` of `column[row]` to `out`, padding with nulls past its end.
+    fn push_elements(
+        &self,
+        column: &Column,
+        row: usize,
+        range: std::ops::Range<usize>,
+        to: Type,
+        out: &mut Column,
+    ) {
+        let (skip, count) = (range.start, range.len());
         let mut pushed = 0;
         let mut push = |out: &mut Column, element: Json| {
             match out {
@@ -93,12 +169,12 @@ impl MvExpand<'_> {
         match column {
             Column::Dynamic(values) => match &values[row] {
                 Json::Array(elements) => {
-                    for element in elements.iter().take(count) {
+                    for element in elements.iter().skip(skip).take(count) {
                         push(out, element.clone());
                     }
                 }
                 Json::Object(bag) => {
-                    for (key, value) in bag.iter().take(count) {
+                    for (key, value) in bag.iter().skip(skip).take(count) {
                         let element = if self.bag_as_array {
                             Json::Array(vec![Json::String(key.clone()), value.clone()])
                         } else {
@@ -109,11 +185,11 @@ impl MvExpand<'_> {
                         push(out, element);
                     }
                 }
-                scalar if count > 0 => push(out, scalar.clone()),
+                scalar if count > 0 && skip == 0 => push(out, scalar.clone()),
                 _ => {}
             },
             // A column that is not dynamic holds one value per row: it expands to itself.
-            other if count > 0 => push(out, value_to_json(&other.get(row))),
+            other if count > 0 && skip == 0 => push(out, value_to_json(&other.get(row))),
             _ => {}
         }
         for _ in pushed..count {
@@ -175,6 +251,72 @@ mod tests {
 
     fn item(column: usize, to: Type) -> MvExpandItem {
         MvExpandItem { column, to }
+    }
+
+    #[test]
+    fn large_expansions_go_on_in_batches_and_stop_when_cancelled() {
+        use super::{MvExpand, OUTPUT_WEIGHT};
+        use crate::exec::{Budget, Flow};
+        // Two rows of 100,000 elements, each carrying a 10-element array: one row's expansion
+        // weighs 1.1 M, so it is split across batches, in order, with its positions.
+        let long: Vec<i64> = (0..100_000).collect();
+        let input = values(&[
+            ("d", dynamics(&[json!(long), json!(long)])),
+            (
+                "c",
+                dynamics(&[
+                    json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                    json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                ]),
+            ),
+        ]);
+        let plan = expand(input.clone(), vec![item(0, Type::Long)], false, true, None);
+        let expand = MvExpand {
+            items: &[item(0, Type::Long)],
+            bag_as_array: false,
+            item_index: true,
+            limit: None,
+            schema: &plan.schema,
+        };
+        let mut sizes = Vec::new();
+        let mut all = Table::empty(plan.schema.clone());
+        let budget = Budget::default();
+        let flow = expand.apply_batched(&input, &budget.start(), &mut |batch| {
+            sizes.push(batch.num_rows());
+            all.append(&batch);
+            Ok(Flow::More)
+        });
+        assert_eq!(flow.unwrap(), Flow::More);
+        assert!(sizes.len() > 30, "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&n| n * 11 <= OUTPUT_WEIGHT + 11),
+            "{sizes:?}"
+        );
+        let got = rows(&all);
+        assert_eq!(got.len(), 200_000);
+        for (k, row) in got.iter().enumerate() {
+            let n = (k % 100_000) as i64;
+            assert_eq!(
+                (&row[0], &row[2]),
+                (&Value::Long(n), &Value::Long(n)),
+                "row {k}"
+            );
+        }
+        assert_eq!(
+            got[0][1],
+            Value::Dynamic(json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        );
+        // Cancelled: the next batch is not made.
+        budget
+            .cancel_flag()
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut made = 0;
+        let stopped = expand.apply_batched(&input, &budget.start(), &mut |_| {
+            made += 1;
+            Ok(Flow::More)
+        });
+        assert!(stopped.is_err());
+        assert_eq!(made, 0);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! most about 2n rows: whenever the buffer grows past that it is cut back to the best n.
 //! Ties keep input order (the sort is stable), as Kusto's is.
 
-use super::{eval_expr, Flow, Sink};
+use super::{eval_expr, Flow, Meter, Sink};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::plan::{BoundSortKey, ExprNode};
@@ -50,6 +50,9 @@ pub(super) struct TopRows<'a> {
     keys: &'a [BoundSortKey],
     limit: Option<usize>,
     ctx: &'a EvalContext,
+    /// Once the query is cancelled, comparisons stop looking at values (the sort then ends
+    /// in a moment) and `finish` fails.
+    meter: &'a Meter,
     /// The kept rows' columns, then one column per sort key. Empty until the first batch.
     buffer: Vec<Column>,
     width: usize,
@@ -60,11 +63,13 @@ impl<'a> TopRows<'a> {
         keys: &'a [BoundSortKey],
         limit: Option<usize>,
         ctx: &'a EvalContext,
+        meter: &'a Meter,
     ) -> TopRows<'a> {
         TopRows {
             keys,
             limit,
             ctx,
+            meter,
             buffer: Vec::new(),
             width: 0,
         }
@@ -97,6 +102,7 @@ impl<'a> TopRows<'a> {
         if let Some(limit) = self.limit {
             if self.rows() >= limit.saturating_mul(2).max(1024) {
                 self.keep_best(limit);
+                self.meter.check()?;
             }
         }
         Ok(())
@@ -133,7 +139,12 @@ impl<'a> TopRows<'a> {
         let compare = row_comparator(&key_columns, self.keys);
         // Ties break on the row number, so the order is total and unstable algorithms keep
         // the input order of equal rows.
-        let compare = |a: &usize, b: &usize| compare(*a, *b).then(a.cmp(b));
+        let compare = |a: &usize, b: &usize| {
+            if self.meter.cancelled() {
+                return a.cmp(b);
+            }
+            compare(*a, *b).then(a.cmp(b))
+        };
         let mut order: Vec<usize> = (0..self.rows()).collect();
         match limit {
             Some(limit) if limit < order.len() => {
@@ -147,16 +158,17 @@ impl<'a> TopRows<'a> {
     }
 
     /// The kept rows in order, as a table of `schema`.
-    pub(super) fn finish(self, schema: &Schema) -> Table {
+    pub(super) fn finish(self, schema: &Schema) -> Result<Table, Error> {
         if self.buffer.is_empty() {
-            return Table::empty(schema.clone());
+            return Ok(Table::empty(schema.clone()));
         }
         let order = self.order(self.limit);
+        self.meter.check()?;
         let columns = self.buffer[..self.width]
             .iter()
             .map(|c| c.take(&order))
             .collect();
-        super::batch(schema, columns)
+        Ok(super::batch(schema, columns))
     }
 }
 
@@ -287,6 +299,31 @@ mod tests {
         (0..table.num_rows())
             .map(|r| table.columns[0].get(r))
             .collect()
+    }
+
+    #[test]
+    fn a_cancelled_sort_ends_with_the_stop_not_a_result() {
+        use super::TopRows;
+        use crate::error::{ErrorKind, Limit};
+        use crate::exec::Budget;
+        let input = values(&[("n", long(&(0..50_000).rev().collect::<Vec<_>>()))]);
+        let keys = [key(0, Type::Long, false, false)];
+        let ctx = crate::func::EvalContext { now: 0 };
+        let budget = Budget::default();
+        let meter = budget.start();
+        let mut rows = TopRows::new(&keys, None, &ctx, &meter);
+        rows.add(input.clone()).unwrap();
+        budget
+            .cancel_flag()
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let error = rows.finish(&input.schema).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Stopped(Limit::Cancelled));
+        // Not cancelled: sorted.
+        let meter = Budget::default().start();
+        let mut rows = TopRows::new(&keys, None, &ctx, &meter);
+        rows.add(input.clone()).unwrap();
+        let sorted = rows.finish(&input.schema).unwrap();
+        assert_eq!(first_column(&sorted)[..2], [Value::Long(0), Value::Long(1)]);
     }
 
     #[test]

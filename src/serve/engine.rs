@@ -1,6 +1,7 @@
 //! One query under the server's limits: it waits for a free slot (or is refused when too many
 //! wait), runs the library's pipeline on a blocking thread against the current catalog, stops
-//! at its time limit (scans see a cancel flag between batches), and cuts the result at the
+//! at its time limit (the query's `exec::Budget` carries a cancel flag the timeout sets; the
+//! executor checks it between batches and in its long loops), and cuts the result at the
 //! record and byte limits the way Kusto truncates.
 //!
 //! Limits: <https://learn.microsoft.com/azure/data-explorer/kusto/concepts/querylimits>
@@ -10,7 +11,7 @@ use super::snapshot::{Snapshot, Snapshots};
 use super::time_window::{self, TimeWindow};
 use super::Limits;
 use crate::catalog::{Catalog, ScanRequest, TableProvider};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::now::{self, NowSpec};
 use crate::output::cell_json;
 use crate::table::{Column, Schema, Table};
@@ -241,8 +242,16 @@ impl Run {
             .map(|t| time_window::parse(&t, options.now))
             .transpose()
             .map_err(Failure::BadRequest)?;
-        let catalog = guarded(&self.snapshot.catalog, &self.cancel, window);
-        let result = crate::run(&text, &catalog, &options).map_err(query_error)?;
+        options.budget = options.budget.with_cancel_flag(self.cancel.clone());
+        let windowed;
+        let catalog = match window {
+            Some(window) => {
+                windowed = windowed_catalog(&self.snapshot.catalog, window);
+                &windowed
+            }
+            None => &self.snapshot.catalog,
+        };
+        let result = crate::run(&text, catalog, &options).map_err(query_error)?;
         let (max_records, max_bytes) = if request.no_truncation {
             (usize::MAX, usize::MAX)
         } else {
@@ -295,50 +304,54 @@ fn first_rows(table: &Table, n: usize) -> Table {
     Table::new(table.schema.clone(), columns)
 }
 
-/// The catalog with every table wrapped: scans stop once `cancel` is set, and with a window
-/// only rows whose `TimeGenerated` falls in it are produced.
-fn guarded(catalog: &Catalog, cancel: &Arc<AtomicBool>, window: Option<TimeWindow>) -> Catalog {
+/// The catalog with every table that has a `TimeGenerated` column wrapped, so that only rows
+/// whose `TimeGenerated` falls in `window` are produced.
+fn windowed_catalog(catalog: &Catalog, window: TimeWindow) -> Catalog {
     let mut wrapped = Catalog::empty();
     for name in catalog.names() {
         let Some(inner) = catalog.get(name) else {
             continue;
         };
-        let time_column = window.and_then(|w| {
-            inner
-                .schema()
-                .index_of("TimeGenerated")
-                .map(|column| (column, w))
-        });
-        wrapped.register(
-            name,
-            Arc::new(GuardedTable {
+        let provider: Arc<dyn TableProvider> = match inner.schema().index_of("TimeGenerated") {
+            Some(time_column) => Arc::new(WindowedTable {
                 inner: inner.clone(),
-                cancel: cancel.clone(),
                 time_column,
+                window,
             }),
-        );
+            None => inner.clone(),
+        };
+        wrapped.register(name, provider);
     }
     wrapped
 }
 
-struct GuardedTable {
+/// A table seen through a Log Analytics `timespan`.
+struct WindowedTable {
     inner: Arc<dyn TableProvider>,
-    cancel: Arc<AtomicBool>,
-    time_column: Option<(usize, TimeWindow)>,
+    time_column: usize,
+    window: TimeWindow,
 }
 
-impl GuardedTable {
-    fn stopped(&self) -> Result<(), Error> {
-        if self.cancel.load(Ordering::Relaxed) {
-            return Err(Error::new(ErrorKind::Runtime(
-                "the query was stopped: it ran past its time limit".into(),
-            )));
+impl WindowedTable {
+    /// `request` with the time column riding along at the end (predicates index the requested
+    /// columns, which keep their places).
+    fn widened<'r>(
+        &self,
+        request: &ScanRequest<'r>,
+        columns: &'r mut Vec<usize>,
+    ) -> ScanRequest<'r> {
+        columns.extend_from_slice(request.columns);
+        columns.push(self.time_column);
+        ScanRequest {
+            columns,
+            predicates: request.predicates,
+            ctx: request.ctx,
+            stats: request.stats,
         }
-        Ok(())
     }
 }
 
-impl TableProvider for GuardedTable {
+impl TableProvider for WindowedTable {
     fn schema(&self) -> &Schema {
         self.inner.schema()
     }
@@ -347,31 +360,33 @@ impl TableProvider for GuardedTable {
         self.inner.origin()
     }
 
+    fn predicate_uses(&self, request: &ScanRequest<'_>) -> Option<Vec<String>> {
+        let mut columns = Vec::new();
+        self.inner
+            .predicate_uses(&self.widened(request, &mut columns))
+    }
+
+    /// The wrapped table's answer when it lies inside the window (or before it: no row is
+    /// in the window then); past the window's end the rows must be scanned.
+    fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+        Ok(match self.inner.latest_event_time()? {
+            Some(Some(t)) if t >= self.window.to => None,
+            Some(Some(t)) if t < self.window.from => Some(None),
+            answer => answer,
+        })
+    }
+
     fn scan(
         &self,
         request: &ScanRequest<'_>,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        self.stopped()?;
-        let Some((time_column, window)) = self.time_column else {
-            return self.inner.scan(request, &mut |batch| {
-                self.stopped()?;
-                sink(batch)
-            });
-        };
-        // The time column rides along at the end (predicates index the requested columns,
-        // which keep their places), is used for the window, and is dropped again.
-        let mut columns = request.columns.to_vec();
-        columns.push(time_column);
-        let widened = ScanRequest {
-            columns: &columns,
-            predicates: request.predicates,
-            ctx: request.ctx,
-            stats: request.stats,
-        };
+        // The time column is used for the window and dropped again.
+        let mut columns = Vec::new();
+        let widened = self.widened(request, &mut columns);
         let kept = request.columns.len();
+        let window = self.window;
         self.inner.scan(&widened, &mut |batch| {
-            self.stopped()?;
             let mask: Vec<bool> = match &batch.columns[kept] {
                 Column::DateTime(times) => times
                     .iter()
@@ -399,6 +414,54 @@ mod tests {
             Schema::new(vec![Field::new("n", Type::Long)]),
             vec![Column::Long((0..n).map(Some).collect())],
         )
+    }
+
+    /// A table that answers `--explain` and `--now latest` without a scan.
+    struct Knowing(Schema);
+
+    impl TableProvider for Knowing {
+        fn schema(&self) -> &Schema {
+            &self.0
+        }
+        fn scan(
+            &self,
+            _: &ScanRequest<'_>,
+            _: &mut dyn FnMut(Table) -> Result<(), Error>,
+        ) -> Result<(), Error> {
+            Ok(())
+        }
+        fn predicate_uses(&self, request: &ScanRequest<'_>) -> Option<Vec<String>> {
+            Some(vec![format!("{} columns", request.columns.len())])
+        }
+        fn latest_event_time(&self) -> Result<Option<Option<i64>>, Error> {
+            Ok(Some(Some(50)))
+        }
+    }
+
+    #[test]
+    fn a_windowed_table_forwards_what_its_table_knows() {
+        let schema = Schema::new(vec![
+            Field::new("n", Type::Long),
+            Field::new("TimeGenerated", Type::DateTime),
+        ]);
+        let windowed = |from, to| WindowedTable {
+            inner: Arc::new(Knowing(schema.clone())),
+            time_column: 1,
+            window: TimeWindow { from, to },
+        };
+        let request = ScanRequest {
+            columns: &[0],
+            predicates: &[],
+            ctx: crate::func::EvalContext { now: 0 },
+            stats: None,
+        };
+        // The time column rides along, so the reader sees two columns.
+        let uses = windowed(0, 100).predicate_uses(&request);
+        assert_eq!(uses, Some(vec!["2 columns".to_string()]));
+        assert_eq!(windowed(0, 100).latest_event_time(), Ok(Some(Some(50))));
+        // Past the window's end the answer is unknown; before its start there is no row.
+        assert_eq!(windowed(0, 40).latest_event_time(), Ok(None));
+        assert_eq!(windowed(60, 100).latest_event_time(), Ok(Some(None)));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod editor;
 
-use super::args::{LogsArgs, RunArgs, ShellArgs};
+use super::args::{LimitArgs, LogsArgs, RunArgs, ShellArgs};
 use super::logs::{self, Loaded};
 use super::query::{evaluate, QueryFlags};
 use super::{collection, inspect, log_paths, note, print_table, style, Failure, QueryText};
@@ -36,12 +36,16 @@ A query ends with `;` at the end of a line or with an empty line.
 .read FILE        run the queries of FILE (separated by blank lines)
 .quit             leave (also Ctrl-D)";
 
+/// How long an interrupted query is given to reach its next check and stop.
+const STOP_WAIT: Duration = Duration::from_secs(5);
+
 /// The session: what the dot commands set.
 struct Session {
     logs_args: LogsArgs,
     loaded: Arc<Loaded>,
     catalog: SharedCatalog,
     run: RunArgs,
+    limits: LimitArgs,
     now: NowSpec,
     format: Format,
     chart: Option<PathBuf>,
@@ -65,6 +69,7 @@ pub fn run(args: ShellArgs) -> Result<(), Failure> {
         loaded,
         catalog: catalog.clone(),
         run: args.run,
+        limits: args.limits,
         now,
         format: Format::Table,
         chart: None,
@@ -256,6 +261,11 @@ impl Session {
         let (send, receive) = mpsc::channel();
         let loaded = self.loaded.clone();
         let (now, run, logs) = (self.now.clone(), self.run.clone(), self.logs_args.clone());
+        let limits = self.limits.clone();
+        // Each query has a flag of its own, so a query that is slow to stop cannot be revived
+        // by the next one.
+        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel_query = cancel.clone();
         let text = QueryText {
             text: query.text.clone(),
             origin: query.origin.clone(),
@@ -264,6 +274,8 @@ impl Session {
             let flags = QueryFlags {
                 run: &run,
                 logs: &logs,
+                limits: &limits,
+                cancel: Some(cancel_query),
                 stats: false,
             };
             let result = evaluate(&text, &loaded.catalog, &now, &flags, |e| e);
@@ -273,8 +285,15 @@ impl Session {
             match receive.recv_timeout(Duration::from_millis(50)) {
                 Ok(result) => break result,
                 Err(mpsc::RecvTimeoutError::Timeout) if self.interrupted.load(Ordering::SeqCst) => {
-                    // The query's thread is left to finish on its own; its answer is dropped.
-                    note("interrupted");
+                    // The query stops at its next check (between batches, or within a few
+                    // thousand rows of a long loop); its answer, if any, is dropped.
+                    cancel.store(true, Ordering::SeqCst);
+                    let stopped = receive.recv_timeout(STOP_WAIT).is_ok();
+                    note(if stopped {
+                        "interrupted: the query was stopped"
+                    } else {
+                        "interrupted: the query is still stopping in the background"
+                    });
                     return;
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => continue,
