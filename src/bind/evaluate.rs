@@ -1,5 +1,7 @@
-//! `evaluate` plugins. kqlite has `ipv4_lookup` and `ipv6_lookup`; any other plugin is reported
-//! as not supported.
+//! `evaluate` plugins: `ipv4_lookup`/`ipv6_lookup` (a plan node), and the table-reshaping
+//! plugins of `func::plugin` (`bag_unpack`, `narrow`, `rows_near`). Those run their input when
+//! the query is bound, since `bag_unpack`'s columns come from the data, and stand in the plan as
+//! the resulting table; any other plugin is reported as not supported.
 //!
 //! `T | evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched])`
 //! yields T's columns, then the lookup table's columns without the extra keys (as `lookup`
@@ -9,11 +11,23 @@ use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
-use super::Binder;
+use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind};
+use crate::func::plugin;
+use crate::plan::{BoundExpr, BoundQuery};
 use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
+use crate::table::Table;
 use crate::table::{Field, Schema, Type, Value};
+
+/// The plugins `evaluate` knows.
+pub const PLUGINS: &[&str] = &[
+    "bag_unpack",
+    "ipv4_lookup",
+    "ipv6_lookup",
+    "narrow",
+    "rows_near",
+];
 
 pub fn evaluate(
     b: &mut Binder,
@@ -26,11 +40,18 @@ pub fn evaluate(
     match name.name.as_str() {
         "ipv4_lookup" => ip_lookup(b, scope, input, IpFamily::V4, name, args, span),
         "ipv6_lookup" => ip_lookup(b, scope, input, IpFamily::V6, name, args, span),
+        "bag_unpack" => bag_unpack(b, scope, input, args, span),
+        "narrow" => {
+            no_arguments(name, args)?;
+            let table = run_input(b, drop_hidden(input), span)?;
+            Ok(values(plugin::narrow::narrow(&table)))
+        }
+        "rows_near" => rows_near(b, scope, input, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,
         )
-        .with_help("kqlite has the ipv4_lookup and ipv6_lookup plugins")),
+        .with_help(format!("kqlite has the plugins {}", PLUGINS.join(", ")))),
     }
 }
 
@@ -166,4 +187,226 @@ fn constant_bool(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<bool, Er
             value.span,
         )),
     }
+}
+
+fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
+    match args.first() {
+        None => Ok(()),
+        Some(arg) => Err(Error::semantic(
+            format!("{}() takes no arguments", name.name),
+            arg.span,
+        )),
+    }
+}
+
+/// Run a plugin's input now: its rows decide the output (and, for `bag_unpack`, its columns).
+fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
+    let query = crate::optimize(BoundQuery {
+        plan,
+        visualization: None,
+    });
+    let external = crate::external_tables(b.options);
+    crate::execute(&query, b.catalog, &external, b.options)
+        .map(|result| result.table)
+        .map_err(|e| match e.span {
+            Some(_) => e,
+            None => Error::at(e.kind, span),
+        })
+}
+
+/// A plugin's result standing in the plan.
+fn values(table: Table) -> Rel {
+    Rel::visible(Plan {
+        schema: table.schema.clone(),
+        node: Node::Values(table),
+    })
+}
+
+/// The input's visible columns with `extra` (over them) appended.
+fn with_column(input: Rel, extra: BoundExpr) -> Plan {
+    let plan = drop_hidden(input);
+    let mut fields = plan.schema.fields.clone();
+    let mut exprs: Vec<BoundExpr> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| BoundExpr::column(i, f.ty, extra.span))
+        .collect();
+    fields.push(Field::new("__plugin_argument", extra.ty));
+    exprs.push(extra);
+    Plan {
+        node: Node::Project {
+            input: Box::new(plan),
+            exprs,
+        },
+        schema: Schema::new(fields),
+    }
+}
+
+/// A constant argument's value.
+fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
+    let empty = Schema::default();
+    let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
+    b.constant(&bound)
+}
+
+fn constant_string(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    what: &str,
+) -> Result<String, Error> {
+    match constant(b, scope, value)? {
+        Value::String(s) => Ok(s.to_string()),
+        _ => Err(Error::semantic(
+            format!("{what} must be a string"),
+            value.span,
+        )),
+    }
+}
+
+fn constant_count(b: &mut Binder, scope: &Scope, value: &Expr, what: &str) -> Result<usize, Error> {
+    match constant(b, scope, value)? {
+        Value::Long(n) if n >= 0 => Ok(n as usize),
+        Value::Int(n) if n >= 0 => Ok(n as usize),
+        _ => Err(Error::semantic(
+            format!("{what} must be a whole number, 0 or more"),
+            value.span,
+        )),
+    }
+}
+
+/// `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`, the
+/// optional ones by position or by name.
+fn bag_unpack(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let Some((column, rest)) = args.split_first() else {
+        return Err(Error::semantic(
+            "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
+             needs the column to unpack",
+            span,
+        ));
+    };
+    let plan = drop_hidden(input);
+    let visible = Rel::visible(plan);
+    let ExprKind::Name(column_name) = &column.kind else {
+        return Err(Error::semantic(
+            "bag_unpack unpacks a column: name it",
+            column.span,
+        ));
+    };
+    let index = visible
+        .schema()
+        .index_of(column_name)
+        .ok_or_else(|| unknown_column(&visible, column_name, column.span))?;
+    if visible.schema().fields[index].ty != Type::Dynamic {
+        return Err(Error::semantic(
+            format!(
+                "bag_unpack needs a dynamic column; `{column_name}` is {}",
+                visible.schema().fields[index].ty
+            ),
+            column.span,
+        ));
+    }
+    const PARAMETERS: [&str; 3] = ["OutputColumnPrefix", "columnsConflict", "ignoredProperties"];
+    let mut options = plugin::bag_unpack::Options {
+        prefix: String::new(),
+        conflict: plugin::bag_unpack::Conflict::Error,
+        ignored: Vec::new(),
+    };
+    for (position, arg) in rest.iter().enumerate() {
+        let (parameter, value) = match &arg.kind {
+            ExprKind::NamedArg { name, value } => (name.name.as_str(), &**value),
+            _ => (*PARAMETERS.get(position).unwrap_or(&""), arg),
+        };
+        match parameter {
+            "OutputColumnPrefix" => {
+                options.prefix = constant_string(b, scope, value, "OutputColumnPrefix")?;
+            }
+            "columnsConflict" => {
+                let text = constant_string(b, scope, value, "columnsConflict")?;
+                options.conflict = plugin::bag_unpack::Conflict::parse(&text).ok_or_else(|| {
+                    Error::semantic(
+                        format!(
+                            "columnsConflict is 'error', 'replace_source' or 'keep_source', not '{text}'"
+                        ),
+                        value.span,
+                    )
+                })?;
+            }
+            "ignoredProperties" => match constant(b, scope, value)? {
+                Value::Dynamic(serde_json::Value::Array(items)) => {
+                    options.ignored = items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect();
+                }
+                _ => {
+                    return Err(Error::semantic(
+                        "ignoredProperties must be a dynamic array of names",
+                        value.span,
+                    ))
+                }
+            },
+            _ => {
+                return Err(Error::semantic(
+                    format!("bag_unpack takes {}", PARAMETERS.join(", ")),
+                    arg.span,
+                ))
+            }
+        }
+    }
+    let table = run_input(b, visible.plan, span)?;
+    plugin::bag_unpack::unpack(&table, index, &options)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
+}
+
+/// `rows_near(Condition, NumRows [, RowsAfter])`.
+fn rows_near(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let (condition, before, after) = match args {
+        [c, n] => (c, n, n),
+        [c, n, a] => (c, n, a),
+        _ => {
+            return Err(Error::semantic(
+                "rows_near(Condition, NumRows [, RowsAfter]) takes two or three arguments",
+                span,
+            ))
+        }
+    };
+    let before = constant_count(b, scope, before, "NumRows")?;
+    let after = constant_count(b, scope, after, "RowsAfter")?;
+    let visible = Rel::visible(drop_hidden(input));
+    let bound = b.expr(&mut Ctx::new(scope, visible.schema()), condition)?;
+    if bound.ty != Type::Bool {
+        return Err(Error::semantic(
+            format!(
+                "the condition of rows_near must be a bool, found {}",
+                bound.ty
+            ),
+            condition.span,
+        ));
+    }
+    let width = visible.schema().len();
+    let table = run_input(b, with_column(visible, bound), span)?;
+    let matches: Vec<bool> = (0..table.num_rows())
+        .map(|i| table.columns[width].get(i) == Value::Bool(true))
+        .collect();
+    let keep = plugin::rows_near::rows_near(&matches, before, after);
+    let fields = table.schema.fields[..width].to_vec();
+    let columns = table.columns[..width]
+        .iter()
+        .map(|c| c.take(&keep))
+        .collect();
+    Ok(values(Table::new(Schema::new(fields), columns)))
 }
