@@ -1,5 +1,5 @@
 //! `evaluate` plugins: `ipv4_lookup`/`ipv6_lookup` (a plan node), and the table-reshaping
-//! plugins of `func::plugin` (`bag_unpack`, `narrow`, `rows_near`). Those run their input when
+//! plugins of `func::plugin` (`bag_unpack`, `narrow`, `pivot`, `rows_near`). Those run their input when
 //! the query is bound, since `bag_unpack`'s columns come from the data, and stand in the plan as
 //! the resulting table; any other plugin is reported as not supported.
 //!
@@ -12,7 +12,7 @@ use super::join::both_sides;
 use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
 use super::{drop_hidden, Binder};
-use crate::ast::{Expr, ExprKind, Ident, Span};
+use crate::ast::{Expr, ExprKind, Ident, NamedExpr, Span};
 use crate::error::{Error, ErrorKind};
 use crate::func::plugin;
 use crate::plan::{BoundExpr, BoundQuery};
@@ -26,6 +26,7 @@ pub const PLUGINS: &[&str] = &[
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
+    "pivot",
     "rows_near",
 ];
 
@@ -47,6 +48,7 @@ pub fn evaluate(
             Ok(values(plugin::narrow::narrow(&table)))
         }
         "rows_near" => rows_near(b, scope, input, args, span),
+        "pivot" => pivot(b, scope, input, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,
@@ -409,4 +411,83 @@ fn rows_near(
         .map(|c| c.take(&keep))
         .collect();
     Ok(values(Table::new(Schema::new(fields), columns)))
+}
+
+/// `pivot(PivotColumn [, Aggregation] [, Column…])`: summarize by the columns and the pivot
+/// value's text, then spread the values into columns.
+fn pivot(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let Some((pivot_column, rest)) = args.split_first() else {
+        return Err(Error::semantic(
+            "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
+            span,
+        ));
+    };
+    let named = |name: &str, expr: Expr| NamedExpr {
+        names: vec![Ident {
+            name: name.into(),
+            span: expr.span,
+        }],
+        expr,
+    };
+    let call = |name: &str, args: Vec<Expr>, at: Span| Expr {
+        kind: ExprKind::Call {
+            name: Ident {
+                name: name.into(),
+                span: at,
+            },
+            args,
+        },
+        span: at,
+    };
+    let (aggregation, groups) = match rest.split_first() {
+        Some((first, groups)) if matches!(&first.kind, ExprKind::Call { name, .. } if super::expr::is_aggregate(&name.name)) => {
+            (first.clone(), groups)
+        }
+        _ => (call("count", Vec::new(), span), rest),
+    };
+    for group in groups {
+        if !matches!(group.kind, ExprKind::Name(_)) {
+            return Err(Error::semantic(
+                "pivot groups by column names; the aggregation comes second",
+                group.span,
+            ));
+        }
+    }
+    let visible = Rel::visible(drop_hidden(input));
+    let mut by: Vec<NamedExpr> = groups
+        .iter()
+        .map(|g| NamedExpr {
+            names: Vec::new(),
+            expr: g.clone(),
+        })
+        .collect();
+    by.push(named(
+        "__pivot",
+        call("tostring", vec![pivot_column.clone()], pivot_column.span),
+    ));
+    let aggregates = [named("__value", aggregation)];
+    let empty_input = Rel::visible(Plan {
+        schema: visible.schema().clone(),
+        node: Node::Take {
+            input: Box::new(visible.plan.clone()),
+            count: 0,
+        },
+    });
+    let summarized = super::summarize::summarize(b, scope, visible, &aggregates, &by)?;
+    let over_nothing = super::summarize::summarize(b, scope, empty_input, &aggregates, &[])?;
+    let table = run_input(b, drop_hidden(summarized), span)?;
+    let nothing = run_input(b, drop_hidden(over_nothing), span)?;
+    let empty = match nothing.columns.first() {
+        Some(column) if !column.is_empty() => column.get(0),
+        _ => Value::Null,
+    };
+    plugin::pivot::reshape(&table, groups.len(), &empty)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
 }

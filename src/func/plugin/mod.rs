@@ -5,4 +5,5 @@
 
 pub mod bag_unpack;
 pub mod narrow;
+pub mod pivot;
 pub mod rows_near;
