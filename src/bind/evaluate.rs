@@ -1,5 +1,6 @@
 //! `evaluate` plugins: `ipv4_lookup`/`ipv6_lookup` (a plan node), and the table-reshaping
-//! plugins of `func::plugin` (`bag_unpack`, `narrow`, `pivot`, `rows_near`). Those run their input when
+//! plugins of `func::plugin` (`bag_unpack`, `narrow`, `pivot`, `rows_near`,
+//! `sliding_window_counts`, `activity_counts_metrics`). Those run their input when
 //! the query is bound, since `bag_unpack`'s columns come from the data, and stand in the plan as
 //! the resulting table; any other plugin is reported as not supported.
 //!
@@ -22,12 +23,14 @@ use crate::table::{Field, Schema, Type, Value};
 
 /// The plugins `evaluate` knows.
 pub const PLUGINS: &[&str] = &[
+    "activity_counts_metrics",
     "bag_unpack",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
     "pivot",
     "rows_near",
+    "sliding_window_counts",
 ];
 
 pub fn evaluate(
@@ -49,6 +52,9 @@ pub fn evaluate(
         }
         "rows_near" => rows_near(b, scope, input, args, span),
         "pivot" => pivot(b, scope, input, args, span),
+        "sliding_window_counts" | "activity_counts_metrics" => {
+            timeline(b, scope, input, name, args, span)
+        }
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,
@@ -227,21 +233,15 @@ fn values(table: Table) -> Rel {
 /// The input's visible columns with `extra` (over them) appended.
 fn with_column(input: Rel, extra: BoundExpr) -> Plan {
     let plan = drop_hidden(input);
-    let mut fields = plan.schema.fields.clone();
-    let mut exprs: Vec<BoundExpr> = fields
+    let mut exprs: Vec<(String, BoundExpr)> = plan
+        .schema
+        .fields
         .iter()
         .enumerate()
-        .map(|(i, f)| BoundExpr::column(i, f.ty, extra.span))
+        .map(|(i, f)| (f.name.clone(), BoundExpr::column(i, f.ty, extra.span)))
         .collect();
-    fields.push(Field::new("__plugin_argument", extra.ty));
-    exprs.push(extra);
-    Plan {
-        node: Node::Project {
-            input: Box::new(plan),
-            exprs,
-        },
-        schema: Schema::new(fields),
-    }
+    exprs.push(("__plugin_argument".into(), extra));
+    projected(plan, exprs)
 }
 
 /// A constant argument's value.
@@ -490,4 +490,118 @@ fn pivot(
     plugin::pivot::reshape(&table, groups.len(), &empty)
         .map(values)
         .map_err(|message| Error::semantic(message, span))
+}
+
+fn constant_ticks(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    want: Type,
+    what: &str,
+) -> Result<i64, Error> {
+    match (constant(b, scope, value)?, want) {
+        (Value::DateTime(t), Type::DateTime) => Ok(t),
+        (Value::TimeSpan(t), Type::TimeSpan) if t > 0 => Ok(t),
+        _ => Err(Error::semantic(
+            format!(
+                "{what} must be a constant {}",
+                if want == Type::TimeSpan {
+                    "timespan greater than 0"
+                } else {
+                    "datetime"
+                }
+            ),
+            value.span,
+        )),
+    }
+}
+
+/// `sliding_window_counts(Id, Timeline, Start, End, LookbackWindow, Bin [, dim…])` and
+/// `activity_counts_metrics(Id, Timeline, Start, End, Step [, dim…])`.
+fn timeline(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    name: &Ident,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let sliding = name.name == "sliding_window_counts";
+    let fixed = if sliding { 6 } else { 5 };
+    if args.len() < fixed {
+        return Err(Error::semantic(
+            if sliding {
+                "sliding_window_counts(IdColumn, TimelineColumn, Start, End, LookbackWindow, Bin \
+                 [, dim…]) needs six arguments and dimension columns"
+            } else {
+                "activity_counts_metrics(IdColumn, TimelineColumn, Start, End, Step [, dim…]) \
+                 needs five arguments and dimension columns"
+            },
+            span,
+        ));
+    }
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
+    let id = b.expr(&mut Ctx::new(scope, &row), &args[0])?;
+    columns.push(("__id".into(), id));
+    let ExprKind::Name(timeline_name) = &args[1].kind else {
+        return Err(Error::semantic(
+            "the timeline must be a column",
+            args[1].span,
+        ));
+    };
+    let timeline = b.expr(&mut Ctx::new(scope, &row), &args[1])?;
+    if timeline.ty != Type::DateTime {
+        return Err(Error::semantic(
+            format!(
+                "the timeline column must be a datetime; `{timeline_name}` is {}",
+                timeline.ty
+            ),
+            args[1].span,
+        ));
+    }
+    columns.push((timeline_name.clone(), timeline));
+    for dim in &args[fixed..] {
+        let ExprKind::Name(dim_name) = &dim.kind else {
+            return Err(Error::semantic("a dimension must be a column", dim.span));
+        };
+        let bound = b.expr(&mut Ctx::new(scope, &row), dim)?;
+        columns.push((dim_name.clone(), bound));
+    }
+    let start = constant_ticks(b, scope, &args[2], Type::DateTime, "Start")?;
+    let end = constant_ticks(b, scope, &args[3], Type::DateTime, "End")?;
+    let (lookback, step) = if sliding {
+        (
+            constant_ticks(b, scope, &args[4], Type::TimeSpan, "LookbackWindow")?,
+            constant_ticks(b, scope, &args[5], Type::TimeSpan, "Bin")?,
+        )
+    } else {
+        (
+            0,
+            constant_ticks(b, scope, &args[4], Type::TimeSpan, "Step")?,
+        )
+    };
+    let bins = plugin::timeline::Bins { start, end, step };
+    let table = run_input(b, projected(visible.plan, columns), span)?;
+    Ok(values(if sliding {
+        plugin::timeline::sliding_window_counts(&table, &bins, lookback)
+    } else {
+        plugin::timeline::activity_counts_metrics(&table, &bins)
+    }))
+}
+
+/// `exprs` over `plan`'s rows, named.
+fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
+    let fields = exprs
+        .iter()
+        .map(|(name, e)| Field::new(name.clone(), e.ty))
+        .collect();
+    Plan {
+        node: Node::Project {
+            input: Box::new(plan),
+            exprs: exprs.into_iter().map(|(_, e)| e).collect(),
+        },
+        schema: Schema::new(fields),
+    }
 }

@@ -7,3 +7,4 @@ pub mod bag_unpack;
 pub mod narrow;
 pub mod pivot;
 pub mod rows_near;
+pub mod timeline;
