@@ -1,6 +1,6 @@
 //! Aggregate functions as data: each is one `AggregateDef` row (names, arity, result-type rule,
 //! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`, `ranked`,
-//! `bitwise`); `lookup`
+//! `bitwise`, `schema`); `lookup`
 //! resolves a call for `bind`, `accumulator` starts the grouped state `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
 //! each row's group number; state is one slot per group. Nulls are skipped; over no values,
 //! `count`/`dcount`/`sum`/`variance`/`stdev` give 0, `make_*` give `[]`, the rest null (the
@@ -11,6 +11,7 @@ mod collect;
 mod numeric;
 mod pick;
 mod ranked;
+mod schema;
 
 use std::borrow::Cow;
 
@@ -77,6 +78,8 @@ pub enum AggregateFunc {
     BinaryAllAnd,
     BinaryAllOr,
     BinaryAllXor,
+    /// `buildschema(d)`: the schema that admits every value.
+    BuildSchema,
 }
 
 /// Grouped state of one aggregate.
@@ -134,6 +137,7 @@ const FAMILIES: &[&[AggregateDef]] = &[
     pick::AGGREGATES,
     ranked::AGGREGATES,
     bitwise::AGGREGATES,
+    schema::AGGREGATES,
 ];
 
 fn definitions() -> impl Iterator<Item = &'static AggregateDef> {
