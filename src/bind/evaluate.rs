@@ -1,6 +1,6 @@
 //! `evaluate` plugins: `ipv4_lookup`/`ipv6_lookup` (a plan node), and the table-reshaping
 //! plugins of `func::plugin` (`bag_unpack`, `narrow`, `pivot`, `rows_near`,
-//! `sliding_window_counts`, `activity_counts_metrics`). Those run their input when
+//! `sliding_window_counts`, `activity_counts_metrics`, `rolling_percentile`). Those run their input when
 //! the query is bound, since `bag_unpack`'s columns come from the data, and stand in the plan as
 //! the resulting table; any other plugin is reported as not supported.
 //!
@@ -29,6 +29,7 @@ pub const PLUGINS: &[&str] = &[
     "ipv6_lookup",
     "narrow",
     "pivot",
+    "rolling_percentile",
     "rows_near",
     "sliding_window_counts",
 ];
@@ -52,6 +53,7 @@ pub fn evaluate(
         }
         "rows_near" => rows_near(b, scope, input, args, span),
         "pivot" => pivot(b, scope, input, args, span),
+        "rolling_percentile" => rolling_percentile(b, scope, input, args, span),
         "sliding_window_counts" | "activity_counts_metrics" => {
             timeline(b, scope, input, name, args, span)
         }
@@ -604,4 +606,107 @@ fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
         },
         schema: Schema::new(fields),
     }
+}
+
+/// `rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow [, dim…])`.
+fn rolling_percentile(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [value, percentile, index, bin_size, bins, dims @ ..] = args else {
+        return Err(Error::semantic(
+            "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
+             [, dim…]) needs five arguments and dimension columns",
+            span,
+        ));
+    };
+    let percentile_value = match constant(b, scope, percentile)? {
+        Value::Long(n) => n as f64,
+        Value::Int(n) => f64::from(n),
+        Value::Real(x) => x,
+        _ => {
+            return Err(Error::semantic(
+                "the percentile must be a number",
+                percentile.span,
+            ))
+        }
+    };
+    let bins = constant_count(b, scope, bins, "BinsPerWindow")?.max(1);
+    let size = match constant(b, scope, bin_size)? {
+        Value::TimeSpan(t) | Value::Long(t) if t > 0 => t,
+        Value::Int(n) if n > 0 => i64::from(n),
+        _ => {
+            return Err(Error::semantic(
+                "BinSize must be a positive timespan or whole number",
+                bin_size.span,
+            ))
+        }
+    };
+    let (ExprKind::Name(value_name), ExprKind::Name(index_name)) = (&value.kind, &index.kind)
+    else {
+        return Err(Error::semantic(
+            "rolling_percentile takes column names for the value and the index",
+            span,
+        ));
+    };
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let binned = Expr {
+        kind: ExprKind::Call {
+            name: Ident {
+                name: "bin".into(),
+                span: index.span,
+            },
+            args: vec![index.clone(), bin_size.clone()],
+        },
+        span: index.span,
+    };
+    let binned = b.expr(&mut Ctx::new(scope, &row), &binned)?;
+    if !matches!(
+        binned.ty,
+        Type::DateTime | Type::TimeSpan | Type::Long | Type::Int
+    ) {
+        return Err(Error::semantic(
+            format!(
+                "the index must be a datetime or a whole number; `{index_name}` is {}",
+                binned.ty
+            ),
+            index.span,
+        ));
+    }
+    let mut columns = vec![(index_name.clone(), binned)];
+    let bound_value = b.expr(&mut Ctx::new(scope, &row), value)?;
+    if !bound_value.ty.is_numeric() {
+        return Err(Error::semantic(
+            format!(
+                "the value must be a number; `{value_name}` is {}",
+                bound_value.ty
+            ),
+            value.span,
+        ));
+    }
+    columns.push((value_name.clone(), bound_value));
+    for dim in dims {
+        let ExprKind::Name(dim_name) = &dim.kind else {
+            return Err(Error::semantic("a dimension must be a column", dim.span));
+        };
+        columns.push((dim_name.clone(), b.expr(&mut Ctx::new(scope, &row), dim)?));
+    }
+    let table = run_input(b, projected(visible.plan, columns), span)?;
+    let text = crate::format::real_text(percentile_value);
+    let name = format!(
+        "rolling_{bins}_percentile_{value_name}_{}",
+        super::naming::name_fragment(&text)
+    );
+    let window = plugin::rolling::Window {
+        percentile: percentile_value,
+        bin_size: size,
+        bins,
+    };
+    Ok(values(plugin::rolling::rolling_percentile(
+        &table, &window, &name,
+    )))
 }

@@ -6,5 +6,6 @@
 pub mod bag_unpack;
 pub mod narrow;
 pub mod pivot;
+pub mod rolling;
 pub mod rows_near;
 pub mod timeline;
