@@ -20,6 +20,7 @@ mod parse_op;
 mod scope;
 mod sources;
 mod summarize;
+mod table_plugins;
 #[cfg(test)]
 mod tests;
 mod top_nested;
