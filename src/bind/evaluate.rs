@@ -20,6 +20,7 @@ use crate::table::{Field, Schema, Type, Value};
 pub const PLUGINS: &[&str] = &[
     "activity_counts_metrics",
     "bag_unpack",
+    "dcount_intersect",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
@@ -44,6 +45,7 @@ pub fn evaluate(
         "narrow" => table_plugins::narrow(b, input, name, args, span),
         "rows_near" => table_plugins::rows_near(b, scope, input, args, span),
         "pivot" => table_plugins::pivot(b, scope, input, args, span),
+        "dcount_intersect" => table_plugins::dcount_intersect(b, scope, input, args, span),
         "rolling_percentile" => table_plugins::rolling_percentile(b, scope, input, args, span),
         "sliding_window_counts" | "activity_counts_metrics" => {
             table_plugins::timeline(b, scope, input, name, args, span)

@@ -1,4 +1,4 @@
-//! The table-reshaping `evaluate` plugins (`bag_unpack`, `narrow`, `pivot`, `rows_near`,
+//! The table-reshaping `evaluate` plugins (`bag_unpack`, `dcount_intersect`, `narrow`, `pivot`, `rows_near`,
 //! `sliding_window_counts`, `activity_counts_metrics`, `rolling_percentile`): their arguments are
 //! bound here, their input is run when the query is bound (`bag_unpack`'s and `pivot`'s columns
 //! come from the data), and the table `func::plugin` makes of it stands in the plan.
@@ -542,4 +542,43 @@ pub(super) fn narrow(
     no_arguments(name, args)?;
     let table = run_input(b, drop_hidden(input), span)?;
     Ok(values(plugin::narrow::narrow(&table)))
+}
+
+/// `dcount_intersect(hll_1, hll_2 [, hll_3, …])`.
+pub(super) fn dcount_intersect(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    if args.len() < 2 {
+        return Err(Error::semantic(
+            "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
+            span,
+        ));
+    }
+    let plan = drop_hidden(input);
+    let row = plan.schema.clone();
+    let width = row.len();
+    let mut exprs: Vec<(String, BoundExpr)> = row
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), BoundExpr::column(i, f.ty, span)))
+        .collect();
+    for (k, arg) in args.iter().enumerate() {
+        let bound = b.expr(&mut Ctx::new(scope, &row), arg)?;
+        if bound.ty != Type::Dynamic {
+            return Err(Error::semantic(
+                format!("dcount_intersect takes hll() values, found {}", bound.ty),
+                arg.span,
+            ));
+        }
+        exprs.push((format!("__sketch{k}"), bound));
+    }
+    let table = run_input(b, projected(plan, exprs), span)?;
+    plugin::intersect::dcount_intersect(&table, width)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
 }

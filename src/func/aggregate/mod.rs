@@ -1,6 +1,6 @@
 //! Aggregate functions as data: each is one `AggregateDef` row (names, arity, result-type rule,
 //! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`, `ranked`,
-//! `bitwise`, `schema`); `lookup`
+//! `bitwise`, `schema`, `sketch`); `lookup`
 //! resolves a call for `bind`, `accumulator` starts the grouped state `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
 //! each row's group number; state is one slot per group. Nulls are skipped; over no values,
 //! `count`/`dcount`/`sum`/`variance`/`stdev` give 0, `make_*` give `[]`, the rest null (the
@@ -12,6 +12,7 @@ mod numeric;
 mod pick;
 mod ranked;
 mod schema;
+pub mod sketch;
 
 use std::borrow::Cow;
 
@@ -80,6 +81,10 @@ pub enum AggregateFunc {
     BinaryAllXor,
     /// `buildschema(d)`: the schema that admits every value.
     BuildSchema,
+    /// `hll(x)`, `hll_if(x, p)`, `hll_merge(h)`: exact distinct sets stand in for the sketches.
+    Hll,
+    HllIf,
+    HllMerge,
 }
 
 /// Grouped state of one aggregate.
@@ -138,6 +143,7 @@ const FAMILIES: &[&[AggregateDef]] = &[
     ranked::AGGREGATES,
     bitwise::AGGREGATES,
     schema::AGGREGATES,
+    sketch::AGGREGATES,
 ];
 
 fn definitions() -> impl Iterator<Item = &'static AggregateDef> {

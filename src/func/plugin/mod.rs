@@ -4,6 +4,7 @@
 //! rows. Errors are messages for `bind` to place at the call.
 
 pub mod bag_unpack;
+pub mod intersect;
 pub mod narrow;
 pub mod pivot;
 pub mod rolling;
