@@ -1,5 +1,5 @@
-//! `evaluate` plugins. kqlite has `ipv4_lookup` and `ipv6_lookup`; any other plugin is reported
-//! as not supported.
+//! `evaluate` plugins: `ipv4_lookup`/`ipv6_lookup` (a plan node, here), and the table-reshaping
+//! plugins `bind::table_plugins` binds; any other plugin is reported as not supported.
 //!
 //! `T | evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched])`
 //! yields T's columns, then the lookup table's columns without the extra keys (as `lookup`
@@ -9,11 +9,26 @@ use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
+use super::table_plugins;
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind};
 use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
 use crate::table::{Field, Schema, Type, Value};
+
+/// The plugins `evaluate` knows.
+pub const PLUGINS: &[&str] = &[
+    "activity_counts_metrics",
+    "bag_unpack",
+    "dcount_intersect",
+    "ipv4_lookup",
+    "ipv6_lookup",
+    "narrow",
+    "pivot",
+    "rolling_percentile",
+    "rows_near",
+    "sliding_window_counts",
+];
 
 pub fn evaluate(
     b: &mut Binder,
@@ -26,11 +41,20 @@ pub fn evaluate(
     match name.name.as_str() {
         "ipv4_lookup" => ip_lookup(b, scope, input, IpFamily::V4, name, args, span),
         "ipv6_lookup" => ip_lookup(b, scope, input, IpFamily::V6, name, args, span),
+        "bag_unpack" => table_plugins::bag_unpack(b, scope, input, args, span),
+        "narrow" => table_plugins::narrow(b, input, name, args, span),
+        "rows_near" => table_plugins::rows_near(b, scope, input, args, span),
+        "pivot" => table_plugins::pivot(b, scope, input, args, span),
+        "dcount_intersect" => table_plugins::dcount_intersect(b, scope, input, args, span),
+        "rolling_percentile" => table_plugins::rolling_percentile(b, scope, input, args, span),
+        "sliding_window_counts" | "activity_counts_metrics" => {
+            table_plugins::timeline(b, scope, input, name, args, span)
+        }
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,
         )
-        .with_help("kqlite has the ipv4_lookup and ipv6_lookup plugins")),
+        .with_help(format!("kqlite has the plugins {}", PLUGINS.join(", ")))),
     }
 }
 

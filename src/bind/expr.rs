@@ -68,7 +68,7 @@ pub fn is_aggregate(name: &str) -> bool {
     aggregate::names().contains(&name)
         || matches!(
             name,
-            "arg_max" | "arg_min" | "take_any" | "percentile" | "percentiles"
+            "arg_max" | "arg_min" | "take_any" | "percentile" | "percentiles" | "percentilesw"
         )
 }
 

@@ -21,6 +21,7 @@ mod plan_size;
 mod scope;
 mod sources;
 mod summarize;
+mod table_plugins;
 #[cfg(test)]
 mod tests;
 mod top_nested;

@@ -334,28 +334,32 @@ fn multi_column(
                 }
             }
         }
-        "percentile" | "percentiles" => {
-            let Some((value, points)) = args.split_first() else {
-                return Err(Error::semantic(
-                    format!("{function}() needs arguments"),
-                    e.span,
-                ));
-            };
-            if points.is_empty() || (function == "percentile" && points.len() != 1) {
+        "percentile" | "percentiles" | "percentilew" | "percentilesw" => {
+            let weighted = function.ends_with('w');
+            let single = !function.starts_with("percentiles");
+            let fixed = if weighted { 2 } else { 1 };
+            if args.len() <= fixed || (single && args.len() != fixed + 1) {
                 return Err(Error::semantic(
                     format!(
-                        "{function}() takes a value and {} percentile(s)",
-                        if function == "percentile" {
-                            "one"
-                        } else {
-                            "one or more"
-                        }
+                        "{function}() takes a value{} and {} percentile(s)",
+                        if weighted { ", a weight" } else { "" },
+                        if single { "one" } else { "one or more" }
                     ),
                     e.span,
                 ));
             }
-            let value_bound = b.expr(&mut ctx, value)?;
+            let (leading, points) = args.split_at(fixed);
+            let value = &leading[0];
+            let mut leading_bound = Vec::new();
+            for arg in leading {
+                leading_bound.push(b.expr(&mut ctx, arg)?);
+            }
             let value_name = result_name(value, &has_column).unwrap_or_default();
+            let inner = if weighted {
+                "percentilew"
+            } else {
+                "percentile"
+            };
             for point in points {
                 let bound = b.expr(&mut ctx, point)?;
                 let text = match b.constant(&bound)? {
@@ -364,13 +368,9 @@ fn multi_column(
                     Value::Real(x) => crate::format::real_text(x),
                     _ => return Err(Error::semantic("a percentile must be a number", point.span)),
                 };
-                let agg = b.lookup_aggregate(
-                    "percentile",
-                    name,
-                    vec![value_bound.clone(), bound],
-                    e.span,
-                    scope,
-                )?;
+                let mut agg_args = leading_bound.clone();
+                agg_args.push(bound);
+                let agg = b.lookup_aggregate(inner, name, agg_args, e.span, scope)?;
                 let column = format!("percentile_{value_name}_{}", name_fragment(&text));
                 columns.push((column, sink.push(agg, point.span)));
             }

@@ -3,6 +3,7 @@
 //! result type; `eval` and the executor call the implementation.
 
 pub mod aggregate;
+pub mod plugin;
 pub mod scalar;
 pub mod series;
 

@@ -76,6 +76,8 @@ const DEFAULT_MAX: usize = 1_048_576;
 /// `make_list(x [, max])`, and `make_set` when `distinct` (array inputs add their elements).
 pub struct MakeList {
     distinct: bool,
+    /// `make_list_with_nulls`: a null value is kept as a JSON null.
+    keep_nulls: bool,
     max: Option<usize>,
     lists: Vec<Vec<J>>,
     seen: Vec<HashSet<String>>,
@@ -85,6 +87,7 @@ impl MakeList {
     pub fn new(distinct: bool) -> MakeList {
         MakeList {
             distinct,
+            keep_nulls: false,
             max: None,
             lists: Vec::new(),
             seen: Vec::new(),
@@ -121,7 +124,7 @@ impl Accumulator for MakeList {
         let values = d.dyns();
         for (i, &g) in groups.iter().enumerate() {
             match values.get(i) {
-                J::Null => {}
+                J::Null if !self.keep_nulls => {}
                 J::Array(items) if self.distinct => {
                     for item in items {
                         self.add(g, item, max);
@@ -231,6 +234,18 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         arity: (2, 3),
         result: Fixed(T::Dynamic),
         make: |_arg_types, _result| super::filtered(1, MakeList::new(false)),
+        naming: AggregateNaming::Prefix("list"),
+    },
+    AggregateDef {
+        func: A::MakeListWithNulls,
+        names: &["make_list_with_nulls"],
+        arity: (1, 1),
+        result: Fixed(T::Dynamic),
+        make: |_arg_types, _result| {
+            let mut list = MakeList::new(false);
+            list.keep_nulls = true;
+            Box::new(list)
+        },
         naming: AggregateNaming::Prefix("list"),
     },
     AggregateDef {

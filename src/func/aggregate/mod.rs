@@ -1,13 +1,18 @@
 //! Aggregate functions as data: each is one `AggregateDef` row (names, arity, result-type rule,
-//! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`); `lookup`
+//! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`, `ranked`,
+//! `bitwise`, `schema`, `sketch`); `lookup`
 //! resolves a call for `bind`, `accumulator` starts the grouped state `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
 //! each row's group number; state is one slot per group. Nulls are skipped; over no values,
 //! `count`/`dcount`/`sum`/`variance`/`stdev` give 0, `make_*` give `[]`, the rest null (the
 //! defaults Kusto documents for `summarize`).
 
+mod bitwise;
 mod collect;
 mod numeric;
 mod pick;
+mod ranked;
+mod schema;
+pub mod sketch;
 
 use std::borrow::Cow;
 
@@ -56,6 +61,30 @@ pub enum AggregateFunc {
     VarianceP,
     StdevIf,
     VarianceIf,
+    VariancePIf,
+    /// `[x, y]`: sample covariance (`covariance`) and population covariance (`covariancep`).
+    Covariance,
+    CovarianceP,
+    CovarianceIf,
+    CovariancePIf,
+    /// `make_list_with_nulls(x)`: like `make_list`, nulls kept as JSON nulls.
+    MakeListWithNulls,
+    /// `percentiles_array(x, p…)`: nearest-rank percentiles as one dynamic array.
+    PercentilesArray,
+    /// `[x, weight, p]`: weighted nearest-rank percentile.
+    PercentileW,
+    /// `[x, weight, p…]`: weighted percentiles as one dynamic array.
+    PercentilesWArray,
+    /// `binary_all_and(x)` and friends: bitwise fold of integers.
+    BinaryAllAnd,
+    BinaryAllOr,
+    BinaryAllXor,
+    /// `buildschema(d)`: the schema that admits every value.
+    BuildSchema,
+    /// `hll(x)`, `hll_if(x, p)`, `hll_merge(h)`: exact distinct sets stand in for the sketches.
+    Hll,
+    HllIf,
+    HllMerge,
 }
 
 /// Grouped state of one aggregate.
@@ -107,7 +136,15 @@ pub struct AggregateDef {
 }
 
 /// The families of aggregates.
-const FAMILIES: &[&[AggregateDef]] = &[numeric::AGGREGATES, collect::AGGREGATES, pick::AGGREGATES];
+const FAMILIES: &[&[AggregateDef]] = &[
+    numeric::AGGREGATES,
+    collect::AGGREGATES,
+    pick::AGGREGATES,
+    ranked::AGGREGATES,
+    bitwise::AGGREGATES,
+    schema::AGGREGATES,
+    sketch::AGGREGATES,
+];
 
 fn definitions() -> impl Iterator<Item = &'static AggregateDef> {
     FAMILIES.iter().flat_map(|family| family.iter())
@@ -233,6 +270,7 @@ static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(
         .collect();
     // Expanded by `bind` into one aggregate per point.
     names.push("percentiles");
+    names.push("percentilesw");
     names
 });
 

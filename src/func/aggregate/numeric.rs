@@ -1,5 +1,5 @@
 //! Counting and arithmetic aggregates: `count`, `countif`, `sum`, `avg`, `percentile`,
-//! `stdev`/`variance` (sample and population).
+//! `stdev`/`variance` (sample and population), `covariance` (sample and population).
 
 use super::AggregateFunc as A;
 use super::{constant_long, slot, view, Accumulator};
@@ -330,6 +330,68 @@ impl Accumulator for Spread {
     }
 }
 
+/// `covariance(x, y)` (`sample`: divide by n − 1) and `covariancep(x, y)` (by n): the running
+/// co-moment of the pairs where both are non-null; 0 over fewer pairs than the divisor needs.
+pub struct Covariance {
+    sample: bool,
+    count: Vec<f64>,
+    mean_x: Vec<f64>,
+    mean_y: Vec<f64>,
+    co: Vec<f64>,
+}
+
+impl Covariance {
+    pub fn new(sample: bool) -> Covariance {
+        Covariance {
+            sample,
+            count: Vec::new(),
+            mean_x: Vec::new(),
+            mean_y: Vec::new(),
+            co: Vec::new(),
+        }
+    }
+}
+
+impl Accumulator for Covariance {
+    fn update(&mut self, groups: &[usize], args: &[Column]) {
+        let (Some(xs), Some(ys)) = (args.first(), args.get(1)) else {
+            return;
+        };
+        let (dx, dy) = (view(xs), view(ys));
+        let (xs, ys) = (dx.reals(), dy.reals());
+        for (i, &g) in groups.iter().enumerate() {
+            let (Some(x), Some(y)) = (*xs.get(i), *ys.get(i)) else {
+                continue;
+            };
+            let n = slot(&mut self.count, g, 0.0);
+            *n += 1.0;
+            let n = *n;
+            let mean_x = slot(&mut self.mean_x, g, 0.0);
+            let dx = x - *mean_x;
+            *mean_x += dx / n;
+            let mean_y = slot(&mut self.mean_y, g, 0.0);
+            *mean_y += (y - *mean_y) / n;
+            let after_y = y - *mean_y;
+            *slot(&mut self.co, g, 0.0) += dx * after_y;
+        }
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
+        self.count.resize(num_groups, 0.0);
+        self.co.resize(num_groups, 0.0);
+        Column::Real(
+            self.count
+                .iter()
+                .zip(&self.co)
+                .map(|(&n, &co)| {
+                    let div = if self.sample { n - 1.0 } else { n };
+                    Some(if div > 0.0 { co / div } else { 0.0 })
+                })
+                .collect(),
+        )
+    }
+}
+
 /// `sum`/`sumif`: long for integers and bools, timespan for timespans, real otherwise.
 fn sum_type(name: &str, args: &[crate::func::Arg]) -> Result<T, crate::func::LookupError> {
     Ok(match args.first().map_or(T::Long, |a| a.ty) {
@@ -461,5 +523,45 @@ pub(super) const AGGREGATES: &[AggregateDef] = &[
         result: Fixed(T::Real),
         make: |_arg_types, _result| super::filtered(1, Spread::new(false, true)),
         naming: AggregateNaming::Prefix("varianceif"),
+    },
+    AggregateDef {
+        func: A::VariancePIf,
+        names: &["variancepif"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| super::filtered(1, Spread::new(false, false)),
+        naming: AggregateNaming::Prefix("variancepif"),
+    },
+    AggregateDef {
+        func: A::Covariance,
+        names: &["covariance"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Covariance::new(true)),
+        naming: AggregateNaming::Prefix("covariance"),
+    },
+    AggregateDef {
+        func: A::CovarianceP,
+        names: &["covariancep"],
+        arity: (2, 2),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| Box::new(Covariance::new(false)),
+        naming: AggregateNaming::Prefix("covariancep"),
+    },
+    AggregateDef {
+        func: A::CovarianceIf,
+        names: &["covarianceif"],
+        arity: (3, 3),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| super::filtered(2, Covariance::new(true)),
+        naming: AggregateNaming::Prefix("covarianceif"),
+    },
+    AggregateDef {
+        func: A::CovariancePIf,
+        names: &["covariancepif"],
+        arity: (3, 3),
+        result: Fixed(T::Real),
+        make: |_arg_types, _result| super::filtered(2, Covariance::new(false)),
+        naming: AggregateNaming::Prefix("covariancepif"),
     },
 ];

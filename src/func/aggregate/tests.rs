@@ -289,3 +289,75 @@ fn lookup_types_and_errors() {
     assert_eq!(ty("nope", &[]), Err(LookupError::Unknown));
     assert_eq!(Value::Long(1), Value::Long(1));
 }
+
+fn reals(v: &[Option<f64>]) -> Column {
+    Column::Real(v.to_vec())
+}
+
+#[test]
+fn covariance_skips_incomplete_pairs_and_is_zero_when_too_few() {
+    let x = reals(&[Some(1.0), Some(2.0), None, Some(3.0), Some(7.0)]);
+    let y = reals(&[Some(2.0), Some(4.0), Some(9.0), Some(6.0), None]);
+    // Pairs (1,2), (2,4), (3,6) in group 0; group 1 has only an incomplete pair.
+    let groups = [0, 0, 0, 0, 1];
+    assert_eq!(
+        run("covariance", vec![x.clone(), y.clone()], &groups, 3),
+        reals(&[Some(2.0), Some(0.0), Some(0.0)])
+    );
+    let p = run("covariancep", vec![x, y], &groups, 2);
+    let Column::Real(p) = p else { panic!() };
+    assert!((p[0].unwrap() - 4.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn bitwise_folds_keep_the_type_and_give_null_over_no_values() {
+    let i = Column::Int(vec![Some(6), None, Some(3), None]);
+    assert_eq!(
+        run("binary_all_and", vec![i.clone()], &[0, 0, 0, 1], 2),
+        Column::Int(vec![Some(2), None])
+    );
+    assert_eq!(
+        run("binary_all_xor", vec![i], &[0, 0, 0, 1], 2),
+        Column::Int(vec![Some(5), None])
+    );
+    let s = Column::String(vec!["a".into()]);
+    assert!(lookup("binary_all_or", &[col_expr(s.ty())]).is_err());
+}
+
+#[test]
+fn make_list_with_nulls_keeps_nulls() {
+    assert_eq!(
+        run(
+            "make_list_with_nulls",
+            vec![longs(&[Some(1), None, Some(1)])],
+            &[0, 0, 0],
+            2
+        ),
+        Column::Dynamic(vec![json!([1, null, 1]), json!([])])
+    );
+}
+
+#[test]
+fn weighted_percentiles_count_each_value_weight_times() {
+    let x = longs(&[Some(10), Some(20), Some(30), None, Some(40)]);
+    let w = longs(&[Some(8), Some(6), Some(3), Some(100), None]);
+    let p = Column::Long(vec![Some(50); 5]);
+    assert_eq!(
+        run("percentilew", vec![x.clone(), w.clone(), p], &[0; 5], 2),
+        longs(&[Some(20), None])
+    );
+    let points = Column::Dynamic(vec![json!([0, 100]); 5]);
+    assert_eq!(
+        run(
+            "percentilesw_array",
+            vec![x.clone(), w, points.clone()],
+            &[0; 5],
+            2
+        ),
+        Column::Dynamic(vec![json!([10, 30]), json!(null)])
+    );
+    assert_eq!(
+        run("percentiles_array", vec![x, points], &[0; 5], 1),
+        Column::Dynamic(vec![json!([10, 40])])
+    );
+}

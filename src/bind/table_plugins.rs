@@ -1,0 +1,584 @@
+//! The table-reshaping `evaluate` plugins (`bag_unpack`, `dcount_intersect`, `narrow`, `pivot`, `rows_near`,
+//! `sliding_window_counts`, `activity_counts_metrics`, `rolling_percentile`): their arguments are
+//! bound here, their input is run when the query is bound (`bag_unpack`'s and `pivot`'s columns
+//! come from the data), and the table `func::plugin` makes of it stands in the plan.
+
+use super::expr::Ctx;
+use super::ops::unknown_column;
+use super::scope::{Rel, Scope};
+use super::{drop_hidden, Binder};
+use crate::ast::{Expr, ExprKind, Ident, NamedExpr, Span};
+use crate::error::Error;
+use crate::func::plugin;
+use crate::plan::{BoundExpr, BoundQuery, Node, Plan};
+use crate::table::{Field, Schema, Table, Type, Value};
+
+fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
+    match args.first() {
+        None => Ok(()),
+        Some(arg) => Err(Error::semantic(
+            format!("{}() takes no arguments", name.name),
+            arg.span,
+        )),
+    }
+}
+
+/// Run a plugin's input now: its rows decide the output (and, for `bag_unpack`, its columns).
+fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
+    let query = crate::optimize(BoundQuery {
+        plan,
+        visualization: None,
+    });
+    let external = crate::external_tables(b.options);
+    crate::execute(&query, b.catalog, &external, b.options)
+        .map(|result| result.table)
+        .map_err(|e| match e.span {
+            Some(_) => e,
+            None => Error::at(e.kind, span),
+        })
+}
+
+/// A plugin's result standing in the plan.
+fn values(table: Table) -> Rel {
+    Rel::visible(Plan {
+        schema: table.schema.clone(),
+        node: Node::Values(table),
+    })
+}
+
+/// The input's visible columns with `extra` (over them) appended.
+fn with_column(input: Rel, extra: BoundExpr) -> Plan {
+    let plan = drop_hidden(input);
+    let mut exprs: Vec<(String, BoundExpr)> = plan
+        .schema
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), BoundExpr::column(i, f.ty, extra.span)))
+        .collect();
+    exprs.push(("__plugin_argument".into(), extra));
+    projected(plan, exprs)
+}
+
+/// A constant argument's value.
+fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
+    let empty = Schema::default();
+    let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
+    b.constant(&bound)
+}
+
+fn constant_string(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    what: &str,
+) -> Result<String, Error> {
+    match constant(b, scope, value)? {
+        Value::String(s) => Ok(s.to_string()),
+        _ => Err(Error::semantic(
+            format!("{what} must be a string"),
+            value.span,
+        )),
+    }
+}
+
+fn constant_count(b: &mut Binder, scope: &Scope, value: &Expr, what: &str) -> Result<usize, Error> {
+    match constant(b, scope, value)? {
+        Value::Long(n) if n >= 0 => Ok(n as usize),
+        Value::Int(n) if n >= 0 => Ok(n as usize),
+        _ => Err(Error::semantic(
+            format!("{what} must be a whole number, 0 or more"),
+            value.span,
+        )),
+    }
+}
+
+/// `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`, the
+/// optional ones by position or by name.
+pub(super) fn bag_unpack(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let Some((column, rest)) = args.split_first() else {
+        return Err(Error::semantic(
+            "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
+             needs the column to unpack",
+            span,
+        ));
+    };
+    let plan = drop_hidden(input);
+    let visible = Rel::visible(plan);
+    let ExprKind::Name(column_name) = &column.kind else {
+        return Err(Error::semantic(
+            "bag_unpack unpacks a column: name it",
+            column.span,
+        ));
+    };
+    let index = visible
+        .schema()
+        .index_of(column_name)
+        .ok_or_else(|| unknown_column(&visible, column_name, column.span))?;
+    if visible.schema().fields[index].ty != Type::Dynamic {
+        return Err(Error::semantic(
+            format!(
+                "bag_unpack needs a dynamic column; `{column_name}` is {}",
+                visible.schema().fields[index].ty
+            ),
+            column.span,
+        ));
+    }
+    const PARAMETERS: [&str; 3] = ["OutputColumnPrefix", "columnsConflict", "ignoredProperties"];
+    let mut options = plugin::bag_unpack::Options {
+        prefix: String::new(),
+        conflict: plugin::bag_unpack::Conflict::Error,
+        ignored: Vec::new(),
+    };
+    for (position, arg) in rest.iter().enumerate() {
+        let (parameter, value) = match &arg.kind {
+            ExprKind::NamedArg { name, value } => (name.name.as_str(), &**value),
+            _ => (*PARAMETERS.get(position).unwrap_or(&""), arg),
+        };
+        match parameter {
+            "OutputColumnPrefix" => {
+                options.prefix = constant_string(b, scope, value, "OutputColumnPrefix")?;
+            }
+            "columnsConflict" => {
+                let text = constant_string(b, scope, value, "columnsConflict")?;
+                options.conflict = plugin::bag_unpack::Conflict::parse(&text).ok_or_else(|| {
+                    Error::semantic(
+                        format!(
+                            "columnsConflict is 'error', 'replace_source' or 'keep_source', not '{text}'"
+                        ),
+                        value.span,
+                    )
+                })?;
+            }
+            "ignoredProperties" => match constant(b, scope, value)? {
+                Value::Dynamic(serde_json::Value::Array(items)) => {
+                    options.ignored = items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect();
+                }
+                _ => {
+                    return Err(Error::semantic(
+                        "ignoredProperties must be a dynamic array of names",
+                        value.span,
+                    ))
+                }
+            },
+            _ => {
+                return Err(Error::semantic(
+                    format!("bag_unpack takes {}", PARAMETERS.join(", ")),
+                    arg.span,
+                ))
+            }
+        }
+    }
+    let table = run_input(b, visible.plan, span)?;
+    plugin::bag_unpack::unpack(&table, index, &options)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
+}
+
+/// `rows_near(Condition, NumRows [, RowsAfter])`.
+pub(super) fn rows_near(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let (condition, before, after) = match args {
+        [c, n] => (c, n, n),
+        [c, n, a] => (c, n, a),
+        _ => {
+            return Err(Error::semantic(
+                "rows_near(Condition, NumRows [, RowsAfter]) takes two or three arguments",
+                span,
+            ))
+        }
+    };
+    let before = constant_count(b, scope, before, "NumRows")?;
+    let after = constant_count(b, scope, after, "RowsAfter")?;
+    let visible = Rel::visible(drop_hidden(input));
+    let bound = b.expr(&mut Ctx::new(scope, visible.schema()), condition)?;
+    if bound.ty != Type::Bool {
+        return Err(Error::semantic(
+            format!(
+                "the condition of rows_near must be a bool, found {}",
+                bound.ty
+            ),
+            condition.span,
+        ));
+    }
+    let width = visible.schema().len();
+    let table = run_input(b, with_column(visible, bound), span)?;
+    let matches: Vec<bool> = (0..table.num_rows())
+        .map(|i| table.columns[width].get(i) == Value::Bool(true))
+        .collect();
+    let keep = plugin::rows_near::rows_near(&matches, before, after);
+    let fields = table.schema.fields[..width].to_vec();
+    let columns = table.columns[..width]
+        .iter()
+        .map(|c| c.take(&keep))
+        .collect();
+    Ok(values(Table::new(Schema::new(fields), columns)))
+}
+
+/// `pivot(PivotColumn [, Aggregation] [, Column…])`: summarize by the columns and the pivot
+/// value's text, then spread the values into columns.
+pub(super) fn pivot(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let Some((pivot_column, rest)) = args.split_first() else {
+        return Err(Error::semantic(
+            "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
+            span,
+        ));
+    };
+    let named = |name: &str, expr: Expr| NamedExpr {
+        names: vec![Ident {
+            name: name.into(),
+            span: expr.span,
+        }],
+        expr,
+    };
+    let call = |name: &str, args: Vec<Expr>, at: Span| Expr {
+        kind: ExprKind::Call {
+            name: Ident {
+                name: name.into(),
+                span: at,
+            },
+            args,
+        },
+        span: at,
+    };
+    let (aggregation, groups) = match rest.split_first() {
+        Some((first, groups)) if matches!(&first.kind, ExprKind::Call { name, .. } if super::expr::is_aggregate(&name.name)) => {
+            (first.clone(), groups)
+        }
+        _ => (call("count", Vec::new(), span), rest),
+    };
+    for group in groups {
+        if !matches!(group.kind, ExprKind::Name(_)) {
+            return Err(Error::semantic(
+                "pivot groups by column names; the aggregation comes second",
+                group.span,
+            ));
+        }
+    }
+    let visible = Rel::visible(drop_hidden(input));
+    let mut by: Vec<NamedExpr> = groups
+        .iter()
+        .map(|g| NamedExpr {
+            names: Vec::new(),
+            expr: g.clone(),
+        })
+        .collect();
+    by.push(named(
+        "__pivot",
+        call("tostring", vec![pivot_column.clone()], pivot_column.span),
+    ));
+    let aggregates = [named("__value", aggregation)];
+    let empty_input = Rel::visible(Plan {
+        schema: visible.schema().clone(),
+        node: Node::Take {
+            input: Box::new(visible.plan.clone()),
+            count: 0,
+        },
+    });
+    let summarized = super::summarize::summarize(b, scope, visible, &aggregates, &by)?;
+    let over_nothing = super::summarize::summarize(b, scope, empty_input, &aggregates, &[])?;
+    let table = run_input(b, drop_hidden(summarized), span)?;
+    let nothing = run_input(b, drop_hidden(over_nothing), span)?;
+    let empty = match nothing.columns.first() {
+        Some(column) if !column.is_empty() => column.get(0),
+        _ => Value::Null,
+    };
+    plugin::pivot::reshape(&table, groups.len(), &empty)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
+}
+
+fn constant_ticks(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    want: Type,
+    what: &str,
+) -> Result<i64, Error> {
+    match (constant(b, scope, value)?, want) {
+        (Value::DateTime(t), Type::DateTime) => Ok(t),
+        (Value::TimeSpan(t), Type::TimeSpan) if t > 0 => Ok(t),
+        _ => Err(Error::semantic(
+            format!(
+                "{what} must be a constant {}",
+                if want == Type::TimeSpan {
+                    "timespan greater than 0"
+                } else {
+                    "datetime"
+                }
+            ),
+            value.span,
+        )),
+    }
+}
+
+/// `sliding_window_counts(Id, Timeline, Start, End, LookbackWindow, Bin [, dim…])` and
+/// `activity_counts_metrics(Id, Timeline, Start, End, Step [, dim…])`.
+pub(super) fn timeline(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    name: &Ident,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let sliding = name.name == "sliding_window_counts";
+    let fixed = if sliding { 6 } else { 5 };
+    if args.len() < fixed {
+        return Err(Error::semantic(
+            if sliding {
+                "sliding_window_counts(IdColumn, TimelineColumn, Start, End, LookbackWindow, Bin \
+                 [, dim…]) needs six arguments and dimension columns"
+            } else {
+                "activity_counts_metrics(IdColumn, TimelineColumn, Start, End, Step [, dim…]) \
+                 needs five arguments and dimension columns"
+            },
+            span,
+        ));
+    }
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
+    let id = b.expr(&mut Ctx::new(scope, &row), &args[0])?;
+    columns.push(("__id".into(), id));
+    let ExprKind::Name(timeline_name) = &args[1].kind else {
+        return Err(Error::semantic(
+            "the timeline must be a column",
+            args[1].span,
+        ));
+    };
+    let timeline = b.expr(&mut Ctx::new(scope, &row), &args[1])?;
+    if timeline.ty != Type::DateTime {
+        return Err(Error::semantic(
+            format!(
+                "the timeline column must be a datetime; `{timeline_name}` is {}",
+                timeline.ty
+            ),
+            args[1].span,
+        ));
+    }
+    columns.push((timeline_name.clone(), timeline));
+    columns.extend(dimensions(b, scope, &row, &args[fixed..])?);
+    let start = constant_ticks(b, scope, &args[2], Type::DateTime, "Start")?;
+    let end = constant_ticks(b, scope, &args[3], Type::DateTime, "End")?;
+    let (lookback, step) = if sliding {
+        (
+            constant_ticks(b, scope, &args[4], Type::TimeSpan, "LookbackWindow")?,
+            constant_ticks(b, scope, &args[5], Type::TimeSpan, "Bin")?,
+        )
+    } else {
+        (
+            0,
+            constant_ticks(b, scope, &args[4], Type::TimeSpan, "Step")?,
+        )
+    };
+    let bins = plugin::timeline::Bins { start, end, step };
+    let table = run_input(b, projected(visible.plan, columns), span)?;
+    Ok(values(if sliding {
+        plugin::timeline::sliding_window_counts(&table, &bins, lookback)
+    } else {
+        plugin::timeline::activity_counts_metrics(&table, &bins)
+    }))
+}
+
+/// `exprs` over `plan`'s rows, named.
+fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
+    let fields = exprs
+        .iter()
+        .map(|(name, e)| Field::new(name.clone(), e.ty))
+        .collect();
+    Plan {
+        node: Node::Project {
+            input: Box::new(plan),
+            exprs: exprs.into_iter().map(|(_, e)| e).collect(),
+        },
+        schema: Schema::new(fields),
+    }
+}
+
+/// `rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow [, dim…])`.
+pub(super) fn rolling_percentile(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [value, percentile, index, bin_size, bins, dims @ ..] = args else {
+        return Err(Error::semantic(
+            "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
+             [, dim…]) needs five arguments and dimension columns",
+            span,
+        ));
+    };
+    let percentile_value = match constant(b, scope, percentile)? {
+        Value::Long(n) => n as f64,
+        Value::Int(n) => f64::from(n),
+        Value::Real(x) => x,
+        _ => {
+            return Err(Error::semantic(
+                "the percentile must be a number",
+                percentile.span,
+            ))
+        }
+    };
+    let bins = constant_count(b, scope, bins, "BinsPerWindow")?.max(1);
+    let size = match constant(b, scope, bin_size)? {
+        Value::TimeSpan(t) | Value::Long(t) if t > 0 => t,
+        Value::Int(n) if n > 0 => i64::from(n),
+        _ => {
+            return Err(Error::semantic(
+                "BinSize must be a positive timespan or whole number",
+                bin_size.span,
+            ))
+        }
+    };
+    let (ExprKind::Name(value_name), ExprKind::Name(index_name)) = (&value.kind, &index.kind)
+    else {
+        return Err(Error::semantic(
+            "rolling_percentile takes column names for the value and the index",
+            span,
+        ));
+    };
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let binned = Expr {
+        kind: ExprKind::Call {
+            name: Ident {
+                name: "bin".into(),
+                span: index.span,
+            },
+            args: vec![index.clone(), bin_size.clone()],
+        },
+        span: index.span,
+    };
+    let binned = b.expr(&mut Ctx::new(scope, &row), &binned)?;
+    if !matches!(
+        binned.ty,
+        Type::DateTime | Type::TimeSpan | Type::Long | Type::Int
+    ) {
+        return Err(Error::semantic(
+            format!(
+                "the index must be a datetime or a whole number; `{index_name}` is {}",
+                binned.ty
+            ),
+            index.span,
+        ));
+    }
+    let mut columns = vec![(index_name.clone(), binned)];
+    let bound_value = b.expr(&mut Ctx::new(scope, &row), value)?;
+    if !bound_value.ty.is_numeric() {
+        return Err(Error::semantic(
+            format!(
+                "the value must be a number; `{value_name}` is {}",
+                bound_value.ty
+            ),
+            value.span,
+        ));
+    }
+    columns.push((value_name.clone(), bound_value));
+    columns.extend(dimensions(b, scope, &row, dims)?);
+    let table = run_input(b, projected(visible.plan, columns), span)?;
+    let text = crate::format::real_text(percentile_value);
+    let name = format!(
+        "rolling_{bins}_percentile_{value_name}_{}",
+        super::naming::name_fragment(&text)
+    );
+    let window = plugin::rolling::Window {
+        percentile: percentile_value,
+        bin_size: size,
+        bins,
+    };
+    Ok(values(plugin::rolling::rolling_percentile(
+        &table, &window, &name,
+    )))
+}
+
+/// Dimension arguments: columns of `row`, each output under its name.
+fn dimensions(
+    b: &mut Binder,
+    scope: &Scope,
+    row: &Schema,
+    dims: &[Expr],
+) -> Result<Vec<(String, BoundExpr)>, Error> {
+    dims.iter()
+        .map(|dim| {
+            let ExprKind::Name(dim_name) = &dim.kind else {
+                return Err(Error::semantic("a dimension must be a column", dim.span));
+            };
+            Ok((dim_name.clone(), b.expr(&mut Ctx::new(scope, row), dim)?))
+        })
+        .collect()
+}
+
+/// `narrow()`.
+pub(super) fn narrow(
+    b: &mut Binder,
+    input: Rel,
+    name: &Ident,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    no_arguments(name, args)?;
+    let table = run_input(b, drop_hidden(input), span)?;
+    Ok(values(plugin::narrow::narrow(&table)))
+}
+
+/// `dcount_intersect(hll_1, hll_2 [, hll_3, …])`.
+pub(super) fn dcount_intersect(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    if args.len() < 2 {
+        return Err(Error::semantic(
+            "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
+            span,
+        ));
+    }
+    let plan = drop_hidden(input);
+    let row = plan.schema.clone();
+    let width = row.len();
+    let mut exprs: Vec<(String, BoundExpr)> = row
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), BoundExpr::column(i, f.ty, span)))
+        .collect();
+    for (k, arg) in args.iter().enumerate() {
+        let bound = b.expr(&mut Ctx::new(scope, &row), arg)?;
+        if bound.ty != Type::Dynamic {
+            return Err(Error::semantic(
+                format!("dcount_intersect takes hll() values, found {}", bound.ty),
+                arg.span,
+            ));
+        }
+        exprs.push((format!("__sketch{k}"), bound));
+    }
+    let table = run_input(b, projected(plan, exprs), span)?;
+    plugin::intersect::dcount_intersect(&table, width)
+        .map(values)
+        .map_err(|message| Error::semantic(message, span))
+}

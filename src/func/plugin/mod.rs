@@ -1,0 +1,12 @@
+//! `evaluate` plugins that reshape a whole table: each is a function from the input table (and
+//! its bound, constant arguments) to the output table. `bind` runs the plugin's input when the
+//! output's schema depends on the data (`bag_unpack`, `pivot`), and uses these functions for the
+//! rows. Errors are messages for `bind` to place at the call.
+
+pub mod bag_unpack;
+pub mod intersect;
+pub mod narrow;
+pub mod pivot;
+pub mod rolling;
+pub mod rows_near;
+pub mod timeline;
