@@ -6,8 +6,8 @@
 use super::AggregateFunc as A;
 use super::{slot, view, Accumulator};
 use super::{AggregateDef, AggregateNaming, AggregateResult::Rule};
+use crate::func::Arg;
 use crate::func::LookupError;
-use crate::plan::BoundExpr;
 use crate::table::Type as T;
 use crate::table::{Column, Type};
 
@@ -61,7 +61,7 @@ impl Accumulator for BitFold {
     }
 }
 
-fn integer_type(name: &str, args: &[BoundExpr]) -> Result<T, LookupError> {
+fn integer_type(name: &str, args: &[Arg]) -> Result<T, LookupError> {
     match args.first().map_or(T::Long, |a| a.ty) {
         T::Int => Ok(T::Int),
         T::Long => Ok(T::Long),

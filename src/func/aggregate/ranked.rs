@@ -189,7 +189,7 @@ impl Accumulator for Ranked {
 
 /// The type of one weighted percentile: a long for integers, a datetime or timespan keeps its
 /// type, real otherwise (as `percentile`).
-fn point_type(args: &[crate::plan::BoundExpr]) -> Result<T, crate::func::LookupError> {
+fn point_type(args: &[crate::func::Arg]) -> Result<T, crate::func::LookupError> {
     let input = args.first().map_or(T::Long, |a| a.ty);
     Ok(match input {
         T::Int | T::Long => T::Long,
