@@ -292,6 +292,16 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     }
 }
 
+/// The NIC a blob path names (`macAddress=000D3A5210AA`), as written there.
+pub fn blob_mac(path: &Path) -> Option<&str> {
+    path.components().find_map(|c| {
+        c.as_os_str()
+            .to_str()?
+            .strip_prefix("macAddress=")
+            .filter(|m| !m.is_empty())
+    })
+}
+
 /// The hour a blob path names (`…/y=2024/m=05/d=09/h=10/…`), as ticks since the epoch. Readers
 /// use it to know when no later file can add to an interval (see `provider`).
 pub fn blob_hour(path: &Path) -> Option<i64> {

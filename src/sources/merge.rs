@@ -9,16 +9,25 @@
 use super::aggregate::{FileGroups, GroupKey, GroupState, PublicCount};
 use super::flow_row::{FlowRow, PublicEntry};
 use super::scan_dict::{DictEntries, ScanDict};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
-/// The groups of every file read so far whose interval may still grow.
+/// The groups of every file read so far whose interval may still grow, by context and interval:
+/// what becomes final together (a NIC's intervals up to an hour) leaves as whole partitions, so
+/// their memory is freed at once rather than kept as the spare capacity of one large table.
 pub struct Merger {
     dict: Arc<ScanDict>,
     interval: i64,
-    pending: FxHashMap<GroupKey, GroupState>,
+    pending: FxHashMap<Partition, FxHashMap<GroupKey, GroupState>>,
+}
+
+/// The groups of one flow context (target, NIC, rule) in one interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Partition {
+    context: u32,
+    interval: i64,
 }
 
 impl Merger {
@@ -35,7 +44,11 @@ impl Merger {
     pub fn add(&mut self, file: FileGroups) {
         debug_assert_eq!(file.interval, self.interval);
         for group in file.groups {
-            match self.pending.entry(group.key) {
+            let partition = Partition {
+                context: group.key.context,
+                interval: group.key.interval,
+            };
+            match self.pending.entry(partition).or_default().entry(group.key) {
                 Entry::Occupied(mut e) => {
                     let kept = e.get_mut();
                     // A tie on the earliest time is settled by the text (rare: look it up).
@@ -63,24 +76,46 @@ impl Merger {
     /// How many groups are waiting.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.pending.len()
+        self.pending.values().map(FxHashMap::len).sum()
     }
 
     /// The rows whose interval ends at or before `watermark`, sorted by key.
     pub fn take_ended_by(&mut self, watermark: i64) -> Vec<FlowRow> {
-        let interval = self.interval;
-        let ended: Vec<GroupState> = self
+        self.take(|p, interval| p.interval + interval <= watermark)
+    }
+
+    /// The rows of NIC `mac` whose interval ends at or before `watermark`, sorted by key.
+    pub fn take_nic_ended_by(&mut self, mac: &str, watermark: i64) -> Vec<FlowRow> {
+        let dict = self.dict.clone();
+        let d = dict.lock();
+        let ended = |p: &Partition| p.interval + self.interval <= watermark;
+        let nic: FxHashSet<Partition> = self
             .pending
-            .extract_if(|key, _| key.interval + interval <= watermark)
-            .map(|(_, g)| g)
+            .keys()
+            .filter(|p| ended(p) && &*d.context(p.context).mac == mac)
+            .copied()
             .collect();
-        self.sorted_rows(ended)
+        drop(d);
+        if nic.is_empty() {
+            return Vec::new();
+        }
+        self.take(|p, _| nic.contains(p))
     }
 
     /// Every pending row, sorted by key.
     pub fn take_all(&mut self) -> Vec<FlowRow> {
-        let all: Vec<GroupState> = self.pending.drain().map(|(_, g)| g).collect();
-        self.sorted_rows(all)
+        self.take(|_, _| true)
+    }
+
+    /// The rows of the partitions `leaves` picks, sorted by key.
+    fn take(&mut self, leaves: impl Fn(&Partition, i64) -> bool) -> Vec<FlowRow> {
+        let interval = self.interval;
+        let ended: Vec<GroupState> = self
+            .pending
+            .extract_if(|p, _| leaves(p, interval))
+            .flat_map(|(_, groups)| groups.into_values())
+            .collect();
+        self.sorted_rows(ended)
     }
 
     fn sorted_rows(&self, mut groups: Vec<GroupState>) -> Vec<FlowRow> {

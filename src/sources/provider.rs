@@ -14,6 +14,7 @@
 //! rows, not the whole table; with files that name no hour, everything waits for the end.
 
 use super::aggregate::{FileAggregator, FileGroups};
+use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
@@ -25,7 +26,7 @@ use super::topology::Topology;
 use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, ScanStats, TableProvider, BATCH_ROWS};
 use crate::error::Error;
-use crate::table::{Schema, Table, TICKS_PER_SECOND};
+use crate::table::{Schema, Str, Table, TICKS_PER_SECOND};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,15 +43,19 @@ pub struct FlowFile {
     pub format: Format,
     /// The hour its blob path names, if any.
     pub hour: Option<i64>,
+    /// The NIC its blob path names (`00-22-48-E6-54-32`, as `MacAddress` shows it), if any.
+    pub mac: Option<Str>,
 }
 
 impl FlowFile {
     pub fn new(path: PathBuf, format: Format) -> FlowFile {
         let hour = detect::blob_hour(&path);
+        let mac = detect::blob_mac(&path).map(|m| Str::from(format_mac(m)));
         FlowFile {
             path: path.into(),
             format,
             hour,
+            mac,
         }
     }
 }
@@ -512,13 +517,21 @@ impl FlowLogProvider {
                     FileRows::Groups(groups) => merger.add(groups),
                 }
                 want += 1;
-                // Once every file of hours before the next file's have been read, rows whose
-                // interval ended an hour before it are final (see the module comment).
-                let hour = files.get(want - 1).and_then(|f| f.hour);
-                let next_hour = files.get(want).and_then(|f| f.hour);
-                if let (Some(h), Some(next_hour)) = (hour, next_hour) {
-                    if next_hour > h && self.interval > 0 {
-                        emit(merger.take_ended_by(next_hour - HOUR), sink)?;
+                if self.interval > 0 {
+                    let done = files[want - 1];
+                    // A blob holds its hour's tuples and a few from the end of the hour before,
+                    // never older ones (TABLES.md): once a NIC's blob of hour H is read, that
+                    // NIC's rows of intervals ending by H are final.
+                    if let (Some(hour), Some(mac)) = (done.hour, &done.mac) {
+                        emit(merger.take_nic_ended_by(mac, hour), sink)?;
+                    }
+                    // Once every file of hours before the next file's have been read, rows
+                    // whose interval ended an hour before it are final, whatever their NIC.
+                    let next_hour = files.get(want).and_then(|f| f.hour);
+                    if let (Some(h), Some(next_hour)) = (done.hour, next_hour) {
+                        if next_hour > h {
+                            emit(merger.take_ended_by(next_hour - HOUR), sink)?;
+                        }
                     }
                 }
             }

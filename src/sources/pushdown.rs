@@ -351,7 +351,7 @@ impl ScanFilter {
         if mac_predicates.is_empty() {
             return FileVerdict::Keep;
         }
-        let Some(mac) = blob_mac(path) else {
+        let Some(mac) = super::detect::blob_mac(path) else {
             return FileVerdict::Keep;
         };
         let probe = FlowContext {
@@ -420,15 +420,6 @@ fn columns_read(e: &BoundExpr) -> Option<Vec<usize>> {
 }
 
 /// `002248E65432` from `…/macAddress=002248E65432/PT1H.json`.
-fn blob_mac(path: &Path) -> Option<&str> {
-    path.components().find_map(|c| {
-        c.as_os_str()
-            .to_str()?
-            .strip_prefix("macAddress=")
-            .filter(|m| !m.is_empty())
-    })
-}
-
 fn empty_context() -> FlowContext {
     FlowContext {
         origin: Origin::Vnet,
