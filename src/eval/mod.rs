@@ -104,8 +104,9 @@ pub fn eval_datum<'a>(
                 .iter()
                 .map(|e| eval_datum(e, batch, rows, ctx))
                 .collect::<Result<Vec<_>, _>>()?;
-            if func.is_window() {
-                // A window function differs row by row even over constants (`row_number()`).
+            if func.is_window() || func.is_volatile() {
+                // A window function differs row by row even over constants (`row_number()`), and
+                // so does `rand()`.
                 let col = scalar::call(*func, &args, expr.ty, rows, ctx).map_err(at)?;
                 return Ok(Datum::owned(convert::cast_column(col, expr.ty)));
             }

@@ -4,6 +4,7 @@
 //! result type) for `bind`; `call` runs a row's kernel for `eval`. `ScalarFunc` is the tag a
 //! plan stores to find the row again.
 
+pub mod bitwise;
 pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
@@ -15,7 +16,9 @@ pub mod math;
 pub mod pattern;
 mod registry;
 pub mod series;
+pub mod special;
 pub mod string;
+pub mod trig;
 pub mod window;
 
 pub use registry::{common_type, lookup, names, naming};
@@ -68,6 +71,12 @@ pub enum ScalarFunc {
     IsFinite,
     MinOf,
     MaxOf,
+    /// `sin` … `atan2`, `cot`, `degrees`, `radians`.
+    Trig(trig::TrigFn),
+    /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`.
+    Special(special::SpecialFn),
+    /// `binary_and` … `bitset_count_ones`.
+    Bitwise(bitwise::BitFn),
     // conversions
     ToDatetime,
     ToTimespan,
@@ -171,6 +180,12 @@ impl ScalarFunc {
                 | ScalarFunc::RowCumsum
                 | ScalarFunc::RowWindowSession
         )
+    }
+
+    /// Whether the function gives a new value on every call (`rand()`, `new_guid()`): like a
+    /// window function it is never folded to a constant, but it needs no serialized input.
+    pub fn is_volatile(self) -> bool {
+        matches!(self, ScalarFunc::Special(special::SpecialFn::Rand))
     }
 }
 

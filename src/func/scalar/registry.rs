@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
-use super::{convert, datetime, datetime_format, dynamic, ip, logic, math, pattern, series};
-use super::{string, window, ScalarFunc};
+use super::{
+    bitwise, convert, datetime, datetime_format, dynamic, ip, logic, math, pattern, series, special,
+};
+use super::{string, trig, window, ScalarFunc};
 use crate::func::LookupError;
 use crate::plan::{BoundExpr, ExprNode};
 use crate::table::{Type, Value};
@@ -17,6 +19,9 @@ const FAMILIES: &[&[ScalarDef]] = &[
     datetime::FUNCTIONS,
     datetime_format::FUNCTIONS,
     math::FUNCTIONS,
+    trig::FUNCTIONS,
+    special::FUNCTIONS,
+    bitwise::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
     string::FUNCTIONS,
