@@ -10,6 +10,7 @@ pub mod datetime;
 pub mod datetime_format;
 pub mod def;
 pub mod dynamic;
+pub mod hash;
 pub mod ip;
 pub mod logic;
 pub mod math;
@@ -77,6 +78,8 @@ pub enum ScalarFunc {
     Special(special::SpecialFn),
     /// `binary_and` … `bitset_count_ones`.
     Bitwise(bitwise::BitFn),
+    /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.
+    Hashing(hash::HashFn),
     // conversions
     ToDatetime,
     ToTimespan,
@@ -127,7 +130,6 @@ pub enum ScalarFunc {
     UrlDecode,
     Base64Encode,
     Base64Decode,
-    Hash,
     ParseCsv,
     ParseUrl,
     // dynamic

@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    bitwise, convert, datetime, datetime_format, dynamic, ip, logic, math, pattern, series, special,
+    bitwise, convert, datetime, datetime_format, dynamic, hash, ip, logic, math, pattern, series,
+    special,
 };
 use super::{string, trig, window, ScalarFunc};
 use crate::func::LookupError;
@@ -22,6 +23,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     trig::FUNCTIONS,
     special::FUNCTIONS,
     bitwise::FUNCTIONS,
+    hash::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
     string::FUNCTIONS,

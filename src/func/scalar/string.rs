@@ -1,5 +1,5 @@
 //! String functions: concatenation, slicing, case, trimming by regex, splitting, replacing,
-//! extracting with regexes, searching (`indexof`, `countof`), encodings (URL, base64), `hash`,
+//! extracting with regexes, searching (`indexof`, `countof`), encodings (URL, base64),
 //! `parse_csv`, `parse_url`. Character positions count Unicode scalar values.
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
@@ -350,24 +350,6 @@ pub fn base64_decode_text(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `hash(x [, mod])`: FNV-1a over the value's text (deterministic across runs).
-pub fn hash(args: &[Datum], len: usize) -> Column {
-    let modulo = args.get(1).map_or(Arr::One(None), Datum::longs);
-    Column::Long(map2(len, &args[0].strs(), &modulo, |s, m| {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in s.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        let h = (h >> 1) as i64;
-        match m {
-            None => Some(h),
-            Some(m) if *m > 0 => Some(h % m),
-            Some(_) => None,
-        }
-    }))
-}
-
 /// `parse_csv(s)`: the fields of one CSV record (`""` escapes a quote) as a string array.
 pub fn parse_csv(x: &Datum, len: usize) -> Column {
     Column::Dynamic(map1(len, &x.strs(), |s| {
@@ -595,14 +577,6 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         naming: Naming::Positional,
     },
     ScalarDef {
-        func: F::Hash,
-        names: &["hash"],
-        arity: (1, 2),
-        result: Fixed(T::Long),
-        run: |_, args, _ty, len, _ctx| Ok(hash(args, len)),
-        naming: Naming::Positional,
-    },
-    ScalarDef {
         func: F::ParseCsv,
         names: &["parse_csv"],
         arity: (1, 1),
@@ -732,7 +706,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_url_and_hash() {
+    fn csv_and_url() {
         assert_eq!(
             parse_csv(&t(r#"aa,"b,b",""""#), 1).get(0),
             Value::Dynamic(json!(["aa", "b,b", "\""]))
@@ -745,11 +719,5 @@ mod tests {
                 "Username":"user","Password":"pw","Query Parameters":{"k1":"v1","k2":"v2"},"Fragment":"frag"})
             )
         );
-        let h1 = hash(&[t("World")], 1).get(0);
-        assert_eq!(h1, hash(&[t("World")], 1).get(0));
-        let Value::Long(m) = hash(&[t("World"), l(100)], 1).get(0) else {
-            panic!()
-        };
-        assert!((0..100).contains(&m));
     }
 }
