@@ -4,6 +4,8 @@
 //! result type) for `bind`; `call` runs a row's kernel for `eval`. `ScalarFunc` is the tag a
 //! plan stores to find the row again.
 
+pub mod array;
+pub mod bag;
 pub mod bitwise;
 pub mod convert;
 pub mod datetime;
@@ -144,6 +146,10 @@ pub enum ScalarFunc {
     SetUnion,
     SetIntersect,
     SetDifference,
+    /// `array_reverse`, `array_sort_asc`, `zip`, `range`, … (`array`).
+    Array(array::ArrayFn),
+    /// `bag_has_key`, `bag_merge`, `bag_remove_keys`, `bag_set_key`, `bag_zip` (`bag`).
+    Bag(bag::BagFn),
     /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
     SeriesFitLine,
     /// The other `series_*` functions (`crate::func::series`).

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    bitwise, convert, datetime, datetime_format, dynamic, hash, ip, logic, math, pattern, series,
-    special,
+    array, bag, bitwise, convert, datetime, datetime_format, dynamic, hash, ip, logic, math,
+    pattern, series, special,
 };
 use super::{string, trig, window, ScalarFunc};
 use crate::func::LookupError;
@@ -29,6 +29,8 @@ const FAMILIES: &[&[ScalarDef]] = &[
     string::FUNCTIONS,
     pattern::FUNCTIONS,
     dynamic::FUNCTIONS,
+    array::FUNCTIONS,
+    bag::FUNCTIONS,
     ip::FUNCTIONS,
     series::FUNCTIONS,
     window::FUNCTIONS,

@@ -514,7 +514,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
     },
     ScalarDef {
         func: F::StrcatArray,
-        names: &["strcat_array"],
+        names: &["strcat_array", "array_strcat"],
         arity: (2, 2),
         result: Fixed(T::String),
         run: |_, args, _ty, len, _ctx| Ok(strcat_array(args, len)),
