@@ -10,6 +10,7 @@ mod strings;
 
 pub use compare::{compare_values, values_equal};
 pub use datum::{map1, map2, map3, Arr, Datum};
+pub(crate) use strings::has_term;
 
 use std::borrow::Cow;
 

@@ -76,7 +76,7 @@ fn is_term_char(c: Option<char>) -> bool {
 
 /// Does `needle` occur in `hay` with a term boundary before it (`start`) and/or after it
 /// (`end`)? A needle that itself begins (ends) with a separator needs no boundary there.
-fn has_term(hay: &str, needle: &str, fold: bool, start: bool, end: bool) -> bool {
+pub(crate) fn has_term(hay: &str, needle: &str, fold: bool, start: bool, end: bool) -> bool {
     if needle.is_empty() {
         return true;
     }

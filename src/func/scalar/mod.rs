@@ -7,6 +7,7 @@
 pub mod array;
 pub mod bag;
 pub mod bitwise;
+pub mod codec;
 pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
@@ -21,6 +22,7 @@ mod registry;
 pub mod series;
 pub mod special;
 pub mod string;
+pub mod text_edit;
 pub mod trig;
 pub mod window;
 
@@ -76,7 +78,7 @@ pub enum ScalarFunc {
     MaxOf,
     /// `sin` … `atan2`, `cot`, `degrees`, `radians`.
     Trig(trig::TrigFn),
-    /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`.
+    /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`, `new_guid`.
     Special(special::SpecialFn),
     /// `binary_and` … `bitset_count_ones`.
     Bitwise(bitwise::BitFn),
@@ -134,6 +136,10 @@ pub enum ScalarFunc {
     Base64Decode,
     ParseCsv,
     ParseUrl,
+    /// `translate`, `regex_quote`, `repeat`, `strcmp`, … (`text_edit`).
+    TextEdit(text_edit::TextFn),
+    /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).
+    Codec(codec::CodecFn),
     // dynamic
     ArrayLength,
     PackArray,
@@ -193,7 +199,10 @@ impl ScalarFunc {
     /// Whether the function gives a new value on every call (`rand()`, `new_guid()`): like a
     /// window function it is never folded to a constant, but it needs no serialized input.
     pub fn is_volatile(self) -> bool {
-        matches!(self, ScalarFunc::Special(special::SpecialFn::Rand))
+        matches!(
+            self,
+            ScalarFunc::Special(special::SpecialFn::Rand | special::SpecialFn::NewGuid)
+        )
     }
 }
 

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, convert, datetime, datetime_format, dynamic, hash, ip, logic, math,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, logic, math,
     pattern, series, special,
 };
-use super::{string, trig, window, ScalarFunc};
+use super::{string, text_edit, trig, window, ScalarFunc};
 use crate::func::LookupError;
 use crate::plan::{BoundExpr, ExprNode};
 use crate::table::{Type, Value};
@@ -28,6 +28,8 @@ const FAMILIES: &[&[ScalarDef]] = &[
     logic::FUNCTIONS,
     string::FUNCTIONS,
     pattern::FUNCTIONS,
+    text_edit::FUNCTIONS,
+    codec::FUNCTIONS,
     dynamic::FUNCTIONS,
     array::FUNCTIONS,
     bag::FUNCTIONS,

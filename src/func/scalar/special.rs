@@ -1,5 +1,5 @@
 //! Special functions and randomness: `gamma`, `loggamma`, `erf`, `erfc` (from `libm`, the C
-//! library's algorithms) and `rand`. Numbers in, reals out; null in, null out.
+//! library's algorithms), `rand` and `new_guid` (a random version-4 guid). Numbers in, reals out; null in, null out.
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::ScalarFunc;
@@ -17,6 +17,13 @@ pub enum SpecialFn {
     Erf,
     Erfc,
     Rand,
+    NewGuid,
+}
+
+/// A random guid with the version-4 and RFC 4122 variant bits set.
+fn new_guid() -> u128 {
+    let g = fastrand::u128(..);
+    (g & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62)
 }
 
 /// `rand()`: uniform in [0, 1); `rand(n)`: one of 0, 1, …, n - 1 (a real, as Kusto types it).
@@ -48,6 +55,9 @@ fn run(
         SpecialFn::Erf => libm::erf,
         SpecialFn::Erfc => libm::erfc,
         SpecialFn::Rand => return Ok(rand(args, len)),
+        SpecialFn::NewGuid => {
+            return Ok(Column::Guid((0..len).map(|_| Some(new_guid())).collect()))
+        }
     };
     Ok(Column::Real(map1(len, &args[0].reals(), |x| {
         x.map(formula)
@@ -58,12 +68,16 @@ const fn row(f: SpecialFn, names: &'static [&'static str]) -> ScalarDef {
     ScalarDef {
         func: ScalarFunc::Special(f),
         names,
-        arity: if matches!(f, SpecialFn::Rand) {
-            (0, 1)
-        } else {
-            (1, 1)
+        arity: match f {
+            SpecialFn::Rand => (0, 1),
+            SpecialFn::NewGuid => (0, 0),
+            _ => (1, 1),
         },
-        result: Fixed(T::Real),
+        result: Fixed(if matches!(f, SpecialFn::NewGuid) {
+            T::Guid
+        } else {
+            T::Real
+        }),
         run,
         naming: Naming::First,
     }
@@ -76,6 +90,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
     row(SpecialFn::Erf, &["erf"]),
     row(SpecialFn::Erfc, &["erfc"]),
     row(SpecialFn::Rand, &["rand"]),
+    row(SpecialFn::NewGuid, &["new_guid"]),
 ];
 
 #[cfg(test)]
@@ -127,6 +142,15 @@ mod tests {
                 < 1e-12
         );
         assert_eq!(call(SpecialFn::Erf, &[Value::Null], 1).get(0), Value::Null);
+    }
+
+    #[test]
+    fn new_guids_are_version_4_and_differ() {
+        let (a, b) = (new_guid(), new_guid());
+        assert_ne!(a, b);
+        let text = crate::format::guid_text(a);
+        assert_eq!(&text[14..15], "4");
+        assert!(matches!(&text[19..20], "8" | "9" | "a" | "b"), "{text}");
     }
 
     #[test]
