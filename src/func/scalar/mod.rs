@@ -15,6 +15,7 @@ pub mod def;
 pub mod dynamic;
 pub mod hash;
 pub mod ip;
+pub mod ip_range;
 pub mod logic;
 pub mod math;
 pub mod pattern;
@@ -173,6 +174,8 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    /// `ipv4_is_in_any_range`, `format_ipv4`, `parse_ipv6`, … (`ip_range`).
+    IpRange(ip_range::IpRangeFn),
     // window functions (over a serialized input, see `is_window`)
     RowNumber,
     Prev,

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, logic, math,
-    pattern, series, special,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
+    logic, math, pattern, series, special,
 };
 use super::{string, text_edit, trig, window, ScalarFunc};
 use crate::func::LookupError;
@@ -34,6 +34,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     array::FUNCTIONS,
     bag::FUNCTIONS,
     ip::FUNCTIONS,
+    ip_range::FUNCTIONS,
     series::FUNCTIONS,
     window::FUNCTIONS,
 ];
