@@ -18,6 +18,7 @@ pub mod ip;
 pub mod ip_range;
 pub mod logic;
 pub mod math;
+pub mod parse_text;
 pub mod pattern;
 mod registry;
 pub mod series;
@@ -141,6 +142,8 @@ pub enum ScalarFunc {
     TextEdit(text_edit::TextFn),
     /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).
     Codec(codec::CodecFn),
+    /// `parse_path`, `parse_urlquery`, `parse_command_line` (`parse_text`).
+    ParseText(parse_text::ParseFn),
     // dynamic
     ArrayLength,
     PackArray,

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
-    logic, math, pattern, series, special,
+    logic, math, parse_text, pattern, series, special,
 };
 use super::{string, text_edit, trig, window, ScalarFunc};
 use crate::func::LookupError;
@@ -30,6 +30,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     pattern::FUNCTIONS,
     text_edit::FUNCTIONS,
     codec::FUNCTIONS,
+    parse_text::FUNCTIONS,
     dynamic::FUNCTIONS,
     array::FUNCTIONS,
     bag::FUNCTIONS,

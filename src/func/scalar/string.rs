@@ -376,6 +376,17 @@ pub fn parse_csv(x: &Datum, len: usize) -> Column {
     }))
 }
 
+/// The `k=v&…` pairs of a URL query as a bag, values URL-decoded (`parse_url`,
+/// `parse_urlquery`).
+pub fn query_parameters(query: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut params = serde_json::Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        params.insert(k.to_string(), serde_json::Value::String(url_decode(v)));
+    }
+    params
+}
+
 /// `parse_url(s)`: a bag of Scheme, Host, Port, Path, Username, Password, Query Parameters and
 /// Fragment; "" when the text is not an absolute URL.
 pub fn parse_url(x: &Datum, len: usize) -> Column {
@@ -404,11 +415,7 @@ fn parse_url_text(s: &str) -> Option<serde_json::Value> {
         Some((h, p)) if !h.ends_with(']') || hostport.starts_with('[') => (h, p),
         _ => (hostport, ""),
     };
-    let mut params = serde_json::Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        params.insert(k.to_string(), serde_json::Value::String(url_decode(v)));
-    }
+    let params = query_parameters(query);
     let mut bag = serde_json::Map::new();
     let text = |s: &str| serde_json::Value::String(s.to_string());
     bag.insert("Scheme".into(), text(scheme));
