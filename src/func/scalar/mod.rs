@@ -25,6 +25,7 @@ pub mod series;
 pub mod special;
 pub mod string;
 pub mod text_edit;
+pub mod timezone;
 pub mod trig;
 pub mod window;
 
@@ -57,6 +58,8 @@ pub enum ScalarFunc {
     MakeTimespan,
     /// `unixtime_seconds_todatetime` etc.: ticks per unit (10^7 for seconds).
     FromUnixtime(i64),
+    /// `datetime_utc_to_local`, `datetime_local_to_utc`, `datetime_list_timezones`.
+    TimeZone(timezone::ZoneFn),
     // numbers
     Bin,
     BinAt,
@@ -185,6 +188,8 @@ pub enum ScalarFunc {
     Next,
     RowCumsum,
     RowWindowSession,
+    RowRankDense,
+    RowRankMin,
 }
 
 impl ScalarFunc {
@@ -199,6 +204,8 @@ impl ScalarFunc {
                 | ScalarFunc::Next
                 | ScalarFunc::RowCumsum
                 | ScalarFunc::RowWindowSession
+                | ScalarFunc::RowRankDense
+                | ScalarFunc::RowRankMin
         )
     }
 

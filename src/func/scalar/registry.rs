@@ -10,7 +10,7 @@ use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
     logic, math, parse_text, pattern, series, special,
 };
-use super::{string, text_edit, trig, window, ScalarFunc};
+use super::{string, text_edit, timezone, trig, window, ScalarFunc};
 use crate::func::LookupError;
 use crate::plan::{BoundExpr, ExprNode};
 use crate::table::{Type, Value};
@@ -19,6 +19,7 @@ use crate::table::{Type, Value};
 const FAMILIES: &[&[ScalarDef]] = &[
     datetime::FUNCTIONS,
     datetime_format::FUNCTIONS,
+    timezone::FUNCTIONS,
     math::FUNCTIONS,
     trig::FUNCTIONS,
     special::FUNCTIONS,
@@ -220,6 +221,10 @@ pub(super) fn window_type(func: ScalarFunc, args: &[BoundExpr]) -> Result<Type, 
             expect(2, |t| t == Type::TimeSpan, "a timespan")?;
             expect(3, boolean, "a bool saying where to restart")?;
             Ok(Type::DateTime)
+        }
+        F::RowRankDense | F::RowRankMin => {
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(Type::Long)
         }
         _ => {
             expect(
