@@ -15,7 +15,7 @@ use xxhash_rust::xxh64::xxh64;
 use super::convert::to_text;
 use super::datetime::EPOCH_TICKS;
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
-use super::ScalarFunc;
+use super::{row_values, ScalarFunc};
 use crate::error::Error;
 use crate::eval::{map2, Arr, Datum};
 use crate::format::datetime_json_text;
@@ -71,14 +71,6 @@ fn hex_digest<D: Digest>(bytes: &[u8]) -> Str {
     out.into()
 }
 
-/// The values of a datum, one `Value` per row (hashing needs each value's own type).
-fn values(x: &Datum, len: usize) -> Arr<'static, Value> {
-    match x {
-        Datum::Scalar(v, _) => Arr::One(v.clone()),
-        Datum::Column(c) => Arr::Owned((0..len).map(|i| c.get(i)).collect()),
-    }
-}
-
 fn run(
     func: ScalarFunc,
     args: &[Datum],
@@ -89,7 +81,7 @@ fn run(
     let ScalarFunc::Hashing(f) = func else {
         unreachable!("a hash row holds a Hashing tag")
     };
-    let source = values(&args[0], len);
+    let source = row_values(&args[0], len);
     let digest: fn(&[u8]) -> Str = match f {
         HashFn::XxHash64 => {
             let modulo = args.get(1).map_or(Arr::One(None), Datum::longs);

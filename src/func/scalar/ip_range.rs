@@ -7,7 +7,7 @@ use serde_json::Value as J;
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
 use super::ip::{mask, mask6, parse_ipv4, parse_ipv6};
-use super::ScalarFunc;
+use super::{row_values, ScalarFunc};
 use crate::error::Error;
 use crate::eval::{map1, map2, Arr, Datum};
 use crate::func::EvalContext;
@@ -126,13 +126,6 @@ pub fn canonical_v6(a: u128) -> String {
     groups.join(":")
 }
 
-fn values(x: &Datum, len: usize) -> Arr<'static, Value> {
-    match x {
-        Datum::Scalar(v, _) => Arr::One(v.clone()),
-        Datum::Column(c) => Arr::Owned((0..len).map(|i| c.get(i)).collect()),
-    }
-}
-
 fn run(
     func: ScalarFunc,
     args: &[Datum],
@@ -152,7 +145,7 @@ fn run(
                 v6_in
             };
             let ip = args[0].strs();
-            let rest: Vec<_> = args[1..].iter().map(|a| values(a, len)).collect();
+            let rest: Vec<_> = args[1..].iter().map(|a| row_values(a, len)).collect();
             Column::Bool(
                 (0..len)
                     .map(|i| {
@@ -168,7 +161,7 @@ fn run(
         }
         IpRangeFn::FormatV4 | IpRangeFn::FormatV4Mask => {
             let prefix = args.get(1).map_or(Arr::One(Some(32)), Datum::longs);
-            Column::String(map2(len, &values(&args[0], len), &prefix, |ip, p| {
+            Column::String(map2(len, &row_values(&args[0], len), &prefix, |ip, p| {
                 text(format_v4(ip, *p, f == IpRangeFn::FormatV4Mask))
             }))
         }

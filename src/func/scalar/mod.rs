@@ -232,6 +232,15 @@ pub fn fixed_text(arg: &Datum, func: &str, what: &str) -> Result<String, Error> 
     }
 }
 
+/// A datum's values, one `Value` per row, for kernels that need each value's own type
+/// (hashing a value's bytes, reading an IP address given as text or as a number).
+pub fn row_values(x: &Datum, len: usize) -> crate::eval::Arr<'static, crate::table::Value> {
+    match x {
+        Datum::Scalar(v, _) => crate::eval::Arr::One(v.clone()),
+        Datum::Column(c) => crate::eval::Arr::Owned((0..len).map(|i| c.get(i)).collect()),
+    }
+}
+
 /// Run `func` over `len` rows of `args`, yielding a column of `ty` (the type `lookup` gave). A
 /// kernel that returns another type is a bug the binder and the kernel disagree on: debug builds
 /// stop on it rather than convert silently.
