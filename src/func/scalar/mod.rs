@@ -110,6 +110,7 @@ pub enum ScalarFunc {
     IsNull,
     IsNotNull,
     Not,
+    Around,
     // strings
     Strcat,
     StrcatDelim,
