@@ -1,17 +1,23 @@
 //! Parsers of structured text into bags and arrays: `parse_path` (a file path's parts),
-//! `parse_urlquery` (a URL query's parameters) and `parse_command_line` (a Windows command
-//! line's arguments, split as `CommandLineToArgvW` does).
+//! `parse_urlquery` (a URL query's parameters), `parse_command_line` (a Windows command
+//! line's arguments, split as `CommandLineToArgvW` does), and `extract_json`/`extractjson`
+//! (one JSONPath element of a JSON text).
 
 use serde_json::{Map, Value as J};
 
-use super::def::{Naming, ResultType::Fixed, ScalarDef};
+use super::convert::cast_column;
+use super::def::{
+    Naming,
+    ResultType::{Fixed, Rule},
+    ScalarDef,
+};
 use super::string::query_parameters;
 use super::{arg_error, ScalarFunc};
 use crate::error::Error;
 use crate::eval::{map1, map2, Datum};
 use crate::func::EvalContext;
-use crate::table::Column;
 use crate::table::Type as T;
+use crate::table::{Column, Str};
 
 /// Which function a `ScalarFunc::ParseText` row runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +25,70 @@ pub enum ParseFn {
     Path,
     UrlQuery,
     CommandLine,
+    ExtractJson,
+}
+
+/// One step of a JSONPath: a property or an array position.
+#[derive(Debug, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The steps of a JSONPath such as `$.a.b`, `$['a'][0]`, `$.list[2].name`; `None` when it is
+/// malformed or uses what kqlite does not follow (wildcards, filters, recursion).
+fn json_path(path: &str) -> Option<Vec<Step>> {
+    let mut rest = path.trim().strip_prefix('$')?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end == 0 || r[..end].contains('*') {
+                return None;
+            }
+            steps.push(Step::Key(r[..end].to_string()));
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let inner = r[..end].trim();
+            let quoted = inner
+                .strip_prefix('\'')
+                .and_then(|x| x.strip_suffix('\''))
+                .or_else(|| inner.strip_prefix('"').and_then(|x| x.strip_suffix('"')));
+            steps.push(match quoted {
+                Some(key) => Step::Key(key.to_string()),
+                None => Step::Index(inner.parse().ok()?),
+            });
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// `extract_json(path, json)`: the element's text (a string as it is, anything else as JSON);
+/// empty when the path or the JSON is malformed or the element is absent.
+pub fn extract_json(path: &str, json: &str) -> String {
+    let (Some(steps), Ok(mut at)) = (json_path(path), serde_json::from_str::<J>(json)) else {
+        return String::new();
+    };
+    for step in steps {
+        let next = match (&step, at) {
+            (Step::Key(k), J::Object(mut o)) => o.remove(k),
+            (Step::Index(i), J::Array(mut a)) if *i < a.len() => Some(a.swap_remove(*i)),
+            _ => None,
+        };
+        match next {
+            Some(v) => at = v,
+            None => return String::new(),
+        }
+    }
+    match at {
+        J::String(s) => s,
+        J::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 /// `parse_path(path)`: Scheme, RootPath, DirectoryPath, DirectoryName, Filename, Extension and
@@ -148,13 +218,19 @@ pub fn windows_arguments(line: &str) -> Vec<String> {
 fn run(
     func: ScalarFunc,
     args: &[Datum],
-    _ty: T,
+    ty: T,
     len: usize,
     _ctx: &EvalContext,
 ) -> Result<Column, Error> {
     let ScalarFunc::ParseText(f) = func else {
         unreachable!("a parse row holds a ParseText tag")
     };
+    if f == ParseFn::ExtractJson {
+        let text = map2(len, &args[0].strs(), &args[1].strs(), |p, j| {
+            Str::from(extract_json(p, j))
+        });
+        return Ok(cast_column(Column::String(text), ty));
+    }
     Ok(Column::Dynamic(match f {
         ParseFn::Path => map1(len, &args[0].strs(), |s| parse_path(s)),
         ParseFn::UrlQuery => map1(len, &args[0].strs(), |s| parse_urlquery(s)),
@@ -175,6 +251,7 @@ fn run(
                 }
             })
         }
+        ParseFn::ExtractJson => unreachable!("handled above"),
     }))
 }
 
@@ -194,6 +271,23 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
     row(ParseFn::Path, &["parse_path"], 1),
     row(ParseFn::UrlQuery, &["parse_urlquery"], 1),
     row(ParseFn::CommandLine, &["parse_command_line"], 2),
+    ScalarDef {
+        func: ScalarFunc::ParseText(ParseFn::ExtractJson),
+        names: &["extract_json", "extractjson"],
+        arity: (2, 3),
+        // A string, or the type a third `typeof(T)` argument names.
+        result: Rule(|args| match args.get(2) {
+            None => Ok(T::String),
+            Some(t) => super::registry::literal_text(t)
+                .and_then(T::from_name)
+                .ok_or_else(|| crate::func::LookupError::Argument {
+                    index: 2,
+                    message: "expected `typeof(<type>)`".into(),
+                }),
+        }),
+        run,
+        naming: Naming::Positional,
+    },
 ];
 
 #[cfg(test)]
@@ -259,6 +353,20 @@ mod tests {
         assert_eq!(windows_arguments(r#"x "" y"#), ["x", "", "y"]);
         assert_eq!(windows_arguments(r#""say ""hi""""#), [r#"say "hi""#]);
         assert!(windows_arguments("   ").is_empty());
+    }
+
+    #[test]
+    fn json_paths_extract_elements() {
+        let doc = r#"{"a": {"b": [10, {"c": "x"}]}, "s": "text", "n": null}"#;
+        assert_eq!(extract_json("$.a.b[0]", doc), "10");
+        assert_eq!(extract_json("$['a']['b'][1].c", doc), "x");
+        assert_eq!(extract_json("$.a.b", doc), r#"[10,{"c":"x"}]"#);
+        assert_eq!(extract_json("$.s", doc), "text");
+        assert_eq!(extract_json("$.n", doc), "");
+        assert_eq!(extract_json("$.missing", doc), "");
+        assert_eq!(extract_json("$.a.*", doc), "");
+        assert_eq!(extract_json("$.a", "not json"), "");
+        assert_eq!(json_path("a.b"), None);
     }
 
     #[test]
