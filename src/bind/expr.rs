@@ -115,7 +115,7 @@ pub fn type_named(name: &Ident) -> Result<Type, Error> {
 pub fn is_constant(expr: &BoundExpr) -> bool {
     !expr.any(&mut |e| match &e.kind {
         ExprNode::Column(_) | ExprNode::InPlan { .. } | ExprNode::Scalar(_) => true,
-        ExprNode::Call { func, .. } => func.is_window(),
+        ExprNode::Call { func, .. } => func.is_window() || func.is_volatile(),
         _ => false,
     })
 }

@@ -22,6 +22,8 @@ enum NameKind {
     OnlyArgument,
     /// `column_ifexists("X", d)` → `X` when the input has that column.
     FirstValueIfColumn,
+    /// `array_sort_asc(X)` → `X_sorted`.
+    FirstAndSuffix(&'static str),
 }
 
 /// How a function's result is named: every implemented function says so in its definition;
@@ -43,6 +45,7 @@ fn name_kind(function: &str) -> Option<NameKind> {
             Naming::NameAndFirst => Some(NameAndFirst),
             Naming::OnlyArgument => Some(OnlyArgument),
             Naming::Prefix(prefix) => Some(PrefixAndFirst(prefix)),
+            Naming::Suffix(suffix) => Some(FirstAndSuffix(suffix)),
         };
     }
     Some(match function {
@@ -164,6 +167,7 @@ fn call_result_name(
             Some(ExprKind::Literal(Literal::String(s))) if has_column(s) => Some(s.clone()),
             _ => None,
         },
+        NameKind::FirstAndSuffix(suffix) => first().map(|f| format!("{f}_{suffix}")),
     }
 }
 

@@ -20,6 +20,8 @@ fn name(func: ScalarFunc) -> &'static str {
         ScalarFunc::Prev => "prev",
         ScalarFunc::Next => "next",
         ScalarFunc::RowCumsum => "row_cumsum",
+        ScalarFunc::RowRankDense => "row_rank_dense",
+        ScalarFunc::RowRankMin => "row_rank_min",
         _ => "row_window_session",
     }
 }

@@ -5,7 +5,6 @@
 
 mod arith;
 mod compare;
-
 mod strings;
 
 pub use crate::value::datum::{map1, map2, map3, Arr, Datum};
@@ -104,8 +103,9 @@ pub fn eval_datum<'a>(
                 .iter()
                 .map(|e| eval_datum(e, batch, rows, ctx))
                 .collect::<Result<Vec<_>, _>>()?;
-            if func.is_window() {
-                // A window function differs row by row even over constants (`row_number()`).
+            if func.is_window() || func.is_volatile() {
+                // A window function differs row by row even over constants (`row_number()`), and
+                // so does `rand()`.
                 let col = scalar::call(*func, &args, expr.ty, rows, ctx).map_err(at)?;
                 return Ok(Datum::owned(promised(col, expr.ty)));
             }

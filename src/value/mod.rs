@@ -8,6 +8,7 @@ pub mod compare;
 pub mod datum;
 pub mod format;
 pub mod table;
+pub mod terms;
 pub mod text;
 
 pub use table::{Column, Schema, Str, Table, Type, Value};

@@ -42,6 +42,8 @@ pub enum Naming {
     OnlyArgument,
     /// `gettype(X)` → `type_X`.
     Prefix(&'static str),
+    /// `array_sort_asc(X)` → `X_sorted`.
+    Suffix(&'static str),
 }
 
 /// One scalar function.

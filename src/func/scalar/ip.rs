@@ -35,7 +35,7 @@ pub fn parse_ipv4(s: &str) -> Option<(u32, u32)> {
     (parts == 4).then_some((n, prefix))
 }
 
-fn mask(prefix: u32) -> u32 {
+pub(super) fn mask(prefix: u32) -> u32 {
     if prefix == 0 {
         0
     } else {
@@ -214,7 +214,7 @@ pub fn parse_ipv6(s: &str) -> Option<(u128, u32)> {
     Some((0xffff_u128 << 32 | u128::from(v4), p))
 }
 
-fn mask6(prefix: u32) -> u128 {
+pub(super) fn mask6(prefix: u32) -> u128 {
     if prefix == 0 {
         0
     } else {

@@ -1,5 +1,5 @@
-//! Choice and null functions (`iff`, `case`, `coalesce`, `isempty`, `isnull`, `not`) and the
-//! conversions whose rules differ from a plain cast (`tolong`, `toint`, `gettype`).
+//! Choice and null functions (`iff`, `case`, `coalesce`, `isempty`, `isnull`, `not`), the range
+//! test `around`, and the conversions whose rules differ from a plain cast (`tolong`, `toint`, `gettype`).
 
 use super::convert::cast_column;
 use super::datetime::EPOCH_TICKS;
@@ -182,7 +182,34 @@ pub fn gettype(x: &Datum, len: usize) -> Column {
 }
 
 /// This family's functions, one row each (see `super::def`).
+/// `around(value, center, delta)`: whether `value` lies in `center ± delta` (bounds included).
+/// Datetimes and timespans compare by ticks (the delta a timespan), numbers as reals.
+pub fn around(args: &[Datum], len: usize) -> Column {
+    let test = |v: Option<f64>, c: Option<f64>, d: Option<f64>| {
+        let (v, c, d) = (v?, c?, d?);
+        Some(v >= c - d && v <= c + d)
+    };
+    let by_ticks = matches!(args[0].ty(), Type::DateTime | Type::TimeSpan);
+    let view = |d: &Datum| -> Vec<Option<f64>> {
+        if by_ticks {
+            map1(len, &d.longs(), |x| x.map(|x| x as f64))
+        } else {
+            map1(len, &d.reals(), |x| *x)
+        }
+    };
+    let (v, c, d) = (view(&args[0]), view(&args[1]), view(&args[2]));
+    Column::Bool((0..len).map(|i| test(v[i], c[i], d[i])).collect())
+}
+
 pub(super) const FUNCTIONS: &[ScalarDef] = &[
+    ScalarDef {
+        func: F::Around,
+        names: &["around"],
+        arity: (3, 3),
+        result: Fixed(T::Bool),
+        run: |_, args, _ty, len, _ctx| Ok(around(args, len)),
+        naming: Naming::Positional,
+    },
     ScalarDef {
         func: F::ToLong,
         names: &["tolong"],

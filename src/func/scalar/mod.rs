@@ -4,18 +4,29 @@
 //! result type) for `bind`; `call` runs a row's kernel for `eval`. `ScalarFunc` is the tag a
 //! plan stores to find the row again.
 
+pub mod array;
+pub mod bag;
+pub mod bitwise;
+pub mod codec;
 pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
 pub mod def;
 pub mod dynamic;
+pub mod hash;
 pub mod ip;
+pub mod ip_range;
 pub mod logic;
 pub mod math;
+pub mod parse_text;
 pub mod pattern;
 mod registry;
 pub mod series;
+pub mod special;
 pub mod string;
+pub mod text_edit;
+pub mod timezone;
+pub mod trig;
 pub mod window;
 
 pub use registry::{common_type, lookup, names, naming};
@@ -47,6 +58,8 @@ pub enum ScalarFunc {
     MakeTimespan,
     /// `unixtime_seconds_todatetime` etc.: ticks per unit (10^7 for seconds).
     FromUnixtime(i64),
+    /// `datetime_utc_to_local`, `datetime_local_to_utc`, `datetime_list_timezones`.
+    TimeZone(timezone::ZoneFn),
     // numbers
     Bin,
     BinAt,
@@ -68,6 +81,14 @@ pub enum ScalarFunc {
     IsFinite,
     MinOf,
     MaxOf,
+    /// `sin` … `atan2`, `cot`, `degrees`, `radians`.
+    Trig(trig::TrigFn),
+    /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`, `new_guid`.
+    Special(special::SpecialFn),
+    /// `binary_and` … `bitset_count_ones`.
+    Bitwise(bitwise::BitFn),
+    /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.
+    Hashing(hash::HashFn),
     // conversions
     ToDatetime,
     ToTimespan,
@@ -89,6 +110,7 @@ pub enum ScalarFunc {
     IsNull,
     IsNotNull,
     Not,
+    Around,
     // strings
     Strcat,
     StrcatDelim,
@@ -118,9 +140,14 @@ pub enum ScalarFunc {
     UrlDecode,
     Base64Encode,
     Base64Decode,
-    Hash,
     ParseCsv,
     ParseUrl,
+    /// `translate`, `regex_quote`, `repeat`, `strcmp`, … (`text_edit`).
+    TextEdit(text_edit::TextFn),
+    /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).
+    Codec(codec::CodecFn),
+    /// `parse_path`, `parse_urlquery`, `parse_command_line` (`parse_text`).
+    ParseText(parse_text::ParseFn),
     // dynamic
     ArrayLength,
     PackArray,
@@ -133,6 +160,10 @@ pub enum ScalarFunc {
     SetUnion,
     SetIntersect,
     SetDifference,
+    /// `array_reverse`, `array_sort_asc`, `zip`, `range`, … (`array`).
+    Array(array::ArrayFn),
+    /// `bag_has_key`, `bag_merge`, `bag_remove_keys`, `bag_set_key`, `bag_zip` (`bag`).
+    Bag(bag::BagFn),
     /// `series_fit_line`, `series_fit_line_dynamic`: a bag of the fit's figures.
     SeriesFitLine,
     /// The other `series_*` functions (`crate::func::series`).
@@ -150,12 +181,16 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    /// `ipv4_is_in_any_range`, `format_ipv4`, `parse_ipv6`, … (`ip_range`).
+    IpRange(ip_range::IpRangeFn),
     // window functions (over a serialized input, see `is_window`)
     RowNumber,
     Prev,
     Next,
     RowCumsum,
     RowWindowSession,
+    RowRankDense,
+    RowRankMin,
 }
 
 impl ScalarFunc {
@@ -170,6 +205,17 @@ impl ScalarFunc {
                 | ScalarFunc::Next
                 | ScalarFunc::RowCumsum
                 | ScalarFunc::RowWindowSession
+                | ScalarFunc::RowRankDense
+                | ScalarFunc::RowRankMin
+        )
+    }
+
+    /// Whether the function gives a new value on every call (`rand()`, `new_guid()`): like a
+    /// window function it is never folded to a constant, but it needs no serialized input.
+    pub fn is_volatile(self) -> bool {
+        matches!(
+            self,
+            ScalarFunc::Special(special::SpecialFn::Rand | special::SpecialFn::NewGuid)
         )
     }
 }
@@ -184,6 +230,15 @@ pub fn fixed_text(arg: &Datum, func: &str, what: &str) -> Result<String, Error> 
     match arg.scalar() {
         Some(v) => Ok(convert::to_text(v)),
         None => Err(arg_error(format!("{func}: the {what} must be a constant"))),
+    }
+}
+
+/// A datum's values, one `Value` per row, for kernels that need each value's own type
+/// (hashing a value's bytes, reading an IP address given as text or as a number).
+pub fn row_values(x: &Datum, len: usize) -> crate::value::datum::Arr<'static, crate::table::Value> {
+    match x {
+        Datum::Scalar(v, _) => crate::value::datum::Arr::One(v.clone()),
+        Datum::Column(c) => crate::value::datum::Arr::Owned((0..len).map(|i| c.get(i)).collect()),
     }
 }
 

@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
-use super::{convert, datetime, datetime_format, dynamic, ip, logic, math, pattern, series};
-use super::{string, window, ScalarFunc};
+use super::{
+    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
+    logic, math, parse_text, pattern, series, special,
+};
+use super::{string, text_edit, timezone, trig, window, ScalarFunc};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -15,13 +18,24 @@ use crate::table::{Type, Value};
 const FAMILIES: &[&[ScalarDef]] = &[
     datetime::FUNCTIONS,
     datetime_format::FUNCTIONS,
+    timezone::FUNCTIONS,
     math::FUNCTIONS,
+    trig::FUNCTIONS,
+    special::FUNCTIONS,
+    bitwise::FUNCTIONS,
+    hash::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
     string::FUNCTIONS,
     pattern::FUNCTIONS,
+    text_edit::FUNCTIONS,
+    codec::FUNCTIONS,
+    parse_text::FUNCTIONS,
     dynamic::FUNCTIONS,
+    array::FUNCTIONS,
+    bag::FUNCTIONS,
     ip::FUNCTIONS,
+    ip_range::FUNCTIONS,
     series::FUNCTIONS,
     window::FUNCTIONS,
 ];
@@ -201,6 +215,10 @@ pub(super) fn window_type(func: ScalarFunc, args: &[Arg]) -> Result<Type, Lookup
             expect(2, |t| t == Type::TimeSpan, "a timespan")?;
             expect(3, boolean, "a bool saying where to restart")?;
             Ok(Type::DateTime)
+        }
+        F::RowRankDense | F::RowRankMin => {
+            expect(1, boolean, "a bool saying where to restart")?;
+            Ok(Type::Long)
         }
         _ => {
             expect(

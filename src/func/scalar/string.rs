@@ -1,5 +1,5 @@
 //! String functions: concatenation, slicing, case, trimming by regex, splitting, replacing,
-//! extracting with regexes, searching (`indexof`, `countof`), encodings (URL, base64), `hash`,
+//! extracting with regexes, searching (`indexof`, `countof`), encodings (URL, base64),
 //! `parse_csv`, `parse_url`. Character positions count Unicode scalar values.
 
 use super::def::{Naming, ResultType::Fixed, ScalarDef, MANY};
@@ -350,24 +350,6 @@ pub fn base64_decode_text(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `hash(x [, mod])`: FNV-1a over the value's text (deterministic across runs).
-pub fn hash(args: &[Datum], len: usize) -> Column {
-    let modulo = args.get(1).map_or(Arr::One(None), Datum::longs);
-    Column::Long(map2(len, &args[0].strs(), &modulo, |s, m| {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in s.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        let h = (h >> 1) as i64;
-        match m {
-            None => Some(h),
-            Some(m) if *m > 0 => Some(h % m),
-            Some(_) => None,
-        }
-    }))
-}
-
 /// `parse_csv(s)`: the fields of one CSV record (`""` escapes a quote) as a string array.
 pub fn parse_csv(x: &Datum, len: usize) -> Column {
     Column::Dynamic(map1(len, &x.strs(), |s| {
@@ -392,6 +374,17 @@ pub fn parse_csv(x: &Datum, len: usize) -> Column {
         fields.push(serde_json::Value::String(field));
         serde_json::Value::Array(fields)
     }))
+}
+
+/// The `k=v&…` pairs of a URL query as a bag, values URL-decoded (`parse_url`,
+/// `parse_urlquery`).
+pub fn query_parameters(query: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut params = serde_json::Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        params.insert(k.to_string(), serde_json::Value::String(url_decode(v)));
+    }
+    params
 }
 
 /// `parse_url(s)`: a bag of Scheme, Host, Port, Path, Username, Password, Query Parameters and
@@ -422,11 +415,7 @@ fn parse_url_text(s: &str) -> Option<serde_json::Value> {
         Some((h, p)) if !h.ends_with(']') || hostport.starts_with('[') => (h, p),
         _ => (hostport, ""),
     };
-    let mut params = serde_json::Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        params.insert(k.to_string(), serde_json::Value::String(url_decode(v)));
-    }
+    let params = query_parameters(query);
     let mut bag = serde_json::Map::new();
     let text = |s: &str| serde_json::Value::String(s.to_string());
     bag.insert("Scheme".into(), text(scheme));
@@ -532,7 +521,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
     },
     ScalarDef {
         func: F::StrcatArray,
-        names: &["strcat_array"],
+        names: &["strcat_array", "array_strcat"],
         arity: (2, 2),
         result: Fixed(T::String),
         run: |_, args, _ty, len, _ctx| Ok(strcat_array(args, len)),
@@ -592,14 +581,6 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         arity: (1, 1),
         result: Fixed(T::String),
         run: |_, args, _ty, len, _ctx| Ok(map_text(&args[0], len, base64_decode_text)),
-        naming: Naming::Positional,
-    },
-    ScalarDef {
-        func: F::Hash,
-        names: &["hash"],
-        arity: (1, 2),
-        result: Fixed(T::Long),
-        run: |_, args, _ty, len, _ctx| Ok(hash(args, len)),
         naming: Naming::Positional,
     },
     ScalarDef {
@@ -732,7 +713,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_url_and_hash() {
+    fn csv_and_url() {
         assert_eq!(
             parse_csv(&t(r#"aa,"b,b",""""#), 1).get(0),
             Value::Dynamic(json!(["aa", "b,b", "\""]))
@@ -745,11 +726,5 @@ mod tests {
                 "Username":"user","Password":"pw","Query Parameters":{"k1":"v1","k2":"v2"},"Fragment":"frag"})
             )
         );
-        let h1 = hash(&[t("World")], 1).get(0);
-        assert_eq!(h1, hash(&[t("World")], 1).get(0));
-        let Value::Long(m) = hash(&[t("World"), l(100)], 1).get(0) else {
-            panic!()
-        };
-        assert!((0..100).contains(&m));
     }
 }

@@ -1,5 +1,5 @@
 //! Window functions: `row_number()`, `prev()`, `next()`, `row_cumsum()`,
-//! `row_window_session()`. Unlike every other
+//! `row_window_session()`, `row_rank_dense()`, `row_rank_min()`. Unlike every other
 //! scalar function they read other rows than the current one, so their arguments must be the
 //! whole serialized input in order: the binder only lets them run inside `Node::Serialize`,
 //! which evaluates its expressions over all of its input as one batch.
@@ -89,6 +89,30 @@ pub fn row_cumsum(args: &[Datum], len: usize, ty: Type) -> Column {
     Column::Long(sums.collect())
 }
 
+/// `row_rank_dense(term [, restart])` (`dense`) and `row_rank_min(term [, restart])`: over an
+/// input sorted by `term`, the rank of each row's value. Equal consecutive values share a rank;
+/// a new value's rank is one more than the last (dense) or its row's position (min). A restart
+/// starts over at 1.
+pub fn row_rank(args: &[Datum], len: usize, dense: bool) -> Column {
+    let restart = args.get(1).map(Datum::bools);
+    let terms = args[0].column(len);
+    let mut ranks = Vec::with_capacity(len);
+    let (mut rank, mut position) = (0i64, 0i64);
+    for row in 0..len {
+        let restarts = restart.as_ref().is_some_and(|r| *r.get(row) == Some(true));
+        if row == 0 || restarts {
+            (rank, position) = (1, 1);
+        } else {
+            position += 1;
+            if !crate::value::compare::values_equal(&terms.get(row), &terms.get(row - 1)) {
+                rank = if dense { rank + 1 } else { position };
+            }
+        }
+        ranks.push(Some(rank));
+    }
+    Column::Long(ranks)
+}
+
 /// `row_window_session(t, max_from_first, max_between [, restart])`: for each row, the time the
 /// row's session started. A row starts a new session when there is no session yet (the first
 /// row, or the one after a null time), when it is `max_from_first` or more after the session's
@@ -160,6 +184,22 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         arity: (1, 2),
         result: Rule(|args| super::registry::window_type(F::RowCumsum, args)),
         run: |_, args, ty, len, _ctx| Ok(row_cumsum(args, len, ty)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::RowRankDense,
+        names: &["row_rank_dense"],
+        arity: (1, 2),
+        result: Rule(|args| super::registry::window_type(F::RowRankDense, args)),
+        run: |_, args, _ty, len, _ctx| Ok(row_rank(args, len, true)),
+        naming: Naming::Positional,
+    },
+    ScalarDef {
+        func: F::RowRankMin,
+        names: &["row_rank_min"],
+        arity: (1, 2),
+        result: Rule(|args| super::registry::window_type(F::RowRankMin, args)),
+        run: |_, args, _ty, len, _ctx| Ok(row_rank(args, len, false)),
         naming: Naming::Positional,
     },
     ScalarDef {
