@@ -101,6 +101,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Value;
 
     fn call(f: BitFn, args: &[Option<i64>]) -> Value {
         let args: Vec<Datum> = args
