@@ -216,3 +216,42 @@ fn a_second_object_with_other_fields_is_read_by_its_own_header() {
     }
     assert!(out.stderr.contains("0 records skipped"), "{}", out.stderr);
 }
+
+#[test]
+fn an_interval_that_would_end_after_year_9999_ends_null() {
+    // Kusto's datetimes end with 9999-12-31 23:59:59
+    // (https://learn.microsoft.com/kusto/query/scalar-data-types/datetime): a flow in that last
+    // hour has an interval end no datetime holds, so it is null, never a wrapped year −27258.
+    let dir = std::env::temp_dir().join(format!("kqlite-aws-9999-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("last.log"),
+        "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 100 253402300799 253402300799 ACCEPT OK\n\
+         2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 100 253402300800 253402300800 ACCEPT OK\n",
+    )
+    .unwrap();
+    let out = kqlite(&[
+        "query",
+        "NTANetAnalytics | project FlowEndTime, FlowIntervalStartTime, FlowIntervalEndTime, TimeGenerated",
+        "--logs",
+        dir.to_str().unwrap(),
+        "--nta-from",
+        "aws",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "FlowEndTime,FlowIntervalStartTime,FlowIntervalEndTime,TimeGenerated\r\n\
+         9999-12-31T23:59:59Z,9999-12-31T23:00:00Z,,\r\n"
+    );
+    // The record at 10000-01-01 is out of range: reported, and makes no row.
+    assert!(
+        out.stderr
+            .contains("last.log:2: `start` is not a time from year 1 to 9999: `253402300800`"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

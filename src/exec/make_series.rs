@@ -249,6 +249,9 @@ impl<'a> MakeSeries<'a> {
             )));
         }
         let bins = bins.max(0) as usize;
+        if let Some(message) = self.accumulators.iter().find_map(|acc| acc.overflow()) {
+            return Err(runtime(message));
+        }
         let cells = self.cell_keys.len();
         let mut columns = self.key_values;
         for (acc, (_, default)) in self.accumulators.into_iter().zip(&self.spec.aggregates) {
