@@ -4,6 +4,7 @@
 //! [`optimize`] → plan → [`execute`] → [`Table`] → [`output`] or [`chart`].
 
 pub mod ast;
+pub mod az_output;
 pub mod bind;
 pub mod catalog;
 pub mod chart;
