@@ -4,7 +4,6 @@
 //! [`optimize`] → plan → [`execute`] → [`Table`] → [`output`] or [`chart`].
 
 pub mod ast;
-pub mod az_output;
 pub mod bind;
 pub mod catalog;
 pub mod chart;

@@ -7,6 +7,8 @@
 //! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as
 //! their canonical strings, dynamic as itself, null as `null`.
 
+pub mod az;
+
 use crate::format::{datetime_text, dynamic_text, guid_text, real_text, timespan_text};
 use crate::table::{Column, Table};
 use serde_json::Value as Json;
@@ -74,7 +76,7 @@ pub fn write_to(
         Format::Csv => write_csv(table, out),
         Format::Json => write_json(table, out),
         Format::Jsonl => write_jsonl(table, out),
-        Format::Az => crate::az_output::write(table, out),
+        Format::Az => az::write(table, out),
     }
 }
 

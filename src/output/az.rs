@@ -7,7 +7,7 @@
 //! keys sorted, non-ASCII kept. The cells are the ones `kqlite serve` answers the query API
 //! with (`output::cell_json`), so piping one into the other gives the same text.
 
-use crate::output::cell_json;
+use super::cell_json;
 use crate::table::Table;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
