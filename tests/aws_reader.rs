@@ -91,6 +91,22 @@ fn totals(logs: &str) -> (Vec<i64>, Outcome) {
     (values, out)
 }
 
+/// `query` over NTANetAnalytics filled from the AWS logs in `logs`, as CSV.
+fn nta_from_aws(query: &str, logs: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec![
+        "query",
+        query,
+        "--logs",
+        logs,
+        "--nta-from",
+        "aws",
+        "--format",
+        "csv",
+    ];
+    args.extend(extra);
+    kqlite(&args)
+}
+
 /// The warning lines of a run (the lines that name a log file).
 fn warnings(out: &Outcome) -> Vec<&str> {
     out.stderr.lines().filter(|l| l.contains(".log")).collect()
@@ -118,18 +134,11 @@ fn the_aws_guide_examples_load_each_by_its_own_header() {
         );
     }
     // In NTANetAnalytics they make no flow row, and each file says how many.
-    let out = kqlite(&[
-        "query",
+    let out = nta_from_aws(
         "NTANetAnalytics | count",
-        "--logs",
         dir.to_str().unwrap(),
-        "--nta-from",
-        "aws",
-        "--interval",
-        "0",
-        "--format",
-        "csv",
-    ]);
+        &["--interval", "0"],
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     for count in [4, 6] {
         let expected =
@@ -230,16 +239,8 @@ fn an_interval_that_would_end_after_year_9999_ends_null() {
          2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 100 253402300800 253402300800 ACCEPT OK\n",
     )
     .unwrap();
-    let out = kqlite(&[
-        "query",
-        "NTANetAnalytics | project FlowEndTime, FlowIntervalStartTime, FlowIntervalEndTime, TimeGenerated",
-        "--logs",
-        dir.to_str().unwrap(),
-        "--nta-from",
-        "aws",
-        "--format",
-        "csv",
-    ]);
+    let query = "NTANetAnalytics | project FlowEndTime, FlowIntervalStartTime, FlowIntervalEndTime, TimeGenerated";
+    let out = nta_from_aws(query, dir.to_str().unwrap(), &[]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         out.stdout,
