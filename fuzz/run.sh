@@ -6,7 +6,7 @@
 set -eu
 seconds="${1:-60}"
 cd "$(dirname "$0")"
-for target in query readers; do
+for target in query readers chart; do
     mkdir -p "corpus/$target"
     cargo +nightly fuzz run "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=8192

@@ -7,6 +7,8 @@
 //! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as
 //! their canonical strings, dynamic as itself, null as `null`.
 
+pub mod az;
+
 use crate::format::{datetime_text, dynamic_text, guid_text, real_text, timespan_text};
 use crate::table::{Column, Table};
 use serde_json::Value as Json;
@@ -74,7 +76,7 @@ pub fn write_to(
         Format::Csv => write_csv(table, out),
         Format::Json => write_json(table, out),
         Format::Jsonl => write_jsonl(table, out),
-        Format::Az => write_az(table, out),
+        Format::Az => az::write(table, out),
     }
 }
 
@@ -361,31 +363,6 @@ fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\n]}}]}}")
 }
 
-/// What `az monitor log-analytics query` prints: an array of one object per row, every value a
-/// string (null an empty one, booleans `True`/`False` as its Python runtime spells them), and a
-/// `TableName` key naming the result table.
-fn write_az(table: &Table, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "[")?;
-    for r in 0..table.num_rows() {
-        let mut row = serde_json::Map::new();
-        for (f, c) in table.schema.fields.iter().zip(&table.columns) {
-            let text = match c {
-                Column::Bool(v) => match v[r] {
-                    Some(true) => "True".to_string(),
-                    Some(false) => "False".to_string(),
-                    None => String::new(),
-                },
-                _ => cell_text(c, r).into_owned(),
-            };
-            row.insert(f.name.clone(), Json::String(text));
-        }
-        row.insert("TableName".into(), Json::String("PrimaryResult".into()));
-        let sep = if r + 1 < table.num_rows() { "," } else { "" };
-        writeln!(out, "  {}{sep}", Json::Object(row))?;
-    }
-    writeln!(out, "]")
-}
-
 /// One JSON object per row, keys in column order.
 fn write_jsonl(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     for r in 0..table.num_rows() {
@@ -593,7 +570,7 @@ mod tests {
         assert_eq!(parsed[0]["Ok"], "True");
         assert_eq!(parsed[0]["At"], "2024-05-09T10:00:52.5625085Z");
         assert_eq!(parsed[0]["TableName"], "PrimaryResult");
-        assert_eq!(parsed[1]["Bytes"], "");
+        assert_eq!(parsed[1]["Bytes"], "None", "Python's str(None)");
         assert_eq!(parsed.as_array().unwrap().len(), 2);
     }
 }

@@ -533,7 +533,7 @@ fn now_latest_is_the_end_of_the_data() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.starts_with(
-            "now: latest (each check: the latest event time in the tables it reads)\n"
+            "now: latest = 2024-05-09T10:59:59.999Z (latest event in NTANetAnalytics)\n"
         ),
         "{stdout}"
     );

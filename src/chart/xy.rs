@@ -170,6 +170,15 @@ pub(crate) fn draw(
         (30 + desc_room(cat_title), 56 + desc_room(val_title))
     };
 
+    // An axis plotters cannot divide into ticks (a bound or the span past f64, as from values
+    // near 1.8e308 or a `ymax` of 1e308) would never finish drawing: refuse it instead.
+    for (axis, (lo, hi)) in [("x", frame.x_range), ("y", frame.y_range)] {
+        if !(lo.is_finite() && hi.is_finite() && (hi - lo).is_finite()) {
+            return Err(chart_error(format!(
+                "the {axis} axis would run from {lo} to {hi}, beyond what a chart can divide into ticks; filter out the extreme values or set ymin/ymax"
+            )));
+        }
+    }
     canvas::svg((width as u32, height as u32), |root| {
         canvas::title(root, spec.title.as_deref(), width)?;
         let (plot_area, _) = root.split_horizontally(WIDTH);

@@ -136,11 +136,25 @@ pub fn run(
     now: &NowSpec,
     latest: &LatestTimes,
 ) -> CheckResult {
+    let name = file.stem();
+    run_named(file, &name, catalog, options, now, latest)
+}
+
+/// [`run`] for a check whose name, without a `// name:` header, is `default_name` (a query of
+/// a collection: `flows: query 2 (Top talkers)`).
+pub fn run_named(
+    file: QueryFile,
+    default_name: &str,
+    catalog: &Catalog,
+    options: &Options,
+    now: &NowSpec,
+    latest: &LatestTimes,
+) -> CheckResult {
     let started = Instant::now();
-    let header = header::parse(&file.source, &file.stem());
+    let header = header::parse(&file.source, default_name);
     let (header, outcome, now) = match header {
         Err(error) => (
-            header::parse("", &file.stem()).expect("the empty header is valid"),
+            header::parse("", default_name).expect("the empty header is valid"),
             Outcome::Error(error),
             None,
         ),

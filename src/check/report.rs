@@ -77,19 +77,36 @@ pub fn result_details(result: &CheckResult, show_now: bool) -> String {
     indent(&text, "    ")
 }
 
-/// The `now` line printed before the checks: the pinned time or the wall clock, or, for
-/// `--now latest`, that each check has its own.
+/// The `now` line printed before the checks: the pinned time or the wall clock; for `--now
+/// latest` the time it resolved to, or, when checks read tables that end at different times,
+/// one line per distinct `now` with how many checks used it.
 pub fn now_line(results: &[CheckResult]) -> Option<String> {
     let first = results.iter().find_map(|r| r.now.as_ref())?;
     let each_own = results
         .iter()
         .filter_map(|r| r.now.as_ref())
         .any(|n| matches!(n.origin, NowOrigin::Latest(_) | NowOrigin::LatestOfNothing));
-    Some(if each_own {
-        "now: latest (each check: the latest event time in the tables it reads)".to_string()
-    } else {
-        format!("now: {first}")
-    })
+    if !each_own {
+        return Some(format!("now: {first}"));
+    }
+    // Distinct resolved times, in order of first use, with their check counts.
+    let mut distinct: Vec<(String, usize)> = Vec::new();
+    for now in results.iter().filter_map(|r| r.now.as_ref()) {
+        let text = now.to_string();
+        match distinct.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, n)) => *n += 1,
+            None => distinct.push((text, 1)),
+        }
+    }
+    if let [(only, _)] = distinct.as_slice() {
+        return Some(format!("now: latest = {only}"));
+    }
+    let mut text =
+        "now: latest (each check: the latest event time in the tables it reads)".to_string();
+    for (now, n) in distinct {
+        text.push_str(&format!("\n  {now}: {}", plural(n, "check")));
+    }
+    Some(text)
 }
 
 /// `5 checks: 3 passed, 1 failed, 1 error`
@@ -124,7 +141,9 @@ pub fn summary(results: &[CheckResult], fail_on: Severity) -> String {
 pub fn full(results: &[CheckResult], fail_on: Severity) -> String {
     let mut text = String::new();
     let now = now_line(results);
-    let per_check_now = now.as_deref().is_some_and(|l| l.starts_with("now: latest"));
+    let per_check_now = now
+        .as_deref()
+        .is_some_and(|l| l.starts_with("now: latest ("));
     if let Some(line) = now {
         text.push_str(&line);
         text.push('\n');

@@ -28,9 +28,23 @@ pub fn run(mut args: CheckArgs) -> Result<u8, Failure> {
     let mut results = Vec::new();
     for path in &files {
         let file = QueryFile::read(path)?;
-        let mut result = check::run(file, &loaded.catalog, &options, &now, &latest);
-        name_the_failing_query(&mut result);
-        results.push(result);
+        let whole = check::run(file.clone(), &loaded.catalog, &options, &now, &latest);
+        let pieces = collection::split(&file.source);
+        let syntax_error = matches!(&whole.outcome, Outcome::Error(e) if matches!(e.kind, ErrorKind::Syntax { .. }));
+        if !syntax_error || pieces.len() < 2 {
+            results.push(whole);
+            continue;
+        }
+        // A query collection: each query is a check of its own, named by its title or number.
+        for (i, piece) in pieces.iter().enumerate() {
+            let one = QueryFile {
+                path: file.path.clone(),
+                source: piece.text.clone(),
+            };
+            let name = collection_check_name(&file.stem(), piece, i + 1);
+            let result = check::run_named(one, &name, &loaded.catalog, &options, &now, &latest);
+            results.push(result);
+        }
     }
     // Raw logs are read while the checks scan them, so their problems are known only now.
     loaded.report_problems();
@@ -61,33 +75,19 @@ fn write_colored(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// A check file that does not parse because it holds several queries separated by blank lines
-/// gets a help line naming the query where parsing fails.
-fn name_the_failing_query(result: &mut CheckResult) {
-    let Outcome::Error(error) = &mut result.outcome else {
-        return;
+/// The name of query `number` of a collection file `stem` when it has no `// name:`: its
+/// first comment line (`flows: Top talkers`), or its number when that line is a header
+/// (`// severity: low`) or missing (`flows: query 2`).
+fn collection_check_name(stem: &str, piece: &collection::Piece, number: usize) -> String {
+    let is_header = |title: &str| {
+        title.split_once(':').is_some_and(|(key, _)| {
+            matches!(key.trim(), "name" | "expect" | "severity" | "allow-empty")
+        })
     };
-    if !matches!(error.kind, ErrorKind::Syntax { .. }) || error.help.is_some() {
-        return;
+    match piece.title.as_deref().filter(|t| !is_header(t)) {
+        Some(title) => format!("{stem}: {title}"),
+        None => format!("{stem}: query {number}"),
     }
-    let pieces = collection::split(&result.file.source);
-    if pieces.len() < 2 {
-        return;
-    }
-    let failing = pieces
-        .iter()
-        .position(|p| crate::parse(&p.text).is_err())
-        .map_or(String::new(), |i| {
-            format!(
-                "; {} at line {} does not parse on its own",
-                pieces[i].label(i + 1),
-                pieces[i].line
-            )
-        });
-    error.help = Some(format!(
-        "the file holds {} queries separated by blank lines, and a check is one query{failing}",
-        pieces.len()
-    ));
 }
 
 /// `{"checks":[{name, file, line, severity, status, rows, expect, message, ms}], "passed": N,

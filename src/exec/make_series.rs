@@ -251,6 +251,9 @@ impl<'a> MakeSeries<'a> {
             )));
         }
         let bins = bins.max(0) as usize;
+        if let Some(message) = self.accumulators.iter().find_map(|acc| acc.overflow()) {
+            return Err(runtime(message));
+        }
         let cells = self.cell_keys.len();
         let mut columns = self.key_values;
         if self.seen.is_none() {

@@ -75,6 +75,9 @@ impl<'a> Summarize<'a> {
             self.groups
                 .assign::<Column>(&[], 0, &mut self.row_groups, &mut self.new_rows);
         }
+        if let Some(message) = self.accumulators.iter().find_map(|acc| acc.overflow()) {
+            return Err(Error::new(crate::error::ErrorKind::Runtime(message)));
+        }
         let groups = self.groups.len();
         let mut columns = self.key_values;
         columns.extend(self.accumulators.into_iter().map(|acc| acc.finish(groups)));

@@ -265,7 +265,9 @@ impl<'a> FileAggregator<'a> {
             state.encryption = encryption;
         }
         for (a, b) in state.counters.iter_mut().zip(t.counters) {
-            *a += b;
+            // Each counter is at most a long; a row's total past u64 stays at the top, and
+            // past a long its column is null (see `columns::longs`), never wrapped negative.
+            *a = a.saturating_add(b);
         }
         if let Some(slot) = t.flow_slot() {
             state.flows[slot] += t.flows();
@@ -380,7 +382,7 @@ fn pack_short(text: &str) -> Option<u128> {
 
 fn add_counts(into: &mut [u64; 6], t: &FlowTuple<'_>) {
     for (a, b) in into.iter_mut().zip(entry_counts(t)) {
-        *a += b;
+        *a = a.saturating_add(b);
     }
 }
 

@@ -6,7 +6,8 @@
 use super::flow_row::{Direction, Origin, PublicEntry, RowView};
 use super::iana;
 use super::topology::{self, Topology};
-use crate::table::{Column, Str};
+use super::tuple::PAST_YEAR_9999;
+use crate::table::{Column, Str, EPOCH_TICKS};
 
 /// The flow tables raw logs fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,16 +147,26 @@ fn constant<R: RowView>(rows: &[R], value: &Str) -> Column {
     Column::String(vec![value.clone(); rows.len()])
 }
 
+/// A counter column: a total beyond a long is null, not a wrapped negative number.
 fn longs<R: RowView>(rows: &[R], f: impl Fn(&R) -> u64) -> Column {
-    Column::Long(rows.iter().map(|r| Some(f(r) as i64)).collect())
+    Column::Long(rows.iter().map(|r| i64::try_from(f(r)).ok()).collect())
 }
 
 fn reals<R: RowView>(rows: &[R], f: impl Fn(&R) -> u64) -> Column {
     Column::Real(rows.iter().map(|r| Some(f(r) as f64)).collect())
 }
 
+/// A time column. Kusto's datetimes end with year 9999
+/// (<https://learn.microsoft.com/kusto/query/scalar-data-types/datetime>): the end of an
+/// interval that starts in 9999's last hour would be 10000-01-01, which no datetime holds, so
+/// it is null rather than a year past the range (or, once wrapped, year −27258).
 fn times<R: RowView>(rows: &[R], f: impl Fn(&R) -> i64) -> Column {
-    Column::DateTime(rows.iter().map(|r| Some(f(r))).collect())
+    let in_range = |t: i64| (-EPOCH_TICKS..PAST_YEAR_9999).contains(&t);
+    Column::DateTime(
+        rows.iter()
+            .map(|r| Some(f(r)).filter(|&t| in_range(t)))
+            .collect(),
+    )
 }
 
 fn direction_word(w: &Words, r: &impl RowView) -> Str {

@@ -318,20 +318,24 @@ fn typed_from_text(text: Vec<Str>, ty: Type) -> Column {
 
 /// Columns filled by property name, after skipping the first `skip` records.
 fn by_name(raw: RawTable, skip: usize, schema: &Schema) -> Vec<Column> {
-    let rows = raw.rows.get(skip..).unwrap_or_default();
+    let rows = raw.lines.len().saturating_sub(skip);
     schema
         .fields
         .iter()
         .map(|field| {
-            let source = raw.columns.iter().position(|c| *c == field.name);
-            let json: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(_, cells)| match source.map(|i| &cells[i]) {
-                    None | Some(Cell::Missing) => serde_json::Value::Null,
-                    Some(Cell::Text(s)) => serde_json::Value::String(s.clone()),
-                    Some(Cell::Json(v)) => v.clone(),
-                })
-                .collect();
+            let mut json = vec![serde_json::Value::Null; rows];
+            if let Some(source) = raw.columns.iter().position(|c| *c == field.name) {
+                for (row, cell) in &raw.cells[source] {
+                    let Some(slot) = row.checked_sub(skip).and_then(|r| json.get_mut(r)) else {
+                        continue;
+                    };
+                    *slot = match cell {
+                        Cell::Missing => serde_json::Value::Null,
+                        Cell::Text(s) => serde_json::Value::String(s.clone()),
+                        Cell::Json(v) => v.clone(),
+                    };
+                }
+            }
             cast_column(Column::Dynamic(json), field.ty)
         })
         .collect()

@@ -157,7 +157,7 @@ fn fold(into: &mut GroupState, other: GroupState) {
         into.encryption = other.encryption;
     }
     for (a, b) in into.counters.iter_mut().zip(other.counters) {
-        *a += b;
+        *a = a.saturating_add(b);
     }
     for (a, b) in into.flows.iter_mut().zip(other.flows) {
         *a += b;
@@ -233,7 +233,7 @@ fn public_entries(
         if last == Some((c.dest, c.ip)) {
             let entry: &mut PublicEntry = side.last_mut().expect("the entry just pushed");
             for (a, b) in entry.counts.iter_mut().zip(c.counts) {
-                *a += b;
+                *a = a.saturating_add(b);
             }
         } else {
             side.push(PublicEntry {

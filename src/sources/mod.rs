@@ -34,6 +34,7 @@ pub mod read_issue;
 pub mod record_tables;
 pub mod topology;
 pub mod vpc_flow;
+mod vpc_lines;
 mod vpc_nta;
 
 pub use columns::FlowTable;

@@ -188,7 +188,7 @@ impl TableProvider for AwsVpcProvider {
                 .map(|path| match read_text(path) {
                     Ok((text, mut issues)) => {
                         let (table, more) =
-                            vpc_flow::read(&text, &path.display().to_string(), &want);
+                            vpc_flow::read(&text, &path.display().to_string(), &self.schema, &want);
                         issues.extend(more);
                         (table, issues)
                     }
@@ -356,8 +356,13 @@ mod tests {
         assert_eq!(task.get(2), Value::String(Arc::from("")));
         assert_eq!(reason.get(2), Value::String(Arc::from("BPA")));
         let seen = seen.lock().unwrap();
-        assert_eq!(seen.len(), 1);
-        assert!(seen[0].path.ends_with("b.log.gz") && seen[0].position == Position::Line(3));
+        // Neither header names `start`: one note per file, at its header.
+        let (startless, bad): (Vec<&ReadIssue>, Vec<&ReadIssue>) = seen
+            .iter()
+            .partition(|i| i.message.contains("names no `start` field"));
+        assert_eq!(startless.len(), 2);
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].path.ends_with("b.log.gz") && bad[0].position == Position::Line(3));
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -19,6 +19,12 @@ use std::path::Path;
 /// How many rows type inference looks at.
 const INFER_ROWS: usize = 1000;
 
+/// Kusto's limit of columns per table
+/// (<https://learn.microsoft.com/kusto/query/schema-entities/columns>). JSON keys first seen
+/// after this many are reported and left out: without the bound, rows that each add a key make
+/// a table of rows × keys cells, quadratic in the file's size.
+const MAX_COLUMNS: usize = 10_000;
+
 /// The layout of a table file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
@@ -67,10 +73,27 @@ pub(crate) enum Cell {
     Json(serde_json::Value),
 }
 
-/// Rows of cells under named columns, with the 1-based line each row starts on.
+/// Cells under named columns, column by column: each column holds only its present cells, so
+/// rows that each name other keys cost what they hold, not rows × columns.
 pub(crate) struct RawTable {
     pub(crate) columns: Vec<String>,
-    pub(crate) rows: Vec<(usize, Vec<Cell>)>,
+    /// The 1-based line each row starts on (0 when unknown).
+    pub(crate) lines: Vec<usize>,
+    /// Per column, its present cells as (row, cell) in row order.
+    pub(crate) cells: Vec<Vec<(usize, Cell)>>,
+    /// JSON keys left out past [`MAX_COLUMNS`]: how many distinct ones, and the first few.
+    pub(crate) dropped_keys: (usize, Vec<String>),
+}
+
+impl RawTable {
+    fn empty() -> RawTable {
+        RawTable {
+            columns: Vec::new(),
+            lines: Vec::new(),
+            cells: Vec::new(),
+            dropped_keys: (0, Vec::new()),
+        }
+    }
 }
 
 /// Load `path` as the table `name`; bad rows and values are skipped or nulled and reported in
@@ -142,13 +165,11 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
     }
     let mut records = records.into_iter();
     let Some((_, header)) = records.next() else {
-        return RawTable {
-            columns: Vec::new(),
-            rows: Vec::new(),
-        };
+        return RawTable::empty();
     };
     let header = unique_names(header, path, problems);
-    let mut rows = Vec::new();
+    let mut raw = RawTable::empty();
+    raw.cells = header.iter().map(|_| Vec::new()).collect();
     for (n, (line, fields)) in records.enumerate() {
         if fields.len() == 1 && fields[0].is_empty() {
             continue;
@@ -167,22 +188,16 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
             ));
             continue;
         }
-        let cells = fields
-            .into_iter()
-            .map(|f| {
-                if f.is_empty() {
-                    Cell::Missing
-                } else {
-                    Cell::Text(f)
-                }
-            })
-            .collect();
-        rows.push((line, cells));
+        let row = raw.lines.len();
+        raw.lines.push(line);
+        for (column, field) in raw.cells.iter_mut().zip(fields) {
+            if !field.is_empty() {
+                column.push((row, Cell::Text(field)));
+            }
+        }
     }
-    RawTable {
-        columns: header,
-        rows,
-    }
+    raw.columns = header;
+    raw
 }
 
 /// Header names every column can be found by: an empty name becomes `ColumnN` (its 1-based
@@ -190,6 +205,8 @@ fn read_csv(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable 
 /// each change reported, so no column is lost behind another of the same name.
 fn unique_names(header: Vec<String>, path: &str, problems: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(header.len());
+    // A set beside the list: a header of 100,000 names is checked in linear time.
+    let mut taken: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     for (i, name) in header.into_iter().enumerate() {
         let mut unique = if name.is_empty() {
             format!("Column{}", i + 1)
@@ -197,7 +214,7 @@ fn unique_names(header: Vec<String>, path: &str, problems: &mut Vec<Diagnostic>)
             name.clone()
         };
         let mut n = 0;
-        while names.contains(&unique) {
+        while taken.contains(&unique) {
             n += 1;
             unique = format!("{name}{n}");
         }
@@ -215,6 +232,7 @@ fn unique_names(header: Vec<String>, path: &str, problems: &mut Vec<Diagnostic>)
                 0,
             ));
         }
+        taken.insert(unique.clone());
         names.push(unique);
     }
     names
@@ -291,28 +309,44 @@ fn json_cell(value: serde_json::Value) -> Cell {
     }
 }
 
-/// Rows from JSON objects; columns in order of first appearance.
+/// Rows from JSON objects; columns in order of first appearance, at most [`MAX_COLUMNS`].
 pub(crate) fn rows_from_objects(
     objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
 ) -> RawTable {
+    rows_from_objects_within(objects, MAX_COLUMNS)
+}
+
+fn rows_from_objects_within(
+    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+    max_columns: usize,
+) -> RawTable {
     let mut index: IndexMap<String, ()> = IndexMap::new();
-    for (_, object) in &objects {
-        for key in object.keys() {
-            index.entry(key.clone()).or_default();
+    let mut dropped: IndexMap<String, ()> = IndexMap::new();
+    let mut raw = RawTable::empty();
+    for (row, (line, object)) in objects.into_iter().enumerate() {
+        raw.lines.push(line);
+        for (key, value) in object {
+            let column = match index.get_index_of(&key) {
+                Some(column) => column,
+                None if index.len() < max_columns => {
+                    index.insert(key, ());
+                    raw.cells.push(Vec::new());
+                    index.len() - 1
+                }
+                None => {
+                    dropped.insert(key, ());
+                    continue;
+                }
+            };
+            let cell = json_cell(value);
+            if !matches!(cell, Cell::Missing) {
+                raw.cells[column].push((row, cell));
+            }
         }
     }
-    let columns: Vec<String> = index.into_keys().collect();
-    let rows = objects
-        .into_iter()
-        .map(|(line, mut object)| {
-            let cells = columns
-                .iter()
-                .map(|c| object.remove(c).map_or(Cell::Missing, json_cell))
-                .collect();
-            (line, cells)
-        })
-        .collect();
-    RawTable { columns, rows }
+    raw.columns = index.into_keys().collect();
+    raw.dropped_keys = (dropped.len(), dropped.into_keys().take(3).collect());
+    raw
 }
 
 fn read_json_array(text: &str, path: &str) -> Result<RawTable, Error> {
@@ -364,10 +398,15 @@ fn json_error_text(e: &serde_json::Error) -> String {
 /// `multijson`. Each object with the line it starts on; text that is not JSON, or a value that
 /// is not an object, is an error naming its line.
 pub(crate) fn read_json_stream(text: &str, path: &str) -> Result<RawTable, Error> {
+    // Lines are counted on from the last object, never from the start: many objects stay linear.
+    let counted = std::cell::Cell::new((0usize, 1usize));
     let line_of = |offset: usize| {
         let rest = &text[offset..];
         let start = offset + rest.len() - rest.trim_start().len();
-        text[..start].matches('\n').count() + 1
+        let (from, line) = counted.get();
+        let line = line + text[from..start].matches('\n').count();
+        counted.set((start, line));
+        line
     };
     let not_an_object = |line: usize, value: &serde_json::Value| {
         let kind = match value {
@@ -416,45 +455,79 @@ pub(crate) fn read_json_stream(text: &str, path: &str) -> Result<RawTable, Error
 
 /// Lay the cells out under the known schema (if `name` has one) or inferred types.
 fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) -> Table {
+    let (dropped, first_dropped) = &raw.dropped_keys;
+    if *dropped > 0 {
+        problems.push(Diagnostic::new(
+            path,
+            None,
+            String::new(),
+            format!(
+                "the objects name more than {MAX_COLUMNS} keys, Kusto's limit of columns per table; {dropped} later keys (`{}`, …) are left out",
+                first_dropped.join("`, `")
+            ),
+            0,
+        ));
+    }
+    let position: rustc_hash::FxHashMap<&str, usize> = raw
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let mut fields: Vec<Field> = Vec::new();
     // For each output field, the raw column it comes from.
     let mut sources: Vec<Option<usize>> = Vec::new();
     if let Some(schema) = known_schema(name) {
         for field in schema.fields {
-            sources.push(raw.columns.iter().position(|c| *c == field.name));
+            sources.push(position.get(field.name.as_str()).copied());
             fields.push(field);
         }
     }
+    let known = fields.len();
     for (i, column) in raw.columns.iter().enumerate() {
-        if fields.iter().any(|f| f.name == *column) {
+        if fields[..known].iter().any(|f| f.name == *column) {
             continue;
         }
-        let ty = infer(raw.rows.iter().take(INFER_ROWS).map(|(_, cells)| &cells[i]));
+        let first_rows = raw.cells[i].iter().take_while(|(row, _)| *row < INFER_ROWS);
+        let ty = infer(first_rows.map(|(_, cell)| cell));
         fields.push(Field::new(column.clone(), ty));
         sources.push(Some(i));
     }
-    let mut columns: Vec<Column> = fields
-        .iter()
-        .map(|f| Column::with_capacity(f.ty, raw.rows.len()))
-        .collect();
-    for (n, (line, cells)) in raw.rows.iter().enumerate() {
-        for ((field, source), column) in fields.iter().zip(&sources).zip(columns.iter_mut()) {
-            let cell = source.map_or(&Cell::Missing, |i| &cells[i]);
-            let value = match convert(cell, field.ty) {
-                Ok(v) => v,
-                Err(message) => {
-                    problems.push(Diagnostic::new(
-                        path,
-                        (*line > 0).then_some(*line),
-                        format!("row {}, column {}", n + 1, field.name),
-                        message,
-                        0,
-                    ));
-                    Value::Null
-                }
+    let rows = raw.lines.len();
+    // Values that do not fit their column: (row, field, message), reported in row order.
+    let mut misfits: Vec<(usize, usize, String)> = Vec::new();
+    let mut columns = Vec::with_capacity(fields.len());
+    for (f, (field, source)) in fields.iter().zip(&sources).enumerate() {
+        let mut column = Column::with_capacity(field.ty, rows);
+        let mut present = source
+            .map_or(&[][..], |i| &raw.cells[i][..])
+            .iter()
+            .peekable();
+        for row in 0..rows {
+            let Some((_, cell)) = present.next_if(|(r, _)| *r == row) else {
+                column.push(&Value::Null);
+                continue;
             };
-            column.push(&value);
+            match convert(cell, field.ty) {
+                Ok(value) => column.push(&value),
+                Err(message) => {
+                    misfits.push((row, f, message));
+                    column.push(&Value::Null);
+                }
+            }
         }
+        columns.push(column);
+    }
+    misfits.sort_by_key(|(row, f, _)| (*row, *f));
+    for (row, f, message) in misfits {
+        let line = raw.lines[row];
+        problems.push(Diagnostic::new(
+            path,
+            (line > 0).then_some(line),
+            format!("row {}, column {}", row + 1, fields[f].name),
+            message,
+            0,
+        ));
     }
     Table::new(Schema::new(fields), columns)
 }
@@ -576,6 +649,66 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(3));
         assert_eq!(problems[0].position, "row 2, column DestPort");
+    }
+
+    #[test]
+    fn a_csv_of_100000_columns_loads_its_row() {
+        // The header's names were checked against every earlier one (quadratic: seconds for
+        // one row); now each is one set lookup.
+        let header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
+        let row: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+        let path = temp(
+            "wide.csv",
+            &format!("{}\n{}\n", header.join(","), row.join(",")),
+        );
+        let mut problems = Vec::new();
+        let table = load(&path, "Wide", TableFormat::Csv, &mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.schema.fields.len(), 100_000);
+        assert_eq!(table.num_rows(), 1);
+        assert_eq!(table.column("c99999").unwrap().get(0), Value::Long(99_999));
+    }
+
+    #[test]
+    fn objects_that_each_add_a_key_cost_what_they_hold() {
+        // 2,000 objects, each with a key of its own: the cells held are the 2,000 values, not
+        // 2,000 × 2,000; past the column limit the later keys are counted and left out.
+        let objects = |n: usize| {
+            (0..n)
+                .map(|i| {
+                    let mut object = serde_json::Map::new();
+                    object.insert(format!("k{i}"), serde_json::Value::from(i));
+                    (i + 1, object)
+                })
+                .collect::<Vec<_>>()
+        };
+        let raw = rows_from_objects(objects(2_000));
+        assert_eq!(raw.columns.len(), 2_000);
+        assert_eq!(raw.cells.iter().map(Vec::len).sum::<usize>(), 2_000);
+        assert_eq!(raw.dropped_keys.0, 0);
+        let raw = rows_from_objects_within(objects(2_000), 500);
+        assert_eq!(raw.columns.len(), 500);
+        assert_eq!(raw.lines.len(), 2_000, "every row is kept");
+        assert_eq!(raw.cells.iter().map(Vec::len).sum::<usize>(), 500);
+        assert_eq!(
+            raw.dropped_keys,
+            (1_500, vec!["k500".into(), "k501".into(), "k502".into()])
+        );
+        let mut problems = Vec::new();
+        let table = build(raw, "Sparse", "s.jsonl", &mut problems);
+        assert_eq!(table.num_rows(), 2_000);
+        assert_eq!(table.column("k499").unwrap().get(499), Value::Long(499));
+        assert!(problems[0]
+            .message
+            .contains("more than 10000 keys, Kusto's limit of columns per table; 1500 later keys (`k500`, `k501`, `k502`, …) are left out"));
+    }
+
+    #[test]
+    fn a_long_multijson_stream_numbers_its_lines() {
+        let text: String = (0..20_000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+        let raw = read_json_stream(&text, "m.json").unwrap();
+        assert_eq!(raw.lines.len(), 20_000);
+        assert_eq!((raw.lines[0], raw.lines[19_999]), (1, 20_000));
     }
 
     #[test]

@@ -113,12 +113,19 @@ pub fn protocol_letter(text: &str) -> Result<u16, String> {
     }
 }
 
-/// A packet or byte counter: empty (as on `B` tuples) counts as 0.
+/// A packet or byte counter: empty (as on `B` tuples) counts as 0. Its column is a Kusto
+/// `long`, so a counter past 9223372036854775807 is reported rather than wrapped negative.
 pub fn counter(text: &str, which: &str) -> Result<u64, String> {
     if text.is_empty() {
         return Ok(0);
     }
-    digits(text).ok_or_else(|| format!("{which} `{text}` is not a number"))
+    match digits(text) {
+        Some(n) if i64::try_from(n).is_ok() => Ok(n),
+        _ if text.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+            "{which} `{text}` is beyond Kusto's long (9223372036854775807)"
+        )),
+        _ => Err(format!("{which} `{text}` is not a number")),
+    }
 }
 
 #[cfg(test)]
@@ -165,5 +172,19 @@ mod tests {
         assert_eq!(counter("", "packets").unwrap(), 0);
         assert_eq!(counter("1580", "bytes").unwrap(), 1580);
         assert!(counter("-1", "bytes").is_err());
+        assert_eq!(
+            counter("9223372036854775807", "bytes").unwrap(),
+            i64::MAX as u64
+        );
+        for beyond in [
+            "9223372036854775808",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                counter(beyond, "bytes").unwrap_err(),
+                format!("bytes `{beyond}` is beyond Kusto's long (9223372036854775807)")
+            );
+        }
     }
 }

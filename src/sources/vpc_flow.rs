@@ -1,16 +1,19 @@
 //! AWS VPC flow logs (space-separated text, as CloudWatch or S3 deliver them) → `AWSVPCFlow` rows,
 //! and the per-record facts NTANetAnalytics needs when `aws` is in `--nta-from`.
 //!
-//! A file either starts with a header line naming its fields (S3 text files: any subset of the
-//! fields in any order, versions 2 to 8) or has no header and holds the default version-2 format
-//! (14 fields). Each field becomes its Sentinel column (`srcaddr` → `SrcAddr`, `type` →
+//! How lines become checked cells (headers, layouts, bad and cut records) lives in
+//! `vpc_lines`. Here each field becomes its Sentinel column (`srcaddr` → `SrcAddr`, `type` →
 //! `TrafficType`, `start` → `TimeGenerated`); a field Sentinel's table lacks becomes a string
 //! column named in PascalCase (`ecs-cluster-arn` → `EcsClusterArn`), after the standard columns.
 //! `-` is "missing": an empty string or a null number. NODATA and SKIPDATA records are kept with
-//! their `LogStatus`. A bad record (wrong field count, a number that is not one) is reported with
-//! its line and skipped; the rest of the file still loads.
+//! their `LogStatus`. A record or a format without `start` is reported: its `TimeGenerated`
+//! comes from `end`, or is null, so time windows may leave it out.
 
 use super::read_issue::{Position, ReadIssue};
+use super::vpc_lines::{
+    all_layouts, first_layout, for_each_record, is_name_token, known_field, normalise_name,
+    pascal_case, Cell, Kind, Layout, Record, DEFAULT_FORMAT,
+};
 use crate::catalog::{is_hidden, known_schema};
 use crate::table::{empty_str, Column, Field, Schema, Str, Table, Type, TICKS_PER_SECOND};
 use rustc_hash::FxHashMap;
@@ -18,92 +21,6 @@ use std::sync::Arc;
 
 /// The table every VPC flow-log record lands in.
 pub const TABLE: &str = "AWSVPCFlow";
-
-/// How a field's text becomes a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    /// A number shown as Kusto `int`.
-    Int,
-    /// A number shown as Kusto `long`.
-    Long,
-    /// Unix seconds, shown as a datetime.
-    Seconds,
-}
-
-/// An AWS field name, its Sentinel column and its kind (reference §6.1, §6.3).
-const KNOWN_FIELDS: &[(&str, &str, Kind)] = &[
-    ("version", "Version", Kind::Int),
-    ("account-id", "AccountId", Kind::Text),
-    ("interface-id", "InterfaceId", Kind::Text),
-    ("srcaddr", "SrcAddr", Kind::Text),
-    ("dstaddr", "DstAddr", Kind::Text),
-    ("srcport", "SrcPort", Kind::Int),
-    ("dstport", "DstPort", Kind::Int),
-    ("protocol", "Protocol", Kind::Int),
-    ("packets", "Packets", Kind::Int),
-    ("bytes", "Bytes", Kind::Long),
-    ("start", "TimeGenerated", Kind::Seconds),
-    ("end", "End", Kind::Seconds),
-    ("action", "Action", Kind::Text),
-    ("log-status", "LogStatus", Kind::Text),
-    ("vpc-id", "VpcId", Kind::Text),
-    ("subnet-id", "SubnetId", Kind::Text),
-    ("instance-id", "InstanceId", Kind::Text),
-    ("tcp-flags", "TcpFlags", Kind::Int),
-    ("type", "TrafficType", Kind::Text),
-    ("pkt-srcaddr", "PktSrcAddr", Kind::Text),
-    ("pkt-dstaddr", "PktDstAddr", Kind::Text),
-    ("region", "Region", Kind::Text),
-    ("az-id", "AzId", Kind::Text),
-    ("sublocation-type", "SublocationType", Kind::Text),
-    ("sublocation-id", "SublocationId", Kind::Text),
-    ("pkt-src-aws-service", "PktSrcAwsService", Kind::Text),
-    ("pkt-dst-aws-service", "PktDstAwsService", Kind::Text),
-    ("flow-direction", "FlowDirection", Kind::Text),
-    ("traffic-path", "TrafficPath", Kind::Text),
-];
-
-/// The fields of the default format (version 2), in order, for files without a header.
-const DEFAULT_FORMAT: &[&str] = &[
-    "version",
-    "account-id",
-    "interface-id",
-    "srcaddr",
-    "dstaddr",
-    "srcport",
-    "dstport",
-    "protocol",
-    "packets",
-    "bytes",
-    "start",
-    "end",
-    "action",
-    "log-status",
-];
-
-/// One field of a file's layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct LayoutField {
-    /// The AWS name, normalised (`account_id` and `${account-id}` → `account-id`).
-    aws: String,
-    column: String,
-    kind: Kind,
-}
-
-/// The fields of a file's records, in order, and the line where records start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Layout {
-    fields: Vec<LayoutField>,
-    /// 0 when the file has no header, else 1 (lines before the first record).
-    header_lines: usize,
-}
-
-impl Layout {
-    fn position(&self, aws: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.aws == aws)
-    }
-}
 
 /// Whether the start of a file looks like a VPC flow log: a header line naming flow-log fields,
 /// or a default-format record.
@@ -135,18 +52,15 @@ pub fn looks_like(first_bytes: &[u8]) -> bool {
         && matches!(tokens[13], "OK" | "NODATA" | "SKIPDATA")
 }
 
-/// The columns a file yields: every AWSVPCFlow column, then any extra fields of its header (as
-/// string columns, before the hidden columns).
+/// The columns a text yields: every AWSVPCFlow column, then any extra fields of its header lines
+/// (as string columns, before the hidden columns).
 pub fn file_schema(text: &str) -> Schema {
-    let extras = match layout(text) {
-        Ok(layout) => layout
-            .fields
-            .into_iter()
-            .filter(|f| known_field(&f.aws).is_none())
-            .map(|f| Field::new(f.column, Type::String))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let extras = all_layouts(text)
+        .into_iter()
+        .flat_map(|layout| layout.fields)
+        .filter(|f| known_field(&f.aws).is_none())
+        .map(|f| Field::new(f.column, Type::String))
+        .collect();
     schema_with_extras(extras)
 }
 
@@ -170,11 +84,12 @@ pub fn schema_with_extras(extras: Vec<Field>) -> Schema {
     Schema::new(fields)
 }
 
-/// Read a file's records into the columns of `want` (names from `file_schema` or a union of
-/// them; a column this file lacks is empty or null). Bad records are skipped and reported.
-pub fn read(text: &str, path: &str, want: &Schema) -> (Table, Vec<ReadIssue>) {
+/// Read a file's records into the columns of `want`, a subset of `table` (the table's columns:
+/// `file_schema` or a union of them; a column this file lacks is empty or null). Bad records are
+/// skipped and reported; a later header naming a field `table` has no column for is reported.
+pub fn read(text: &str, path: &str, table: &Schema, want: &Schema) -> (Table, Vec<ReadIssue>) {
     let mut issues = Vec::new();
-    let layout = match layout(text) {
+    let first = match first_layout(text) {
         Ok(layout) => layout,
         Err(message) => {
             let records = text
@@ -186,20 +101,98 @@ pub fn read(text: &str, path: &str, want: &Schema) -> (Table, Vec<ReadIssue>) {
             return (Table::empty(want.clone()), issues);
         }
     };
-    let sources: Vec<Source> = want
-        .fields
-        .iter()
-        .map(|f| Source::for_column(&layout, &f.name))
-        .collect();
+    let mut notes = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut current_layout = None;
     let mut columns: Vec<Column> = want.fields.iter().map(|f| Column::empty(f.ty)).collect();
     let mut interner = Interner::default();
     let table_name: Str = Arc::from(TABLE);
-    for_each_record(text, path, &layout, &mut issues, |cells| {
+    for_each_record(text, path, first, &mut issues, |record| {
+        if current_layout != Some(record.layout_index) {
+            current_layout = Some(record.layout_index);
+            sources = want
+                .fields
+                .iter()
+                .map(|f| Source::for_column(record.layout, &f.name))
+                .collect();
+            notes.extend(layout_notes(record.layout, path, table));
+        }
+        notes.extend(missing_start(record, path));
         for ((column, source), field) in columns.iter_mut().zip(&sources).zip(&want.fields) {
-            push_cell(column, field.ty, source, cells, &table_name, &mut interner);
+            push_cell(
+                column,
+                field.ty,
+                source,
+                record.cells,
+                &table_name,
+                &mut interner,
+            );
         }
     });
-    (Table::new(want.clone(), columns), issues)
+    (
+        Table::new(want.clone(), columns),
+        in_line_order(issues, notes),
+    )
+}
+
+/// What a layout costs the rows under it: no `start` (their TimeGenerated comes from `end` or
+/// is null), or fields the table has no column for (their values are left out).
+fn layout_notes(layout: &Layout, path: &str, table: &Schema) -> Vec<ReadIssue> {
+    let at = Position::Line(layout.header_line.unwrap_or(1));
+    let mut notes = Vec::new();
+    if layout.position("start").is_none() {
+        let from = if layout.position("end").is_some() {
+            "is taken from `end`"
+        } else {
+            "is null, so time filters leave them out"
+        };
+        let message = format!(
+            "the header names no `start` field: TimeGenerated of the records under it {from}"
+        );
+        notes.push(ReadIssue::new(path, at, message).skipping(0));
+    }
+    let outside: Vec<&str> = layout
+        .fields
+        .iter()
+        .filter(|f| table.index_of(&f.column).is_none())
+        .map(|f| f.aws.as_str())
+        .collect();
+    if !outside.is_empty() {
+        let message = format!(
+            "the header names `{}`, which AWSVPCFlow has no column for here (a file's extra columns come from its first line); those values are left out",
+            outside.join("`, `")
+        );
+        notes.push(ReadIssue::new(path, at, message).skipping(0));
+    }
+    notes
+}
+
+/// A record whose `start` is `-`: its TimeGenerated comes from `end`, or is null.
+fn missing_start(record: &Record<'_, '_>, path: &str) -> Option<ReadIssue> {
+    let start = record.layout.position("start")?;
+    if !record.cells[start].is_dash() {
+        return None;
+    }
+    let end = record.layout.position("end");
+    let from = match end.and_then(|i| record.cells[i].number()) {
+        Some(_) => "TimeGenerated is taken from `end`",
+        None => "TimeGenerated is null",
+    };
+    let message = format!("the record has no `start` (`-`): {from}");
+    Some(ReadIssue::new(path, Position::Line(record.line), message).skipping(0))
+}
+
+/// `issues` and `notes` merged by line (a stable sort: issues of one line keep their order).
+fn in_line_order(mut issues: Vec<ReadIssue>, notes: Vec<ReadIssue>) -> Vec<ReadIssue> {
+    if notes.is_empty() {
+        return issues;
+    }
+    issues.extend(notes);
+    issues.sort_by_key(|issue| match issue.position {
+        Position::File => 0,
+        Position::Line(n) | Position::Record(n) => n,
+    });
+    issues
 }
 
 /// Direction of an AWS record, from `flow-direction`.
@@ -231,6 +224,44 @@ pub struct AwsFlow<'a> {
     pub interface_id: &'a str,
 }
 
+/// Where a layout keeps the fields a flow needs.
+struct FlowFields {
+    start: Option<usize>,
+    end: Option<usize>,
+    status: Option<usize>,
+    src: Option<usize>,
+    dst: Option<usize>,
+    sport: Option<usize>,
+    dport: Option<usize>,
+    protocol: Option<usize>,
+    action: Option<usize>,
+    direction: Option<usize>,
+    packets: Option<usize>,
+    bytes: Option<usize>,
+    interface: Option<usize>,
+}
+
+impl FlowFields {
+    fn of(layout: &Layout) -> FlowFields {
+        let at = |name: &str| layout.position(name);
+        FlowFields {
+            start: at("start"),
+            end: at("end"),
+            status: at("log-status"),
+            src: at("srcaddr"),
+            dst: at("dstaddr"),
+            sport: at("srcport"),
+            dport: at("dstport"),
+            protocol: at("protocol"),
+            action: at("action"),
+            direction: at("flow-direction"),
+            packets: at("packets"),
+            bytes: at("bytes"),
+            interface: at("interface-id"),
+        }
+    }
+}
+
 /// Call `visit` with every record that carries a flow; NODATA and SKIPDATA records, and records
 /// without a `start`, make no NTANetAnalytics row. Returns the bad records met.
 pub fn for_each_flow<'a>(
@@ -239,55 +270,75 @@ pub fn for_each_flow<'a>(
     mut visit: impl FnMut(&AwsFlow<'a>),
 ) -> Vec<ReadIssue> {
     let mut issues = Vec::new();
-    let layout = match layout(text) {
+    let first = match first_layout(text) {
         Ok(layout) => layout,
         Err(message) => {
             issues.push(ReadIssue::new(path, Position::Line(1), message));
             return issues;
         }
     };
-    let at = |name: &str| layout.position(name);
-    let (start, end, status) = (at("start"), at("end"), at("log-status"));
-    let (src, dst, sport, dport) = (at("srcaddr"), at("dstaddr"), at("srcport"), at("dstport"));
-    let (protocol, action, direction) = (at("protocol"), at("action"), at("flow-direction"));
-    let (packets, bytes, interface) = (at("packets"), at("bytes"), at("interface-id"));
+    let mut fields = FlowFields::of(&first);
+    let mut current_layout = 0;
     let mut without_start = Vec::new();
-    for_each_record_numbered(text, path, &layout, &mut issues, |line, cells| {
+    // Records under a header that has no `start` at all: one note per header, not per line.
+    let mut startless: Vec<(usize, usize)> = Vec::new();
+    for_each_record(text, path, first, &mut issues, |record| {
+        if record.layout_index != current_layout {
+            current_layout = record.layout_index;
+            fields = FlowFields::of(record.layout);
+        }
+        let cells = record.cells;
         let text_at = |i: Option<usize>| i.map_or("", |i| cells[i].text());
         let number_at = |i: Option<usize>| i.and_then(|i| cells[i].number());
-        if matches!(text_at(status), "NODATA" | "SKIPDATA") {
+        if matches!(text_at(fields.status), "NODATA" | "SKIPDATA") {
             return;
         }
-        let Some(start_secs) = number_at(start) else {
-            without_start.push(line);
+        let Some(start_secs) = number_at(fields.start) else {
+            match (fields.start, record.layout.header_line) {
+                (None, Some(header)) => match startless.last_mut() {
+                    Some((line, count)) if *line == header => *count += 1,
+                    _ => startless.push((header, 1)),
+                },
+                _ => without_start.push(record.line),
+            }
             return;
         };
         let start_ticks = start_secs.saturating_mul(TICKS_PER_SECOND);
         visit(&AwsFlow {
-            line,
+            line: record.line,
             start: start_ticks,
-            end: number_at(end).map_or(start_ticks, |s| s.saturating_mul(TICKS_PER_SECOND)),
-            src_addr: text_at(src),
-            dst_addr: text_at(dst),
-            src_port: number_at(sport),
-            dst_port: number_at(dport),
-            protocol: number_at(protocol),
-            denied: text_at(action) == "REJECT",
-            direction: match text_at(direction) {
+            end: number_at(fields.end).map_or(start_ticks, |s| s.saturating_mul(TICKS_PER_SECOND)),
+            src_addr: text_at(fields.src),
+            dst_addr: text_at(fields.dst),
+            src_port: number_at(fields.sport),
+            dst_port: number_at(fields.dport),
+            protocol: number_at(fields.protocol),
+            denied: text_at(fields.action) == "REJECT",
+            direction: match text_at(fields.direction) {
                 "ingress" => Some(Direction::Inbound),
                 "egress" => Some(Direction::Outbound),
                 _ => None,
             },
-            packets: number_at(packets).unwrap_or(0),
-            bytes: number_at(bytes).unwrap_or(0),
-            interface_id: text_at(interface),
+            packets: number_at(fields.packets).unwrap_or(0),
+            bytes: number_at(fields.bytes).unwrap_or(0),
+            interface_id: text_at(fields.interface),
         });
     });
-    for line in without_start {
-        let message = "a record without `start` makes no flow row; skipped";
-        issues.push(ReadIssue::new(path, Position::Line(line), message));
+    let mut notes: Vec<ReadIssue> = without_start
+        .into_iter()
+        .map(|line| {
+            let message = "a record without `start` makes no flow row; skipped";
+            ReadIssue::new(path, Position::Line(line), message)
+        })
+        .collect();
+    for (header, count) in startless {
+        let message = format!(
+            "the header names no `start` field: its {count} record{} make no flow row",
+            if count == 1 { "" } else { "s" }
+        );
+        notes.push(ReadIssue::new(path, Position::Line(header), message).skipping(count));
     }
-    issues
+    in_line_order(issues, notes)
 }
 
 /// The text of a `.log.gz` file. A truncated or corrupt gzip stream keeps the complete lines
@@ -326,221 +377,6 @@ pub fn column_name(field: &str) -> String {
         Some((_, column, _)) => column.to_string(),
         None => pascal_case(&field),
     }
-}
-
-fn known_field(aws: &str) -> Option<&'static (&'static str, &'static str, Kind)> {
-    KNOWN_FIELDS.iter().find(|(name, _, _)| *name == aws)
-}
-
-/// `ecs-cluster-arn` → `EcsClusterArn`.
-fn pascal_case(field: &str) -> String {
-    field
-        .split(['-', '_'])
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
-}
-
-/// Header spellings seen in the wild: `account-id`, `account_id` (Athena), `${account-id}` (the
-/// flow log's format string).
-fn normalise_name(token: &str) -> String {
-    token
-        .trim_start_matches("${")
-        .trim_end_matches('}')
-        .to_ascii_lowercase()
-        .replace('_', "-")
-}
-
-/// A token that can only be a field name: starts with a letter (or `${`), and holds letters,
-/// digits, `-` and `_` only. Record values never pass: every record has a number or `-`.
-fn is_name_token(token: &str) -> bool {
-    let name = token
-        .strip_prefix("${")
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(token);
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// The file's layout: its header line, or the default format when the first line is a record.
-fn layout(text: &str) -> Result<Layout, String> {
-    let first = text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches('\u{feff}');
-    let tokens: Vec<&str> = first.split_ascii_whitespace().collect();
-    let is_header = !tokens.is_empty() && tokens.iter().all(|t| is_name_token(t));
-    if !is_header {
-        let fields = DEFAULT_FORMAT.iter().map(|f| layout_field(f)).collect();
-        return Ok(Layout {
-            fields,
-            header_lines: 0,
-        });
-    }
-    let fields: Vec<LayoutField> = tokens
-        .iter()
-        .map(|t| layout_field(&normalise_name(t)))
-        .collect();
-    if fields.iter().all(|f| known_field(&f.aws).is_none()) {
-        return Err(format!(
-            "the header line names no known VPC flow-log field (found `{}`; expected names such as `version srcaddr dstaddr …`)",
-            tokens.join(" ")
-        ));
-    }
-    Ok(Layout {
-        fields,
-        header_lines: 1,
-    })
-}
-
-fn layout_field(aws: &str) -> LayoutField {
-    match known_field(aws) {
-        Some((name, column, kind)) => LayoutField {
-            aws: name.to_string(),
-            column: column.to_string(),
-            kind: *kind,
-        },
-        None => LayoutField {
-            aws: aws.to_string(),
-            column: pascal_case(aws),
-            kind: Kind::Text,
-        },
-    }
-}
-
-/// One parsed field of a record.
-#[derive(Debug, Clone, Copy)]
-enum Cell<'a> {
-    /// Text; `-` already turned into "".
-    Text(&'a str),
-    /// A number field; None for `-`.
-    Number(Option<i64>),
-}
-
-impl<'a> Cell<'a> {
-    fn text(&self) -> &'a str {
-        match self {
-            Cell::Text(t) => t,
-            Cell::Number(_) => "",
-        }
-    }
-
-    fn number(&self) -> Option<i64> {
-        match self {
-            Cell::Number(n) => *n,
-            Cell::Text(_) => None,
-        }
-    }
-}
-
-fn for_each_record<'a>(
-    text: &'a str,
-    path: &str,
-    layout: &Layout,
-    issues: &mut Vec<ReadIssue>,
-    mut visit: impl FnMut(&[Cell<'a>]),
-) {
-    for_each_record_numbered(text, path, layout, issues, |_, cells| visit(cells));
-}
-
-/// Split every record line into cells by the layout, checking field count and numbers; bad
-/// lines become issues. Every field is checked whichever columns are wanted, so the rows a file
-/// yields never depend on the query.
-fn for_each_record_numbered<'a>(
-    text: &'a str,
-    path: &str,
-    layout: &Layout,
-    issues: &mut Vec<ReadIssue>,
-    mut visit: impl FnMut(usize, &[Cell<'a>]),
-) {
-    let mut cells: Vec<Cell<'a>> = Vec::with_capacity(layout.fields.len());
-    for (index, line) in text.lines().enumerate().skip(layout.header_lines) {
-        let number = index + 1;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        cells.clear();
-        let mut count = 0;
-        let mut bad = None;
-        let mut nulled = Vec::new();
-        for token in line.split_ascii_whitespace() {
-            if let Some(field) = layout.fields.get(count) {
-                match parse_cell(token, field) {
-                    Ok(Cell::Number(Some(n))) if out_of_range(&field.aws, n).is_some() => {
-                        nulled.push(format!(
-                            "`{}` {}: `{token}`; the value is left null",
-                            field.aws,
-                            out_of_range(&field.aws, n).unwrap_or_default()
-                        ));
-                        cells.push(Cell::Number(None));
-                    }
-                    Ok(cell) => cells.push(cell),
-                    Err(message) => {
-                        bad.get_or_insert(message);
-                    }
-                }
-            }
-            count += 1;
-        }
-        if count == layout.fields.len() && bad.is_none() {
-            for message in nulled {
-                issues.push(ReadIssue::new(path, Position::Line(number), message).skipping(0));
-            }
-        }
-        if count != layout.fields.len() {
-            let message = format!(
-                "expected {} space-separated fields, found {count}",
-                layout.fields.len()
-            );
-            issues.push(ReadIssue::new(path, Position::Line(number), message));
-        } else if let Some(message) = bad {
-            issues.push(ReadIssue::new(path, Position::Line(number), message));
-        } else {
-            visit(number, &cells);
-        }
-    }
-}
-
-/// Why a number is not a value its AWS field can hold (ports 0–65535, protocol 0–255,
-/// counters not negative, times within years 1–9999), if it is not.
-fn out_of_range(field: &str, n: i64) -> Option<&'static str> {
-    // 0001-01-01 and 10000-01-01 in Unix seconds: Kusto's datetime range.
-    const FIRST_SECOND: i64 = -62_135_596_800;
-    const PAST_LAST_SECOND: i64 = 253_402_300_800;
-    match field {
-        "srcport" | "dstport" if !(0..=65_535).contains(&n) => Some("is not a port (0 to 65535)"),
-        "protocol" if !(0..=255).contains(&n) => Some("is not a protocol number (0 to 255)"),
-        "packets" | "bytes" if n < 0 => Some("is negative"),
-        "start" | "end" if !(FIRST_SECOND..PAST_LAST_SECOND).contains(&n) => {
-            Some("is not a time from year 1 to 9999")
-        }
-        _ => None,
-    }
-}
-
-fn parse_cell<'a>(token: &'a str, field: &LayoutField) -> Result<Cell<'a>, String> {
-    if field.kind == Kind::Text {
-        return Ok(Cell::Text(if token == "-" { "" } else { token }));
-    }
-    if token == "-" {
-        return Ok(Cell::Number(None));
-    }
-    let value: i64 = token
-        .parse()
-        .map_err(|_| format!("`{}` is not a number: `{token}`", field.aws))?;
-    if field.kind == Kind::Int && i32::try_from(value).is_err() {
-        return Err(format!("`{}` is out of range: `{token}`", field.aws));
-    }
-    Ok(Cell::Number(Some(value)))
 }
 
 /// Where a wanted column's values come from.
@@ -639,7 +475,16 @@ mod tests {
     use crate::table::Value;
 
     fn read_all(text: &str) -> (Table, Vec<ReadIssue>) {
-        read(text, "test.log", &file_schema(text))
+        read_named(text, "test.log")
+    }
+
+    /// The table and issues of `text` read as `path`, leaving out the note that a crafted
+    /// header has no `start` (tested on its own below).
+    fn read_named(text: &str, path: &str) -> (Table, Vec<ReadIssue>) {
+        let schema = file_schema(text);
+        let (table, mut issues) = read(text, path, &schema, &schema);
+        issues.retain(|i| !i.message.starts_with("the header names no `start` field"));
+        (table, issues)
     }
 
     fn cell(table: &Table, column: &str, row: usize) -> Value {
@@ -770,7 +615,7 @@ mod tests {
             at("EcsTaskId") < at("_BilledSize"),
             "and precede the hidden ones"
         );
-        let (table, issues) = read(text, "x", &schema);
+        let (table, issues) = read_named(text, "x");
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(
             cell(&table, "EcsClusterArn", 0),
@@ -818,7 +663,7 @@ mod tests {
                     2 10.0.0.1 10.0.0.2 five 100\n\
                     2 10.0.0.1 10.0.0.2 5 100 extra\n\
                     2 10.0.0.3 10.0.0.4 6 200\n";
-        let (table, issues) = read(text, "s3/a.log", &file_schema(text));
+        let (table, issues) = read_named(text, "s3/a.log");
         assert_eq!(table.num_rows(), 2);
         assert_eq!(cell(&table, "SrcAddr", 1), s("10.0.0.3"));
         let lines: Vec<Position> = issues.iter().map(|i| i.position).collect();
@@ -854,7 +699,7 @@ mod tests {
             Field::new("Action", Type::String),
             Field::new("EcsTaskId", Type::String),
         ]);
-        let (table, _) = read(text, "x", &want);
+        let (table, _) = read(text, "x", &file_schema(text), &want);
         assert_eq!(
             table.rows().next().unwrap(),
             vec![Value::Long(4), s("REJECT"), s("")]
@@ -954,7 +799,7 @@ mod tests {
             };
             assert!(issues.is_empty(), "{issues:?}");
             assert!(looks_like(text.as_bytes()), "{path}");
-            let (table, issues) = read(&text, &path, &file_schema(&text));
+            let (table, issues) = read(&text, &path, &file_schema(&text), &file_schema(&text));
             assert!(issues.is_empty(), "{issues:?}");
             rows += table.num_rows();
             for row in 0..table.num_rows() {

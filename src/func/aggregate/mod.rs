@@ -94,6 +94,11 @@ pub trait Accumulator: Send {
     fn update(&mut self, groups: &[usize], args: &[Column]);
     /// The result for groups `0..num_groups`.
     fn finish(self: Box<Self>, num_groups: usize) -> Column;
+    /// Why the result cannot be given, when a value left its type while folding (a `long` sum
+    /// past 2^63 - 1): Kusto fails the query then rather than answer a wrapped number.
+    fn overflow(&self) -> Option<String> {
+        None
+    }
 }
 
 impl AggregateFunc {
@@ -206,6 +211,10 @@ impl<A: Accumulator> Accumulator for Filtered<A> {
 
     fn finish(self: Box<Self>, num_groups: usize) -> Column {
         Box::new(self.inner).finish(num_groups)
+    }
+
+    fn overflow(&self) -> Option<String> {
+        self.inner.overflow()
     }
 }
 

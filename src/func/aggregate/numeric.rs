@@ -51,11 +51,14 @@ impl Accumulator for Count {
     }
 }
 
-/// `sum(x)`: long (wrapping), timespan ticks, or real; 0 over no values.
+/// `sum(x)`: long, timespan ticks, or real; 0 over no values. A long or timespan sum that
+/// leaves 64 bits is an overflow, which fails the query as Kusto's does
+/// (<https://learn.microsoft.com/kusto/concepts/overflow>).
 pub struct Sum {
     result: Type,
     ints: Vec<i64>,
     reals: Vec<f64>,
+    overflowed: bool,
 }
 
 impl Sum {
@@ -64,6 +67,7 @@ impl Sum {
             result,
             ints: Vec::new(),
             reals: Vec::new(),
+            overflowed: false,
         }
     }
 }
@@ -84,10 +88,22 @@ impl Accumulator for Sum {
             for (i, &g) in groups.iter().enumerate() {
                 if let Some(x) = v.get(i) {
                     let s = slot(&mut self.ints, g, 0);
-                    *s = s.wrapping_add(*x);
+                    match s.checked_add(*x) {
+                        Some(sum) => *s = sum,
+                        None => self.overflowed = true,
+                    }
                 }
             }
         }
+    }
+
+    fn overflow(&self) -> Option<String> {
+        self.overflowed.then(|| {
+            let ty = if self.result == Type::TimeSpan { "timespan" } else { "long" };
+            format!(
+                "sum() overflowed: the total of its {ty} values is beyond 9223372036854775807 (or below -9223372036854775808); sum a real instead (sum(todouble(x)))"
+            )
+        })
     }
 
     fn finish(mut self: Box<Self>, num_groups: usize) -> Column {

@@ -19,9 +19,21 @@ use crate::table::{empty_str, Column, Str, Type};
 use crate::value::datum::{Arr, Datum};
 
 /// Compiles each distinct pattern once per call; a constant pattern compiles exactly once.
+/// Behind the per-call map sits one process-wide map, so a pattern built from a row's value
+/// (`where s matches regex Pattern`) is compiled once per run, not once per batch.
 pub struct RegexCache {
     wrap: fn(&str) -> String,
     compiled: HashMap<String, Regex>,
+}
+
+/// Compiled regexes by their final text, shared by every call. Bounded: when full it starts
+/// over, so a run of ever-new patterns holds at most this many.
+const SHARED_REGEXES: usize = 4096;
+
+fn shared() -> &'static std::sync::Mutex<HashMap<String, Regex>> {
+    static SHARED: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Regex>>> =
+        std::sync::OnceLock::new();
+    SHARED.get_or_init(Default::default)
 }
 
 impl RegexCache {
@@ -39,12 +51,29 @@ impl RegexCache {
 
     pub fn get(&mut self, pattern: &str) -> Result<&Regex, Error> {
         if !self.compiled.contains_key(pattern) {
-            let re = Regex::new(&(self.wrap)(pattern))
+            let re = shared_regex(&(self.wrap)(pattern))
                 .map_err(|e| arg_error(format!("invalid regular expression `{pattern}`: {e}")))?;
             self.compiled.insert(pattern.to_string(), re);
         }
         Ok(&self.compiled[pattern])
     }
+}
+
+/// `text` compiled, from the shared map when another call compiled it already.
+fn shared_regex(text: &str) -> Result<Regex, regex::Error> {
+    let lock = || shared().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(re) = lock().get(text) {
+        return Ok(re.clone());
+    }
+    let re = Regex::new(text)?;
+    #[cfg(test)]
+    tests::count_compile(text);
+    let mut map = lock();
+    if map.len() >= SHARED_REGEXES {
+        map.clear();
+    }
+    map.insert(text.to_string(), re.clone());
+    Ok(re)
 }
 
 impl Default for RegexCache {
@@ -306,6 +335,46 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
+    /// How often each pattern text was compiled (tests use patterns of their own).
+    static COMPILES: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+    pub(super) fn count_compile(text: &str) {
+        let mut counts = COMPILES.lock().unwrap_or_else(|e| e.into_inner());
+        *counts
+            .get_or_insert_with(HashMap::new)
+            .entry(text.to_string())
+            .or_default() += 1;
+    }
+
+    fn compiles_of(text: &str) -> usize {
+        let counts = COMPILES.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .as_ref()
+            .and_then(|c| c.get(text))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_pattern_from_row_values_compiles_once_per_run_not_per_row() {
+        // 200,000 rows in 100 batches (a cache per call, as each batch's evaluation makes),
+        // whose pattern column holds 7 distinct texts: 7 compiles in all.
+        let patterns: Vec<String> = (0..7).map(|i| format!("^per-row-test-{i}-")).collect();
+        for _batch in 0..100 {
+            let mut cache = RegexCache::new();
+            for row in 0..2_000 {
+                let pattern = &patterns[row % 7];
+                let text = format!("per-row-test-{}-x", row % 5);
+                let _ = cache.get(pattern).unwrap().is_match(&text);
+            }
+        }
+        for pattern in &patterns {
+            assert_eq!(compiles_of(pattern), 1, "{pattern}");
+        }
+    }
+
     use super::*;
     use crate::table::Value;
     use serde_json::json;
