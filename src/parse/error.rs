@@ -247,8 +247,10 @@ fn operator_hint(source: &str, at: usize, wanted_operator: bool, error: Error) -
 fn previous_word(source: &str, at: usize) -> Option<(&str, usize)> {
     let before = source[..at].trim_end();
     let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        // Past the separator, which may be several bytes long (a BOM, found by fuzzing).
+        .map_or(0, |(i, c)| i + c.len_utf8());
     (start < before.len()).then(|| (&before[start..], start))
 }
 
