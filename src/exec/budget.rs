@@ -88,12 +88,6 @@ impl Meter {
         Ok(())
     }
 
-    /// Whether the query was cancelled: one relaxed load, cheap enough for a sort's
-    /// comparator (the deadline and the heap are left to [`Meter::check`]).
-    pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-
     /// [`Meter::check`] on every [`CHECK_INTERVAL`]th `iteration` of a tight loop.
     pub fn check_every(&self, iteration: usize) -> Result<(), Error> {
         if iteration.is_multiple_of(CHECK_INTERVAL) {

@@ -139,8 +139,17 @@ impl<'a> TopRows<'a> {
         let compare = row_comparator(&key_columns, self.keys);
         // Ties break on the row number, so the order is total and unstable algorithms keep
         // the input order of equal rows.
-        let compare = |a: &usize, b: &usize| {
-            if self.meter.cancelled() {
+        // A sort of many rows can outlast `--timeout` or `--max-memory` with no batch boundary
+        // to notice: every `CHECK_INTERVAL` comparisons ask the meter, and once it says the
+        // budget is spent the rest compare by row number alone, which finishes at once; the
+        // caller's next `check` then reports the limit.
+        let (mut comparisons, mut spent) = (0usize, false);
+        let mut compare = |a: &usize, b: &usize| {
+            comparisons += 1;
+            if !spent && self.meter.check_every(comparisons).is_err() {
+                spent = true;
+            }
+            if spent {
                 return a.cmp(b);
             }
             compare(*a, *b).then(a.cmp(b))
@@ -148,12 +157,12 @@ impl<'a> TopRows<'a> {
         let mut order: Vec<usize> = (0..self.rows()).collect();
         match limit {
             Some(limit) if limit < order.len() => {
-                order.select_nth_unstable_by(limit, compare);
+                order.select_nth_unstable_by(limit, &mut compare);
                 order.truncate(limit);
             }
             _ => {}
         }
-        order.sort_unstable_by(compare);
+        order.sort_unstable_by(&mut compare);
         order
     }
 
@@ -324,6 +333,29 @@ mod tests {
         rows.add(input.clone()).unwrap();
         let sorted = rows.finish(&input.schema).unwrap();
         assert_eq!(first_column(&sorted)[..2], [Value::Long(0), Value::Long(1)]);
+    }
+
+    #[test]
+    fn a_deadline_passing_during_the_sort_stops_it() {
+        use super::TopRows;
+        use crate::error::{ErrorKind, Limit};
+        use crate::exec::Budget;
+        let input = values(&[("n", long(&(0..50_000).rev().collect::<Vec<_>>()))]);
+        let keys = [key(0, Type::Long, false, false)];
+        let ctx = crate::func::EvalContext { now: 0 };
+        let mut budget = Budget::default();
+        budget.timeout = Some(std::time::Duration::from_millis(30));
+        let meter = budget.start();
+        let mut rows = TopRows::new(&keys, None, &ctx, &meter);
+        rows.add(input.clone()).unwrap();
+        // The rows were added in time; the deadline passes before the sort's comparisons.
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        let order = rows.order(None);
+        assert_eq!(order.len(), 50_000, "every row is still in the order");
+        // Sorted, row 49,999 (n = 0) would come first; the spent sort gave up on the keys.
+        assert_ne!(order[0], 49_999);
+        let error = rows.finish(&input.schema).unwrap_err();
+        assert!(matches!(error.kind, ErrorKind::Stopped(Limit::Timeout(_))));
     }
 
     #[test]
