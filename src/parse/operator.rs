@@ -5,9 +5,9 @@ use super::{
     ident, literal, next, span_of, sub_query, table_ref, type_ident, union_body, Result, Rule,
 };
 use crate::ast::{
-    ColumnPattern, Expr, ExprKind, Ident, JoinCondition, MakeSeries, MvExpand, MvExpandItem,
-    NamedExpr, NullsOrder, Operator, OperatorKind, ParseItem, SortKey, SortOrder, Source,
-    SourceKind, Span, TabularExpr, TopNestedLevel,
+    ColumnPattern, Expr, ExprKind, Ident, JoinCondition, Literal, MakeSeries, MvExpand,
+    MvExpandItem, NamedExpr, NullsOrder, Operator, OperatorKind, ParseItem, SortKey, SortOrder,
+    Source, SourceKind, Span, TabularExpr, TopNestedLevel,
 };
 use crate::error::Error;
 use pest::iterators::Pair;
@@ -17,9 +17,11 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
     let rule = pair.as_rule();
     // Every operator starts with its keyword; the rest are its parts.
     let mut parts = pair.into_inner();
-    if rule != Rule::top_nested_op {
-        parts.next();
-    }
+    let keyword = if rule != Rule::top_nested_op {
+        parts.next().map(|k| k.as_str())
+    } else {
+        None
+    };
     let kind = match rule {
         Rule::where_op => OperatorKind::Where(expr(next(&mut parts))?),
         Rule::project_op => OperatorKind::Project(named_exprs(parts)?),
@@ -112,7 +114,15 @@ pub(super) fn operator(pair: Pair<Rule>) -> Result<Operator> {
         ),
         Rule::union_op => OperatorKind::Union(union_body(next(&mut parts))?),
         Rule::mv_expand_op => {
-            let (params, items, limit, _) = mv_parts(parts)?;
+            let (params, items, mut limit, _) = mv_parts(parts)?;
+            // The legacy spelling `mvexpand` stops at 128 rows per input row unless it says
+            // otherwise (https://learn.microsoft.com/azure/data-explorer/kusto/query/mvexpandoperator).
+            if limit.is_none() && keyword.is_some_and(|k| k.eq_ignore_ascii_case("mvexpand")) {
+                limit = Some(Expr {
+                    kind: ExprKind::Literal(Literal::Long(128)),
+                    span,
+                });
+            }
             OperatorKind::MvExpand(MvExpand {
                 params,
                 items,
