@@ -27,7 +27,6 @@ use super::{json_stream, nsg_flow, vnet_flow, vpc_nta};
 use crate::catalog::{known_schema, ScanRequest, ScanStats, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Schema, Str, Table, TICKS_PER_SECOND};
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -170,12 +169,6 @@ pub enum FileRows {
     Batches(Vec<Table>),
 }
 
-thread_local! {
-    /// The bytes of the file a reading thread is on; kept between files so a scan does not
-    /// map and fault in fresh memory for each one.
-    static FILE_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
 /// The file's bytes (decompressed when gzip) into `buf`. A gzip stream that breaks off keeps
 /// what was decoded before the break (the JSON reader then keeps every complete record of it);
 /// the break is returned as a problem to report.
@@ -221,15 +214,11 @@ impl ScanSetup<'_> {
 }
 
 /// Read, parse and aggregate one file, keeping what the filter lets through; its groups (or,
-/// with interval 0, its batches) and its problems.
-pub fn read_file(file: &FlowFile, setup: &ScanSetup<'_>) -> (FileRows, Vec<Diagnostic>) {
-    FILE_BUFFER.with(|buf| match buf.try_borrow_mut() {
-        Ok(mut buf) => read_file_with(file, setup, &mut buf),
-        Err(_) => read_file_with(file, setup, &mut Vec::new()),
-    })
-}
-
-fn read_file_with(
+/// with interval 0, its batches) and its problems. `buf` holds the file's bytes; a reading
+/// thread keeps one between files so a scan does not map and fault in fresh memory for each.
+/// (The thread owns it rather than a thread-local, so it is freed before the scan's scope
+/// returns: a thread-local is freed only as the thread exits, which leak checkers flag.)
+pub fn read_file(
     file: &FlowFile,
     setup: &ScanSetup<'_>,
     buf: &mut Vec<u8>,
@@ -386,10 +375,11 @@ impl TableProvider for FlowLogProvider {
                 let tx = tx.clone();
                 let (files, next, stop, setup) = (&files, &next, &stop, &setup);
                 s.spawn(move || {
+                    let mut buf = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        let read = read_file(file, setup);
+                        let read = read_file(file, setup, &mut buf);
                         if tx.send((i, read)).is_err() {
                             break;
                         }
