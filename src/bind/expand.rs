@@ -91,7 +91,7 @@ fn expanded_fields(
     items: &[plan::MvExpandItem],
     index: &Option<String>,
 ) -> Vec<Field> {
-    let mut fields = schema.fields.clone();
+    let mut fields = schema.fields.to_vec();
     for item in items {
         fields[item.column].ty = item.to;
     }

@@ -559,7 +559,7 @@ pub fn serialize(
         out.add(&name, (bound, false), false);
     }
     let appended: Vec<(String, Out)> = out.columns.split_off(width);
-    let mut fields = input.plan.schema.fields.clone();
+    let mut fields = input.plan.schema.fields.to_vec();
     fields.extend(
         appended
             .iter()

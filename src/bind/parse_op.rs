@@ -127,7 +127,7 @@ pub fn parse(
         bound = to_string(bound)?;
     }
     let width = input.schema().len();
-    let mut fields = input.schema().fields.clone();
+    let mut fields = input.schema().fields.to_vec();
     fields.extend(
         compiled
             .captures

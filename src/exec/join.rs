@@ -303,7 +303,7 @@ impl Rows<'_> {
     pub(super) fn gather(&self, output: &[(JoinSide, usize)], schema: &Schema) -> Table {
         let columns = output
             .iter()
-            .zip(&schema.fields)
+            .zip(schema.fields.iter())
             .map(|(&(side, column), field)| match (side, self.left) {
                 (JoinSide::Left, Some(left)) => take_or_null(&left.columns[column], self.left_rows),
                 (JoinSide::Left, None) => Column::nulls(field.ty, self.left_rows.len()),

@@ -506,7 +506,7 @@ pub(crate) fn eval_args(
 pub(crate) fn batch(schema: &Schema, columns: Vec<Column>) -> Table {
     let columns = columns
         .into_iter()
-        .zip(&schema.fields)
+        .zip(schema.fields.iter())
         .map(|(column, field)| {
             if column.ty() == field.ty {
                 column

@@ -77,7 +77,7 @@ fn extract_all<'e>(first: usize, exprs: impl Iterator<Item = &'e mut BoundExpr>)
 
 /// `input` with the `windows` columns appended, computed over all of it in order.
 fn serialized(input: Plan, windows: Vec<BoundExpr>) -> Plan {
-    let mut fields = input.schema.fields.clone();
+    let mut fields = input.schema.fields.to_vec();
     fields.extend(
         windows
             .iter()

@@ -421,7 +421,7 @@ impl TableBuilder {
             .iter()
             .position(|f| is_hidden(&f.name))
             .unwrap_or(self.schema.len());
-        self.schema.fields.insert(at, Field::new(name, ty));
+        self.schema.fields_mut().insert(at, Field::new(name, ty));
         self.columns.insert(at, Column::nulls(ty, self.rows));
         at
     }

@@ -433,7 +433,7 @@ mod tests {
     fn filled_columns_have_their_schema_types() {
         for table in [FlowTable::NtaNetAnalytics, FlowTable::AzureNetworkAnalytics] {
             let schema = known_schema(table.name()).unwrap();
-            for field in &schema.fields {
+            for field in schema.fields.iter() {
                 if let Some(ty) = built_type(table, &field.name) {
                     assert_eq!(ty, field.ty, "{} {}", table.name(), field.name);
                 }

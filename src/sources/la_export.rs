@@ -194,7 +194,7 @@ fn build_table(
     let inferred = |i: usize| infer_type(rows.iter().filter_map(|(_, r)| r[i].as_deref()));
     let schema = match known_schema(table_name) {
         Some(known) => {
-            let mut fields = known.fields;
+            let mut fields = known.fields.to_vec();
             let first_hidden = fields
                 .iter()
                 .position(|f| is_hidden(&f.name))

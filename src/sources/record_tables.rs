@@ -153,8 +153,8 @@ impl AwsVpcProvider {
             .flat_map(|line| {
                 let schema = vpc_flow::file_schema(&line);
                 let known = vpc_flow::schema_with_extras(Vec::new());
-                schema
-                    .fields
+                let fields: Vec<Field> = schema.fields.to_vec();
+                fields
                     .into_iter()
                     .filter(move |f| known.index_of(&f.name).is_none())
             })
@@ -254,7 +254,7 @@ pub fn load_resource_logs(
 /// Append `more` to `table`, matching columns by name; a column only `more` has is added
 /// (before the hidden columns) and back-filled with nulls, one only `table` has gets nulls.
 fn append_by_name(table: &mut Table, more: &Table) {
-    for field in &more.schema.fields {
+    for field in more.schema.fields.iter() {
         if table.schema.index_of(&field.name).is_none() {
             let rows = table.num_rows();
             let at = if is_hidden(&field.name) {
@@ -267,7 +267,7 @@ fn append_by_name(table: &mut Table, more: &Table) {
                     .position(|f| is_hidden(&f.name))
                     .unwrap_or(table.schema.len())
             };
-            table.schema.fields.insert(at, field.clone());
+            table.schema.fields_mut().insert(at, field.clone());
             table.columns.insert(at, Column::nulls(field.ty, rows));
         }
     }

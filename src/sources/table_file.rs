@@ -478,7 +478,7 @@ fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) 
     // For each output field, the raw column it comes from.
     let mut sources: Vec<Option<usize>> = Vec::new();
     if let Some(schema) = known_schema(name) {
-        for field in schema.fields {
+        for field in schema.fields.iter().cloned() {
             sources.push(position.get(field.name.as_str()).copied());
             fields.push(field);
         }

@@ -69,7 +69,8 @@ pub fn file_schema(text: &str) -> Schema {
 pub fn schema_with_extras(extras: Vec<Field>) -> Schema {
     let mut fields = known_schema(TABLE)
         .expect("AWSVPCFlow is a known table")
-        .fields;
+        .fields
+        .to_vec();
     let first_hidden = fields
         .iter()
         .position(|f| is_hidden(&f.name))
@@ -118,7 +119,7 @@ pub fn read(text: &str, path: &str, table: &Schema, want: &Schema) -> (Table, Ve
             notes.extend(layout_notes(record.layout, path, table));
         }
         notes.extend(missing_start(record, path));
-        for ((column, source), field) in columns.iter_mut().zip(&sources).zip(&want.fields) {
+        for ((column, source), field) in columns.iter_mut().zip(&sources).zip(want.fields.iter()) {
             push_cell(
                 column,
                 field.ty,

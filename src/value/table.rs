@@ -374,15 +374,24 @@ impl Field {
     }
 }
 
-/// The columns of a table, in order.
+/// The columns of a table, in order. The fields are shared: every plan node and batch carries
+/// its schema, and a plan copied for each use of a `let` name would otherwise copy every
+/// node's fields (a chain of lets that each extend the last grows as the cube of its length).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schema {
-    pub fields: Vec<Field>,
+    pub fields: std::sync::Arc<Vec<Field>>,
 }
 
 impl Schema {
     pub fn new(fields: Vec<Field>) -> Schema {
-        Schema { fields }
+        Schema {
+            fields: std::sync::Arc::new(fields),
+        }
+    }
+
+    /// The fields to change (copied first when shared).
+    pub fn fields_mut(&mut self) -> &mut Vec<Field> {
+        std::sync::Arc::make_mut(&mut self.fields)
     }
 
     pub fn len(&self) -> usize {

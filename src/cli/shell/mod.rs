@@ -221,7 +221,7 @@ impl Session {
         let Some(provider) = catalog.get(table) else {
             return Err(inspect::unknown_table(table, catalog).into());
         };
-        for field in &provider.schema().fields {
+        for field in provider.schema().fields.iter() {
             println!("{}: {}", field.name, field.ty.name());
         }
         Ok(())
