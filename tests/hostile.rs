@@ -905,3 +905,64 @@ fn limit_flags_reject_values_they_cannot_read() {
         assert_stderr_has(&out, &[expected]);
     }
 }
+
+/// `--now latest` taken from one file far after the rest moves every `ago()` window there:
+/// kqlite warns and names the file, for a lone blob a month after the others and for a tuple
+/// later than its blob's hour allows.
+#[test]
+fn now_latest_from_one_outlier_file_is_warned_of() {
+    let dir = scratch("latest-outlier");
+    let good = std::fs::read_to_string(repo_root().join(GOOD_VNET)).unwrap();
+    let blob = |day: &str, text: &str| {
+        let folder = dir.join(format!(
+            "flowLogResourceID=/SUBSCRIPTIONS/S/RESOURCEGROUPS/R/PROVIDERS/MICROSOFT.NETWORK/\
+             NETWORKWATCHERS/N/FLOWLOGS/F/y=2024/m={day}/h=09/m=00/macAddress=000D3A5210AA"
+        ));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("PT1H.json"), text).unwrap();
+    };
+    blob("05/d=09", &good);
+    let logs = dir.to_str().unwrap();
+    let query = "NTANetAnalytics | where FlowStartTime > ago(1d) | count";
+    let latest = |extra: &[&str]| {
+        let mut args = vec!["query", query, "--logs", logs, "--now", "latest"];
+        args.extend(extra);
+        kqlite(&args)
+    };
+    let out = latest(&[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!out.stderr.contains("--now latest"), "{}", out.stderr);
+
+    // The same NIC's blob 42 days later (its tuples moved by as much): a lone outlier.
+    blob("06/d=20", &good.replace("\"171524", "\"171887"));
+    let out = latest(&[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_stderr_has(
+        &out,
+        &[
+            "m=06/d=20/h=09/m=00/macAddress=000D3A5210AA/PT1H.json",
+            "`--now latest` resolves to 2024-06-20T",
+            "from this one file, 42 days after any other blob",
+        ],
+    );
+    // A pinned `now` asks nothing of the files.
+    let out = kqlite(&["query", query, "--logs", logs, "--now", "2024-05-10"]);
+    assert!(!out.stderr.contains("--now latest"), "{}", out.stderr);
+
+    // A tuple years after its blob's hour.
+    std::fs::remove_dir_all(&dir).unwrap();
+    blob(
+        "05/d=09",
+        &good.replacen("\"1715245232859,", "\"1893456000000,", 1),
+    );
+    let out = latest(&[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_stderr_has(
+        &out,
+        &[
+            "`--now latest` resolves to 2030-01-01T00:00:00",
+            "later than the newest blob hour (2024-05-09T09:00:00",
+        ],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -476,7 +476,59 @@ impl TableProvider for FlowLogProvider {
                 break;
             }
         }
+        if let Some(latest) = latest {
+            self.warn_of_outlier(latest, &hours);
+        }
         Ok(Some(latest))
+    }
+}
+
+/// How far the latest blob may stand from the one before it before `--now latest` calls it an
+/// outlier: a day of silence is unusual for a flow log that writes a blob every hour.
+const OUTLIER_GAP: i64 = 24 * HOUR;
+
+impl FlowLogProvider {
+    /// `--now latest` moves every `ago()` window to the latest event; one file far after the
+    /// rest (a clock gone wrong, a test blob, a tuple a century ahead) would move it there and
+    /// leave the windows empty, so a check would pass on nothing. Warn, naming the file, when
+    /// the latest event lies past what its blob's hour allows, or when the latest blob hour
+    /// holds a single file and stands more than a day after every other.
+    fn warn_of_outlier(&self, latest: i64, hours: &[i64]) {
+        let Some(&last_hour) = hours.last() else {
+            return;
+        };
+        let in_last: Vec<&FlowFile> = self
+            .files
+            .iter()
+            .filter(|f| f.hour == Some(last_hour))
+            .collect();
+        let at = crate::value::format::datetime_text(latest);
+        let path_of = |f: &FlowFile| f.path.display().to_string();
+        let message = if latest > last_hour + 2 * HOUR {
+            let blob = crate::value::format::datetime_text(last_hour);
+            format!(
+                "`--now latest` resolves to {at}, later than the newest blob hour ({blob}) \
+                 allows; a file of that hour holds a tuple from the future (pin `--now` to \
+                 ignore it)"
+            )
+        } else if let ([_], Some(&before)) = (in_last.as_slice(), hours.iter().rev().nth(1)) {
+            if last_hour - before <= OUTLIER_GAP {
+                return;
+            }
+            let days = (last_hour - before) / (24 * HOUR);
+            format!(
+                "`--now latest` resolves to {at} from this one file, {days} days after any \
+                 other blob; if it is an outlier, pin `--now`"
+            )
+        } else {
+            return;
+        };
+        let path = match in_last.as_slice() {
+            [only] => path_of(only),
+            _ => format!("{} files of the newest blob hour", in_last.len()),
+        };
+        self.diagnostics
+            .report(Diagnostic::new(path, None, "", message, 0));
     }
 }
 
