@@ -59,6 +59,25 @@ impl DistinctSet {
     }
 }
 
+impl DistinctSet {
+    /// The `hll` value holding each of `values` once (the scalar `hll_merge`).
+    pub fn union<'a>(values: impl IntoIterator<Item = &'a J>) -> J {
+        let mut set = Set::default();
+        for v in values {
+            set.add(v);
+        }
+        set.into_value()
+    }
+}
+
+impl Set {
+    fn into_value(self) -> J {
+        let mut o = serde_json::Map::new();
+        o.insert(SET_KEY.into(), J::Array(self.items));
+        J::Object(o)
+    }
+}
+
 impl Accumulator for DistinctSet {
     fn update(&mut self, groups: &[usize], args: &[Column]) {
         let Some(col) = args.first() else { return };
@@ -79,16 +98,7 @@ impl Accumulator for DistinctSet {
 
     fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
         self.sets.resize(num_groups, Set::default());
-        Column::Dynamic(
-            self.sets
-                .into_iter()
-                .map(|s| {
-                    let mut o = serde_json::Map::new();
-                    o.insert(SET_KEY.into(), J::Array(s.items));
-                    J::Object(o)
-                })
-                .collect(),
-        )
+        Column::Dynamic(self.sets.into_iter().map(Set::into_value).collect())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
 pub mod def;
+pub mod digest;
 pub mod dynamic;
 pub mod hash;
 pub mod ip;
@@ -22,6 +23,7 @@ pub mod parse_text;
 pub mod pattern;
 mod registry;
 pub mod series;
+pub mod sketch;
 pub mod special;
 pub mod string;
 pub mod text_edit;
@@ -89,6 +91,11 @@ pub enum ScalarFunc {
     Bitwise(bitwise::BitFn),
     /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.
     Hashing(hash::HashFn),
+    /// `percentile_tdigest`, `percentiles_array_tdigest`, `rank_tdigest`, `percentrank_tdigest`,
+    /// `merge_tdigest` (scalar).
+    Digest(digest::DigestFn),
+    /// `dcount_hll`, `hll_merge` (scalar).
+    Sketch(sketch::SketchFn),
     // conversions
     ToDatetime,
     ToTimespan,
