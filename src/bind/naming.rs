@@ -68,7 +68,6 @@ fn name_kind(function: &str) -> Option<NameKind> {
         | "gamma"
         | "loggamma"
         | "rand"
-        | "parse_xml"
         | "passthrough"
         | "toobject"
         | "totime"

@@ -30,6 +30,7 @@ pub mod text_edit;
 pub mod timezone;
 pub mod trig;
 pub mod window;
+pub mod xml;
 
 pub use registry::{common_type, lookup, names, naming};
 
@@ -96,6 +97,8 @@ pub enum ScalarFunc {
     Digest(digest::DigestFn),
     /// `dcount_hll`, `hll_merge` (scalar).
     Sketch(sketch::SketchFn),
+    /// `parse_xml`.
+    ParseXml,
     // conversions
     ToDatetime,
     ToTimespan,
