@@ -29,6 +29,7 @@ pub mod string;
 pub mod text_edit;
 pub mod timezone;
 pub mod trig;
+pub mod user_agent;
 pub mod window;
 pub mod xml;
 
@@ -99,6 +100,8 @@ pub enum ScalarFunc {
     Sketch(sketch::SketchFn),
     /// `parse_xml`.
     ParseXml,
+    /// `parse_user_agent`.
+    ParseUserAgent,
     // conversions
     ToDatetime,
     ToTimespan,

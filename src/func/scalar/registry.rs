@@ -10,7 +10,7 @@ use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, digest, dynamic, hash, ip,
     ip_range, logic, math, parse_text, pattern, series, sketch, special,
 };
-use super::{string, text_edit, timezone, trig, window, xml, ScalarFunc};
+use super::{string, text_edit, timezone, trig, user_agent, window, xml, ScalarFunc};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -27,6 +27,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     digest::FUNCTIONS,
     sketch::FUNCTIONS,
     xml::FUNCTIONS,
+    user_agent::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
     string::FUNCTIONS,
