@@ -1,7 +1,8 @@
 //! `hll(x [, accuracy])`, `hll_if(x, p [, accuracy])` and `hll_merge(h)`: Kusto's intermediate
 //! results for distinct counts. Kusto keeps a HyperLogLog sketch; kqlite's `dcount` is exact, so
 //! an exact set stands in for the sketch: the value is `{"exact_distinct_values": [...]}`, which
-//! `hll_merge` unions and `evaluate dcount_intersect` intersects. Counts from it are exact (equal
+//! `hll_merge` unions (as an aggregate here, as a scalar in `func::scalar::sketch`), `dcount_hll`
+//! counts and `evaluate dcount_intersect` intersects. Counts from it are exact (equal
 //! to Kusto's estimates on small sets); the accuracy argument is accepted and has nothing to tune.
 //! <https://learn.microsoft.com/en-us/kusto/query/hll-aggregation-function>
 
