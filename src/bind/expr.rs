@@ -349,7 +349,11 @@ impl Binder<'_> {
         // Inside a summarize, a name no scalar function has is taken for an aggregate (so an
         // unknown one is reported by the aggregate registry, with its suggestions).
         let aggregate_here = ctx.agg.is_some() && !scalar::names().contains(&function);
-        if is_aggregate(function) || aggregate_here {
+        // `hll_merge` and `merge_tdigest` are aggregates over one argument and scalar functions
+        // over two or more: outside a summarize, or with two or more arguments, the scalar.
+        let scalar_form =
+            scalar::names().contains(&function) && (ctx.agg.is_none() || args.len() >= 2);
+        if (is_aggregate(function) && !scalar_form) || aggregate_here {
             let Some(sink) = ctx.agg.as_deref_mut() else {
                 return Err(Error::semantic(
                     format!("the aggregate `{}` can only be used in summarize, make-series or top-nested", name.name),

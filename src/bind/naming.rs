@@ -50,15 +50,12 @@ fn name_kind(function: &str) -> Option<NameKind> {
     }
     Some(match function {
         "variancepif" | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll"
-        | "hll_if" | "hll_merge" | "tdigest" | "cnt" | "repeat" => {
-            PrefixAndFirst(static_name(function))
-        }
+        | "hll_if" | "hll_merge" | "cnt" | "repeat" => PrefixAndFirst(static_name(function)),
         "make_list_with_nulls" => PrefixAndFirst("list"),
         "make_dictionary" => PrefixAndFirst("dictionary"),
         "buildschema" => PrefixAndFirst("schema"),
         "treepath" => PrefixAndFirst("tree"),
-        "tdigest_merge" | "merge_tdigest" => PrefixAndFirst("merge_tdigests"),
-        "string_size" | "dcount_hll" | "percentile_tdigest" => NameAndFirst,
+        "string_size" => NameAndFirst,
         "acos"
         | "asin"
         | "atan"
@@ -71,7 +68,6 @@ fn name_kind(function: &str) -> Option<NameKind> {
         | "gamma"
         | "loggamma"
         | "rand"
-        | "parse_xml"
         | "passthrough"
         | "toobject"
         | "totime"
@@ -109,7 +105,6 @@ fn static_name(function: &str) -> &'static str {
         "hll",
         "hll_if",
         "hll_merge",
-        "tdigest",
         "cnt",
         "repeat",
     ];
@@ -156,6 +151,14 @@ fn call_result_name(
     has_column: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let first = || args.first().and_then(|a| result_name(a, has_column));
+    // The scalar forms of the sketch merges (two or more arguments) have names of their own.
+    match function {
+        "hll_merge" if args.len() >= 2 => return Some("hll_merged_result".into()),
+        "merge_tdigest" | "tdigest_merge" if args.len() >= 2 => {
+            return Some("tdigests_merge_result".into())
+        }
+        _ => {}
+    }
     match name_kind(function)? {
         NameKind::PrefixAndFirst(prefix) => {
             Some(format!("{prefix}_{}", first().unwrap_or_default()))

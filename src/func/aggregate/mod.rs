@@ -1,6 +1,6 @@
 //! Aggregate functions as data: each is one `AggregateDef` row (names, arity, result-type rule,
 //! accumulator, column naming) in its family's module (`numeric`, `collect`, `pick`, `ranked`,
-//! `bitwise`, `schema`, `sketch`); `lookup`
+//! `bitwise`, `schema`, `sketch`, `digest`); `lookup`
 //! resolves a call for `bind`, `accumulator` starts the grouped state `summarize` runs. Accumulators are vectorised: `update` takes a batch's argument columns and
 //! each row's group number; state is one slot per group. Nulls are skipped; over no values,
 //! `count`/`dcount`/`sum`/`variance`/`stdev` give 0, `make_*` give `[]`, the rest null (the
@@ -8,6 +8,7 @@
 
 mod bitwise;
 mod collect;
+pub mod digest;
 mod numeric;
 mod pick;
 mod ranked;
@@ -85,6 +86,9 @@ pub enum AggregateFunc {
     Hll,
     HllIf,
     HllMerge,
+    /// `tdigest(x [, w])`, `tdigest_merge(d)`: exact digests (every distinct value a centroid).
+    TDigest,
+    TDigestMerge,
 }
 
 /// Grouped state of one aggregate.
@@ -149,6 +153,7 @@ const FAMILIES: &[&[AggregateDef]] = &[
     bitwise::AGGREGATES,
     schema::AGGREGATES,
     sketch::AGGREGATES,
+    digest::AGGREGATES,
 ];
 
 fn definitions() -> impl Iterator<Item = &'static AggregateDef> {

@@ -58,7 +58,7 @@ impl Ranked {
     }
 
     /// The value at `percent` of sorted `(sort key, ticks, weight)` triples, by weight.
-    fn at(sorted: &[(f64, i64, u64)], total: u64, percent: f64) -> Option<(f64, i64)> {
+    pub(super) fn at(sorted: &[(f64, i64, u64)], total: u64, percent: f64) -> Option<(f64, i64)> {
         let first = sorted.first()?;
         let rank = (percent.clamp(0.0, 100.0) / 100.0 * total as f64).ceil() as u64;
         let rank = rank.max(1);

@@ -1,7 +1,8 @@
 //! `hll(x [, accuracy])`, `hll_if(x, p [, accuracy])` and `hll_merge(h)`: Kusto's intermediate
 //! results for distinct counts. Kusto keeps a HyperLogLog sketch; kqlite's `dcount` is exact, so
 //! an exact set stands in for the sketch: the value is `{"exact_distinct_values": [...]}`, which
-//! `hll_merge` unions and `evaluate dcount_intersect` intersects. Counts from it are exact (equal
+//! `hll_merge` unions (as an aggregate here, as a scalar in `func::scalar::sketch`), `dcount_hll`
+//! counts and `evaluate dcount_intersect` intersects. Counts from it are exact (equal
 //! to Kusto's estimates on small sets); the accuracy argument is accepted and has nothing to tune.
 //! <https://learn.microsoft.com/en-us/kusto/query/hll-aggregation-function>
 
@@ -59,6 +60,25 @@ impl DistinctSet {
     }
 }
 
+impl DistinctSet {
+    /// The `hll` value holding each of `values` once (the scalar `hll_merge`).
+    pub fn union<'a>(values: impl IntoIterator<Item = &'a J>) -> J {
+        let mut set = Set::default();
+        for v in values {
+            set.add(v);
+        }
+        set.into_value()
+    }
+}
+
+impl Set {
+    fn into_value(self) -> J {
+        let mut o = serde_json::Map::new();
+        o.insert(SET_KEY.into(), J::Array(self.items));
+        J::Object(o)
+    }
+}
+
 impl Accumulator for DistinctSet {
     fn update(&mut self, groups: &[usize], args: &[Column]) {
         let Some(col) = args.first() else { return };
@@ -79,16 +99,7 @@ impl Accumulator for DistinctSet {
 
     fn finish(mut self: Box<Self>, num_groups: usize) -> Column {
         self.sets.resize(num_groups, Set::default());
-        Column::Dynamic(
-            self.sets
-                .into_iter()
-                .map(|s| {
-                    let mut o = serde_json::Map::new();
-                    o.insert(SET_KEY.into(), J::Array(s.items));
-                    J::Object(o)
-                })
-                .collect(),
-        )
+        Column::Dynamic(self.sets.into_iter().map(Set::into_value).collect())
     }
 }
 

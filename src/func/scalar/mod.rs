@@ -12,6 +12,7 @@ pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
 pub mod def;
+pub mod digest;
 pub mod dynamic;
 pub mod hash;
 pub mod ip;
@@ -22,12 +23,15 @@ pub mod parse_text;
 pub mod pattern;
 mod registry;
 pub mod series;
+pub mod sketch;
 pub mod special;
 pub mod string;
 pub mod text_edit;
 pub mod timezone;
 pub mod trig;
+pub mod user_agent;
 pub mod window;
+pub mod xml;
 
 pub use registry::{common_type, lookup, names, naming};
 
@@ -89,6 +93,15 @@ pub enum ScalarFunc {
     Bitwise(bitwise::BitFn),
     /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.
     Hashing(hash::HashFn),
+    /// `percentile_tdigest`, `percentiles_array_tdigest`, `rank_tdigest`, `percentrank_tdigest`,
+    /// `merge_tdigest` (scalar).
+    Digest(digest::DigestFn),
+    /// `dcount_hll`, `hll_merge` (scalar).
+    Sketch(sketch::SketchFn),
+    /// `parse_xml`.
+    ParseXml,
+    /// `parse_user_agent`.
+    ParseUserAgent,
     // conversions
     ToDatetime,
     ToTimespan,

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
-    logic, math, parse_text, pattern, series, special,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, digest, dynamic, hash, ip,
+    ip_range, logic, math, parse_text, pattern, series, sketch, special,
 };
-use super::{string, text_edit, timezone, trig, window, ScalarFunc};
+use super::{string, text_edit, timezone, trig, user_agent, window, xml, ScalarFunc};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -24,6 +24,10 @@ const FAMILIES: &[&[ScalarDef]] = &[
     special::FUNCTIONS,
     bitwise::FUNCTIONS,
     hash::FUNCTIONS,
+    digest::FUNCTIONS,
+    sketch::FUNCTIONS,
+    xml::FUNCTIONS,
+    user_agent::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
     string::FUNCTIONS,
