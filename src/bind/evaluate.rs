@@ -5,6 +5,7 @@
 //! yields T's columns, then the lookup table's columns without the extra keys (as `lookup`
 //! does), clashing names suffixed (`ip1`): the columns Microsoft's parser gives.
 
+use super::activity_plugins;
 use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
@@ -18,15 +19,20 @@ use crate::table::{Field, Schema, Type, Value};
 
 /// The plugins `evaluate` knows.
 pub const PLUGINS: &[&str] = &[
+    "active_users_count",
     "activity_counts_metrics",
+    "activity_engagement",
+    "activity_metrics",
     "bag_unpack",
     "dcount_intersect",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
+    "new_activity_metrics",
     "pivot",
     "rolling_percentile",
     "rows_near",
+    "session_count",
     "sliding_window_counts",
 ];
 
@@ -50,6 +56,11 @@ pub fn evaluate(
         "sliding_window_counts" | "activity_counts_metrics" => {
             table_plugins::timeline(b, scope, input, name, args, span)
         }
+        "session_count"
+        | "active_users_count"
+        | "activity_metrics"
+        | "activity_engagement"
+        | "new_activity_metrics" => activity_plugins::activity(b, scope, input, name, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,

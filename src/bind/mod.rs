@@ -9,6 +9,7 @@
 //! checks that window functions read serialized input. Binding only turns the AST into a plan:
 //! narrowing scans and placing window calls are `optimize`'s passes.
 
+mod activity_plugins;
 mod evaluate;
 mod expand;
 mod expr;

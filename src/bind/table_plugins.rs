@@ -24,7 +24,7 @@ fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
 }
 
 /// Run a plugin's input now: its rows decide the output (and, for `bag_unpack`, its columns).
-fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
+pub(super) fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
     let query = crate::optimize(BoundQuery {
         plan,
         visualization: None,
@@ -39,7 +39,7 @@ fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
 }
 
 /// A plugin's result standing in the plan.
-fn values(table: Table) -> Rel {
+pub(super) fn values(table: Table) -> Rel {
     Rel::visible(Plan {
         schema: table.schema.clone(),
         node: Node::Values(table),
@@ -61,7 +61,7 @@ fn with_column(input: Rel, extra: BoundExpr) -> Plan {
 }
 
 /// A constant argument's value.
-fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
+pub(super) fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
     let empty = Schema::default();
     let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
     b.constant(&bound)
@@ -82,7 +82,12 @@ fn constant_string(
     }
 }
 
-fn constant_count(b: &mut Binder, scope: &Scope, value: &Expr, what: &str) -> Result<usize, Error> {
+pub(super) fn constant_count(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    what: &str,
+) -> Result<usize, Error> {
     match constant(b, scope, value)? {
         Value::Long(n) if n >= 0 => Ok(n as usize),
         Value::Int(n) if n >= 0 => Ok(n as usize),
@@ -356,29 +361,14 @@ pub(super) fn timeline(
             span,
         ));
     }
-    let visible = Rel::visible(drop_hidden(input));
-    let row = visible.schema().clone();
-    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
-    let id = b.expr(&mut Ctx::new(scope, &row), &args[0])?;
-    columns.push(("__id".into(), id));
-    let ExprKind::Name(timeline_name) = &args[1].kind else {
-        return Err(Error::semantic(
-            "the timeline must be a column",
-            args[1].span,
-        ));
-    };
-    let timeline = b.expr(&mut Ctx::new(scope, &row), &args[1])?;
-    if timeline.ty != Type::DateTime {
-        return Err(Error::semantic(
-            format!(
-                "the timeline column must be a datetime; `{timeline_name}` is {}",
-                timeline.ty
-            ),
-            args[1].span,
-        ));
-    }
-    columns.push((timeline_name.clone(), timeline));
-    columns.extend(dimensions(b, scope, &row, &args[fixed..])?);
+    let input = activity_input(
+        b,
+        scope,
+        input,
+        &args[..2],
+        &args[fixed..],
+        &[Type::DateTime],
+    )?;
     let start = constant_ticks(b, scope, &args[2], Type::DateTime, "Start")?;
     let end = constant_ticks(b, scope, &args[3], Type::DateTime, "End")?;
     let (lookback, step) = if sliding {
@@ -393,12 +383,53 @@ pub(super) fn timeline(
         )
     };
     let bins = plugin::timeline::Bins { start, end, step };
-    let table = run_input(b, projected(visible.plan, columns), span)?;
+    let table = run_input(b, input, span)?;
     Ok(values(if sliding {
         plugin::timeline::sliding_window_counts(&table, &bins, lookback)
     } else {
         plugin::timeline::activity_counts_metrics(&table, &bins)
     }))
+}
+
+/// The input of an activity plugin: `(IdColumn, TimelineColumn)` and the dimension columns,
+/// projected to `(id, timeline, dim…)` under their names. The timeline's type must be one of
+/// `timeline_types`.
+pub(super) fn activity_input(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    id_and_timeline: &[Expr],
+    dims: &[Expr],
+    timeline_types: &[Type],
+) -> Result<Plan, Error> {
+    let [id, timeline] = id_and_timeline else {
+        unreachable!("callers pass the id and timeline arguments")
+    };
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
+    columns.push(("__id".into(), b.expr(&mut Ctx::new(scope, &row), id)?));
+    let ExprKind::Name(timeline_name) = &timeline.kind else {
+        return Err(Error::semantic(
+            "the timeline must be a column",
+            timeline.span,
+        ));
+    };
+    let bound = b.expr(&mut Ctx::new(scope, &row), timeline)?;
+    if !timeline_types.contains(&bound.ty) {
+        let names: Vec<&str> = timeline_types.iter().map(|t| t.name()).collect();
+        return Err(Error::semantic(
+            format!(
+                "the timeline column must be {}; `{timeline_name}` is {}",
+                names.join(" or "),
+                bound.ty
+            ),
+            timeline.span,
+        ));
+    }
+    columns.push((timeline_name.clone(), bound));
+    columns.extend(dimensions(b, scope, &row, dims)?);
+    Ok(projected(visible.plan, columns))
 }
 
 /// `exprs` over `plan`'s rows, named.
