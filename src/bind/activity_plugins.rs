@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::func::plugin::{self, activity::Steps};
 use crate::table::{Table, Type, Value};
 
-const TIMELINE_TYPES: [Type; 3] = [Type::DateTime, Type::Long, Type::Int];
+pub(super) const TIMELINE_TYPES: [Type; 3] = [Type::DateTime, Type::Long, Type::Int];
 
 pub(super) fn activity(
     b: &mut Binder,
@@ -60,15 +60,7 @@ pub(super) fn activity(
             span,
         ));
     }
-    let timeline_type = timeline_type(input.schema(), &args[1]);
-    if !TIMELINE_TYPES.contains(&timeline_type) {
-        return Err(Error::semantic(
-            format!(
-                "the timeline column must be a datetime or a whole number, not {timeline_type}"
-            ),
-            args[1].span,
-        ));
-    }
+    let timeline_type = timeline_type(input.schema(), &args[1])?;
     let columns =
         |arg: &Expr| matches!(&arg.kind, ExprKind::Name(n) if input.schema().index_of(n).is_some());
     let point = |b: &mut Binder, arg: &Expr, what: &str| point(b, scope, arg, timeline_type, what);
@@ -196,22 +188,29 @@ pub(super) fn activity(
     }
 }
 
-/// The timeline column's type, when the argument names a column (else the binding of
-/// `activity_input` reports it).
-fn timeline_type(schema: &crate::table::Schema, arg: &Expr) -> Type {
-    match &arg.kind {
+/// The timeline column's type (when the argument names a column; else the binding of
+/// `activity_input` reports it): a datetime or a whole number.
+pub(super) fn timeline_type(schema: &crate::table::Schema, arg: &Expr) -> Result<Type, Error> {
+    let ty = match &arg.kind {
         ExprKind::Name(n) => schema
             .index_of(n)
             .map_or(Type::DateTime, |i| schema.fields[i].ty),
         _ => Type::DateTime,
+    };
+    if !TIMELINE_TYPES.contains(&ty) {
+        return Err(Error::semantic(
+            format!("the timeline column must be a datetime or a whole number, not {ty}"),
+            arg.span,
+        ));
     }
+    Ok(ty)
 }
 
 /// At most this many steps on a timeline: each step holds a set of ids per dimension tuple.
 const MOST_STEPS: usize = 1_000_000;
 const MOST_COHORT_WINDOWS: usize = 2_000;
 
-fn checked(steps: Steps, span: Span) -> Result<Steps, Error> {
+pub(super) fn checked(steps: Steps, span: Span) -> Result<Steps, Error> {
     if steps.count() > MOST_STEPS {
         return Err(Error::semantic(
             format!(
@@ -238,7 +237,7 @@ fn read(
 }
 
 /// A point on the timeline: a datetime for a datetime timeline, a whole number for a numeric one.
-fn point(
+pub(super) fn point(
     b: &mut Binder,
     scope: &Scope,
     arg: &Expr,
@@ -266,7 +265,7 @@ fn point(
 
 /// A step or window along the timeline: a timespan for a datetime timeline, a number for a
 /// numeric one; greater than 0.
-fn step(
+pub(super) fn step(
     b: &mut Binder,
     scope: &Scope,
     arg: &Expr,

@@ -10,6 +10,7 @@ use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
+use super::sequence_plugins;
 use super::table_plugins;
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
@@ -25,6 +26,8 @@ pub const PLUGINS: &[&str] = &[
     "activity_metrics",
     "bag_unpack",
     "dcount_intersect",
+    "funnel_sequence",
+    "funnel_sequence_completion",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
@@ -32,6 +35,7 @@ pub const PLUGINS: &[&str] = &[
     "pivot",
     "rolling_percentile",
     "rows_near",
+    "sequence_detect",
     "session_count",
     "sliding_window_counts",
 ];
@@ -61,6 +65,10 @@ pub fn evaluate(
         | "activity_metrics"
         | "activity_engagement"
         | "new_activity_metrics" => activity_plugins::activity(b, scope, input, name, args, span),
+        "funnel_sequence" | "funnel_sequence_completion" => {
+            sequence_plugins::funnel(b, scope, input, name, args, span)
+        }
+        "sequence_detect" => sequence_plugins::sequence_detect(b, scope, input, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,

@@ -20,6 +20,7 @@ mod ops;
 mod parse_op;
 mod plan_size;
 mod scope;
+mod sequence_plugins;
 mod sources;
 mod summarize;
 mod table_plugins;

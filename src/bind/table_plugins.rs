@@ -433,7 +433,7 @@ pub(super) fn activity_input(
 }
 
 /// `exprs` over `plan`'s rows, named.
-fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
+pub(super) fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
     let fields = exprs
         .iter()
         .map(|(name, e)| Field::new(name.clone(), e.ty))
@@ -546,7 +546,7 @@ pub(super) fn rolling_percentile(
 }
 
 /// Dimension arguments: columns of `row`, each output under its name.
-fn dimensions(
+pub(super) fn dimensions(
     b: &mut Binder,
     scope: &Scope,
     row: &Schema,
