@@ -33,6 +33,7 @@ pub const PLUGINS: &[&str] = &[
     "narrow",
     "new_activity_metrics",
     "pivot",
+    "preview",
     "rolling_percentile",
     "rows_near",
     "sequence_detect",
@@ -68,6 +69,7 @@ pub fn evaluate(
         "funnel_sequence" | "funnel_sequence_completion" => {
             sequence_plugins::funnel(b, scope, input, name, args, span)
         }
+        "preview" => table_plugins::preview(b, scope, input, args, span),
         "sequence_detect" => sequence_plugins::sequence_detect(b, scope, input, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),

@@ -613,3 +613,29 @@ pub(super) fn dcount_intersect(
         .map(values)
         .map_err(|message| Error::semantic(message, span))
 }
+
+/// `preview(NumberOfRows)`: Kusto returns two tables, the first `NumberOfRows` rows (as `take`)
+/// and the input's row count (as `count`); kqlite returns the first, its primary result.
+pub(super) fn preview(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [rows] = args else {
+        return Err(Error::semantic(
+            "preview(NumberOfRows) takes one argument",
+            span,
+        ));
+    };
+    let count = constant_count(b, scope, rows, "NumberOfRows")?;
+    let plan = drop_hidden(input);
+    Ok(Rel::visible(Plan {
+        schema: plan.schema.clone(),
+        node: Node::Take {
+            input: Box::new(plan),
+            count,
+        },
+    }))
+}
