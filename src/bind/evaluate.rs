@@ -9,6 +9,7 @@ use super::activity_plugins;
 use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
+use super::pattern_plugins;
 use super::scope::{Rel, Scope};
 use super::sequence_plugins;
 use super::table_plugins;
@@ -25,6 +26,7 @@ pub const PLUGINS: &[&str] = &[
     "activity_engagement",
     "activity_metrics",
     "bag_unpack",
+    "basket",
     "dcount_intersect",
     "funnel_sequence",
     "funnel_sequence_completion",
@@ -69,6 +71,7 @@ pub fn evaluate(
         "funnel_sequence" | "funnel_sequence_completion" => {
             sequence_plugins::funnel(b, scope, input, name, args, span)
         }
+        "basket" => pattern_plugins::basket(b, scope, input, args, span),
         "preview" => table_plugins::preview(b, scope, input, args, span),
         "sequence_detect" => sequence_plugins::sequence_detect(b, scope, input, args, span),
         other => Err(Error::at(

@@ -18,6 +18,7 @@ mod join;
 mod naming;
 mod ops;
 mod parse_op;
+mod pattern_plugins;
 mod plan_size;
 mod scope;
 mod sequence_plugins;
