@@ -11,10 +11,9 @@
 //! own order (and, near the threshold, its sampled choice of patterns) may differ.
 //! <https://learn.microsoft.com/en-us/kusto/query/basket-plugin>
 
-use std::collections::HashMap;
-
 use super::activity::Rows;
-use crate::table::{Field, Table, Type, Value};
+use super::itemsets::{self, percent};
+use crate::table::{Column, Field, Table, Type, Value};
 
 pub struct Options {
     pub threshold: f64,
@@ -25,128 +24,37 @@ pub struct Options {
     pub wildcards: Vec<Value>,
 }
 
-/// The wildcard of a column: a custom one of its type (an int one serves a long column and the
-/// other way round), else null, or the empty string for a string column.
-fn wildcard(ty: Type, custom: &[Value]) -> Value {
-    let of = |t: Type| custom.iter().find(|v| value_type(v) == Some(t)).cloned();
-    let found = of(ty).or_else(|| match ty {
-        Type::Long => of(Type::Int).map(|v| match v {
-            Value::Int(i) => Value::Long(i64::from(i)),
-            other => other,
-        }),
-        Type::Int => of(Type::Long).and_then(|v| match v {
-            Value::Long(l) => i32::try_from(l).ok().map(Value::Int),
-            _ => None,
-        }),
-        _ => None,
-    });
-    found.unwrap_or(if ty == Type::String {
-        Value::String("".into())
-    } else {
-        Value::Null
-    })
+/// Each row's weight: the weight column's whole value (null or negative: 0), else 1.
+pub(super) fn weights(input: &Table, column: Option<usize>) -> Vec<i64> {
+    let Some(c) = column else {
+        return vec![1; input.num_rows()];
+    };
+    let column: &Column = &input.columns[c];
+    (0..input.num_rows())
+        .map(|r| match column.get(r) {
+            Value::Long(w) => w.max(0),
+            Value::Int(w) => i64::from(w).max(0),
+            Value::Real(w) if w > 0.0 => w as i64,
+            _ => 0,
+        })
+        .collect()
 }
-
-fn value_type(v: &Value) -> Option<Type> {
-    Some(match v {
-        Value::Bool(_) => Type::Bool,
-        Value::Int(_) => Type::Int,
-        Value::Long(_) => Type::Long,
-        Value::Real(_) => Type::Real,
-        Value::DateTime(_) => Type::DateTime,
-        Value::TimeSpan(_) => Type::TimeSpan,
-        Value::Guid(_) => Type::Guid,
-        Value::String(_) => Type::String,
-        Value::Dynamic(_) => Type::Dynamic,
-        Value::Null => return None,
-    })
-}
-
-/// An item: (column, the value's key text).
-type Item = (usize, String);
 
 pub fn basket(input: &Table, options: &Options) -> Table {
-    let width = input.columns.len();
-    let mut items: Vec<Item> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
-    let mut item_of: HashMap<Item, usize> = HashMap::new();
-    // Each row: its weight and its items' ids, ascending.
-    let mut rows: Vec<(i64, Vec<usize>)> = Vec::with_capacity(input.num_rows());
-    let mut total: i64 = 0;
-    for r in 0..input.num_rows() {
-        let weight = match options.weight.map(|c| input.columns[c].get(r)) {
-            None => 1,
-            Some(Value::Long(w)) => w,
-            Some(Value::Int(w)) => i64::from(w),
-            Some(Value::Real(w)) => w as i64,
-            Some(_) => 0,
-        };
-        if weight <= 0 {
-            continue;
-        }
-        total += weight;
-        let mut row_items = Vec::new();
-        for c in (0..width).filter(|&c| Some(c) != options.weight) {
-            let v = input.columns[c].get(r);
-            if v.is_null() || v == Value::String("".into()) {
-                continue;
-            }
-            let key = (c, format!("{v:?}"));
-            let id = *item_of.entry(key.clone()).or_insert_with(|| {
-                items.push(key);
-                values.push(v);
-                items.len() - 1
-            });
-            row_items.push(id);
-        }
-        row_items.sort_unstable();
-        rows.push((weight, row_items));
-    }
+    let skip: Vec<usize> = options.weight.into_iter().collect();
+    let items = itemsets::items(input, &skip);
+    let weight = weights(input, options.weight);
+    let total: i64 = weight.iter().sum();
+    let weigh = |rows: &[u32]| -> i64 { rows.iter().map(|&r| weight[r as usize]).sum() };
     let least = (options.threshold * total as f64).max(f64::MIN_POSITIVE);
-    // Each item's rows (ascending); a set's rows are the meet of its items' rows.
-    let mut item_rows: Vec<Vec<u32>> = vec![Vec::new(); items.len()];
-    for (r, (_, have)) in rows.iter().enumerate() {
-        for &i in have {
-            item_rows[i].push(r as u32);
-        }
-    }
-    let weigh = |list: &[u32]| -> i64 { list.iter().map(|&r| rows[r as usize].0).sum() };
-    // Level by level: frequent sets of k items (ids ascending) with their rows, grown from
-    // those of k - 1 that share all but the last item.
-    let mut frequent: Vec<(Vec<usize>, i64)> = Vec::new();
-    let mut level: Vec<(Vec<usize>, Vec<u32>, i64)> = (0..items.len())
-        .map(|i| (vec![i], item_rows[i].clone(), weigh(&item_rows[i])))
-        .filter(|(_, _, s)| *s as f64 >= least)
-        .collect();
-    while !level.is_empty() {
-        frequent.extend(level.iter().map(|(set, _, s)| (set.clone(), *s)));
-        if level[0].0.len() >= options.max_dimensions {
-            break;
-        }
-        let mut next = Vec::new();
-        for (a, (left, left_rows, _)) in level.iter().enumerate() {
-            for (right, _, _) in &level[a + 1..] {
-                let k = left.len();
-                if left[..k - 1] != right[..k - 1] {
-                    break; // the level is in order: no later set shares the prefix
-                }
-                let y = right[k - 1];
-                if items[left[k - 1]].0 == items[y].0 {
-                    continue; // two values of one column never meet in a row
-                }
-                let meet = intersect(left_rows, &item_rows[y]);
-                let s = weigh(&meet);
-                if s as f64 >= least {
-                    let mut set = left.clone();
-                    set.push(y);
-                    next.push((set, meet, s));
-                }
-            }
-        }
-        level = next;
-    }
-    // Closed: no frequent set with one more item has the same support.
-    let closed: Vec<&(Vec<usize>, i64)> = frequent
+    let frequent: Vec<(Vec<usize>, i64)> = itemsets::mine(&items, options.max_dimensions, |rows| {
+        weigh(rows) as f64 >= least
+    })
+    .into_iter()
+    .map(|(set, rows)| (set, weigh(&rows)))
+    .collect();
+    // Closed: no frequent set with one more item has the same weight.
+    let mut closed: Vec<&(Vec<usize>, i64)> = frequent
         .iter()
         .filter(|(set, s)| {
             !frequent.iter().any(|(other, t)| {
@@ -154,7 +62,6 @@ pub fn basket(input: &Table, options: &Options) -> Table {
             })
         })
         .collect();
-    let mut closed = closed;
     closed.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(a.0.len().cmp(&b.0.len()))
@@ -167,12 +74,7 @@ pub fn basket(input: &Table, options: &Options) -> Table {
         Field::new("Percent", Type::Real),
     ];
     fields.extend(input.schema.fields.iter().cloned());
-    let wildcards: Vec<Value> = input
-        .schema
-        .fields
-        .iter()
-        .map(|f| wildcard(f.ty, &options.wildcards))
-        .collect();
+    let wildcards = itemsets::wildcards(input, &options.wildcards);
     let mut out = Rows::new(fields);
     for (segment, (set, count)) in closed.into_iter().enumerate() {
         let mut row = vec![
@@ -180,39 +82,10 @@ pub fn basket(input: &Table, options: &Options) -> Table {
             Value::Long(*count),
             Value::Real(percent(*count, total)),
         ];
-        let mut pattern = wildcards.clone();
-        for &i in set {
-            pattern[items[i].0] = values[i].clone();
-        }
-        row.extend(pattern);
+        row.extend(itemsets::pattern(&items, set, &wildcards));
         out.push(&row);
     }
     out.finish()
-}
-
-/// The rows in both ascending lists.
-fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
-}
-
-/// `100 * part / whole` to two decimals.
-pub fn percent(part: i64, whole: i64) -> f64 {
-    if whole == 0 {
-        return 0.0;
-    }
-    (10_000.0 * part as f64 / whole as f64).round() / 100.0
 }
 
 #[cfg(test)]

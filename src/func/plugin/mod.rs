@@ -12,6 +12,7 @@ pub mod basket;
 pub mod funnel_completion;
 pub mod funnel_sequence;
 pub mod intersect;
+pub mod itemsets;
 pub mod narrow;
 pub mod new_activity_metrics;
 pub mod pivot;
