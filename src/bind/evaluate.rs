@@ -28,6 +28,7 @@ pub const PLUGINS: &[&str] = &[
     "bag_unpack",
     "basket",
     "dcount_intersect",
+    "diffpatterns",
     "funnel_sequence",
     "funnel_sequence_completion",
     "ipv4_lookup",
@@ -72,6 +73,7 @@ pub fn evaluate(
             sequence_plugins::funnel(b, scope, input, name, args, span)
         }
         "basket" => pattern_plugins::basket(b, scope, input, args, span),
+        "diffpatterns" => pattern_plugins::diffpatterns(b, scope, input, args, span),
         "preview" => table_plugins::preview(b, scope, input, args, span),
         "sequence_detect" => sequence_plugins::sequence_detect(b, scope, input, args, span),
         other => Err(Error::at(

@@ -1,4 +1,4 @@
-//! Binding of the pattern-mining plugins (`basket`): positional arguments where `'~'` keeps a
+//! Binding of the pattern-mining plugins (`basket`, `diffpatterns`): positional arguments where `'~'` keeps a
 //! default, checked here; the input is run when the query is bound (as for the other table
 //! plugins) and the table `func::plugin` makes of it stands in the plan.
 
@@ -40,56 +40,122 @@ pub(super) fn basket(
         }
         match position {
             0 => {
-                options.threshold = match constant(b, scope, arg)? {
-                    Value::Real(x) => x,
-                    Value::Long(n) => n as f64,
-                    Value::Int(n) => f64::from(n),
-                    _ => f64::NAN,
-                };
-                if !(0.015..=1.0).contains(&options.threshold) {
-                    return Err(Error::semantic(
-                        "the basket Threshold must be a number from 0.015 to 1",
-                        arg.span,
-                    ));
-                }
+                options.threshold = threshold(b, scope, arg)?;
             }
             1 => {
-                let ExprKind::Name(column) = &arg.kind else {
-                    return Err(Error::semantic(
-                        "the WeightColumn must be a column name (or '~')",
-                        arg.span,
-                    ));
-                };
-                let index = visible
-                    .schema()
-                    .index_of(column)
-                    .ok_or_else(|| unknown_column(&visible, column, arg.span))?;
-                if !visible.schema().fields[index].ty.is_numeric() {
-                    return Err(Error::semantic(
-                        format!(
-                            "the WeightColumn must be numeric; `{column}` is {}",
-                            visible.schema().fields[index].ty
-                        ),
-                        arg.span,
-                    ));
-                }
-                options.weight = Some(index);
+                options.weight = Some(weight_column(&visible, arg)?);
             }
             2 => {
-                options.max_dimensions = match constant(b, scope, arg)? {
-                    Value::Long(n) if n > 0 => n as usize,
-                    Value::Int(n) if n > 0 => n as usize,
-                    _ => {
-                        return Err(Error::semantic(
-                            "MaxDimensions must be a whole number greater than 0",
-                            arg.span,
-                        ))
-                    }
-                };
+                options.max_dimensions = max_dimensions(b, scope, arg)?;
             }
             _ => options.wildcards.push(constant(b, scope, arg)?),
         }
     }
     let table = run_input(b, visible.plan, span)?;
     Ok(values(plugin::basket::basket(&table, &options)))
+}
+
+/// A Threshold: a number from 0.015 to 1.
+fn threshold(b: &mut Binder, scope: &Scope, arg: &Expr) -> Result<f64, Error> {
+    let value = match constant(b, scope, arg)? {
+        Value::Real(x) => x,
+        Value::Long(n) => n as f64,
+        Value::Int(n) => f64::from(n),
+        _ => f64::NAN,
+    };
+    if !(0.015..=1.0).contains(&value) {
+        return Err(Error::semantic(
+            "the Threshold must be a number from 0.015 to 1",
+            arg.span,
+        ));
+    }
+    Ok(value)
+}
+
+/// A WeightColumn: the name of a numeric column.
+fn weight_column(visible: &Rel, arg: &Expr) -> Result<usize, Error> {
+    let ExprKind::Name(column) = &arg.kind else {
+        return Err(Error::semantic(
+            "the WeightColumn must be a column name (or '~')",
+            arg.span,
+        ));
+    };
+    let index = visible
+        .schema()
+        .index_of(column)
+        .ok_or_else(|| unknown_column(visible, column, arg.span))?;
+    let ty = visible.schema().fields[index].ty;
+    if !ty.is_numeric() {
+        return Err(Error::semantic(
+            format!("the WeightColumn must be numeric; `{column}` is {ty}"),
+            arg.span,
+        ));
+    }
+    Ok(index)
+}
+
+/// MaxDimensions: a whole number greater than 0.
+fn max_dimensions(b: &mut Binder, scope: &Scope, arg: &Expr) -> Result<usize, Error> {
+    match constant(b, scope, arg)? {
+        Value::Long(n) if n > 0 => Ok(n as usize),
+        Value::Int(n) if n > 0 => Ok(n as usize),
+        _ => Err(Error::semantic(
+            "MaxDimensions must be a whole number greater than 0",
+            arg.span,
+        )),
+    }
+}
+
+/// `diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, MaxDimensions,
+/// CustomWildcard, …])`.
+pub(super) fn diffpatterns(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [split, value_a, value_b, rest @ ..] = args else {
+        return Err(Error::semantic(
+            "diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, \
+             MaxDimensions, CustomWildcard, …]) needs the split column and its two values",
+            span,
+        ));
+    };
+    let visible = Rel::visible(drop_hidden(input));
+    let ExprKind::Name(split_name) = &split.kind else {
+        return Err(Error::semantic(
+            "the SplitColumn must be a column name",
+            split.span,
+        ));
+    };
+    let split_index = visible
+        .schema()
+        .index_of(split_name)
+        .ok_or_else(|| unknown_column(&visible, split_name, split.span))?;
+    let text = |b: &mut Binder, arg: &Expr| -> Result<String, Error> {
+        Ok(crate::format::value_text(&constant(b, scope, arg)?))
+    };
+    let mut options = plugin::diffpatterns::Options {
+        split: split_index,
+        value_a: text(b, value_a)?,
+        value_b: text(b, value_b)?,
+        weight: None,
+        threshold: 0.05,
+        max_dimensions: usize::MAX,
+        wildcards: Vec::new(),
+    };
+    for (position, arg) in rest.iter().enumerate() {
+        if is_default(b, scope, arg)? {
+            continue;
+        }
+        match position {
+            0 => options.weight = Some(weight_column(&visible, arg)?),
+            1 => options.threshold = threshold(b, scope, arg)?,
+            2 => options.max_dimensions = max_dimensions(b, scope, arg)?,
+            _ => options.wildcards.push(constant(b, scope, arg)?),
+        }
+    }
+    let table = run_input(b, visible.plan, span)?;
+    Ok(values(plugin::diffpatterns::diffpatterns(&table, &options)))
 }

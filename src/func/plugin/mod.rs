@@ -9,6 +9,7 @@ pub mod activity_engagement;
 pub mod activity_metrics;
 pub mod bag_unpack;
 pub mod basket;
+pub mod diffpatterns;
 pub mod funnel_completion;
 pub mod funnel_sequence;
 pub mod intersect;
