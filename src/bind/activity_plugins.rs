@@ -65,16 +65,18 @@ pub(super) fn activity(
         |arg: &Expr| matches!(&arg.kind, ExprKind::Name(n) if input.schema().index_of(n).is_some());
     let point = |b: &mut Binder, arg: &Expr, what: &str| point(b, scope, arg, timeline_type, what);
     let step = |b: &mut Binder, arg: &Expr, what: &str| step(b, scope, arg, timeline_type, what);
+    // The timeline from args[2] (Start) to args[3] (End) in steps of `by`.
+    let timeline = |b: &mut Binder, by: &Expr, what: &str| {
+        let steps = Steps {
+            start: point(b, &args[2], "Start")?,
+            end: point(b, &args[3], "End")?,
+            step: step(b, by, what)?,
+        };
+        checked(steps, span)
+    };
     match name.name.as_str() {
         "session_count" => {
-            let steps = checked(
-                Steps {
-                    start: point(b, &args[2], "Start")?,
-                    end: point(b, &args[3], "End")?,
-                    step: step(b, &args[4], "Bin")?,
-                },
-                span,
-            )?;
+            let steps = timeline(b, &args[4], "Bin")?;
             let lookback = step(b, &args[5], "LookBackWindow")?;
             let table = read(b, scope, input, args, &args[6..], span)?;
             Ok(values(plugin::session_count::session_count(
@@ -82,14 +84,7 @@ pub(super) fn activity(
             )))
         }
         "active_users_count" => {
-            let steps = checked(
-                Steps {
-                    start: point(b, &args[2], "Start")?,
-                    end: point(b, &args[3], "End")?,
-                    step: step(b, &args[7], "Bin")?,
-                },
-                span,
-            )?;
+            let steps = timeline(b, &args[7], "Bin")?;
             let rule = plugin::active_users::Activeness {
                 lookback: step(b, &args[4], "LookbackWindow")?,
                 period: step(b, &args[5], "Period")?,
@@ -139,14 +134,7 @@ pub(super) fn activity(
             }))
         }
         _ => {
-            let steps = checked(
-                Steps {
-                    start: point(b, &args[2], "Start")?,
-                    end: point(b, &args[3], "End")?,
-                    step: step(b, &args[4], "Window")?,
-                },
-                span,
-            )?;
+            let steps = timeline(b, &args[4], "Window")?;
             // Every pair of windows is a row: keep the pairs to a few million.
             if steps.count() > MOST_COHORT_WINDOWS {
                 return Err(Error::semantic(

@@ -2,9 +2,8 @@
 //! default, checked here; the input is run when the query is bound (as for the other table
 //! plugins) and the table `func::plugin` makes of it stands in the plan.
 
-use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
-use super::table_plugins::{constant, run_input, values};
+use super::table_plugins::{constant, named_column, run_input, values};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Span};
 use crate::error::Error;
@@ -74,16 +73,11 @@ fn threshold(b: &mut Binder, scope: &Scope, arg: &Expr) -> Result<f64, Error> {
 
 /// A WeightColumn: the name of a numeric column.
 fn weight_column(visible: &Rel, arg: &Expr) -> Result<usize, Error> {
-    let ExprKind::Name(column) = &arg.kind else {
-        return Err(Error::semantic(
-            "the WeightColumn must be a column name (or '~')",
-            arg.span,
-        ));
-    };
-    let index = visible
-        .schema()
-        .index_of(column)
-        .ok_or_else(|| unknown_column(visible, column, arg.span))?;
+    let (index, column) = named_column(
+        visible,
+        arg,
+        "the WeightColumn must be a column name (or '~')",
+    )?;
     let ty = visible.schema().fields[index].ty;
     if !ty.is_numeric() {
         return Err(Error::semantic(
@@ -123,16 +117,7 @@ pub(super) fn diffpatterns(
         ));
     };
     let visible = Rel::visible(drop_hidden(input));
-    let ExprKind::Name(split_name) = &split.kind else {
-        return Err(Error::semantic(
-            "the SplitColumn must be a column name",
-            split.span,
-        ));
-    };
-    let split_index = visible
-        .schema()
-        .index_of(split_name)
-        .ok_or_else(|| unknown_column(&visible, split_name, split.span))?;
+    let (split_index, _) = named_column(&visible, split, "the SplitColumn must be a column name")?;
     let text = |b: &mut Binder, arg: &Expr| -> Result<String, Error> {
         Ok(crate::format::value_text(&constant(b, scope, arg)?))
     };

@@ -38,6 +38,23 @@ pub(super) fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Err
         })
 }
 
+/// The column an argument names (its index and name); `not_a_name` is the error when the
+/// argument is not a bare name.
+pub(super) fn named_column<'a>(
+    rel: &Rel,
+    arg: &'a Expr,
+    not_a_name: &str,
+) -> Result<(usize, &'a str), Error> {
+    let ExprKind::Name(name) = &arg.kind else {
+        return Err(Error::semantic(not_a_name, arg.span));
+    };
+    let index = rel
+        .schema()
+        .index_of(name)
+        .ok_or_else(|| unknown_column(rel, name, arg.span))?;
+    Ok((index, name))
+}
+
 /// A plugin's result standing in the plan.
 pub(super) fn values(table: Table) -> Rel {
     Rel::visible(Plan {
@@ -116,16 +133,8 @@ pub(super) fn bag_unpack(
     };
     let plan = drop_hidden(input);
     let visible = Rel::visible(plan);
-    let ExprKind::Name(column_name) = &column.kind else {
-        return Err(Error::semantic(
-            "bag_unpack unpacks a column: name it",
-            column.span,
-        ));
-    };
-    let index = visible
-        .schema()
-        .index_of(column_name)
-        .ok_or_else(|| unknown_column(&visible, column_name, column.span))?;
+    let (index, column_name) =
+        named_column(&visible, column, "bag_unpack unpacks a column: name it")?;
     if visible.schema().fields[index].ty != Type::Dynamic {
         return Err(Error::semantic(
             format!(
