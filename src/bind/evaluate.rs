@@ -5,10 +5,13 @@
 //! yields T's columns, then the lookup table's columns without the extra keys (as `lookup`
 //! does), clashing names suffixed (`ip1`): the columns Microsoft's parser gives.
 
+use super::activity_plugins;
 use super::expr::Ctx;
 use super::join::both_sides;
 use super::ops::unknown_column;
+use super::pattern_plugins;
 use super::scope::{Rel, Scope};
+use super::sequence_plugins;
 use super::table_plugins;
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
@@ -18,15 +21,26 @@ use crate::table::{Field, Schema, Type, Value};
 
 /// The plugins `evaluate` knows.
 pub const PLUGINS: &[&str] = &[
+    "active_users_count",
     "activity_counts_metrics",
+    "activity_engagement",
+    "activity_metrics",
     "bag_unpack",
+    "basket",
     "dcount_intersect",
+    "diffpatterns",
+    "funnel_sequence",
+    "funnel_sequence_completion",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
+    "new_activity_metrics",
     "pivot",
+    "preview",
     "rolling_percentile",
     "rows_near",
+    "sequence_detect",
+    "session_count",
     "sliding_window_counts",
 ];
 
@@ -50,6 +64,18 @@ pub fn evaluate(
         "sliding_window_counts" | "activity_counts_metrics" => {
             table_plugins::timeline(b, scope, input, name, args, span)
         }
+        "session_count"
+        | "active_users_count"
+        | "activity_metrics"
+        | "activity_engagement"
+        | "new_activity_metrics" => activity_plugins::activity(b, scope, input, name, args, span),
+        "funnel_sequence" | "funnel_sequence_completion" => {
+            sequence_plugins::funnel(b, scope, input, name, args, span)
+        }
+        "basket" => pattern_plugins::basket(b, scope, input, args, span),
+        "diffpatterns" => pattern_plugins::diffpatterns(b, scope, input, args, span),
+        "preview" => table_plugins::preview(b, scope, input, args, span),
+        "sequence_detect" => sequence_plugins::sequence_detect(b, scope, input, args, span),
         other => Err(Error::at(
             ErrorKind::Unsupported(format!("evaluate {other} (plugins)")),
             name.span,

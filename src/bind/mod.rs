@@ -9,6 +9,7 @@
 //! checks that window functions read serialized input. Binding only turns the AST into a plan:
 //! narrowing scans and placing window calls are `optimize`'s passes.
 
+mod activity_plugins;
 mod evaluate;
 mod expand;
 mod expr;
@@ -17,8 +18,10 @@ mod join;
 mod naming;
 mod ops;
 mod parse_op;
+mod pattern_plugins;
 mod plan_size;
 mod scope;
+mod sequence_plugins;
 mod sources;
 mod summarize;
 mod table_plugins;

@@ -24,7 +24,7 @@ fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
 }
 
 /// Run a plugin's input now: its rows decide the output (and, for `bag_unpack`, its columns).
-fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
+pub(super) fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
     let query = crate::optimize(BoundQuery {
         plan,
         visualization: None,
@@ -38,8 +38,25 @@ fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
         })
 }
 
+/// The column an argument names (its index and name); `not_a_name` is the error when the
+/// argument is not a bare name.
+pub(super) fn named_column<'a>(
+    rel: &Rel,
+    arg: &'a Expr,
+    not_a_name: &str,
+) -> Result<(usize, &'a str), Error> {
+    let ExprKind::Name(name) = &arg.kind else {
+        return Err(Error::semantic(not_a_name, arg.span));
+    };
+    let index = rel
+        .schema()
+        .index_of(name)
+        .ok_or_else(|| unknown_column(rel, name, arg.span))?;
+    Ok((index, name))
+}
+
 /// A plugin's result standing in the plan.
-fn values(table: Table) -> Rel {
+pub(super) fn values(table: Table) -> Rel {
     Rel::visible(Plan {
         schema: table.schema.clone(),
         node: Node::Values(table),
@@ -61,7 +78,7 @@ fn with_column(input: Rel, extra: BoundExpr) -> Plan {
 }
 
 /// A constant argument's value.
-fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
+pub(super) fn constant(b: &mut Binder, scope: &Scope, value: &Expr) -> Result<Value, Error> {
     let empty = Schema::default();
     let bound = b.expr(&mut Ctx::new(scope, &empty), value)?;
     b.constant(&bound)
@@ -82,7 +99,12 @@ fn constant_string(
     }
 }
 
-fn constant_count(b: &mut Binder, scope: &Scope, value: &Expr, what: &str) -> Result<usize, Error> {
+pub(super) fn constant_count(
+    b: &mut Binder,
+    scope: &Scope,
+    value: &Expr,
+    what: &str,
+) -> Result<usize, Error> {
     match constant(b, scope, value)? {
         Value::Long(n) if n >= 0 => Ok(n as usize),
         Value::Int(n) if n >= 0 => Ok(n as usize),
@@ -111,16 +133,8 @@ pub(super) fn bag_unpack(
     };
     let plan = drop_hidden(input);
     let visible = Rel::visible(plan);
-    let ExprKind::Name(column_name) = &column.kind else {
-        return Err(Error::semantic(
-            "bag_unpack unpacks a column: name it",
-            column.span,
-        ));
-    };
-    let index = visible
-        .schema()
-        .index_of(column_name)
-        .ok_or_else(|| unknown_column(&visible, column_name, column.span))?;
+    let (index, column_name) =
+        named_column(&visible, column, "bag_unpack unpacks a column: name it")?;
     if visible.schema().fields[index].ty != Type::Dynamic {
         return Err(Error::semantic(
             format!(
@@ -356,29 +370,14 @@ pub(super) fn timeline(
             span,
         ));
     }
-    let visible = Rel::visible(drop_hidden(input));
-    let row = visible.schema().clone();
-    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
-    let id = b.expr(&mut Ctx::new(scope, &row), &args[0])?;
-    columns.push(("__id".into(), id));
-    let ExprKind::Name(timeline_name) = &args[1].kind else {
-        return Err(Error::semantic(
-            "the timeline must be a column",
-            args[1].span,
-        ));
-    };
-    let timeline = b.expr(&mut Ctx::new(scope, &row), &args[1])?;
-    if timeline.ty != Type::DateTime {
-        return Err(Error::semantic(
-            format!(
-                "the timeline column must be a datetime; `{timeline_name}` is {}",
-                timeline.ty
-            ),
-            args[1].span,
-        ));
-    }
-    columns.push((timeline_name.clone(), timeline));
-    columns.extend(dimensions(b, scope, &row, &args[fixed..])?);
+    let input = activity_input(
+        b,
+        scope,
+        input,
+        &args[..2],
+        &args[fixed..],
+        &[Type::DateTime],
+    )?;
     let start = constant_ticks(b, scope, &args[2], Type::DateTime, "Start")?;
     let end = constant_ticks(b, scope, &args[3], Type::DateTime, "End")?;
     let (lookback, step) = if sliding {
@@ -393,7 +392,7 @@ pub(super) fn timeline(
         )
     };
     let bins = plugin::timeline::Bins { start, end, step };
-    let table = run_input(b, projected(visible.plan, columns), span)?;
+    let table = run_input(b, input, span)?;
     Ok(values(if sliding {
         plugin::timeline::sliding_window_counts(&table, &bins, lookback)
     } else {
@@ -401,8 +400,49 @@ pub(super) fn timeline(
     }))
 }
 
+/// The input of an activity plugin: `(IdColumn, TimelineColumn)` and the dimension columns,
+/// projected to `(id, timeline, dim…)` under their names. The timeline's type must be one of
+/// `timeline_types`.
+pub(super) fn activity_input(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    id_and_timeline: &[Expr],
+    dims: &[Expr],
+    timeline_types: &[Type],
+) -> Result<Plan, Error> {
+    let [id, timeline] = id_and_timeline else {
+        unreachable!("callers pass the id and timeline arguments")
+    };
+    let visible = Rel::visible(drop_hidden(input));
+    let row = visible.schema().clone();
+    let mut columns: Vec<(String, BoundExpr)> = Vec::new();
+    columns.push(("__id".into(), b.expr(&mut Ctx::new(scope, &row), id)?));
+    let ExprKind::Name(timeline_name) = &timeline.kind else {
+        return Err(Error::semantic(
+            "the timeline must be a column",
+            timeline.span,
+        ));
+    };
+    let bound = b.expr(&mut Ctx::new(scope, &row), timeline)?;
+    if !timeline_types.contains(&bound.ty) {
+        let names: Vec<&str> = timeline_types.iter().map(|t| t.name()).collect();
+        return Err(Error::semantic(
+            format!(
+                "the timeline column must be {}; `{timeline_name}` is {}",
+                names.join(" or "),
+                bound.ty
+            ),
+            timeline.span,
+        ));
+    }
+    columns.push((timeline_name.clone(), bound));
+    columns.extend(dimensions(b, scope, &row, dims)?);
+    Ok(projected(visible.plan, columns))
+}
+
 /// `exprs` over `plan`'s rows, named.
-fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
+pub(super) fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
     let fields = exprs
         .iter()
         .map(|(name, e)| Field::new(name.clone(), e.ty))
@@ -515,7 +555,7 @@ pub(super) fn rolling_percentile(
 }
 
 /// Dimension arguments: columns of `row`, each output under its name.
-fn dimensions(
+pub(super) fn dimensions(
     b: &mut Binder,
     scope: &Scope,
     row: &Schema,
@@ -581,4 +621,30 @@ pub(super) fn dcount_intersect(
     plugin::intersect::dcount_intersect(&table, width)
         .map(values)
         .map_err(|message| Error::semantic(message, span))
+}
+
+/// `preview(NumberOfRows)`: Kusto returns two tables, the first `NumberOfRows` rows (as `take`)
+/// and the input's row count (as `count`); kqlite returns the first, its primary result.
+pub(super) fn preview(
+    b: &mut Binder,
+    scope: &Scope,
+    input: Rel,
+    args: &[Expr],
+    span: Span,
+) -> Result<Rel, Error> {
+    let [rows] = args else {
+        return Err(Error::semantic(
+            "preview(NumberOfRows) takes one argument",
+            span,
+        ));
+    };
+    let count = constant_count(b, scope, rows, "NumberOfRows")?;
+    let plan = drop_hidden(input);
+    Ok(Rel::visible(Plan {
+        schema: plan.schema.clone(),
+        node: Node::Take {
+            input: Box::new(plan),
+            count,
+        },
+    }))
 }

@@ -3,10 +3,22 @@
 //! output's schema depends on the data (`bag_unpack`, `pivot`), and uses these functions for the
 //! rows. Errors are messages for `bind` to place at the call.
 
+pub mod active_users;
+pub mod activity;
+pub mod activity_engagement;
+pub mod activity_metrics;
 pub mod bag_unpack;
+pub mod basket;
+pub mod diffpatterns;
+pub mod funnel_completion;
+pub mod funnel_sequence;
 pub mod intersect;
+pub mod itemsets;
 pub mod narrow;
+pub mod new_activity_metrics;
 pub mod pivot;
 pub mod rolling;
 pub mod rows_near;
+pub mod sequence_detect;
+pub mod session_count;
 pub mod timeline;
