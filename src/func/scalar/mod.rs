@@ -27,6 +27,7 @@ pub mod string;
 pub mod text_edit;
 pub mod timezone;
 pub mod trig;
+pub mod units;
 pub mod window;
 
 pub use registry::{common_type, lookup, names, naming};
@@ -85,6 +86,8 @@ pub enum ScalarFunc {
     Trig(trig::TrigFn),
     /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`, `new_guid`.
     Special(special::SpecialFn),
+    /// `convert_angle` … `convert_volume`: a number between two units of one quantity.
+    Units(units::Quantity),
     /// `binary_and` … `bitset_count_ones`.
     Bitwise(bitwise::BitFn),
     /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.

@@ -10,7 +10,7 @@ use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
     logic, math, parse_text, pattern, series, special,
 };
-use super::{string, text_edit, timezone, trig, window, ScalarFunc};
+use super::{string, text_edit, timezone, trig, units, window, ScalarFunc};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -22,6 +22,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     math::FUNCTIONS,
     trig::FUNCTIONS,
     special::FUNCTIONS,
+    units::FUNCTIONS,
     bitwise::FUNCTIONS,
     hash::FUNCTIONS,
     convert::FUNCTIONS,
