@@ -12,6 +12,7 @@ pub mod convert;
 pub mod datetime;
 pub mod datetime_format;
 pub mod def;
+pub mod distribution;
 pub mod dynamic;
 pub mod hash;
 pub mod ip;
@@ -88,6 +89,8 @@ pub enum ScalarFunc {
     Special(special::SpecialFn),
     /// `convert_angle` … `convert_volume`: a number between two units of one quantity.
     Units(units::Quantity),
+    /// `beta_cdf`, `beta_pdf`, `beta_inv`, `welch_test`.
+    Distribution(distribution::DistributionFn),
     /// `binary_and` … `bitset_count_ones`.
     Bitwise(bitwise::BitFn),
     /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, codec, convert, datetime, datetime_format, dynamic, hash, ip, ip_range,
-    logic, math, parse_text, pattern, series, special,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, distribution, dynamic, hash,
+    ip, ip_range, logic, math, parse_text, pattern, series, special,
 };
 use super::{string, text_edit, timezone, trig, units, window, ScalarFunc};
 use crate::func::{Arg, LookupError};
@@ -23,6 +23,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     trig::FUNCTIONS,
     special::FUNCTIONS,
     units::FUNCTIONS,
+    distribution::FUNCTIONS,
     bitwise::FUNCTIONS,
     hash::FUNCTIONS,
     convert::FUNCTIONS,
