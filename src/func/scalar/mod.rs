@@ -21,6 +21,7 @@ pub mod logic;
 pub mod math;
 pub mod parse_text;
 pub mod pattern;
+pub mod punycode;
 mod registry;
 pub mod series;
 pub mod special;
@@ -152,6 +153,8 @@ pub enum ScalarFunc {
     TextEdit(text_edit::TextFn),
     /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).
     Codec(codec::CodecFn),
+    /// `punycode_from_string`, `punycode_to_string` and their `_domain_` forms.
+    Punycode(punycode::PunycodeFn),
     /// `parse_path`, `parse_urlquery`, `parse_command_line` (`parse_text`).
     ParseText(parse_text::ParseFn),
     // dynamic

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, distribution, dynamic, hash,
-    ip, ip_range, logic, math, parse_text, pattern, series, special,
+    ip, ip_range, logic, math, parse_text, pattern, punycode, series, special,
 };
 use super::{string, text_edit, timezone, trig, units, window, ScalarFunc};
 use crate::func::{Arg, LookupError};
@@ -32,6 +32,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     pattern::FUNCTIONS,
     text_edit::FUNCTIONS,
     codec::FUNCTIONS,
+    punycode::FUNCTIONS,
     parse_text::FUNCTIONS,
     dynamic::FUNCTIONS,
     array::FUNCTIONS,
