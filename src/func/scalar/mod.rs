@@ -14,6 +14,7 @@ pub mod datetime_format;
 pub mod def;
 pub mod distribution;
 pub mod dynamic;
+pub mod dynamic_shape;
 pub mod hash;
 pub mod ip;
 pub mod ip_range;
@@ -23,6 +24,7 @@ pub mod parse_text;
 pub mod pattern;
 pub mod punycode;
 mod registry;
+pub mod replace_strings;
 pub mod series;
 pub mod special;
 pub mod string;
@@ -149,6 +151,10 @@ pub enum ScalarFunc {
     Base64Decode,
     ParseCsv,
     ParseUrl,
+    /// `replace_strings`: several literal replacements in one pass.
+    ReplaceStrings,
+    /// `dynamic_to_json`, `treepath`.
+    DynamicShape(dynamic_shape::ShapeFn),
     /// `translate`, `regex_quote`, `repeat`, `strcmp`, … (`text_edit`).
     TextEdit(text_edit::TextFn),
     /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).

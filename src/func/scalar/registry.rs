@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, codec, convert, datetime, datetime_format, distribution, dynamic, hash,
-    ip, ip_range, logic, math, parse_text, pattern, punycode, series, special,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, distribution, dynamic,
+    dynamic_shape, hash, ip, ip_range, logic, math, parse_text, pattern, punycode, series, special,
 };
-use super::{string, text_edit, timezone, trig, units, window, ScalarFunc};
+use super::{replace_strings, string, text_edit, timezone, trig, units, window, ScalarFunc};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -31,10 +31,12 @@ const FAMILIES: &[&[ScalarDef]] = &[
     string::FUNCTIONS,
     pattern::FUNCTIONS,
     text_edit::FUNCTIONS,
+    replace_strings::FUNCTIONS,
     codec::FUNCTIONS,
     punycode::FUNCTIONS,
     parse_text::FUNCTIONS,
     dynamic::FUNCTIONS,
+    dynamic_shape::FUNCTIONS,
     array::FUNCTIONS,
     bag::FUNCTIONS,
     ip::FUNCTIONS,
