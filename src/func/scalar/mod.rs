@@ -25,6 +25,7 @@ pub mod pattern;
 pub mod punycode;
 mod registry;
 pub mod replace_strings;
+pub mod row_pack;
 pub mod series;
 pub mod special;
 pub mod string;
@@ -183,6 +184,12 @@ pub enum ScalarFunc {
     SeriesFitLine,
     /// The other `series_*` functions (`crate::func::series`).
     Series(crate::func::series::SeriesFn),
+    /// `pack_all`, `bag_pack_columns`: a flag, then name/value pairs (`row_pack`).
+    PackColumns,
+    /// `estimate_data_size`: the bytes of the values given.
+    EstimateDataSize,
+    /// `assert(condition, message)`.
+    Assert,
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,

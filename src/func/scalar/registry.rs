@@ -10,7 +10,9 @@ use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, distribution, dynamic,
     dynamic_shape, hash, ip, ip_range, logic, math, parse_text, pattern, punycode, series, special,
 };
-use super::{replace_strings, string, text_edit, timezone, trig, units, window, ScalarFunc};
+use super::{
+    replace_strings, row_pack, string, text_edit, timezone, trig, units, window, ScalarFunc,
+};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -28,6 +30,7 @@ const FAMILIES: &[&[ScalarDef]] = &[
     hash::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
+    row_pack::FUNCTIONS,
     string::FUNCTIONS,
     pattern::FUNCTIONS,
     text_edit::FUNCTIONS,
