@@ -105,7 +105,8 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         arity: (1, 1),
         result: Fixed(T::Dynamic),
         run,
-        naming: Naming::Positional,
+        // Kusto names an unnamed `treepath(d)` column `tree_d`.
+        naming: Naming::Prefix("tree"),
     },
 ];
 
