@@ -335,6 +335,9 @@ impl Binder<'_> {
             };
         }
         let function = canonical_function(&name.name);
+        if let Some(bound) = self.row_function(ctx, function, args, span)? {
+            return Ok(bound);
+        }
         match function {
             "toscalar" => return self.toscalar(ctx, args, span),
             "column_ifexists" => return self.column_ifexists(ctx, args, span),

@@ -20,6 +20,7 @@ mod ops;
 mod parse_op;
 mod pattern_plugins;
 mod plan_size;
+mod row_functions;
 mod scope;
 mod sequence_plugins;
 mod sources;
@@ -125,6 +126,9 @@ pub struct Binder<'a> {
     depth: usize,
     /// Plan operators copied so far by uses of `let` tables and function calls.
     copied_nodes: usize,
+    /// While an `extend` binds its items one after another: how many columns its input has,
+    /// which are all `pack_all()` packs (not the columns the items before it made).
+    extend_input_width: Option<usize>,
 }
 
 impl<'a> Binder<'a> {
@@ -135,6 +139,7 @@ impl<'a> Binder<'a> {
             next_materialize: 0,
             depth: 0,
             copied_nodes: 0,
+            extend_input_width: None,
         }
     }
 
@@ -440,6 +445,15 @@ impl<'a> Binder<'a> {
 
     /// Bind one operator over `input`.
     fn operator(&mut self, scope: &Scope, input: Rel, op: &Operator) -> Result<Rel, Error> {
+        // An operator nested in an `extend` item (`toscalar(T | project pack_all())`) reads its
+        // own input, not the enclosing extend's.
+        let outer = self.extend_input_width.take();
+        let rel = self.operator_kind(scope, input, op);
+        self.extend_input_width = outer;
+        rel
+    }
+
+    fn operator_kind(&mut self, scope: &Scope, input: Rel, op: &Operator) -> Result<Rel, Error> {
         use OperatorKind as K;
         match &op.kind {
             K::Where(predicate) => {
@@ -449,12 +463,15 @@ impl<'a> Binder<'a> {
             K::Extend(items) => {
                 // Each item sees the columns the items before it made
                 // (`extend a = x + 1, b = a * 2`), so they are bound one after another.
-                let mut rel = input;
+                self.extend_input_width = Some(input.schema().len());
+                let mut rel = Ok(input);
                 for item in items {
-                    rel = ops::extend(self, scope, rel, std::slice::from_ref(item))
-                        .and_then(window::check)?;
+                    rel = rel.and_then(|rel| {
+                        ops::extend(self, scope, rel, std::slice::from_ref(item))
+                            .and_then(window::check)
+                    });
                 }
-                Ok(rel)
+                rel
             }
             K::ProjectAway(patterns) => ops::project_away(input, patterns),
             K::ProjectKeep(patterns) => ops::project_keep(input, patterns),

@@ -13,7 +13,9 @@ pub mod datetime;
 pub mod datetime_format;
 pub mod def;
 pub mod digest;
+pub mod distribution;
 pub mod dynamic;
+pub mod dynamic_shape;
 pub mod hash;
 pub mod ip;
 pub mod ip_range;
@@ -21,7 +23,10 @@ pub mod logic;
 pub mod math;
 pub mod parse_text;
 pub mod pattern;
+pub mod punycode;
 mod registry;
+pub mod replace_strings;
+pub mod row_pack;
 pub mod series;
 pub mod sketch;
 pub mod special;
@@ -30,6 +35,7 @@ pub mod text_edit;
 pub mod timezone;
 pub mod trig;
 pub mod user_agent;
+pub mod units;
 pub mod window;
 pub mod xml;
 
@@ -89,6 +95,10 @@ pub enum ScalarFunc {
     Trig(trig::TrigFn),
     /// `gamma`, `loggamma`, `erf`, `erfc`, `rand`, `new_guid`.
     Special(special::SpecialFn),
+    /// `convert_angle` … `convert_volume`: a number between two units of one quantity.
+    Units(units::Quantity),
+    /// `beta_cdf`, `beta_pdf`, `beta_inv`, `welch_test`.
+    Distribution(distribution::DistributionFn),
     /// `binary_and` … `bitset_count_ones`.
     Bitwise(bitwise::BitFn),
     /// `hash`, `hash_xxhash64`, `hash_sha256`, `hash_sha1`, `hash_md5`.
@@ -155,10 +165,16 @@ pub enum ScalarFunc {
     Base64Decode,
     ParseCsv,
     ParseUrl,
+    /// `replace_strings`: several literal replacements in one pass.
+    ReplaceStrings,
+    /// `dynamic_to_json`, `treepath`.
+    DynamicShape(dynamic_shape::ShapeFn),
     /// `translate`, `regex_quote`, `repeat`, `strcmp`, … (`text_edit`).
     TextEdit(text_edit::TextFn),
     /// base64 of guids and byte arrays, gzip/zlib, code points (`codec`).
     Codec(codec::CodecFn),
+    /// `punycode_from_string`, `punycode_to_string` and their `_domain_` forms.
+    Punycode(punycode::PunycodeFn),
     /// `parse_path`, `parse_urlquery`, `parse_command_line` (`parse_text`).
     ParseText(parse_text::ParseFn),
     // dynamic
@@ -181,6 +197,12 @@ pub enum ScalarFunc {
     SeriesFitLine,
     /// The other `series_*` functions (`crate::func::series`).
     Series(crate::func::series::SeriesFn),
+    /// `pack_all`, `bag_pack_columns`: a flag, then name/value pairs (`row_pack`).
+    PackColumns,
+    /// `estimate_data_size`: the bytes of the values given.
+    EstimateDataSize,
+    /// `assert(condition, message)`.
+    Assert,
     // IP addresses
     Ipv4IsPrivate,
     Ipv4IsInRange,

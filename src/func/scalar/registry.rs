@@ -7,10 +7,14 @@ use std::sync::LazyLock;
 
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
-    array, bag, bitwise, codec, convert, datetime, datetime_format, digest, dynamic, hash, ip,
-    ip_range, logic, math, parse_text, pattern, series, sketch, special,
+    array, bag, bitwise, codec, convert, datetime, datetime_format, digest, distribution, dynamic,
+    dynamic_shape, hash, ip, ip_range, logic, math, parse_text, pattern, punycode, series, sketch,
+    special,
 };
-use super::{string, text_edit, timezone, trig, user_agent, window, xml, ScalarFunc};
+use super::{
+    replace_strings, row_pack, string, text_edit, timezone, trig, units, user_agent, window, xml,
+    ScalarFunc,
+};
 use crate::func::{Arg, LookupError};
 use crate::table::{Type, Value};
 
@@ -22,6 +26,8 @@ const FAMILIES: &[&[ScalarDef]] = &[
     math::FUNCTIONS,
     trig::FUNCTIONS,
     special::FUNCTIONS,
+    units::FUNCTIONS,
+    distribution::FUNCTIONS,
     bitwise::FUNCTIONS,
     hash::FUNCTIONS,
     digest::FUNCTIONS,
@@ -30,12 +36,16 @@ const FAMILIES: &[&[ScalarDef]] = &[
     user_agent::FUNCTIONS,
     convert::FUNCTIONS,
     logic::FUNCTIONS,
+    row_pack::FUNCTIONS,
     string::FUNCTIONS,
     pattern::FUNCTIONS,
     text_edit::FUNCTIONS,
+    replace_strings::FUNCTIONS,
     codec::FUNCTIONS,
+    punycode::FUNCTIONS,
     parse_text::FUNCTIONS,
     dynamic::FUNCTIONS,
+    dynamic_shape::FUNCTIONS,
     array::FUNCTIONS,
     bag::FUNCTIONS,
     ip::FUNCTIONS,

@@ -1,7 +1,8 @@
 //! The `series_*` functions over the numeric arrays `make-series` builds, as plain kernels over
 //! `f64` slices: element-wise arithmetic and comparisons ([`elementwise`]), reductions
 //! ([`reduce`]), statistics ([`stats`]), filling gaps ([`fill`]), FIR/IIR filters ([`filter`]),
-//! Tukey-fence outliers ([`outliers`]), two-line fits ([`fit`]), periods ([`periods`]) and the decomposition into
+//! Tukey-fence outliers ([`outliers`]), two-line fits ([`fit`]), periods ([`periods`]), Fourier
+//! transforms, norms and polynomial fits ([`spectrum`]) and the decomposition into
 //! seasonal, trend and residual parts with its anomalies and forecast ([`decompose`]). This module maps a call's rows (dynamic values) to
 //! the kernels and back; the registry has one row per function pointing at a [`SeriesFn`].
 
@@ -13,6 +14,7 @@ pub mod fit;
 pub mod outliers;
 pub mod periods;
 pub mod reduce;
+pub mod spectrum;
 pub mod stats;
 
 use crate::table::{Column, Type};
@@ -51,6 +53,11 @@ pub enum SeriesFn {
     Seasonal,
     Fit2Lines,
     Fit2LinesDynamic,
+    /// Output 0 real, 1 imaginary.
+    Fft(u8),
+    Ifft(u8),
+    Magnitude,
+    FitPoly,
 }
 
 impl SeriesFn {
@@ -63,6 +70,8 @@ impl SeriesFn {
             SeriesFn::DecomposeForecast(_) => SeriesFn::DecomposeForecast(0),
             SeriesFn::PeriodsDetect(_) => SeriesFn::PeriodsDetect(0),
             SeriesFn::PeriodsValidate(_) => SeriesFn::PeriodsValidate(0),
+            SeriesFn::Fft(_) => SeriesFn::Fft(0),
+            SeriesFn::Ifft(_) => SeriesFn::Ifft(0),
             other => other,
         }
     }
@@ -74,7 +83,8 @@ impl SeriesFn {
             | SeriesFn::Product
             | SeriesFn::DotProduct
             | SeriesFn::CosineSimilarity
-            | SeriesFn::PearsonCorrelation => Type::Real,
+            | SeriesFn::PearsonCorrelation
+            | SeriesFn::Magnitude => Type::Real,
             _ => Type::Dynamic,
         }
     }
@@ -112,6 +122,18 @@ pub fn tuple_fields(f: SeriesFn) -> Option<Vec<(&'static str, Type)>> {
                 })
                 .collect(),
         ),
+        SeriesFn::FitPoly => Some(
+            spectrum::FIT_POLY_FIELDS
+                .iter()
+                .map(|&n| {
+                    let ty = match n {
+                        "coefficients" | "poly_fit" => Type::Dynamic,
+                        _ => Type::Real,
+                    };
+                    (n, ty)
+                })
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -125,6 +147,7 @@ pub fn output_names(f: SeriesFn) -> &'static [&'static str] {
         }
         SeriesFn::DecomposeAnomalies(_) => &["ad_flag", "ad_score", "baseline"],
         SeriesFn::PeriodsDetect(_) | SeriesFn::PeriodsValidate(_) => &["periods", "scores"],
+        SeriesFn::Fft(_) | SeriesFn::Ifft(_) => &["real", "imag"],
         _ => &[],
     }
 }
@@ -136,7 +159,10 @@ pub fn output_parts(f: SeriesFn) -> Option<Vec<SeriesFn>> {
     let count = match f {
         SeriesFn::Decompose(_) | SeriesFn::DecomposeForecast(_) => 4,
         SeriesFn::DecomposeAnomalies(_) => 3,
-        SeriesFn::PeriodsDetect(_) | SeriesFn::PeriodsValidate(_) => 2,
+        SeriesFn::PeriodsDetect(_)
+        | SeriesFn::PeriodsValidate(_)
+        | SeriesFn::Fft(_)
+        | SeriesFn::Ifft(_) => 2,
         _ => return None,
     };
     Some(
@@ -146,6 +172,8 @@ pub fn output_parts(f: SeriesFn) -> Option<Vec<SeriesFn>> {
                 SeriesFn::DecomposeForecast(_) => SeriesFn::DecomposeForecast(i),
                 SeriesFn::DecomposeAnomalies(_) => SeriesFn::DecomposeAnomalies(i),
                 SeriesFn::PeriodsDetect(_) => SeriesFn::PeriodsDetect(i),
+                SeriesFn::Fft(_) => SeriesFn::Fft(i),
+                SeriesFn::Ifft(_) => SeriesFn::Ifft(i),
                 _ => SeriesFn::PeriodsValidate(i),
             })
             .collect(),
@@ -207,6 +235,7 @@ pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
                         SeriesFn::DotProduct => reduce::dot_of(a[0], a[1]),
                         SeriesFn::CosineSimilarity => reduce::cosine_of(&a),
                         SeriesFn::PearsonCorrelation => reduce::pearson_of(a[0], a[1]),
+                        SeriesFn::Magnitude => spectrum::magnitude_of(a[0]),
                         _ => unreachable!("only reductions give a real"),
                     }
                 })
@@ -238,6 +267,9 @@ pub fn call(f: SeriesFn, args: &[Datum], len: usize) -> Column {
                         SeriesFn::PeriodsValidate(i) => periods::validate_of(&a, i),
                         SeriesFn::Seasonal => decompose::seasonal_of(&a),
                         SeriesFn::Fit2Lines | SeriesFn::Fit2LinesDynamic => fit::fit_2lines(a[0]),
+                        SeriesFn::Fft(i) => spectrum::transform_of(&a, i, false),
+                        SeriesFn::Ifft(i) => spectrum::transform_of(&a, i, true),
+                        SeriesFn::FitPoly => spectrum::fit_poly_of(&a),
                         _ => unreachable!("reductions give a real"),
                     }
                 })
@@ -299,5 +331,9 @@ pub const NAMES: &[(&str, SeriesFn, usize, usize)] = {
         ("series_seasonal", S::Seasonal, 1, 2),
         ("series_fit_2lines", S::Fit2Lines, 1, 1),
         ("series_fit_2lines_dynamic", S::Fit2LinesDynamic, 1, 1),
+        ("series_fft", S::Fft(0), 1, 2),
+        ("series_ifft", S::Ifft(0), 1, 2),
+        ("series_magnitude", S::Magnitude, 1, 1),
+        ("series_fit_poly", S::FitPoly, 1, 3),
     ]
 };
