@@ -11,7 +11,7 @@ use super::snapshot::{Snapshot, Snapshots};
 use super::time_window::{self, TimeWindow};
 use super::Limits;
 use crate::catalog::{Catalog, ScanRequest, TableProvider};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, Limit};
 use crate::now::{self, NowSpec};
 use crate::output::cell_json;
 use crate::table::{Column, Schema, Table};
@@ -93,6 +93,10 @@ pub enum Failure {
     Timeout(Duration),
     #[error("too many queries are running or waiting; try again shortly")]
     Busy,
+    /// The query needed more than `--max-memory`: Kusto's "runaway query", a limit hit while
+    /// running, not a fault of the query text.
+    #[error("{0}")]
+    Runaway(String),
     #[error("internal error while running the query: {0}")]
     Internal(String),
 }
@@ -191,6 +195,16 @@ impl Drop for Waiting {
     }
 }
 
+/// The failure a query error is: a limit hit while running is the limit's failure (the time
+/// limit's 504, the memory limit's runaway query), anything else a failed query.
+fn failure_of(error: Error, text: &str) -> Failure {
+    match error.kind {
+        ErrorKind::Stopped(Limit::Timeout(limit)) => Failure::Timeout(limit),
+        ErrorKind::Stopped(limit @ Limit::Memory { .. }) => Failure::Runaway(limit.to_string()),
+        _ => Failure::Query(FailedQuery::new(error, text)),
+    }
+}
+
 fn panic_text(error: tokio::task::JoinError) -> String {
     match error.try_into_panic() {
         Ok(payload) => payload
@@ -224,7 +238,7 @@ impl Run {
             options.params.retain(|(n, _)| n != name);
             options.params.push((name.clone(), value.clone()));
         }
-        let query_error = |error: Error| Failure::Query(FailedQuery::new(error, text.as_str()));
+        let query_error = |error: Error| failure_of(error, &text);
         options.now = match request.now {
             Some(ticks) => ticks,
             None => {
@@ -408,6 +422,23 @@ impl TableProvider for WindowedTable {
 mod tests {
     use super::*;
     use crate::table::{Field, Type};
+
+    #[test]
+    fn a_limit_hit_while_running_is_the_limit_not_a_bad_query() {
+        let stopped = |limit| Error::new(ErrorKind::Stopped(limit));
+        let limit = Duration::from_secs(2);
+        assert!(matches!(
+            failure_of(stopped(Limit::Timeout(limit)), "T"),
+            Failure::Timeout(d) if d == limit
+        ));
+        let memory = Limit::Memory { limit: 1, held: 2 };
+        match failure_of(stopped(memory), "T") {
+            Failure::Runaway(message) => assert!(message.contains("more memory"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        let unknown = Error::new(ErrorKind::Runtime("no".into()));
+        assert!(matches!(failure_of(unknown, "T"), Failure::Query(_)));
+    }
 
     fn numbers(n: i64) -> Table {
         Table::new(

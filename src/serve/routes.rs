@@ -278,6 +278,15 @@ fn kusto_failure(failure: Failure, activity: &Activity) -> Response {
             &failure.to_string(),
             activity,
         ),
+        // Kusto reports a query past an internal limit as a runaway query, a partial query
+        // failure (https://learn.microsoft.com/kusto/concepts/runaway-queries).
+        failure @ Failure::Runaway(_) => kusto_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "General_InternalServerError",
+            "Kusto.Data.Exceptions.KustoServiceException",
+            &format!("Runaway query: {failure}"),
+            activity,
+        ),
         failure @ Failure::Internal(_) => kusto_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "General_InternalServerError",
