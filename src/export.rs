@@ -99,8 +99,12 @@ pub fn export(
         Err(e) => return Err(failed(e)),
     };
     let mut broken: Option<io::Error> = None;
+    // Rows handed to the writer: with a closed pipe, the batch it failed on counts too (the
+    // table had rows, whatever the reader took of them).
+    let mut rows = 0;
     let scanned = provider.scan(&request, &mut |batch| {
         meter.check()?;
+        rows += batch.num_rows() as u64;
         if let Err(e) = writer.write(&batch) {
             let stop = Error::input("export output", e.to_string());
             broken = Some(e);
@@ -109,7 +113,6 @@ pub fn export(
         written(batch.num_rows() as u64);
         Ok(())
     });
-    let rows = writer.rows();
     match broken {
         Some(e) if closed(&e) => return Ok(rows),
         Some(e) => return Err(failed(e)),
