@@ -94,15 +94,18 @@ fn draw(stopped: &mpsc::Receiver<()>, rows: &AtomicU64) {
     bar.finish_and_clear();
 }
 
-/// `12/720 files, 350.2 MB, 175.1 MB/s, 1,204,331 rows`.
+/// `12/720 files, 350.2 MB, 175.1 MB/s, 1,204,331 rows`; only the rows when no file is read
+/// (a query over `range` or table files).
 fn line(done: ScanCounts, rows: u64, elapsed: Duration) -> String {
+    let rows = crate::output::thousands(rows);
+    if done.files_planned == 0 && done.files_read == 0 {
+        return format!("{rows} rows");
+    }
     let mb = done.bytes_read as f64 / 1e6;
     let rate = mb / elapsed.as_secs_f64().max(0.001);
     format!(
-        "{}/{} files, {mb:.1} MB, {rate:.1} MB/s, {} rows",
-        done.files_read,
-        done.files_planned,
-        crate::output::thousands(rows)
+        "{}/{} files, {mb:.1} MB, {rate:.1} MB/s, {rows} rows",
+        done.files_read, done.files_planned,
     )
 }
 
@@ -121,6 +124,8 @@ mod tests {
             line(done, 1_204_331, Duration::from_secs(2)),
             "12/720 files, 350.2 MB, 175.1 MB/s, 1,204,331 rows"
         );
+        let none = ScanCounts::default();
+        assert_eq!(line(none, 8192, Duration::from_secs(3)), "8,192 rows");
     }
 
     #[test]
