@@ -22,36 +22,30 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let progress = ProgressLine::start(progress::wanted(args.quiet, to_terminal));
     let written = |n| progress.add_rows(n);
-    let rows = match &args.output {
+    let (mut out, shown): (Box<dyn Write>, _) = match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
-            let mut out = std::io::BufWriter::new(file);
-            let rows = export::export(
-                &loaded.catalog,
-                table,
-                args.format,
-                &budget,
-                &written,
-                &mut out,
-            )?;
-            out.flush()
-                .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
-            rows
+            (Box::new(file), path.display().to_string())
         }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            export::export(
-                &loaded.catalog,
-                table,
-                args.format,
-                &budget,
-                &written,
-                &mut out,
-            )?
-        }
+        None => (Box::new(std::io::stdout().lock()), "standard output".into()),
     };
+    let mut out = std::io::BufWriter::new(&mut out);
+    let rows = export::export(
+        &loaded.catalog,
+        table,
+        args.format,
+        &budget,
+        &written,
+        &mut out,
+    )?;
+    // A closed standard output was success already (the export stopped there).
+    match out.flush() {
+        Err(e) if args.output.is_some() || e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(usage(format!("cannot write {shown}: {e}")));
+        }
+        _ => {}
+    }
     drop(progress);
     if let Some(path) = &args.output {
         note(&format!(
