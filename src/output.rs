@@ -1,7 +1,7 @@
 //! A result table as text: an aligned table for people (elided to a terminal's width), one
 //! `Column: value` line per cell (vertical), CSV, JSON (Log Analytics API shape, read back as a
 //! table file), JSON lines, and the array of string-valued objects `az monitor log-analytics
-//! query` prints.
+//! query` prints. [`ResultWriter`] writes a result batch by batch as the executor hands it out.
 //!
 //! Every format writes cell values in Kusto's canonical text ([`crate::format`]) or, in the JSON
 //! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as

@@ -46,7 +46,9 @@ impl ProgressLine {
         }
         let (stop, stopped) = mpsc::channel();
         let counted = rows.clone();
-        let thread = std::thread::spawn(move || draw(&stopped, &counted));
+        // Taken here, not on the thread: the scan may plan its files before the thread runs.
+        let before = (scan_progress::counts(), Instant::now());
+        let thread = std::thread::spawn(move || draw(&stopped, before, &counted));
         ProgressLine {
             rows,
             stop: Some(stop),
@@ -70,10 +72,9 @@ impl Drop for ProgressLine {
 }
 
 /// The drawing thread: wait out the delay, then redraw until told to stop (the sender is
-/// dropped), and erase the line.
-fn draw(stopped: &mpsc::Receiver<()>, rows: &AtomicU64) {
-    let started = Instant::now();
-    let before = scan_progress::counts();
+/// dropped), and erase the line; counts and time run from `before`.
+fn draw(stopped: &mpsc::Receiver<()>, before: (ScanCounts, Instant), rows: &AtomicU64) {
+    let (before, started) = before;
     if stopped.recv_timeout(DELAY) != Err(RecvTimeoutError::Timeout) {
         return;
     }
