@@ -292,11 +292,33 @@ fn the_progress_line_shows_on_a_terminal_unless_quiet() {
             rexpect::session::spawn_command(command, Some(120_000)).expect("spawn on a pty");
         session.exp_eof().expect("kqlite ends")
     };
-    let shown = on_terminal(&["query", SLOW]);
-    // `range` reads no file: the line counts rows (none until `summarize` ends).
-    assert!(shown.contains(" 0 rows"), "{shown:?}");
+    // The sample logs are read first, then `range` keeps the run going past the second.
+    let shown = on_terminal(&[
+        "query",
+        "--logs",
+        LOGS,
+        "--interval",
+        "0",
+        "union (NTANetAnalytics | project i = long(0)), (range i from 1 to 100000000 step 1) \
+         | summarize count()",
+    ]);
+    let files = regex::Regex::new(r"(\d+)/(\d+) files, \d+\.\d MB, \d+\.\d MB/s, 0 rows").unwrap();
+    let counts = files
+        .captures(&shown)
+        .unwrap_or_else(|| panic!("{shown:?}"));
+    assert_eq!(
+        counts[1], counts[2],
+        "every planned file is read: {shown:?}"
+    );
+    assert_ne!(&counts[1], "0");
     assert!(shown.contains("\u{1b}[2K"), "the line is erased: {shown:?}");
-    assert!(shown.contains("100000000"), "{shown:?}");
+    assert!(shown.contains("100008022"), "{shown:?}");
+    let rows_only = on_terminal(&["query", SLOW]);
+    // `range` reads no file: the line counts rows (none until `summarize` ends).
+    assert!(
+        rows_only.contains(" 0 rows") && !rows_only.contains("files"),
+        "{rows_only:?}"
+    );
     let quiet = on_terminal(&["query", SLOW, "--quiet"]);
     assert!(!quiet.contains(" rows"), "{quiet:?}");
     assert!(quiet.contains("100000000"), "{quiet:?}");
