@@ -93,11 +93,7 @@ pub fn export(
     // scanning and report success.
     let closed = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
     let schema = request.output_schema(schema);
-    let mut writer = match ResultWriter::new(schema, output_format, Terminal::default(), 0, out) {
-        Ok(writer) => writer,
-        Err(e) if closed(&e) => return Ok(0),
-        Err(e) => return Err(failed(e)),
-    };
+    let mut writer = ResultWriter::new(schema, output_format, Terminal::default(), 0, out);
     let mut broken: Option<io::Error> = None;
     // Rows handed to the writer: with a closed pipe, the batch it failed on counts too (the
     // table had rows, whatever the reader took of them).

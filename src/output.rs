@@ -73,7 +73,7 @@ pub fn write_to(
     terminal: Terminal,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut writer = ResultWriter::new(table.schema.clone(), format, terminal, 0, out)?;
+    let mut writer = ResultWriter::new(table.schema.clone(), format, terminal, 0, out);
     writer.write(table)?;
     writer.finish().map(|_| ())
 }

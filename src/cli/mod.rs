@@ -174,7 +174,7 @@ fn print_rows(
     };
     write_stdout(|out| {
         let schema = table.schema.clone();
-        let mut writer = crate::output::ResultWriter::new(schema, format, terminal, max_rows, out)?;
+        let mut writer = crate::output::ResultWriter::new(schema, format, terminal, max_rows, out);
         writer.write(table)?;
         writer.finish().map(|_| ())
     })

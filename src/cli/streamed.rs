@@ -52,11 +52,7 @@ pub(super) fn print(
     let progress = ProgressLine::start(progress::wanted(args.quiet, rows_on_screen));
     let mut out = io::BufWriter::new(stdout.lock());
     let schema = compiled.plan.schema.clone();
-    let mut writer = match ResultWriter::new(schema, args.format, terminal, args.max_rows, &mut out)
-    {
-        Ok(writer) => writer,
-        Err(e) => return closed_or_failed(Some(e)).map(|()| Printed::Closed),
-    };
+    let mut writer = ResultWriter::new(schema, args.format, terminal, args.max_rows, &mut out);
     let mut failed: Option<io::Error> = None;
     let mut first_row: Option<Table> = None;
     let external = crate::external_tables(&options);

@@ -24,6 +24,8 @@ pub struct ResultWriter<'w> {
     out: &'w mut dyn Write,
     /// Rows written (or, for the table format, seen) so far.
     rows: u64,
+    /// Whether the header (CSV) or the document's start (JSON) is written.
+    started: bool,
     held: Held,
 }
 
@@ -38,38 +40,47 @@ enum Held {
 }
 
 impl<'w> ResultWriter<'w> {
-    /// Start a result of `schema` (the CSV header and the start of the JSON document are
-    /// written now). `max_rows` is how many rows the table format shows of a longer result
-    /// (0: all of them).
+    /// Start a result of `schema`. `max_rows` is how many rows the table format shows of a
+    /// longer result (0: all of them). Nothing is written before the first rows or the end, so
+    /// a query that fails before either leaves no header behind.
     pub fn new(
         schema: Schema,
         format: Format,
         terminal: Terminal,
         max_rows: usize,
         out: &'w mut dyn Write,
-    ) -> io::Result<ResultWriter<'w>> {
-        match format {
-            Format::Csv => write_csv_header(schema.names(), out)?,
-            Format::Json => write_json_start(&schema, out)?,
-            _ => {}
-        }
+    ) -> ResultWriter<'w> {
         let held = match format {
             Format::Table => Held::Screen(ScreenRows::new(&schema, max_rows)),
             Format::Az => Held::Whole(Table::empty(schema.clone())),
             Format::Csv | Format::Json | Format::Jsonl | Format::Vertical => Held::Nothing,
         };
-        Ok(ResultWriter {
+        ResultWriter {
             schema,
             format,
             terminal,
             out,
             rows: 0,
+            started: false,
             held,
-        })
+        }
+    }
+
+    /// The CSV header or the start of the JSON document, once.
+    fn start(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
+        match self.format {
+            Format::Csv => write_csv_header(self.schema.names(), self.out),
+            Format::Json => write_json_start(&self.schema, self.out),
+            _ => Ok(()),
+        }
     }
 
     /// Write (or keep) the rows of `batch`, whose columns are the result's.
     pub fn write(&mut self, batch: &Table) -> io::Result<()> {
+        self.start()?;
         let columns = conform(&self.schema, &batch.columns);
         match &mut self.held {
             Held::Screen(screen) => screen.add(&columns),
@@ -103,7 +114,8 @@ impl<'w> ResultWriter<'w> {
     }
 
     /// End the result: the close of the JSON document, or the table; returns the row count.
-    pub fn finish(self) -> io::Result<u64> {
+    pub fn finish(mut self) -> io::Result<u64> {
+        self.start()?;
         match self.held {
             Held::Screen(screen) => {
                 let (table, elided) = screen.shown(self.schema);
@@ -246,8 +258,7 @@ mod tests {
             Terminal::default(),
             max_rows,
             &mut out,
-        )
-        .unwrap();
+        );
         for batch in batches {
             writer.write(batch).unwrap();
         }
@@ -321,8 +332,7 @@ mod tests {
                 Terminal::default(),
                 0,
                 &mut out,
-            )
-            .unwrap();
+            );
             for start in (0..20).step_by(7) {
                 writer.write(&numbers(start, (start + 7).min(20))).unwrap();
             }
@@ -333,6 +343,27 @@ mod tests {
                 "{format:?}"
             );
         }
+    }
+
+    #[test]
+    fn nothing_is_written_before_the_first_rows_or_the_end() {
+        // A query that fails before its first batch leaves no CSV header or half JSON document.
+        let schema = numbers(0, 0).schema;
+        for format in [Format::Csv, Format::Json] {
+            let mut out = Vec::new();
+            drop(ResultWriter::new(
+                schema.clone(),
+                format,
+                Terminal::default(),
+                0,
+                &mut out,
+            ));
+            assert!(out.is_empty(), "{format:?}");
+        }
+        let mut out = Vec::new();
+        let writer = ResultWriter::new(schema, Format::Csv, Terminal::default(), 0, &mut out);
+        assert_eq!(writer.finish().unwrap(), 0);
+        assert_eq!(out, b"n\r\n", "an empty result still has its header");
     }
 
     #[test]
