@@ -133,9 +133,11 @@ fn run_one(
     // A chart needs the whole result, and `--stats` reports on a collected run; anything else
     // is printed as it is computed.
     if args.chart.is_none() && !args.stats {
-        return streamed::print(query, &loaded.catalog, now, &flags, args, |e| {
-            collection_hint(e, query, args)
-        });
+        let catalog = &loaded.catalog;
+        let options = options_for(query, catalog, now, &flags)?;
+        let explain = |e| collection_hint(e, query, args);
+        let empty = |nothing| hint_if_empty(nothing, query, catalog, now, &options);
+        return streamed::print(query, catalog, &options, args, explain, empty);
     }
     collected(query, loaded, now, &flags, args).map(|()| Printed::Whole)
 }
@@ -230,7 +232,7 @@ pub(super) fn evaluate(
 }
 
 /// When the answer is empty (`nothing`) over old data, say the data's time range.
-pub(super) fn hint_if_empty(
+fn hint_if_empty(
     nothing: bool,
     query: &QueryText,
     catalog: &Catalog,
@@ -256,7 +258,7 @@ pub(super) struct QueryFlags<'a> {
 }
 
 /// The options `query` runs with: the flags, and `now` resolved against the tables it reads.
-pub(super) fn options_for(
+fn options_for(
     query: &QueryText,
     catalog: &Catalog,
     now: &NowSpec,

@@ -6,12 +6,10 @@
 
 use super::args::QueryArgs;
 use super::progress::{self, ProgressLine};
-use super::query::{hint_if_empty, options_for, QueryFlags};
 use super::{empty_hint, note, style, usage, Failure, QueryText};
 use crate::catalog::Catalog;
 use crate::chart;
 use crate::exec::Flow;
-use crate::now::NowSpec;
 use crate::output::{Format, ResultWriter, Terminal};
 use crate::table::Table;
 use std::io::{self, IsTerminal};
@@ -25,19 +23,19 @@ pub(super) enum Printed {
     Closed,
 }
 
-/// Run `query` and print its result in `args.format` as it is computed. `explain` may add
-/// help to a query error.
+/// Run `query` with `options` and print its result in `args.format` as it is computed.
+/// `explain` may add help to a query error; `empty` hears whether the answer found nothing
+/// (no rows, or one row of zeros), once every row is written.
 pub(super) fn print(
     query: &QueryText,
     catalog: &Catalog,
-    now: &NowSpec,
-    flags: &QueryFlags<'_>,
+    options: &crate::Options,
     args: &QueryArgs,
     explain: impl Fn(crate::Error) -> crate::Error,
+    empty: impl FnOnce(bool),
 ) -> Result<Printed, Failure> {
     let in_query = |e| Failure::in_query(explain(e), query);
-    let options = options_for(query, catalog, now, flags)?;
-    let compiled = crate::compile(&query.text, catalog, &options).map_err(in_query)?;
+    let compiled = crate::compile(&query.text, catalog, options).map_err(in_query)?;
     // An unknown chart kind or property is a query error, before any row is printed.
     let draws = match &compiled.visualization {
         Some(vis) => chart::draws_chart(vis).map_err(in_query)?,
@@ -55,8 +53,8 @@ pub(super) fn print(
     let mut writer = ResultWriter::new(schema, args.format, terminal, args.max_rows, &mut out);
     let mut failed: Option<io::Error> = None;
     let mut first_row: Option<Table> = None;
-    let external = crate::external_tables(&options);
-    crate::exec::execute_into(&compiled, catalog, &external, &options, &mut |batch| {
+    let external = crate::external_tables(options);
+    crate::exec::execute_into(&compiled, catalog, &external, options, &mut |batch| {
         if first_row.is_none() && batch.num_rows() > 0 {
             let columns = batch.columns.iter().map(|c| c.slice(0, 1)).collect();
             first_row = Some(Table::new(batch.schema.clone(), columns));
@@ -82,13 +80,7 @@ pub(super) fn print(
     };
     drop(out);
     let first = first_row.unwrap_or_else(|| Table::empty(compiled.plan.schema.clone()));
-    hint_if_empty(
-        empty_hint::says_nothing(rows, &first),
-        query,
-        catalog,
-        now,
-        &options,
-    );
+    empty(empty_hint::says_nothing(rows, &first));
     if let Some(vis) = compiled.visualization.filter(|_| draws) {
         note(&format!(
             "the query renders a {}; add --chart FILE.svg to write it",
