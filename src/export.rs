@@ -11,8 +11,8 @@ use crate::catalog::{is_hidden, Catalog, ScanRequest};
 use crate::error::{suggest, Error, ErrorKind};
 use crate::exec::Budget;
 use crate::func::EvalContext;
-use crate::output::{cell_json, cell_text};
-use crate::table::{Schema, Table};
+use crate::output::{Format, ResultWriter, Terminal};
+use crate::table::Schema;
 use serde_json::Value as Json;
 use std::io::{self, Write};
 
@@ -60,14 +60,16 @@ fn unknown_table(catalog: &Catalog, table: &str) -> Error {
 }
 
 /// Write every row of `table` to `out` in `format`; returns the number of rows written.
-/// `budget` is checked between batches (`--timeout`, `--max-memory`).
+/// `budget` is checked between batches (`--timeout`, `--max-memory`); `written` hears of each
+/// batch's rows as they go out (the progress line).
 pub fn export(
     catalog: &Catalog,
     table: &str,
     format: ExportFormat,
     budget: &Budget,
+    written: &dyn Fn(u64),
     out: &mut dyn Write,
-) -> Result<usize, Error> {
+) -> Result<u64, Error> {
     let meter = budget.start();
     let provider = catalog
         .get(table)
@@ -76,99 +78,46 @@ pub fn export(
     let columns: Vec<usize> = (0..schema.len())
         .filter(|&i| !is_hidden(&schema.fields[i].name))
         .collect();
-    let names: Vec<&str> = columns
-        .iter()
-        .map(|&i| schema.fields[i].name.as_str())
-        .collect();
-    let written = |e: io::Error| Error::input("export output", e.to_string());
-    if format == ExportFormat::Csv {
-        write_csv_header(&names, out).map_err(written)?;
-    }
     let request = ScanRequest {
         columns: &columns,
         predicates: &[],
         ctx: EvalContext { now: 0 },
         stats: None,
     };
-    let mut rows = 0;
+    let output_format = match format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::JsonLines => Format::Jsonl,
+    };
+    let failed = |e: io::Error| Error::input("export output", e.to_string());
     // A reader that closes the pipe early (`kqlite export … | head`) has what it wanted: stop
     // scanning and report success.
-    let mut closed = false;
+    let closed = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
+    let schema = request.output_schema(schema);
+    let mut writer = ResultWriter::new(schema, output_format, Terminal::default(), 0, out);
+    let mut broken: Option<io::Error> = None;
+    // Rows handed to the writer: with a closed pipe, the batch it failed on counts too (the
+    // table had rows, whatever the reader took of them).
+    let mut rows = 0;
     let scanned = provider.scan(&request, &mut |batch| {
         meter.check()?;
-        let result = match format {
-            ExportFormat::Csv => write_csv_rows(&batch, out),
-            ExportFormat::JsonLines => write_json_lines(&batch, &names, out),
-        };
-        if let Err(e) = &result {
-            closed = e.kind() == io::ErrorKind::BrokenPipe;
+        rows += batch.num_rows() as u64;
+        if let Err(e) = writer.write(&batch) {
+            let stop = Error::input("export output", e.to_string());
+            broken = Some(e);
+            return Err(stop);
         }
-        rows += batch.num_rows();
-        result.map_err(written)
+        written(batch.num_rows() as u64);
+        Ok(())
     });
-    if closed {
-        return Ok(rows);
+    match broken {
+        Some(e) if closed(&e) => return Ok(rows),
+        Some(e) => return Err(failed(e)),
+        None => scanned?,
     }
-    scanned?;
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(written(e)),
+    match writer.finish() {
+        Err(e) if !closed(&e) => Err(failed(e)),
         _ => Ok(rows),
     }
-}
-
-fn write_csv_header(names: &[&str], out: &mut dyn Write) -> io::Result<()> {
-    let mut line = String::new();
-    for (i, name) in names.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        push_csv_field(&mut line, name);
-    }
-    line.push_str("\r\n");
-    out.write_all(line.as_bytes())
-}
-
-fn write_csv_rows(batch: &Table, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = String::new();
-    for row in 0..batch.num_rows() {
-        for (i, column) in batch.columns.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            push_csv_field(&mut text, &cell_text(column, row));
-        }
-        text.push_str("\r\n");
-    }
-    out.write_all(text.as_bytes())
-}
-
-/// A field quoted only when it must be: a comma, quote, CR or LF, or whitespace at either end
-/// that a reader might trim.
-fn push_csv_field(out: &mut String, field: &str) {
-    let needs_quotes = field.contains([',', '"', '\r', '\n'])
-        || field.starts_with(char::is_whitespace)
-        || field.ends_with(char::is_whitespace);
-    if needs_quotes {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
-    }
-}
-
-fn write_json_lines(batch: &Table, names: &[&str], out: &mut dyn Write) -> io::Result<()> {
-    let mut text = String::new();
-    for row in 0..batch.num_rows() {
-        let object: serde_json::Map<String, Json> = names
-            .iter()
-            .zip(&batch.columns)
-            .map(|(name, column)| (name.to_string(), cell_json(column, row)))
-            .collect();
-        text.push_str(&Json::Object(object).to_string());
-        text.push('\n');
-    }
-    out.write_all(text.as_bytes())
 }
 
 /// The Azure Data Explorer commands for `table` with `schema`: `.create table` with its
@@ -263,7 +212,7 @@ fn json_path(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::catalog::MemoryTable;
-    use crate::table::{Column, Field, Type};
+    use crate::table::{Column, Field, Table, Type};
     use std::sync::Arc;
 
     fn catalog() -> Catalog {
@@ -291,7 +240,15 @@ mod tests {
 
     fn exported(format: ExportFormat) -> String {
         let mut out = Vec::new();
-        let rows = export(&catalog(), "Things", format, &Budget::default(), &mut out).unwrap();
+        let rows = export(
+            &catalog(),
+            "Things",
+            format,
+            &Budget::default(),
+            &|_| (),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(rows, 2);
         String::from_utf8(out).unwrap()
     }
@@ -322,6 +279,7 @@ mod tests {
             "things",
             ExportFormat::Csv,
             &Budget::default(),
+            &|_| (),
             &mut Vec::new(),
         )
         .unwrap_err();

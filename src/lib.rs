@@ -80,10 +80,20 @@ pub(crate) fn external_tables(options: &Options) -> sources::external_table::Loc
     sources::external_table::LocalFiles::new(&options.external_data)
 }
 
-/// Parse, bind, optimize and run `source` against `catalog`.
-pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
+/// Parse, bind and optimize `source` against `catalog`: the plan [`exec::execute_into`] runs,
+/// whose schema is the result's, known before any row is read.
+pub fn compile(
+    source: &str,
+    catalog: &Catalog,
+    options: &Options,
+) -> Result<plan::BoundQuery, Error> {
     parse(source)
         .and_then(|query| bind(&query, catalog, options))
         .map(optimize)
+}
+
+/// Parse, bind, optimize and run `source` against `catalog`.
+pub fn run(source: &str, catalog: &Catalog, options: &Options) -> Result<QueryResult, Error> {
+    compile(source, catalog, options)
         .and_then(|plan| execute(&plan, catalog, &external_tables(options), options))
 }

@@ -1,16 +1,19 @@
 //! A result table as text: an aligned table for people (elided to a terminal's width), one
 //! `Column: value` line per cell (vertical), CSV, JSON (Log Analytics API shape, read back as a
 //! table file), JSON lines, and the array of string-valued objects `az monitor log-analytics
-//! query` prints.
+//! query` prints. [`ResultWriter`] writes a result batch by batch as the executor hands it out.
 //!
 //! Every format writes cell values in Kusto's canonical text ([`crate::format`]) or, in the JSON
 //! formats, as JSON values: long/int/real/bool as numbers and booleans, datetime/timespan/guid as
 //! their canonical strings, dynamic as itself, null as `null`.
 
 pub mod az;
+mod stream;
+
+pub use stream::{ResultWriter, DEFAULT_MAX_ROWS};
 
 use crate::format::{datetime_text, dynamic_text, guid_text, real_text, timespan_text};
-use crate::table::{Column, Table};
+use crate::table::{Column, Schema, Table};
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -63,21 +66,16 @@ pub fn write(table: &Table, format: Format, out: &mut dyn Write) -> io::Result<(
     write_to(table, format, Terminal::default(), out)
 }
 
-/// Write `table` in `format` to `out`, fitting the table format to `terminal`.
+/// Write `table` in `format` to `out`, fitting the table format to `terminal`; every row.
 pub fn write_to(
     table: &Table,
     format: Format,
     terminal: Terminal,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Table => write_text_table(table, terminal, out),
-        Format::Vertical => write_vertical(table, terminal, out),
-        Format::Csv => write_csv(table, out),
-        Format::Json => write_json(table, out),
-        Format::Jsonl => write_jsonl(table, out),
-        Format::Az => az::write(table, out),
-    }
+    let mut writer = ResultWriter::new(table.schema.clone(), format, terminal, 0, out);
+    writer.write(table)?;
+    writer.finish().map(|_| ())
 }
 
 /// The canonical text of one cell; null is empty.
@@ -131,7 +129,15 @@ pub fn cell_json(column: &Column, row: usize) -> Json {
 /// Header, a dashed rule, then the rows; numbers right-aligned, everything else left-aligned,
 /// values shown in full. Control characters are escaped so that one row stays one line. On a
 /// terminal narrower than the table, middle columns give way to a `…` column and a closing note.
-fn write_text_table(table: &Table, terminal: Terminal, out: &mut dyn Write) -> io::Result<()> {
+///
+/// With `elided`, the table holds the first and last rows of a longer result: a row of `⋮`
+/// stands between them and a closing line says how many rows there are.
+fn write_text_table(
+    table: &Table,
+    terminal: Terminal,
+    elided_rows: Option<ElidedRows>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if table.schema.is_empty() {
         return Ok(());
     }
@@ -193,7 +199,11 @@ fn write_text_table(table: &Table, terminal: Terminal, out: &mut dyn Write) -> i
         "{}",
         text_line(&rule, &shown_widths, &vec![false; shown.len()])
     )?;
-    for line in (0..rows).map(|r| pick(&|i| cells[i][r].clone(), "…")) {
+    for (r, line) in (0..rows).map(|r| (r, pick(&|i| cells[i][r].clone(), "…"))) {
+        if elided_rows.is_some_and(|e| e.after == r) {
+            let gap = vec!["⋮"; shown.len()];
+            writeln!(out, "{}", text_line(&gap, &shown_widths, &right_aligned))?;
+        }
         let line: Vec<&str> = line.iter().map(String::as_str).collect();
         writeln!(out, "{}", text_line(&line, &shown_widths, &right_aligned))?;
     }
@@ -201,7 +211,34 @@ fn write_text_table(table: &Table, terminal: Terminal, out: &mut dyn Write) -> i
         let noun = if elided == 1 { "column" } else { "columns" };
         writeln!(out, "… {elided} more {noun}; --format vertical shows all")?;
     }
+    if let Some(e) = elided_rows {
+        writeln!(
+            out,
+            "{} rows ({rows} shown); --format csv or --max-rows N for more",
+            thousands(e.total)
+        )?;
+    }
     Ok(())
+}
+
+/// Where the table format left rows out: after the first `after` rows it shows, of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ElidedRows {
+    after: usize,
+    total: u64,
+}
+
+/// `n` with a comma between groups of three digits: `3,795,626`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut text = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
 }
 
 /// Which columns fit in `width` characters (two between columns): all when they fit, else as
@@ -260,25 +297,29 @@ fn text_line(cells: &[&str], widths: &[usize], right_aligned: &[bool]) -> String
 // ---- vertical: one line per cell ----------------------------------------------------------
 
 /// Each row as `-[ row N ]-` and then one `Column: value` line per column, names padded to
-/// the longest, so that a 98-column row reads down the screen.
-fn write_vertical(table: &Table, terminal: Terminal, out: &mut dyn Write) -> io::Result<()> {
-    let name_width = table
-        .schema
-        .names()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(0);
+/// the longest, so that a 98-column row reads down the screen. `first` is the number of rows
+/// written before `columns` (rows are numbered across batches).
+fn write_vertical(
+    schema: &Schema,
+    columns: &[Column],
+    first: u64,
+    terminal: Terminal,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let name_width = schema.names().map(|n| n.chars().count()).max().unwrap_or(0);
     let bold = if terminal.styled {
         anstyle::Style::new().bold()
     } else {
         anstyle::Style::new()
     };
-    for r in 0..table.num_rows() {
-        if r > 0 {
+    let rows = columns.first().map_or(0, Column::len);
+    for r in 0..rows {
+        let number = first + r as u64 + 1;
+        if number > 1 {
             writeln!(out)?;
         }
-        writeln!(out, "-[ row {} ]-", r + 1)?;
-        for (field, column) in table.schema.fields.iter().zip(&table.columns) {
+        writeln!(out, "-[ row {number} ]-")?;
+        for (field, column) in schema.fields.iter().zip(columns) {
             let pad = " ".repeat(name_width - field.name.chars().count());
             let value = one_line(&cell_text(column, r));
             writeln!(
@@ -301,17 +342,26 @@ fn one_line(text: &str) -> String {
 
 /// RFC 4180: a header line, CRLF after every record, fields quoted only when they must be (a
 /// comma, a quote, CR or LF, or leading/trailing whitespace that a reader might trim).
-fn write_csv(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_csv_header<'a>(
+    names: impl Iterator<Item = &'a str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut buf = String::new();
-    for (i, name) in table.schema.names().enumerate() {
+    for (i, name) in names.enumerate() {
         if i > 0 {
             buf.push(',');
         }
         push_csv_field(&mut buf, name);
     }
     buf.push_str("\r\n");
-    for r in 0..table.num_rows() {
-        for (i, column) in table.columns.iter().enumerate() {
+    out.write_all(buf.as_bytes())
+}
+
+/// The records of `columns`, in the header's order.
+pub(crate) fn write_csv_rows(columns: &[Column], out: &mut dyn Write) -> io::Result<()> {
+    let mut buf = String::new();
+    for r in 0..columns.first().map_or(0, Column::len) {
+        for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 buf.push(',');
             }
@@ -343,9 +393,10 @@ fn push_csv_field(buf: &mut String, field: &str) {
 
 /// `{"tables":[{"name":"PrimaryResult","columns":[{"name":…,"type":…}],"rows":[[…]]}]}`, the
 /// shape of the Log Analytics query API, one row per line so that big results stay readable.
-fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
-    let columns: Vec<Json> = table
-        .schema
+/// This writes up to the rows' opening bracket; [`write_json_rows`] and [`write_json_end`]
+/// follow.
+fn write_json_start(schema: &Schema, out: &mut dyn Write) -> io::Result<()> {
+    let columns: Vec<Json> = schema
         .fields
         .iter()
         .map(|f| serde_json::json!({ "name": f.name, "type": f.ty.name() }))
@@ -354,28 +405,45 @@ fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
         out,
         "{{\"tables\":[{{\"name\":\"PrimaryResult\",\"columns\":{},\"rows\":[",
         Json::Array(columns)
-    )?;
-    for r in 0..table.num_rows() {
-        let row: Vec<Json> = table.columns.iter().map(|c| cell_json(c, r)).collect();
-        let sep = if r > 0 { "," } else { "" };
+    )
+}
+
+/// The rows of `columns`, each on its own line; `first` is the number of rows written before.
+fn write_json_rows(columns: &[Column], first: u64, out: &mut dyn Write) -> io::Result<()> {
+    for r in 0..columns.first().map_or(0, Column::len) {
+        let row: Vec<Json> = columns.iter().map(|c| cell_json(c, r)).collect();
+        let sep = if first + r as u64 > 0 { "," } else { "" };
         write!(out, "{sep}\n{}", Json::Array(row))?;
     }
+    Ok(())
+}
+
+fn write_json_end(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\n]}}]}}")
 }
 
-/// One JSON object per row, keys in column order.
-fn write_jsonl(table: &Table, out: &mut dyn Write) -> io::Result<()> {
-    for r in 0..table.num_rows() {
-        let row: serde_json::Map<String, Json> = table
-            .schema
+/// One JSON object per row, keys (the names of `schema`) in column order.
+pub(crate) fn write_jsonl(
+    schema: &Schema,
+    columns: &[Column],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut text = String::new();
+    for r in 0..columns.first().map_or(0, Column::len) {
+        let row: serde_json::Map<String, Json> = schema
             .fields
             .iter()
-            .zip(&table.columns)
+            .zip(columns)
             .map(|(f, c)| (f.name.clone(), cell_json(c, r)))
             .collect();
-        writeln!(out, "{}", Json::Object(row))?;
+        text.push_str(&Json::Object(row).to_string());
+        text.push('\n');
+        if text.len() > 1 << 16 {
+            out.write_all(text.as_bytes())?;
+            text.clear();
+        }
     }
-    Ok(())
+    out.write_all(text.as_bytes())
 }
 
 #[cfg(test)]

@@ -110,6 +110,14 @@ pub struct QueryArgs {
     /// Output format: table, vertical, csv, json, jsonl or az.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,
+    /// The most rows the table format shows: of a longer result, the first and last halves and
+    /// a line with the row count (0: every row).
+    #[arg(long, value_name = "N", default_value_t = crate::output::DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+    /// Show no progress line on standard error (on a terminal, one is shown while the logs
+    /// are read for longer than a second).
+    #[arg(long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
@@ -335,6 +343,10 @@ pub struct ExportArgs {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Show no progress line on standard error (on a terminal, one is shown while the logs
+    /// are read for longer than a second).
+    #[arg(long)]
+    pub quiet: bool,
     /// Print the Azure Data Explorer `.create table` command and JSON/CSV ingestion mappings
     /// for TABLE instead of rows.
     #[arg(long = "adx-schema", value_name = "TABLE", conflicts_with = "table")]

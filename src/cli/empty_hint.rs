@@ -53,9 +53,14 @@ pub fn time_range(source: &str, catalog: &Catalog, options: &Options) -> Option<
 
 /// No rows, or the one row of a count or sum over nothing (every cell zero or null).
 pub fn found_nothing(table: &crate::table::Table) -> bool {
-    match table.num_rows() {
+    says_nothing(table.num_rows() as u64, table)
+}
+
+/// [`found_nothing`] of a result of `rows` rows whose first row is the first of `first`.
+pub fn says_nothing(rows: u64, first: &crate::table::Table) -> bool {
+    match rows {
         0 => true,
-        1 => table.columns.iter().all(|c| match c {
+        1 => first.columns.iter().all(|c| match c {
             Column::Long(v) => v[0].is_none_or(|x| x == 0),
             Column::Int(v) => v[0].is_none_or(|x| x == 0),
             Column::Real(v) => v[0].is_none_or(|x| x == 0.0),

@@ -14,10 +14,12 @@ mod known_tables;
 mod limits;
 mod log_paths;
 mod logs;
+mod progress;
 mod query;
 mod report;
 mod serve;
 mod shell;
+mod streamed;
 mod style;
 mod validate;
 
@@ -157,9 +159,23 @@ fn note(message: &str) {
 
 /// Print `table` on stdout in `format`; the table format fits the terminal, if stdout is one.
 fn print_table(table: &crate::table::Table, format: crate::output::Format) -> Result<(), Failure> {
+    print_rows(table, format, 0)
+}
+
+/// [`print_table`], the table format showing at most `max_rows` rows (0: all).
+fn print_rows(
+    table: &crate::table::Table,
+    format: crate::output::Format,
+    max_rows: usize,
+) -> Result<(), Failure> {
     let terminal = crate::output::Terminal {
         width: style::stdout_width(),
         styled: style::stdout_colored(),
     };
-    write_stdout(|out| crate::output::write_to(table, format, terminal, out))
+    write_stdout(|out| {
+        let schema = table.schema.clone();
+        let mut writer = crate::output::ResultWriter::new(schema, format, terminal, max_rows, out);
+        writer.write(table)?;
+        writer.finish().map(|_| ())
+    })
 }

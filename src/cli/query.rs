@@ -4,7 +4,9 @@
 use super::args::{LimitArgs, LogsArgs, QueryArgs, RunArgs};
 use super::collection::{self, Piece};
 use super::logs::{self, Loaded};
-use super::{empty_hint, log_paths, note, print_table, usage, write_stdout, Failure, QueryText};
+use super::progress::{self, ProgressLine};
+use super::streamed::{self, Printed};
+use super::{empty_hint, log_paths, note, print_rows, usage, write_stdout, Failure, QueryText};
 use crate::catalog::Catalog;
 use crate::chart;
 use crate::error::ErrorKind;
@@ -68,7 +70,9 @@ pub fn run(mut args: QueryArgs) -> Result<(), Failure> {
             text: piece.text.clone(),
             origin: query.origin.clone(),
         };
-        run_one(&one, &loaded, &now, &args)?;
+        if run_one(&one, &loaded, &now, &args)? == Printed::Closed {
+            break;
+        }
     }
     // Raw logs are read while the query scans them, so their problems are known only now.
     loaded.report_problems();
@@ -112,7 +116,7 @@ fn run_one(
     loaded: &Loaded,
     now: &NowSpec,
     args: &QueryArgs,
-) -> Result<(), Failure> {
+) -> Result<Printed, Failure> {
     let flags = QueryFlags {
         run: &args.run,
         logs: &args.logs,
@@ -124,14 +128,37 @@ fn run_one(
         let options = options_for(query, &loaded.catalog, now, &flags)?;
         let plan = crate::explain::explain(&query.text, &loaded.catalog, &options)
             .map_err(|e| Failure::in_query(e, query))?;
-        return write_stdout(|out| out.write_all(plan.as_bytes()));
+        return write_stdout(|out| out.write_all(plan.as_bytes())).map(|()| Printed::Whole);
     }
+    // A chart needs the whole result, and `--stats` reports on a collected run; anything else
+    // is printed as it is computed.
+    if args.chart.is_none() && !args.stats {
+        let catalog = &loaded.catalog;
+        let options = options_for(query, catalog, now, &flags)?;
+        let explain = |e| collection_hint(e, query, args);
+        let empty = |nothing| hint_if_empty(nothing, query, catalog, now, &options);
+        return streamed::print(query, catalog, &options, args, explain, empty);
+    }
+    collected(query, loaded, now, &flags, args).map(|()| Printed::Whole)
+}
+
+/// Run `query` to its whole result, then print it and write its chart.
+fn collected(
+    query: &QueryText,
+    loaded: &Loaded,
+    now: &NowSpec,
+    flags: &QueryFlags<'_>,
+    args: &QueryArgs,
+) -> Result<(), Failure> {
+    let progress = ProgressLine::start(progress::wanted(args.quiet, false));
+    let result = evaluate(query, &loaded.catalog, now, flags, |e| {
+        collection_hint(e, query, args)
+    });
+    drop(progress);
     let QueryResult {
         table,
         visualization,
-    } = evaluate(query, &loaded.catalog, now, &flags, |e| {
-        collection_hint(e, query, args)
-    })?;
+    } = result?;
 
     // An unknown chart kind or property is a query error, whether or not a chart was asked for.
     let draws = match &visualization {
@@ -139,7 +166,7 @@ fn run_one(
         None => false,
     };
     let Some(target) = args.chart.as_deref() else {
-        print_table(&table, args.format)?;
+        print_rows(&table, args.format, args.max_rows)?;
         if let Some(vis) = visualization.filter(|_| draws) {
             note(&format!(
                 "the query renders a {}; add --chart FILE.svg to write it",
@@ -172,7 +199,7 @@ fn run_one(
     };
     std::fs::write(target, bytes)
         .map_err(|e| usage(format!("cannot write the chart to {target}: {e}")))?;
-    print_table(&table, args.format)
+    print_rows(&table, args.format, args.max_rows)
 }
 
 /// Resolve `now`, run `query`, and say on stderr which `now` `latest` gave and, for an empty
@@ -194,12 +221,29 @@ pub(super) fn evaluate(
         crate::run(&query.text, catalog, &options)
     }
     .map_err(|e| Failure::in_query(explain(e), query))?;
-    if empty_hint::found_nothing(&result.table) && *now != NowSpec::Latest {
-        if let Some(hint) = empty_hint::time_range(&query.text, catalog, &options) {
+    hint_if_empty(
+        empty_hint::found_nothing(&result.table),
+        query,
+        catalog,
+        now,
+        &options,
+    );
+    Ok(result)
+}
+
+/// When the answer is empty (`nothing`) over old data, say the data's time range.
+fn hint_if_empty(
+    nothing: bool,
+    query: &QueryText,
+    catalog: &Catalog,
+    now: &NowSpec,
+    options: &crate::Options,
+) {
+    if nothing && *now != NowSpec::Latest {
+        if let Some(hint) = empty_hint::time_range(&query.text, catalog, options) {
             note(&hint);
         }
     }
-    Ok(result)
 }
 
 /// What a query runs with besides its text: the run flags, the logs (whose folders

@@ -56,6 +56,24 @@ pub fn execute(
     })
 }
 
+/// Run an optimized query, handing each batch of its result to `out` as it leaves the last
+/// operator, instead of gathering them: a query without a pipeline breaker streams from the
+/// scan. `out` answers [`Flow::Stop`] to end the run early (a closed pipe); the batches have
+/// the columns of `query.plan.schema`.
+pub fn execute_into(
+    query: &BoundQuery,
+    catalog: &Catalog,
+    external: &dyn ExternalTables,
+    options: &Options,
+    out: &mut dyn FnMut(Table) -> Result<Flow, Error>,
+) -> Result<Flow, Error> {
+    let executor = Executor::new(catalog, options.context())
+        .with_external(external)
+        .with_meter(options.budget.start());
+    let resolved = subplan::resolve(&query.plan, &executor)?;
+    executor.run(&resolved, out)
+}
+
 /// Run an optimized query as [`execute`] does, recording a [`Profile`] (`--stats`);
 /// `describe` writes a plan node as `--explain` does.
 pub fn execute_profiled(
@@ -82,7 +100,7 @@ pub fn execute_profiled(
 
 /// What a sink tells the operator feeding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
+pub enum Flow {
     /// Keep sending batches.
     More,
     /// No more rows are wanted; the producer should stop as soon as it can.

@@ -181,7 +181,14 @@ fn too_large() -> io::Error {
 }
 
 /// The raw bytes of a regular file into `buf` (cleared first), refused past `--max-file-size`.
+/// Every file read is counted for the progress line.
 pub fn read_raw(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    let read = read_raw_uncounted(path, buf);
+    super::scan_progress::file_read(buf.len() as u64);
+    read
+}
+
+fn read_raw_uncounted(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
     buf.clear();
     let file = File::open(path)?;
     let meta = file.metadata()?;

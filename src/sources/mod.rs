@@ -32,6 +32,7 @@ pub mod la_export;
 pub mod local_data;
 pub mod read_issue;
 pub mod record_tables;
+pub mod scan_progress;
 pub mod topology;
 pub mod vpc_flow;
 mod vpc_lines;

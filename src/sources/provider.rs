@@ -359,6 +359,7 @@ impl TableProvider for FlowLogProvider {
             })
             .collect();
         ScanStats::add(&filter.skipped.files_read, files.len() as u64);
+        super::scan_progress::plan(files.len());
         let workers = rayon::current_num_threads().clamp(1, files.len().max(1));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);

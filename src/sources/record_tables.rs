@@ -182,6 +182,7 @@ impl TableProvider for AwsVpcProvider {
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let want = request.output_schema(&self.schema);
+        super::scan_progress::plan(self.files.len());
         for step in self.files.chunks(FILES_PER_STEP) {
             let results: Vec<(Table, Vec<ReadIssue>)> = step
                 .par_iter()
