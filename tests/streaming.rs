@@ -287,7 +287,11 @@ fn no_progress_line_when_stderr_is_not_a_terminal() {
 fn the_progress_line_shows_on_a_terminal_unless_quiet() {
     let on_terminal = |args: &[&str]| -> String {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kqlite"));
-        command.args(args).current_dir(repo_root());
+        // The line shows after 100 ms here, so the runs need not outlast a second.
+        command
+            .args(args)
+            .current_dir(repo_root())
+            .env("KQLITE_PROGRESS_DELAY_MS", "100");
         let mut session =
             rexpect::session::spawn_command(command, Some(120_000)).expect("spawn on a pty");
         session.exp_eof().expect("kqlite ends")

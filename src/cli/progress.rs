@@ -15,6 +15,15 @@ use std::time::{Duration, Instant};
 
 /// How long a run goes before the line appears: a quick query shows none.
 const DELAY: Duration = Duration::from_secs(1);
+
+/// [`DELAY`], or `KQLITE_PROGRESS_DELAY_MS` when set: the tests show the line on runs of any
+/// length rather than on runs that must outlast a second on any machine.
+fn delay() -> Duration {
+    std::env::var("KQLITE_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
 /// How often the line is redrawn.
 const TICK: Duration = Duration::from_millis(200);
 
@@ -75,7 +84,7 @@ impl Drop for ProgressLine {
 /// dropped), and erase the line; counts and time run from `before`.
 fn draw(stopped: &mpsc::Receiver<()>, before: (ScanCounts, Instant), rows: &AtomicU64) {
     let (before, started) = before;
-    if stopped.recv_timeout(DELAY) != Err(RecvTimeoutError::Timeout) {
+    if stopped.recv_timeout(delay()) != Err(RecvTimeoutError::Timeout) {
         return;
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
