@@ -34,8 +34,8 @@ pub mod string;
 pub mod text_edit;
 pub mod timezone;
 pub mod trig;
-pub mod user_agent;
 pub mod units;
+pub mod user_agent;
 pub mod window;
 pub mod xml;
 
