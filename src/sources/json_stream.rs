@@ -151,8 +151,12 @@ pub fn for_each_record<'a, T: Deserialize<'a>>(
                     })
                 } else {
                     // One record per line, or pretty-printed over several: after its brackets
-                    // close, else at the next line.
-                    value_end(bytes, start).or_else(|| text[at..].find('\n').map(|n| at + n))
+                    // close, else at the next line. (By bytes: the error's offset can fall
+                    // inside a multi-byte character, a BOM in the middle of a file.)
+                    value_end(bytes, start).or_else(|| {
+                        let rest = bytes.get(at..)?;
+                        rest.iter().position(|&b| b == b'\n').map(|n| at + n)
+                    })
                 };
                 problems.push(broken(at, record, &e, resume.is_some()));
                 match resume {
