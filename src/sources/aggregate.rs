@@ -9,7 +9,7 @@
 //! can span files (see `provider`). Every ordering inside a row is a sort, so the result does
 //! not depend on file or thread order.
 
-use super::flow_row::{entry_counts, is_public, Direction, FlowContext, FlowTuple};
+use super::flow_row::{entry_counts, flow_slot, is_public, Direction, FlowContext, FlowTuple};
 use super::scan_dict::ScanDict;
 use super::tuple_rows::{TupleRecord, TupleRows};
 use crate::table::Str;
@@ -30,25 +30,50 @@ pub(super) struct GroupKey {
     pub denied: bool,
 }
 
-/// One group's running totals (see `FlowRow` for what each is).
+/// One group's running totals (see `FlowRow` for what each is). Kept small: a busy hour holds
+/// hundreds of thousands of them while it waits in the merge.
 pub(super) struct GroupState {
     pub key: GroupKey,
+    /// The earliest tuple time; the encryption code is the earliest tuple's (ties: the
+    /// smaller text).
     pub first: i64,
     pub last: i64,
-    pub encryption_time: i64,
     pub encryption: u32,
     pub counters: [u64; 4],
-    /// Allowed in, allowed out, denied in, denied out.
-    pub flows: [u64; 4],
+    /// Started flows; they all count in the one slot the key's status and direction name
+    /// (`flow_row::flow_slot`).
+    pub flows: u64,
     pub completed: u64,
     pub records: u64,
-    /// The first source port seen, kept inline (a one-tuple group never allocates), and the
-    /// others (unsorted, maybe repeated).
+    /// The first source port seen, kept inline (a one-tuple group never allocates).
     pub port: Option<u16>,
-    pub more_ports: Vec<u16>,
+    /// The rest of the source ports and the public addresses, when there are any.
+    pub lists: Option<Box<GroupLists>>,
+}
+
+/// What a group lists beyond its first source port.
+#[derive(Default)]
+pub(super) struct GroupLists {
+    /// Other source ports (unsorted, maybe repeated).
+    pub ports: Vec<u16>,
     /// The group's public addresses with their counts (unsorted; an address may repeat once
     /// groups of several files are folded together).
     pub public: Vec<PublicCount>,
+}
+
+impl GroupState {
+    pub fn lists(&mut self) -> &mut GroupLists {
+        self.lists.get_or_insert_default()
+    }
+
+    /// Allowed in, allowed out, denied in, denied out.
+    pub fn flow_counts(&self) -> [u64; 4] {
+        let mut flows = [0; 4];
+        if let Some(slot) = flow_slot(self.key.denied, self.key.direction) {
+            flows[slot] = self.flows;
+        }
+        flows
+    }
 }
 
 /// Counts of one public address of a group, on the source or the destination side.
@@ -59,10 +84,19 @@ pub(super) struct PublicCount {
     pub counts: [u64; 6],
 }
 
-/// A finished file's groups, their ids the scan's ([`ScanDict`]).
+/// A finished file's groups, their ids the scan's ([`ScanDict`]), one run per context and
+/// interval: the merge keeps a run as it came (no group is hashed or moved again) until its
+/// partition leaves.
 pub struct FileGroups {
     pub(super) interval: i64,
-    pub(super) groups: Vec<GroupState>,
+    pub(super) runs: Vec<GroupRun>,
+}
+
+/// The groups of one file that share a context and an interval, sized to fit.
+pub(super) struct GroupRun {
+    pub context: u32,
+    pub interval: i64,
+    pub groups: Vec<GroupState>,
 }
 
 /// Groups the tuples of one file. Strings are interned once per file (ids into `strings`), so
@@ -85,6 +119,8 @@ pub struct FileAggregator<'a> {
     texts: bool,
     /// Whether each group lists its distinct source ports (see `source_ports`).
     ports: bool,
+    /// Whether each group lists its public addresses with their counts (see `public_peers`).
+    publics_kept: bool,
 }
 
 impl<'a> FileAggregator<'a> {
@@ -106,6 +142,7 @@ impl<'a> FileAggregator<'a> {
             publics: FxHashMap::default(),
             texts: true,
             ports: true,
+            publics_kept: true,
         }
     }
 
@@ -121,6 +158,15 @@ impl<'a> FileAggregator<'a> {
     /// thousands).
     pub fn source_ports(mut self, keep: bool) -> FileAggregator<'a> {
         self.ports = keep;
+        self
+    }
+
+    /// With no column that shows them asked for, a group's public addresses need not be
+    /// listed: `public_peers(false)` spares counting them per tuple (a scanned subnet's hour
+    /// holds thousands). A public address is still blanked in the group's key, so the rows
+    /// are the same.
+    pub fn public_peers(mut self, keep: bool) -> FileAggregator<'a> {
+        self.publics_kept = keep;
         self
     }
 
@@ -250,41 +296,42 @@ impl<'a> FileAggregator<'a> {
             }
         };
         let state = &mut self.states[index as usize];
+        // The encryption code is the earliest tuple's: decided before `first` moves.
+        if t.time < state.first
+            || (t.time == state.first
+                && encryption != state.encryption
+                && self.strings[encryption as usize].0 < self.strings[state.encryption as usize].0)
+        {
+            state.encryption = encryption;
+        }
         if t.time < state.first {
             state.first = t.time;
         }
         if t.time > state.last {
             state.last = t.time;
         }
-        if t.time < state.encryption_time
-            || (t.time == state.encryption_time
-                && encryption != state.encryption
-                && self.strings[encryption as usize].0 < self.strings[state.encryption as usize].0)
-        {
-            state.encryption_time = t.time;
-            state.encryption = encryption;
-        }
         for (a, b) in state.counters.iter_mut().zip(t.counters) {
             // Each counter is at most a long; a row's total past u64 stays at the top, and
             // past a long its column is null (see `columns::longs`), never wrapped negative.
             *a = a.saturating_add(b);
         }
-        if let Some(slot) = t.flow_slot() {
-            state.flows[slot] += t.flows();
-        }
+        state.flows += t.flows();
         state.completed += t.completed();
         state.records += 1;
         if let Some(port) = t.src_port.filter(|_| self.ports) {
             if state.port.is_none() {
                 state.port = Some(port);
-            } else if state.port != Some(port) && state.more_ports.last() != Some(&port) {
-                state.more_ports.push(port);
+            } else if state.port != Some(port) {
+                let ports = &mut state.lists().ports;
+                if ports.last() != Some(&port) {
+                    ports.push(port);
+                }
             }
         }
-        if src_public {
+        if src_public && self.publics_kept {
             add_counts(self.publics.entry((index, false, src)).or_default(), t);
         }
-        if dst_public {
+        if dst_public && self.publics_kept {
             add_counts(self.publics.entry((index, true, dst)).or_default(), t);
         }
         index
@@ -295,15 +342,13 @@ impl<'a> FileAggregator<'a> {
             key,
             first: t.time,
             last: t.time,
-            encryption_time: t.time,
             encryption,
             counters: [0; 4],
-            flows: [0; 4],
+            flows: 0,
             completed: 0,
             records: 0,
             port: None,
-            more_ports: Vec::new(),
-            public: Vec::new(),
+            lists: None,
         });
         (self.states.len() - 1) as u32
     }
@@ -315,41 +360,60 @@ impl<'a> FileAggregator<'a> {
     }
 
     /// The file's groups with the scan's ids from `dict` (strings and contexts translated
-    /// under one lock), ready to be merged with other files' by integer keys.
+    /// under one lock), one run per context and interval, ready to be merged with other
+    /// files' by integer keys.
     pub fn finish_groups(self, dict: &ScanDict) -> FileGroups {
         debug_assert_ne!(self.interval, 0);
         let (strings, contexts) = dict.translate(&self.strings, &self.contexts);
         let mut groups = self.states;
         for ((group, dest, ip), counts) in self.publics {
-            groups[group as usize].public.push(PublicCount {
+            groups[group as usize].lists().public.push(PublicCount {
                 dest,
                 ip: strings[ip as usize],
                 counts,
             });
         }
-        for g in &mut groups {
+        // Runs are sized exactly: they wait in the merge for up to an hour of the scan, and
+        // the slack a growing vector keeps would double what they hold.
+        let mut sizes: FxHashMap<(u32, i64), usize> = FxHashMap::default();
+        for g in &groups {
+            *sizes.entry((g.key.context, g.key.interval)).or_default() += 1;
+        }
+        let mut runs: Vec<GroupRun> = Vec::with_capacity(sizes.len());
+        let mut run_of: FxHashMap<(u32, i64), usize> = FxHashMap::default();
+        for (&(context, interval), &size) in &sizes {
+            run_of.insert((context, interval), runs.len());
+            runs.push(GroupRun {
+                context: contexts[context as usize],
+                interval,
+                groups: Vec::with_capacity(size),
+            });
+        }
+        for mut g in groups {
+            let run = run_of[&(g.key.context, g.key.interval)];
             let k = &mut g.key;
             k.context = contexts[k.context as usize];
             k.src = strings[k.src as usize];
             k.dst = strings[k.dst as usize];
             g.encryption = strings[g.encryption as usize];
+            runs[run].groups.push(g);
         }
         FileGroups {
             interval: self.interval,
-            groups,
+            runs,
         }
     }
 
-    /// The file's rows, in order of each group's first tuple.
+    /// The file's rows, in key order (interval 0: in file order).
     #[cfg(test)]
     pub fn finish(self) -> Vec<super::flow_row::FlowRow> {
         if self.interval == 0 {
             return self.finish_tuples().into_flow_rows();
         }
-        let dict = ScanDict::default();
-        let groups = self.finish_groups(&dict);
-        let rows = super::merge::flow_rows(groups.groups, groups.interval, &dict.lock());
-        rows
+        let dict = std::sync::Arc::new(ScanDict::default());
+        let mut merger = super::merge::Merger::new(dict.clone(), self.interval);
+        merger.add(self.finish_groups(&dict));
+        merger.take_all().into_flow_rows()
     }
 }
 

@@ -398,6 +398,22 @@ pub fn shows_addresses(name: &str) -> bool {
     ) || topology::fills(name)
 }
 
+/// Whether column `name` shows a row's public addresses (listed, counted, or as the row's
+/// `FlowType`, or one end of a topology lookup): without one of these, aggregation does not
+/// count them per address.
+pub fn shows_public_peers(name: &str) -> bool {
+    matches!(
+        name,
+        "SrcPublicIps"
+            | "DestPublicIps"
+            | "FlowType"
+            | "PublicIPs_s"
+            | "SrcPublicIPs_s"
+            | "DestPublicIPs_s"
+            | "FlowType_s"
+    ) || topology::fills(name)
+}
+
 /// Whether column `name` lists a row's source ports: without it, aggregation skips them.
 pub fn shows_source_ports(name: &str) -> bool {
     name == "SrcPorts"

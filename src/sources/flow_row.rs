@@ -93,13 +93,20 @@ impl FlowTuple<'_> {
     /// Which of a row's flow counters (allowed in, allowed out, denied in, denied out) this
     /// tuple's flows go to; none for an AWS record without a direction.
     pub(super) fn flow_slot(&self) -> Option<usize> {
-        match (self.denied, self.direction) {
-            (false, Direction::Inbound) => Some(0),
-            (false, Direction::Outbound) => Some(1),
-            (true, Direction::Inbound) => Some(2),
-            (true, Direction::Outbound) => Some(3),
-            (_, Direction::Unknown) => None,
-        }
+        flow_slot(self.denied, self.direction)
+    }
+}
+
+/// Which of a row's flow counters (allowed in, allowed out, denied in, denied out) flows of this
+/// status and direction go to; none without a direction (AWS). Both are part of a row's key, so
+/// a row's flows all go to one slot.
+pub(super) fn flow_slot(denied: bool, direction: Direction) -> Option<usize> {
+    match (denied, direction) {
+        (false, Direction::Inbound) => Some(0),
+        (false, Direction::Outbound) => Some(1),
+        (true, Direction::Inbound) => Some(2),
+        (true, Direction::Outbound) => Some(3),
+        (_, Direction::Unknown) => None,
     }
 }
 

@@ -1,26 +1,32 @@
 //! Joins the groups of different files that share a key (a group can span files, see
-//! `provider`) and hands them out as [`FlowRow`]s once no file still to come can add to them.
+//! `provider`) and hands them out as rows once no file still to come can add to them.
 //!
-//! Keys hold the scan's integer ids ([`ScanDict`]), so merging hashes and compares integers; the
-//! text order the rows leave in (target and rule first, then interval, then the rest of the key)
-//! is had by ranking the few distinct strings and contexts of the rows that leave, not by
-//! comparing strings row against row. Memory holds the groups of the intervals still open.
+//! A file's groups arrive as runs, one per flow context and interval ([`GroupRun`]), and wait
+//! as they came: nothing is hashed or moved when a file is added, so the cost of a high-
+//! cardinality hour is one sort when its partition leaves. That sort is also what joins the
+//! groups of different files: keys hold the scan's integer ids ([`ScanDict`]), equal keys end
+//! up side by side and are folded. The text order rows leave in (target and rule first, then
+//! interval, then the rest of the key) comes from ranking the few distinct strings and contexts
+//! of the rows that leave, not from comparing strings row against row. Rows leave as
+//! [`Released`] groups and are laid out into columns straight from them ([`GroupRow`]), so no
+//! row struct is built. Memory holds the groups of the intervals still open.
 
-use super::aggregate::{FileGroups, GroupKey, GroupState, PublicCount};
-use super::flow_row::{FlowRow, PublicEntry};
+use super::aggregate::{FileGroups, GroupRun, GroupState, PublicCount};
+#[cfg(test)]
+use super::flow_row::FlowRow;
+use super::flow_row::{Direction, FlowContext, PublicEntry, RowView};
 use super::scan_dict::{DictEntries, ScanDict};
+use crate::table::Str;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
-/// The groups of every file read so far whose interval may still grow, by context and interval:
-/// what becomes final together (a NIC's intervals up to an hour) leaves as whole partitions, so
-/// their memory is freed at once rather than kept as the spare capacity of one large table.
+/// The runs of every file read so far whose interval may still grow, by context and interval:
+/// what becomes final together (a NIC's intervals up to an hour) leaves as whole partitions.
 pub struct Merger {
     dict: Arc<ScanDict>,
     interval: i64,
-    pending: FxHashMap<Partition, FxHashMap<GroupKey, GroupState>>,
+    pending: FxHashMap<Partition, Vec<Vec<GroupState>>>,
 }
 
 /// The groups of one flow context (target, NIC, rule) in one interval.
@@ -43,28 +49,15 @@ impl Merger {
 
     pub fn add(&mut self, file: FileGroups) {
         debug_assert_eq!(file.interval, self.interval);
-        for group in file.groups {
-            let partition = Partition {
-                context: group.key.context,
-                interval: group.key.interval,
-            };
-            match self.pending.entry(partition).or_default().entry(group.key) {
-                Entry::Occupied(mut e) => {
-                    let kept = e.get_mut();
-                    // A tie on the earliest time is settled by the text (rare: look it up).
-                    if group.encryption_time == kept.encryption_time
-                        && group.encryption != kept.encryption
-                    {
-                        let d = self.dict.lock();
-                        if d.cmp_text(group.encryption, kept.encryption) == Ordering::Less {
-                            kept.encryption = group.encryption;
-                        }
-                    }
-                    fold(kept, group);
-                }
-                Entry::Vacant(e) => {
-                    e.insert(group);
-                }
+        for GroupRun {
+            context,
+            interval,
+            groups,
+        } in file.runs
+        {
+            if !groups.is_empty() {
+                let partition = Partition { context, interval };
+                self.pending.entry(partition).or_default().push(groups);
             }
         }
     }
@@ -73,19 +66,19 @@ impl Merger {
         self.pending.is_empty()
     }
 
-    /// How many groups are waiting.
+    /// How many groups are waiting (a key met in several files counts once per file).
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.pending.values().map(FxHashMap::len).sum()
+        self.pending.values().flatten().map(Vec::len).sum()
     }
 
-    /// The rows whose interval ends at or before `watermark`, sorted by key.
-    pub fn take_ended_by(&mut self, watermark: i64) -> Vec<FlowRow> {
+    /// The rows whose interval ends at or before `watermark`, in key order.
+    pub fn take_ended_by(&mut self, watermark: i64) -> Released {
         self.take(|p, interval| p.interval + interval <= watermark)
     }
 
-    /// The rows of NIC `mac` whose interval ends at or before `watermark`, sorted by key.
-    pub fn take_nic_ended_by(&mut self, mac: &str, watermark: i64) -> Vec<FlowRow> {
+    /// The rows of NIC `mac` whose interval ends at or before `watermark`, in key order.
+    pub fn take_nic_ended_by(&mut self, mac: &str, watermark: i64) -> Released {
         let dict = self.dict.clone();
         let d = dict.lock();
         let ended = |p: &Partition| p.interval + self.interval <= watermark;
@@ -97,127 +90,320 @@ impl Merger {
             .collect();
         drop(d);
         if nic.is_empty() {
-            return Vec::new();
+            return self.released(Vec::new());
         }
         self.take(|p, _| nic.contains(p))
     }
 
-    /// Every pending row, sorted by key.
-    pub fn take_all(&mut self) -> Vec<FlowRow> {
+    /// Every pending row, in key order.
+    pub fn take_all(&mut self) -> Released {
         self.take(|_, _| true)
     }
 
-    /// The rows of the partitions `leaves` picks, sorted by key.
-    fn take(&mut self, leaves: impl Fn(&Partition, i64) -> bool) -> Vec<FlowRow> {
+    /// The rows of the partitions `leaves` picks, in key order.
+    fn take(&mut self, leaves: impl Fn(&Partition, i64) -> bool) -> Released {
         let interval = self.interval;
-        let ended: Vec<GroupState> = self
+        let mut ended: Vec<(Partition, Vec<Vec<GroupState>>)> = self
             .pending
             .extract_if(|p, _| leaves(p, interval))
-            .flat_map(|(_, groups)| groups.into_values())
             .collect();
-        self.sorted_rows(ended)
+        if ended.len() > 1 {
+            let d = self.dict.lock();
+            ended.sort_by(|(a, _), (b, _)| {
+                d.context(a.context)
+                    .cmp(d.context(b.context))
+                    .then(a.interval.cmp(&b.interval))
+            });
+        }
+        self.released(ended.into_iter().map(|(_, runs)| runs).collect())
     }
 
-    fn sorted_rows(&self, mut groups: Vec<GroupState>) -> Vec<FlowRow> {
-        if groups.is_empty() {
-            return Vec::new();
-        }
+    /// Partitions (each a list of runs, in the order they leave) as released rows: each
+    /// partition sorted by the rest of the key, equal keys folded.
+    fn released(&self, partitions: Vec<Vec<Vec<GroupState>>>) -> Released {
+        let mut runs: Vec<Vec<GroupState>> = Vec::new();
+        let mut order: Vec<(u32, u32)> = Vec::new();
         let d = self.dict.lock();
-        let contexts = d.ranks(groups.iter().map(|g| g.key.context), |d, a, b| {
-            d.context(a).cmp(d.context(b))
-        });
-        let strings = d.ranks(
-            groups.iter().flat_map(|g| [g.key.src, g.key.dst]),
-            DictEntries::cmp_text,
-        );
-        // Keys are distinct and ranks keep ids apart, so the order is total.
-        groups.sort_by_cached_key(|g| {
+        for partition in partitions {
+            let first_run = runs.len() as u32;
+            runs.extend(partition);
+            fold_partition(&mut runs, first_run, &d, &mut order);
+        }
+        let mut publics = Vec::new();
+        let has_public = |g: &GroupState| g.lists.as_ref().is_some_and(|l| !l.public.is_empty());
+        if order.iter().any(|&(r, i)| has_public(group(&runs, r, i))) {
+            publics = order
+                .iter()
+                .map(|&(r, i)| {
+                    let g = &mut runs[r as usize][i as usize];
+                    let counts = g.lists.as_mut().map(|l| std::mem::take(&mut l.public));
+                    public_entries(counts.unwrap_or_default(), &d)
+                })
+                .collect();
+        }
+        drop(d);
+        Released {
+            dict: self.dict.clone(),
+            interval: self.interval,
+            runs,
+            order,
+            publics,
+        }
+    }
+}
+
+fn group(runs: &[Vec<GroupState>], run: u32, i: u32) -> &GroupState {
+    &runs[run as usize][i as usize]
+}
+
+/// Sort the groups of one partition (the runs from `first_run` on) by the rest of the key,
+/// fold those with equal keys into the first of them, and append the kept ones to `order`,
+/// their source ports sorted and distinct.
+fn fold_partition(
+    runs: &mut [Vec<GroupState>],
+    first_run: u32,
+    d: &DictEntries,
+    order: &mut Vec<(u32, u32)>,
+) {
+    let runs_here = &runs[first_run as usize..];
+    let strings = d.ranks(
+        runs_here
+            .iter()
+            .flatten()
+            .flat_map(|g| [g.key.src, g.key.dst]),
+        DictEntries::cmp_text,
+    );
+    type SortKey = (u32, u32, Option<u16>, u16, Direction, bool);
+    let mut keyed: Vec<(SortKey, u32, u32)> = Vec::new();
+    for (r, run) in runs_here.iter().enumerate() {
+        for (i, g) in run.iter().enumerate() {
             let k = &g.key;
-            (
-                contexts[&k.context],
-                k.interval,
+            let key = (
                 strings[&k.src],
                 strings[&k.dst],
                 k.port,
                 k.protocol,
                 k.direction,
                 k.denied,
-            )
-        });
-        flow_rows(groups, self.interval, &d)
+            );
+            keyed.push((key, first_run + r as u32, i as u32));
+        }
+    }
+    // Keys are distinct within a run and ranks keep ids apart, so only a key met in several
+    // files ties; it is folded below, whichever of its copies comes first.
+    keyed.sort_unstable();
+    let start = order.len();
+    let mut last: Option<SortKey> = None;
+    for (key, r, i) in keyed {
+        if last == Some(key) {
+            let &(kr, ki) = order.last().expect("the kept group of this key");
+            let other = take_out(&mut runs[r as usize][i as usize]);
+            fold(&mut runs[kr as usize][ki as usize], other, d);
+        } else {
+            order.push((r, i));
+            last = Some(key);
+        }
+    }
+    // A group with more than one source port holds them all in its list, sorted and distinct;
+    // with one, it stays inline.
+    for &(r, i) in &order[start..] {
+        let g = &mut runs[r as usize][i as usize];
+        if let Some(lists) = g.lists.as_mut().filter(|l| !l.ports.is_empty()) {
+            lists.ports.extend(g.port.take());
+            lists.ports.sort_unstable();
+            lists.ports.dedup();
+        }
     }
 }
 
-/// Fold `other` (same key) into `into`; the encryption tie on equal times is the caller's.
-fn fold(into: &mut GroupState, other: GroupState) {
-    into.first = into.first.min(other.first);
-    into.last = into.last.max(other.last);
-    if other.encryption_time < into.encryption_time {
-        into.encryption_time = other.encryption_time;
+/// A group's state, its lists moved out (what `fold` needs of a group about to be dropped).
+fn take_out(g: &mut GroupState) -> GroupState {
+    GroupState {
+        key: g.key,
+        lists: g.lists.take(),
+        ..*g
+    }
+}
+
+/// Fold `other` (same key) into `into`: the earliest tuple's encryption code wins, a tie on
+/// the time going to the smaller text.
+fn fold(into: &mut GroupState, other: GroupState, d: &DictEntries) {
+    let earlier = other.first < into.first
+        || (other.first == into.first
+            && d.cmp_text(other.encryption, into.encryption) == Ordering::Less);
+    if earlier {
         into.encryption = other.encryption;
     }
+    into.first = into.first.min(other.first);
+    into.last = into.last.max(other.last);
     for (a, b) in into.counters.iter_mut().zip(other.counters) {
         *a = a.saturating_add(b);
     }
-    for (a, b) in into.flows.iter_mut().zip(other.flows) {
-        *a += b;
-    }
+    into.flows += other.flows;
     into.completed += other.completed;
     into.records += other.records;
-    match into.port {
-        None => into.port = other.port,
-        Some(_) => into.more_ports.extend(other.port),
+    match (into.port, other.port) {
+        (None, port) => into.port = port,
+        (Some(_), Some(port)) => into.lists().ports.push(port),
+        (Some(_), None) => {}
     }
-    into.more_ports.extend(other.more_ports);
-    into.public.extend(other.public);
+    if let Some(other) = other.lists {
+        let lists = into.lists();
+        lists.ports.extend(other.ports);
+        lists.public.extend(other.public);
+    }
 }
 
-/// Groups as rows, in the order given, their strings from `dict`: source ports ascending and
-/// distinct, public entries ascending by address text with an address's counts summed.
-pub(super) fn flow_rows(
-    groups: Vec<GroupState>,
+/// Rows that have left the merge, in key order, still held as their groups.
+pub struct Released {
+    dict: Arc<ScanDict>,
     interval: i64,
-    dict: &DictEntries,
-) -> Vec<FlowRow> {
-    groups
-        .into_iter()
-        .map(|g| {
-            let mut ports = g.more_ports;
-            ports.extend(g.port);
-            ports.sort_unstable();
-            ports.dedup();
-            let (src_public, dst_public) = public_entries(g.public, dict);
-            let k = g.key;
-            FlowRow {
-                context: dict.context(k.context).clone(),
-                interval_start: k.interval,
-                interval_end: k.interval + interval,
-                flow_start: g.first,
-                flow_end: g.last,
-                src_ip: dict.text(k.src).clone(),
-                dst_ip: dict.text(k.dst).clone(),
-                dst_port: k.port,
-                protocol: k.protocol,
-                direction: k.direction,
-                denied: k.denied,
-                encryption: dict.text(g.encryption).clone(),
-                encryption_time: g.encryption_time,
-                counters: g.counters,
-                allowed_in: g.flows[0],
-                allowed_out: g.flows[1],
-                denied_in: g.flows[2],
-                denied_out: g.flows[3],
-                completed: g.completed,
-                records: g.records,
-                src_ports: ports,
-                src_public,
-                dst_public,
-            }
-        })
-        .collect()
+    runs: Vec<Vec<GroupState>>,
+    /// The kept groups (run, index) in key order.
+    order: Vec<(u32, u32)>,
+    /// Each kept group's public entries (source side, destination side), in `order`'s order;
+    /// empty when no group has any.
+    publics: Vec<(Vec<PublicEntry>, Vec<PublicEntry>)>,
 }
 
-/// A group's public counts as the source side's and the destination side's entries.
+impl Released {
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Hand the rows, in key order, to `f` as views that read the dictionary (locked
+    /// meanwhile: a reading thread that finishes a file waits).
+    pub fn with_rows<T>(&self, f: impl FnOnce(&[GroupRow<'_>]) -> T) -> T {
+        let d = self.dict.lock();
+        let none: &(Vec<PublicEntry>, Vec<PublicEntry>) = &(Vec::new(), Vec::new());
+        let rows: Vec<GroupRow<'_>> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(n, &(r, i))| GroupRow {
+                group: group(&self.runs, r, i),
+                publics: self.publics.get(n).unwrap_or(none),
+                dict: &d,
+                interval: self.interval,
+            })
+            .collect();
+        f(&rows)
+    }
+
+    /// The rows as owned [`FlowRow`]s.
+    #[cfg(test)]
+    pub fn into_flow_rows(self) -> Vec<FlowRow> {
+        self.with_rows(|rows| rows.iter().map(GroupRow::to_flow_row).collect())
+    }
+}
+
+/// One released group read as a row (see [`RowView`]).
+pub struct GroupRow<'a> {
+    group: &'a GroupState,
+    publics: &'a (Vec<PublicEntry>, Vec<PublicEntry>),
+    dict: &'a DictEntries,
+    interval: i64,
+}
+
+impl GroupRow<'_> {
+    #[cfg(test)]
+    fn to_flow_row(&self) -> FlowRow {
+        let flows = self.flows();
+        FlowRow {
+            context: self.dict.context(self.group.key.context).clone(),
+            interval_start: self.interval_start(),
+            interval_end: self.interval_end(),
+            flow_start: self.flow_start(),
+            flow_end: self.flow_end(),
+            src_ip: self.src_ip().clone(),
+            dst_ip: self.dst_ip().clone(),
+            dst_port: self.dst_port(),
+            protocol: self.protocol(),
+            direction: self.direction(),
+            denied: self.denied(),
+            encryption: self.encryption().clone(),
+            encryption_time: self.group.first,
+            counters: self.counters(),
+            allowed_in: flows[0],
+            allowed_out: flows[1],
+            denied_in: flows[2],
+            denied_out: flows[3],
+            completed: self.completed(),
+            records: self.records(),
+            src_ports: self.src_ports().to_vec(),
+            src_public: self.src_public().to_vec(),
+            dst_public: self.dst_public().to_vec(),
+        }
+    }
+}
+
+impl RowView for GroupRow<'_> {
+    fn context(&self) -> &FlowContext {
+        self.dict.context(self.group.key.context)
+    }
+    fn interval_start(&self) -> i64 {
+        self.group.key.interval
+    }
+    fn interval_end(&self) -> i64 {
+        self.group.key.interval + self.interval
+    }
+    fn flow_start(&self) -> i64 {
+        self.group.first
+    }
+    fn flow_end(&self) -> i64 {
+        self.group.last
+    }
+    fn src_ip(&self) -> &Str {
+        self.dict.text(self.group.key.src)
+    }
+    fn dst_ip(&self) -> &Str {
+        self.dict.text(self.group.key.dst)
+    }
+    fn dst_port(&self) -> Option<u16> {
+        self.group.key.port
+    }
+    fn protocol(&self) -> u16 {
+        self.group.key.protocol
+    }
+    fn direction(&self) -> Direction {
+        self.group.key.direction
+    }
+    fn denied(&self) -> bool {
+        self.group.key.denied
+    }
+    fn encryption(&self) -> &Str {
+        self.dict.text(self.group.encryption)
+    }
+    fn counters(&self) -> [u64; 4] {
+        self.group.counters
+    }
+    fn flows(&self) -> [u64; 4] {
+        self.group.flow_counts()
+    }
+    fn completed(&self) -> u64 {
+        self.group.completed
+    }
+    fn records(&self) -> u64 {
+        self.group.records
+    }
+    fn src_ports(&self) -> &[u16] {
+        // A released group holds one port inline, or all of them sorted and distinct in its
+        // list (`fold_partition`).
+        match &self.group.lists {
+            Some(lists) if !lists.ports.is_empty() => &lists.ports,
+            _ => self.group.port.as_slice(),
+        }
+    }
+    fn src_public(&self) -> &[PublicEntry] {
+        &self.publics.0
+    }
+    fn dst_public(&self) -> &[PublicEntry] {
+        &self.publics.1
+    }
+}
+
+/// A group's public counts as the source side's and the destination side's entries, ascending
+/// by address text with an address's counts summed.
 fn public_entries(
     mut counts: Vec<PublicCount>,
     dict: &DictEntries,
@@ -271,7 +457,7 @@ mod tests {
             }
             merger.add(agg.finish_groups(&dict));
         }
-        merger.take_all()
+        merger.take_all().into_flow_rows()
     }
 
     #[test]
@@ -307,11 +493,11 @@ mod tests {
             );
         }
         merger.add(agg.finish_groups(&dict));
-        let first = merger.take_ended_by(HOUR);
+        let first = merger.take_ended_by(HOUR).into_flow_rows();
         let dsts: Vec<&str> = first.iter().map(|r| &*r.dst_ip).collect();
         assert_eq!(dsts, ["10.0.0.10", "10.0.0.9"]);
         assert_eq!(merger.len(), 1, "the second hour's row waits");
-        assert_eq!(&*merger.take_all()[0].dst_ip, "10.0.0.1");
+        assert_eq!(&*merger.take_all().into_flow_rows()[0].dst_ip, "10.0.0.1");
         assert!(merger.is_empty());
     }
 
@@ -327,6 +513,6 @@ mod tests {
             agg.add(c, &t);
             merger.add(agg.finish_groups(&dict));
         }
-        assert_eq!(&*merger.take_all()[0].encryption, "NX");
+        assert_eq!(&*merger.take_all().into_flow_rows()[0].encryption, "NX");
     }
 }

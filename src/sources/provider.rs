@@ -18,8 +18,8 @@ use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
 use super::detect::{self, Format};
 use super::diagnostics::{Diagnostic, Diagnostics, Problem};
-use super::flow_row::{FlowRow, RowView};
-use super::merge::Merger;
+use super::flow_row::RowView;
+use super::merge::{Merger, Released};
 use super::pushdown::{FileFilter, FileVerdict, ScanFilter};
 use super::scan_dict::ScanDict;
 use super::topology::Topology;
@@ -207,7 +207,7 @@ impl ScanSetup<'_> {
         } else {
             FileRows::Groups(FileGroups {
                 interval: self.interval,
-                groups: Vec::new(),
+                runs: Vec::new(),
             })
         }
     }
@@ -235,17 +235,16 @@ pub fn read_file(
     let (text, bad_bytes) = json_stream::text_of(buf);
     let mut problems = Vec::new();
     let rows = {
-        let texts = layout
-            .columns
-            .iter()
-            .any(|&i| columns::shows_addresses(&layout.schema.fields[i].name));
-        let ports = layout
-            .columns
-            .iter()
-            .any(|&i| columns::shows_source_ports(&layout.schema.fields[i].name));
+        let shown = |shows: fn(&str) -> bool| {
+            layout
+                .columns
+                .iter()
+                .any(|&i| shows(&layout.schema.fields[i].name))
+        };
         let mut agg = FileAggregator::new(interval)
-            .texts(texts)
-            .source_ports(ports);
+            .texts(shown(columns::shows_addresses))
+            .source_ports(shown(columns::shows_source_ports))
+            .public_peers(shown(columns::shows_public_peers));
         let mut filter = FileFilter::new(Some(setup.filter));
         match file.format {
             Format::VnetFlow => {
@@ -544,9 +543,14 @@ impl FlowLogProvider {
         mut merger: Merger,
         sink: &mut dyn FnMut(Table) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let emit = |rows: Vec<FlowRow>, sink: &mut dyn FnMut(Table) -> Result<(), Error>| {
+        let emit = |rows: Released, sink: &mut dyn FnMut(Table) -> Result<(), Error>| {
+            if rows.is_empty() {
+                return Ok(());
+            }
             let mut batches = Vec::new();
-            layout.batches(&rows, &mut batches);
+            rows.with_rows(|rows| layout.batches(rows, &mut batches));
+            // The groups are freed before the operators above run on their batches.
+            drop(rows);
             batches.into_iter().try_for_each(sink)
         };
         let mut pending = BTreeMap::new();

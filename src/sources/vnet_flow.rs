@@ -415,12 +415,13 @@ mod tests {
         let (rows, problems) = rows(&text, HOUR);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].flow_start, 1_715_248_853 * TICKS_PER_SECOND);
-        assert_eq!(rows[0].flow_end, 1_715_248_853 * TICKS_PER_SECOND);
-        assert_eq!(rows[0].allowed_out, 2);
-        assert_eq!(rows[0].counters, [0; 4]);
-        assert_eq!(rows[0].src_ports, vec![50001, 50002]);
-        let denied = &rows[1];
+        // Rows come in key order: the denied one's blanked public source sorts first.
+        let (denied, allowed) = (&rows[0], &rows[1]);
+        assert_eq!(allowed.flow_start, 1_715_248_853 * TICKS_PER_SECOND);
+        assert_eq!(allowed.flow_end, 1_715_248_853 * TICKS_PER_SECOND);
+        assert_eq!(allowed.allowed_out, 2);
+        assert_eq!(allowed.counters, [0; 4]);
+        assert_eq!(allowed.src_ports, vec![50001, 50002]);
         assert!(denied.denied);
         assert_eq!((denied.denied_in, denied.allowed_in), (1, 0));
         assert_eq!(&*denied.src_ip, "");
