@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// A group's key: ids are the file's while it is read, the scan's once it is finished
 /// (`FileAggregator::finish_groups`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct GroupKey {
     pub context: u32,
     pub interval: i64,
@@ -28,6 +28,22 @@ pub(super) struct GroupKey {
     pub protocol: u16,
     pub direction: Direction,
     pub denied: bool,
+}
+
+/// Two words instead of eight fields: a high-cardinality file looks a key up once per tuple.
+/// Equal keys give equal words; keys that differ only where the words overlap merely share a
+/// hash.
+impl std::hash::Hash for GroupKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let port = self.port.map_or(1 << 16, u64::from);
+        let rest = port
+            ^ (u64::from(self.protocol) << 17)
+            ^ ((self.direction as u64) << 33)
+            ^ (u64::from(self.denied) << 35)
+            ^ (u64::from(self.context) << 36);
+        h.write_u64(u64::from(self.src) | (u64::from(self.dst) << 32));
+        h.write_u64((self.interval as u64).rotate_left(20) ^ rest);
+    }
 }
 
 /// One group's running totals (see `FlowRow` for what each is). Kept small: a busy hour holds
@@ -62,6 +78,21 @@ pub(super) struct GroupLists {
 }
 
 impl GroupState {
+    fn new(key: GroupKey, time: i64, encryption: u32) -> GroupState {
+        GroupState {
+            key,
+            first: time,
+            last: time,
+            encryption,
+            counters: [0; 4],
+            flows: 0,
+            completed: 0,
+            records: 0,
+            port: None,
+            lists: None,
+        }
+    }
+
     pub fn lists(&mut self) -> &mut GroupLists {
         self.lists.get_or_insert_default()
     }
@@ -107,15 +138,17 @@ pub struct FileAggregator<'a> {
     /// Ids of strings of up to 15 bytes (IPv4 addresses, encryption codes) by their bytes
     /// packed into one integer: hashing and comparing it is cheaper than a string's.
     short_ids: FxHashMap<u128, u32>,
+    /// The last packed text and id of each tuple text field (`intern_field`); `NO_TEXT`
+    /// before the first.
+    recent: [(u128, u32); 3],
     /// Each interned string and whether it is a public address.
     strings: Vec<(Str, bool)>,
     contexts: Vec<Arc<FlowContext>>,
-    groups: FxHashMap<GroupKey, u32>,
-    states: Vec<GroupState>,
+    /// The groups, held in the table itself: a tuple of a high-cardinality hour finds its
+    /// group with one lookup into memory it would otherwise reach twice (index, then state).
+    groups: FxHashMap<GroupKey, GroupState>,
     /// With interval 0, the tuples themselves instead of groups.
     tuples: Vec<TupleRecord>,
-    /// (group, destination side?, address id) → entry counts.
-    publics: FxHashMap<(u32, bool, u32), [u64; 6]>,
     texts: bool,
     /// Whether each group lists its distinct source ports (see `source_ports`).
     ports: bool,
@@ -132,14 +165,13 @@ impl<'a> FileAggregator<'a> {
             interval,
             ids,
             short_ids: FxHashMap::default(),
+            recent: [(NO_TEXT, 0); 3],
             // A file's own empty string: blanked addresses clone it on every row, and the
             // shared one would have its count bounce between the reading threads.
             strings: vec![(Str::from(""), false)],
             contexts: Vec::new(),
             groups: FxHashMap::default(),
-            states: Vec::new(),
             tuples: Vec::new(),
-            publics: FxHashMap::default(),
             texts: true,
             ports: true,
             publics_kept: true,
@@ -189,6 +221,29 @@ impl<'a> FileAggregator<'a> {
         &self.contexts[id as usize]
     }
 
+    /// `intern` for a tuple's text field, remembering the field's last text: a flow group's
+    /// tuples often repeat their VM's address or the encryption code, and comparing one integer
+    /// is cheaper than a lookup.
+    pub fn intern_field(&mut self, field: TupleText, text: &'a str) -> u32 {
+        let Some(key) = pack_short(text) else {
+            return self.intern(text);
+        };
+        let recent = &mut self.recent[field as usize];
+        if recent.0 == key {
+            return recent.1;
+        }
+        let id = match self.short_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.intern_new(text);
+                self.short_ids.insert(key, id);
+                id
+            }
+        };
+        self.recent[field as usize] = (key, id);
+        id
+    }
+
     /// The file-wide id of a string (the same text always gets the same id).
     pub fn intern(&mut self, text: &'a str) -> u32 {
         if let Some(key) = pack_short(text) {
@@ -219,27 +274,16 @@ impl<'a> FileAggregator<'a> {
     /// Add one tuple captured under `context`.
     #[cfg(test)]
     pub fn add(&mut self, context: u32, t: &FlowTuple<'a>) {
-        self.add_to_group(context, t);
+        let (src, dst) = (self.intern(t.src), self.intern(t.dst));
+        self.add_until(context, t, src, dst, t.time);
     }
 
     /// Add one record that spans time (AWS `start`..`end`, `t.time` being the start): its
     /// group's `FlowEndTime` reaches `end`.
     pub fn add_span(&mut self, context: u32, t: &FlowTuple<'a>, end: i64) {
-        let group = self.add_to_group(context, t) as usize;
-        if self.interval == 0 {
-            let tuple = &mut self.tuples[group];
-            tuple.end = tuple.end.max(end);
-        } else {
-            let state = &mut self.states[group];
-            state.last = state.last.max(end);
-        }
-    }
-
-    /// Add one tuple; returns the group it joined.
-    fn add_to_group(&mut self, context: u32, t: &FlowTuple<'a>) -> u32 {
-        let src = self.intern(t.src);
-        let dst = self.intern(t.dst);
-        self.add_interned(context, t, src, dst)
+        let src = self.intern_field(TupleText::Src, t.src);
+        let dst = self.intern_field(TupleText::Dst, t.dst);
+        self.add_until(context, t, src, dst, end);
     }
 
     /// The interned string `id` as the row shows it in `SrcIp`/`DestIp` (public → empty).
@@ -262,18 +306,23 @@ impl<'a> FileAggregator<'a> {
         }
     }
 
-    /// `add` for a tuple whose source and destination are already interned as `src`, `dst`;
-    /// returns the group it joined.
-    pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) -> u32 {
+    /// `add` for a tuple whose source and destination are already interned as `src`, `dst`.
+    pub fn add_interned(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32) {
+        self.add_until(context, t, src, dst, t.time);
+    }
+
+    /// Add a tuple whose flow lasts until `end` (its own time but for AWS records).
+    fn add_until(&mut self, context: u32, t: &FlowTuple<'a>, src: u32, dst: u32, end: i64) {
         let encryption = if self.texts {
-            self.intern(t.encryption)
+            self.intern_field(TupleText::Encryption, t.encryption)
         } else {
             0
         };
         if self.interval == 0 {
-            self.tuples
-                .push(TupleRecord::new(context, t, src, dst, encryption));
-            return (self.tuples.len() - 1) as u32;
+            let mut tuple = TupleRecord::new(context, t, src, dst, encryption);
+            tuple.end = tuple.end.max(end);
+            self.tuples.push(tuple);
+            return;
         }
         let src_public = self.strings[src as usize].1;
         let dst_public = self.strings[dst as usize].1;
@@ -287,15 +336,10 @@ impl<'a> FileAggregator<'a> {
             direction: t.direction,
             denied: t.denied,
         };
-        let index = match self.groups.get(&key) {
-            Some(&i) => i,
-            None => {
-                let i = self.new_group(key, t, encryption);
-                self.groups.insert(key, i);
-                i
-            }
-        };
-        let state = &mut self.states[index as usize];
+        let state = self
+            .groups
+            .entry(key)
+            .or_insert_with(|| GroupState::new(key, t.time, encryption));
         // The encryption code is the earliest tuple's: decided before `first` moves.
         if t.time < state.first
             || (t.time == state.first
@@ -304,12 +348,8 @@ impl<'a> FileAggregator<'a> {
         {
             state.encryption = encryption;
         }
-        if t.time < state.first {
-            state.first = t.time;
-        }
-        if t.time > state.last {
-            state.last = t.time;
-        }
+        state.first = state.first.min(t.time);
+        state.last = state.last.max(t.time).max(end);
         for (a, b) in state.counters.iter_mut().zip(t.counters) {
             // Each counter is at most a long; a row's total past u64 stays at the top, and
             // past a long its column is null (see `columns::longs`), never wrapped negative.
@@ -328,29 +368,14 @@ impl<'a> FileAggregator<'a> {
                 }
             }
         }
-        if src_public && self.publics_kept {
-            add_counts(self.publics.entry((index, false, src)).or_default(), t);
+        if self.publics_kept {
+            if src_public {
+                add_public(&mut state.lists().public, false, src, t);
+            }
+            if dst_public {
+                add_public(&mut state.lists().public, true, dst, t);
+            }
         }
-        if dst_public && self.publics_kept {
-            add_counts(self.publics.entry((index, true, dst)).or_default(), t);
-        }
-        index
-    }
-
-    fn new_group(&mut self, key: GroupKey, t: &FlowTuple<'_>, encryption: u32) -> u32 {
-        self.states.push(GroupState {
-            key,
-            first: t.time,
-            last: t.time,
-            encryption,
-            counters: [0; 4],
-            flows: 0,
-            completed: 0,
-            records: 0,
-            port: None,
-            lists: None,
-        });
-        (self.states.len() - 1) as u32
     }
 
     /// With interval 0: the file's tuples, one row each, in file order.
@@ -365,19 +390,11 @@ impl<'a> FileAggregator<'a> {
     pub fn finish_groups(self, dict: &ScanDict) -> FileGroups {
         debug_assert_ne!(self.interval, 0);
         let (strings, contexts) = dict.translate(&self.strings, &self.contexts);
-        let mut groups = self.states;
-        for ((group, dest, ip), counts) in self.publics {
-            groups[group as usize].lists().public.push(PublicCount {
-                dest,
-                ip: strings[ip as usize],
-                counts,
-            });
-        }
         // Runs are sized exactly: they wait in the merge for up to an hour of the scan, and
         // the slack a growing vector keeps would double what they hold.
         let mut sizes: FxHashMap<(u32, i64), usize> = FxHashMap::default();
-        for g in &groups {
-            *sizes.entry((g.key.context, g.key.interval)).or_default() += 1;
+        for key in self.groups.keys() {
+            *sizes.entry((key.context, key.interval)).or_default() += 1;
         }
         let mut runs: Vec<GroupRun> = Vec::with_capacity(sizes.len());
         let mut run_of: FxHashMap<(u32, i64), usize> = FxHashMap::default();
@@ -389,13 +406,18 @@ impl<'a> FileAggregator<'a> {
                 groups: Vec::with_capacity(size),
             });
         }
-        for mut g in groups {
+        for mut g in self.groups.into_values() {
             let run = run_of[&(g.key.context, g.key.interval)];
             let k = &mut g.key;
             k.context = contexts[k.context as usize];
             k.src = strings[k.src as usize];
             k.dst = strings[k.dst as usize];
             g.encryption = strings[g.encryption as usize];
+            if let Some(lists) = &mut g.lists {
+                for c in &mut lists.public {
+                    c.ip = strings[c.ip as usize];
+                }
+            }
             runs[run].groups.push(g);
         }
         FileGroups {
@@ -416,6 +438,18 @@ impl<'a> FileAggregator<'a> {
         merger.take_all().into_flow_rows()
     }
 }
+
+/// The text fields of a tuple that `FileAggregator::intern_field` remembers one text of each.
+#[derive(Debug, Clone, Copy)]
+pub enum TupleText {
+    Src = 0,
+    Dst = 1,
+    Encryption = 2,
+}
+
+/// No packed text: its length byte (the top one) would be 255, and packed texts are shorter
+/// than 16 bytes.
+const NO_TEXT: u128 = u128::MAX;
 
 /// A string of up to 15 bytes as one integer: its bytes (little-endian, zero-padded), then
 /// its length in the top byte. Built from overlapping word loads, not a byte copy, which
@@ -448,6 +482,33 @@ fn add_counts(into: &mut [u64; 6], t: &FlowTuple<'_>) {
     for (a, b) in into.iter_mut().zip(entry_counts(t)) {
         *a = a.saturating_add(b);
     }
+}
+
+/// Count a tuple for public address `ip` on one side of a group. Repeats of the last entry add
+/// to it; a list that has filled its room is folded by address before it grows, so it holds
+/// at most about twice the distinct addresses however many tuples come.
+fn add_public(list: &mut Vec<PublicCount>, dest: bool, ip: u32, t: &FlowTuple<'_>) {
+    if let Some(last) = list.last_mut().filter(|c| c.dest == dest && c.ip == ip) {
+        add_counts(&mut last.counts, t);
+        return;
+    }
+    if list.len() >= 16 && list.len() == list.capacity() {
+        list.sort_unstable_by_key(|c| (c.dest, c.ip));
+        list.dedup_by(|later, kept| {
+            let same = later.dest == kept.dest && later.ip == kept.ip;
+            if same {
+                for (a, b) in kept.counts.iter_mut().zip(later.counts) {
+                    *a = a.saturating_add(b);
+                }
+            }
+            same
+        });
+    }
+    list.push(PublicCount {
+        dest,
+        ip,
+        counts: entry_counts(t),
+    });
 }
 
 #[cfg(test)]
@@ -591,6 +652,35 @@ pub(crate) mod tests {
             ..kept[0].clone()
         };
         assert_eq!(skipped[0], without_ports, "every other field is the same");
+    }
+
+    #[test]
+    fn a_public_list_stays_near_its_distinct_addresses_however_many_tuples() {
+        let peers = ["20.1.1.1", "20.1.1.2", "20.1.1.3", "20.1.1.4", "20.1.1.5"];
+        let mut agg = FileAggregator::new(HOUR);
+        let c = agg.context(context("r"));
+        // 1,000 tuples of one group, the peers interleaved so no tuple repeats the last one.
+        for i in 0..1000 {
+            let t = tuple(
+                i,
+                "10.0.0.6",
+                peers[i as usize % 5],
+                1,
+                FlowState::End,
+                [1; 4],
+            );
+            agg.add(c, &t);
+        }
+        let held: usize = agg
+            .groups
+            .values()
+            .map(|g| g.lists.as_ref().map_or(0, |l| l.public.len()))
+            .sum();
+        assert!(held <= 32, "{held} entries held for 5 addresses");
+        let rows = agg.finish();
+        let texts: Vec<String> = rows[0].dst_public.iter().map(PublicEntry::text).collect();
+        let each = |ip: &str| format!("{ip}|0|200|200|200|200|200");
+        assert_eq!(texts, peers.map(each));
     }
 
     #[test]

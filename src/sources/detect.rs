@@ -200,6 +200,9 @@ fn read_raw_uncounted(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
     if meta.len() > max_file_size() {
         return Err(too_large());
     }
+    // `Take` hides the file's size from `read_to_end`, which would then grow the buffer by
+    // doubling: a reading thread would hold up to twice its largest file.
+    buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0));
     file.take(max_file_size() + 1).read_to_end(buf)?;
     if buf.len() as u64 > max_file_size() {
         buf.clear();

@@ -17,7 +17,7 @@
 //! tuples it holds (its `time` is not earlier than theirs), and a `PT1H.json` holds the tuples
 //! logged during the hour its path names (none is timestamped after that hour ends).
 
-use super::aggregate::FileAggregator;
+use super::aggregate::{FileAggregator, TupleText};
 use super::azure_ids::format_mac;
 use super::columns::{self, FlowTable};
 use super::flow_row::{Direction, FlowContext, FlowRow, FlowTuple, Origin};
@@ -575,12 +575,12 @@ impl<'f> FileFilter<'f> {
     ) -> Option<(u32, u32)> {
         let texts = agg.keeps_texts();
         let src = if texts || self.has_src {
-            agg.intern(t.src)
+            agg.intern_field(TupleText::Src, t.src)
         } else {
             0
         };
         let dst = if texts || self.has_dst {
-            agg.intern(t.dst)
+            agg.intern_field(TupleText::Dst, t.dst)
         } else {
             0
         };
