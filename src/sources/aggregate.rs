@@ -142,7 +142,7 @@ pub struct FileAggregator<'a> {
     /// before the first.
     recent: [(u128, u32); 3],
     /// Each interned string and whether it is a public address.
-    strings: Vec<(Str, bool)>,
+    strings: Vec<(&'a str, bool)>,
     contexts: Vec<Arc<FlowContext>>,
     /// The groups, held in the table itself: a tuple of a high-cardinality hour finds its
     /// group with one lookup into memory it would otherwise reach twice (index, then state).
@@ -168,7 +168,7 @@ impl<'a> FileAggregator<'a> {
             recent: [(NO_TEXT, 0); 3],
             // A file's own empty string: blanked addresses clone it on every row, and the
             // shared one would have its count bounce between the reading threads.
-            strings: vec![(Str::from(""), false)],
+            strings: vec![("", false)],
             contexts: Vec::new(),
             groups: FxHashMap::default(),
             tuples: Vec::new(),
@@ -267,7 +267,7 @@ impl<'a> FileAggregator<'a> {
             return 0;
         }
         let id = self.strings.len() as u32;
-        self.strings.push((Str::from(text), is_public(text)));
+        self.strings.push((text, is_public(text)));
         id
     }
 
@@ -287,13 +287,9 @@ impl<'a> FileAggregator<'a> {
     }
 
     /// The interned string `id` as the row shows it in `SrcIp`/`DestIp` (public → empty).
-    pub fn shown(&self, id: u32) -> &Str {
-        let (text, public) = &self.strings[id as usize];
-        if *public {
-            &self.strings[0].0
-        } else {
-            text
-        }
+    pub fn shown(&self, id: u32) -> Str {
+        let (text, public) = self.strings[id as usize];
+        Str::from(if public { "" } else { text })
     }
 
     /// The interval a tuple time falls in (the time itself with interval 0).
@@ -381,44 +377,54 @@ impl<'a> FileAggregator<'a> {
     /// With interval 0: the file's tuples, one row each, in file order.
     pub fn finish_tuples(self) -> TupleRows {
         debug_assert_eq!(self.interval, 0);
-        TupleRows::new(self.strings, self.contexts, self.tuples)
+        let strings = self
+            .strings
+            .iter()
+            .map(|&(text, public)| (Str::from(text), public))
+            .collect();
+        TupleRows::new(strings, self.contexts, self.tuples)
     }
 
     /// The file's groups with the scan's ids from `dict` (strings and contexts translated
     /// under one lock), one run per context and interval, ready to be merged with other
     /// files' by integer keys.
-    pub fn finish_groups(self, dict: &ScanDict) -> FileGroups {
+    pub fn finish_groups(mut self, dict: &ScanDict) -> FileGroups {
         debug_assert_ne!(self.interval, 0);
-        let (strings, contexts) = dict.translate(&self.strings, &self.contexts);
+        let contexts = dict.context_ids(&self.contexts);
+        let mut strings = dict.translation(&self.strings);
+        for g in self.groups.values_mut() {
+            let k = &mut g.key;
+            k.context = contexts[k.context as usize];
+            k.src = strings.string(k.src);
+            k.dst = strings.string(k.dst);
+            g.encryption = strings.string(g.encryption);
+            if let Some(lists) = &mut g.lists {
+                for c in &mut lists.public {
+                    c.ip = strings.string(c.ip);
+                }
+            }
+        }
+        drop(strings);
         // Runs are sized exactly: they wait in the merge for up to an hour of the scan, and
         // the slack a growing vector keeps would double what they hold.
         let mut sizes: FxHashMap<(u32, i64), usize> = FxHashMap::default();
-        for key in self.groups.keys() {
-            *sizes.entry((key.context, key.interval)).or_default() += 1;
+        for g in self.groups.values() {
+            *sizes.entry((g.key.context, g.key.interval)).or_default() += 1;
         }
         let mut runs: Vec<GroupRun> = Vec::with_capacity(sizes.len());
         let mut run_of: FxHashMap<(u32, i64), usize> = FxHashMap::default();
         for (&(context, interval), &size) in &sizes {
             run_of.insert((context, interval), runs.len());
             runs.push(GroupRun {
-                context: contexts[context as usize],
+                context,
                 interval,
                 groups: Vec::with_capacity(size),
             });
         }
-        for mut g in self.groups.into_values() {
-            let run = run_of[&(g.key.context, g.key.interval)];
-            let k = &mut g.key;
-            k.context = contexts[k.context as usize];
-            k.src = strings[k.src as usize];
-            k.dst = strings[k.dst as usize];
-            g.encryption = strings[g.encryption as usize];
-            if let Some(lists) = &mut g.lists {
-                for c in &mut lists.public {
-                    c.ip = strings[c.ip as usize];
-                }
-            }
-            runs[run].groups.push(g);
+        for g in self.groups.into_values() {
+            runs[run_of[&(g.key.context, g.key.interval)]]
+                .groups
+                .push(g);
         }
         FileGroups {
             interval: self.interval,
@@ -434,7 +440,7 @@ impl<'a> FileAggregator<'a> {
         }
         let dict = std::sync::Arc::new(ScanDict::default());
         let mut merger = super::merge::Merger::new(dict.clone(), self.interval);
-        merger.add(self.finish_groups(&dict));
+        merger.add(self.finish_groups(&dict), None);
         merger.take_all().into_flow_rows()
     }
 }

@@ -312,6 +312,24 @@ pub fn blob_mac(path: &Path) -> Option<&str> {
     })
 }
 
+/// The stream a blob belongs to: its path without the hour folders (`y=`, `m=`, `d=`, `h=`)
+/// and the file name. One flow log (or NSG) writes one stream per NIC, and a flow context
+/// (target, NIC, rule) is only ever written to its own stream. None outside the blob layout.
+pub fn blob_stream(path: &Path) -> Option<String> {
+    blob_hour(path)?;
+    let parent = path.parent()?;
+    let kept: Vec<&str> = parent
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .filter(|part| {
+            !part
+                .split_once('=')
+                .is_some_and(|(key, _)| matches!(key, "y" | "m" | "d" | "h"))
+        })
+        .collect();
+    Some(kept.join("/"))
+}
+
 /// The hour a blob path names (`…/y=2024/m=05/d=09/h=10/…`), as ticks since the epoch. Readers
 /// use it to know when no later file can add to an interval (see `provider`).
 pub fn blob_hour(path: &Path) -> Option<i64> {
@@ -342,6 +360,23 @@ pub fn blob_hour(path: &Path) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blob_stream_is_its_path_without_the_hour_folders() {
+        let at = |hour: u32| {
+            PathBuf::from(format!(
+                "logs/flowLogResourceID=/S1/RG_NETWORKWATCHER_EASTUS/FL-HUB/y=2024/m=05/d=09/\
+                 h={hour:02}/m=00/macAddress=002248E65432/PT1H.json"
+            ))
+        };
+        let stream = blob_stream(&at(10)).unwrap();
+        assert_eq!(
+            stream,
+            "logs/flowLogResourceID=/S1/RG_NETWORKWATCHER_EASTUS/FL-HUB/macAddress=002248E65432"
+        );
+        assert_eq!(blob_stream(&at(11)), Some(stream));
+        assert_eq!(blob_stream(Path::new("copies/PT1H.json")), None);
+    }
     use std::io::Write;
 
     #[test]

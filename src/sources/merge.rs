@@ -17,7 +17,7 @@ use super::flow_row::FlowRow;
 use super::flow_row::{Direction, FlowContext, PublicEntry, RowView};
 use super::scan_dict::{DictEntries, ScanDict};
 use crate::table::Str;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -26,7 +26,14 @@ use std::sync::Arc;
 pub struct Merger {
     dict: Arc<ScanDict>,
     interval: i64,
-    pending: FxHashMap<Partition, Vec<Vec<GroupState>>>,
+    pending: FxHashMap<Partition, Pending>,
+}
+
+/// A partition's runs, and the blob stream its files came from (none outside the blob layout).
+#[derive(Default)]
+struct Pending {
+    stream: Option<Str>,
+    runs: Vec<Vec<GroupState>>,
 }
 
 /// The groups of one flow context (target, NIC, rule) in one interval.
@@ -47,7 +54,8 @@ impl Merger {
         }
     }
 
-    pub fn add(&mut self, file: FileGroups) {
+    /// Add a file's groups; `stream` is the blob stream it belongs to, if any.
+    pub fn add(&mut self, file: FileGroups, stream: Option<&Str>) {
         debug_assert_eq!(file.interval, self.interval);
         for GroupRun {
             context,
@@ -57,7 +65,11 @@ impl Merger {
         {
             if !groups.is_empty() {
                 let partition = Partition { context, interval };
-                self.pending.entry(partition).or_default().push(groups);
+                let pending = self.pending.entry(partition).or_default();
+                if pending.runs.is_empty() {
+                    pending.stream = stream.cloned();
+                }
+                pending.runs.push(groups);
             }
         }
     }
@@ -69,30 +81,21 @@ impl Merger {
     /// How many groups are waiting (a key met in several files counts once per file).
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.pending.values().flatten().map(Vec::len).sum()
+        self.pending
+            .values()
+            .flat_map(|p| &p.runs)
+            .map(Vec::len)
+            .sum()
     }
 
-    /// The rows whose interval ends at or before `watermark`, in key order.
-    pub fn take_ended_by(&mut self, watermark: i64) -> Released {
-        self.take(|p, interval| p.interval + interval <= watermark)
-    }
-
-    /// The rows of NIC `mac` whose interval ends at or before `watermark`, in key order.
-    pub fn take_nic_ended_by(&mut self, mac: &str, watermark: i64) -> Released {
-        let dict = self.dict.clone();
-        let d = dict.lock();
-        let ended = |p: &Partition| p.interval + self.interval <= watermark;
-        let nic: FxHashSet<Partition> = self
-            .pending
-            .keys()
-            .filter(|p| ended(p) && &*d.context(p.context).mac == mac)
-            .copied()
-            .collect();
-        drop(d);
-        if nic.is_empty() {
-            return self.released(Vec::new());
-        }
-        self.take(|p, _| nic.contains(p))
+    /// The rows of blob stream `stream` whose interval ends at or before `watermark`, in key
+    /// order.
+    pub fn take_stream_ended_by(&mut self, stream: &str, watermark: i64) -> Released {
+        let interval = self.interval;
+        self.take(|p, pending| {
+            pending.stream.as_deref() == Some(stream)
+                && p.interval.saturating_add(interval) <= watermark
+        })
     }
 
     /// Every pending row, in key order.
@@ -101,11 +104,10 @@ impl Merger {
     }
 
     /// The rows of the partitions `leaves` picks, in key order.
-    fn take(&mut self, leaves: impl Fn(&Partition, i64) -> bool) -> Released {
-        let interval = self.interval;
-        let mut ended: Vec<(Partition, Vec<Vec<GroupState>>)> = self
+    fn take(&mut self, leaves: impl Fn(&Partition, &Pending) -> bool) -> Released {
+        let mut ended: Vec<(Partition, Pending)> = self
             .pending
-            .extract_if(|p, _| leaves(p, interval))
+            .extract_if(|p, pending| leaves(p, pending))
             .collect();
         if ended.len() > 1 {
             let d = self.dict.lock();
@@ -115,7 +117,7 @@ impl Merger {
                     .then(a.interval.cmp(&b.interval))
             });
         }
-        self.released(ended.into_iter().map(|(_, runs)| runs).collect())
+        self.released(ended.into_iter().map(|(_, pending)| pending.runs).collect())
     }
 
     /// Partitions (each a list of runs, in the order they leave) as released rows: each
@@ -455,7 +457,7 @@ mod tests {
                     &tuple(secs, "10.0.0.6", dst, port, FlowState::End, [1, 2, 3, 4]),
                 );
             }
-            merger.add(agg.finish_groups(&dict));
+            merger.add(agg.finish_groups(&dict), None);
         }
         merger.take_all().into_flow_rows()
     }
@@ -492,8 +494,9 @@ mod tests {
                 &tuple(secs, "10.0.0.6", dst, 1, FlowState::Begin, [0; 4]),
             );
         }
-        merger.add(agg.finish_groups(&dict));
-        let first = merger.take_ended_by(HOUR).into_flow_rows();
+        merger.add(agg.finish_groups(&dict), Some(&Str::from("stream")));
+        assert!(merger.take_stream_ended_by("other", HOUR).is_empty());
+        let first = merger.take_stream_ended_by("stream", HOUR).into_flow_rows();
         let dsts: Vec<&str> = first.iter().map(|r| &*r.dst_ip).collect();
         assert_eq!(dsts, ["10.0.0.10", "10.0.0.9"]);
         assert_eq!(merger.len(), 1, "the second hour's row waits");
@@ -511,7 +514,7 @@ mod tests {
             let mut t = tuple(100, "10.0.0.6", "10.1.0.4", 1, FlowState::Begin, [0; 4]);
             t.encryption = code;
             agg.add(c, &t);
-            merger.add(agg.finish_groups(&dict));
+            merger.add(agg.finish_groups(&dict), None);
         }
         assert_eq!(&*merger.take_all().into_flow_rows()[0].encryption, "NX");
     }

@@ -7,11 +7,14 @@
 //! 10-minute intervals (which divide the hour) a group *almost* never spans files. But Azure
 //! writes a tuple into the blob of the hour it is logged in, which can be just after the hour
 //! its time stamp belongs to (a flow ending at 10:59:59.9 logged at 11:00:00.1), and files
-//! outside the blob layout carry no hour at all. So rows go through a [`Merger`]: files are read
-//! in order of the hour their blob path names (files with none last), and once every file of
-//! hours before H has been read, a row whose interval ended by H − 1 h is final, since only
-//! tuples logged more than an hour late could still join it. Memory holds about two hours of
-//! rows, not the whole table; with files that name no hour, everything waits for the end.
+//! outside the blob layout carry no hour at all. So rows go through a [`Merger`]. A flow log
+//! writes one stream of blobs per NIC (`detect::blob_stream`), and a flow context is only ever
+//! written to its own stream, so files are read one stream after another, each in the order of
+//! the hours its blob paths name (files outside the layout last). Once a stream's blob of hour H
+//! is read, its rows of intervals ending by H are final (a blob holds its hour's tuples and the
+//! end of the hour before, never older ones), and when the next file is another stream's, all
+//! of its rows are. Memory holds about an hour of one stream's rows, not the whole table; with
+//! files that name no hour, everything waits for the end.
 
 use super::aggregate::{FileAggregator, FileGroups};
 use super::azure_ids::format_mac;
@@ -44,17 +47,21 @@ pub struct FlowFile {
     pub hour: Option<i64>,
     /// The NIC its blob path names (`00-22-48-E6-54-32`, as `MacAddress` shows it), if any.
     pub mac: Option<Str>,
+    /// The stream of blobs it belongs to (`detect::blob_stream`), if it is a blob.
+    pub stream: Option<Str>,
 }
 
 impl FlowFile {
     pub fn new(path: PathBuf, format: Format) -> FlowFile {
         let hour = detect::blob_hour(&path);
         let mac = detect::blob_mac(&path).map(|m| Str::from(format_mac(m)));
+        let stream = detect::blob_stream(&path).map(Str::from);
         FlowFile {
             path: path.into(),
             format,
             hour,
             mac,
+            stream,
         }
     }
 }
@@ -81,8 +88,12 @@ impl FlowLogProvider {
         strict: bool,
         diagnostics: Arc<Diagnostics>,
     ) -> FlowLogProvider {
+        // A stream's blobs in hour order, one stream after another; files outside the blob
+        // layout last (see the module doc).
         files.sort_by(|a, b| {
-            (a.hour.unwrap_or(i64::MAX), &a.path).cmp(&(b.hour.unwrap_or(i64::MAX), &b.path))
+            let order =
+                |f: &FlowFile| (f.stream.is_none(), f.stream.clone(), f.hour, f.path.clone());
+            order(a).cmp(&order(b))
         });
         let origin = describe_files(&files);
         FlowLogProvider {
@@ -458,6 +469,7 @@ impl TableProvider for FlowLogProvider {
             .collect();
         let mut latest = latest_of(unplaced)?;
         let mut hours: Vec<i64> = self.files.iter().filter_map(|f| f.hour).collect();
+        hours.sort_unstable();
         hours.dedup();
         for &hour in hours.iter().rev() {
             if latest.is_some_and(|t| t >= hour + HOUR) {
@@ -561,23 +573,29 @@ impl FlowLogProvider {
                 self.report(problems)?;
                 match rows {
                     FileRows::Batches(batches) => batches.into_iter().try_for_each(&mut *sink)?,
-                    FileRows::Groups(groups) => merger.add(groups),
+                    FileRows::Groups(groups) => {
+                        merger.add(groups, files[want].stream.as_ref());
+                    }
                 }
                 want += 1;
                 if self.interval > 0 {
                     let done = files[want - 1];
                     // A blob holds its hour's tuples and a few from the end of the hour before,
-                    // never older ones (TABLES.md): once a NIC's blob of hour H is read, that
-                    // NIC's rows of intervals ending by H are final.
-                    if let (Some(hour), Some(mac)) = (done.hour, &done.mac) {
-                        emit(merger.take_nic_ended_by(mac, hour), sink)?;
-                    }
-                    // Once every file of hours before the next file's have been read, rows
-                    // whose interval ended an hour before it are final, whatever their NIC.
-                    let next_hour = files.get(want).and_then(|f| f.hour);
-                    if let (Some(h), Some(next_hour)) = (done.hour, next_hour) {
-                        if next_hour > h {
-                            emit(merger.take_ended_by(next_hour - HOUR), sink)?;
+                    // never older ones (TABLES.md): once a stream's blob of hour H is read, its
+                    // rows of intervals ending by H are final, and once the next file belongs
+                    // to another stream, all of its rows are.
+                    // (Two files of one stream and hour, copies say, are both read first.)
+                    if let (Some(hour), Some(stream)) = (done.hour, &done.stream) {
+                        let next = files
+                            .get(want)
+                            .filter(|f| f.stream.as_ref() == Some(stream));
+                        let watermark = match next {
+                            None => Some(i64::MAX),
+                            Some(f) if f.hour == Some(hour) => None,
+                            Some(_) => Some(hour),
+                        };
+                        if let Some(watermark) = watermark {
+                            emit(merger.take_stream_ended_by(stream, watermark), sink)?;
                         }
                     }
                 }

@@ -655,7 +655,7 @@ fn judge_string(
         cache.resize(i + 1, 0);
     }
     if cache[i] == 0 {
-        let shown = agg.shown(id).clone();
+        let shown = agg.shown(id);
         let mut row = FlowRow::probe(Arc::new(empty_context()));
         if part == Part::Src {
             row.src_ip = shown.clone();

@@ -46,30 +46,54 @@ impl ScanDict {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Scan ids of a file's strings and contexts, index by index, under one lock.
-    pub fn translate(
-        &self,
-        strings: &[(Str, bool)],
-        contexts: &[Arc<FlowContext>],
-    ) -> (Vec<u32>, Vec<u32>) {
+    /// Scan ids of a file's contexts, index by index.
+    pub fn context_ids(&self, contexts: &[Arc<FlowContext>]) -> Vec<u32> {
         let mut d = self.lock();
-        let strings = strings
-            .iter()
-            .map(|(text, public)| d.string_id(text, *public))
-            .collect();
-        let contexts = contexts.iter().map(|c| d.context_id(c)).collect();
-        (strings, contexts)
+        contexts.iter().map(|c| d.context_id(c)).collect()
+    }
+
+    /// Scan ids for a file's strings (`(text, is public)` by file id), each looked up when
+    /// first asked for, under one lock held while the translation lives: a file's public
+    /// addresses that no row shows never enter the dictionary.
+    pub fn translation<'s>(&self, strings: &'s [(&'s str, bool)]) -> Translation<'_, 's> {
+        Translation {
+            entries: self.lock(),
+            strings,
+            ids: vec![UNSEEN; strings.len()],
+        }
+    }
+}
+
+const UNSEEN: u32 = u32::MAX;
+
+/// A file's string ids turned into the scan's (`ScanDict::translation`).
+pub struct Translation<'d, 's> {
+    entries: MutexGuard<'d, DictEntries>,
+    strings: &'s [(&'s str, bool)],
+    ids: Vec<u32>,
+}
+
+impl Translation<'_, '_> {
+    /// The scan id of the file's string `id`.
+    pub fn string(&mut self, id: u32) -> u32 {
+        let slot = &mut self.ids[id as usize];
+        if *slot == UNSEEN {
+            let (text, public) = self.strings[id as usize];
+            *slot = self.entries.string_id(text, public);
+        }
+        *slot
     }
 }
 
 impl DictEntries {
-    fn string_id(&mut self, text: &Str, public: bool) -> u32 {
-        if let Some(&id) = self.ids.get(&**text) {
+    fn string_id(&mut self, text: &str, public: bool) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
             return id;
         }
         let id = self.strings.len() as u32;
+        let text = Str::from(text);
         self.strings.push((text.clone(), public));
-        self.ids.insert(text.clone(), id);
+        self.ids.insert(text, id);
         id
     }
 
@@ -127,16 +151,29 @@ mod tests {
     #[test]
     fn the_same_text_gets_the_same_id_in_every_file() {
         let dict = ScanDict::default();
-        let s = |t: &str| (Str::from(t), false);
-        let (first, c1) =
-            dict.translate(&[s(""), s("10.0.0.1"), s("NX")], &[Arc::new(context("a"))]);
-        let (second, c2) = dict.translate(
-            &[s(""), s("NX"), s("10.0.0.2"), s("10.0.0.1")],
-            &[Arc::new(context("b")), Arc::new(context("a"))],
-        );
+        let all = |strings: &[(&str, bool)]| {
+            let mut t = dict.translation(strings);
+            (0..strings.len() as u32)
+                .map(|i| t.string(i))
+                .collect::<Vec<_>>()
+        };
+        let first = all(&[("", false), ("10.0.0.1", false), ("NX", false)]);
+        let second = all(&[
+            ("", false),
+            ("NX", false),
+            ("10.0.0.2", false),
+            ("10.0.0.1", false),
+        ]);
+        let c1 = dict.context_ids(&[Arc::new(context("a"))]);
+        let c2 = dict.context_ids(&[Arc::new(context("b")), Arc::new(context("a"))]);
         assert_eq!(first, [0, 1, 2]);
         assert_eq!(second, [0, 2, 3, 1]);
         assert_eq!((c1, c2), (vec![0], vec![1, 0]));
+        // Only what is asked for enters the dictionary.
+        let mut t = dict.translation(&[("", false), ("10.0.0.9", false), ("20.0.0.9", true)]);
+        assert_eq!(t.string(2), 4);
+        drop(t);
+        assert_eq!(dict.lock().strings.len(), 5);
         let d = dict.lock();
         assert_eq!(&**d.text(3), "10.0.0.2");
         let ranks = d.ranks([3, 1, 2, 1, 0].into_iter(), DictEntries::cmp_text);
