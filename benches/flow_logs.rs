@@ -37,19 +37,26 @@ struct Run {
 }
 
 /// Spawn `cmd`, wait for it with `wait4`, and read its resource use.
-fn measure(cmd: &mut Command) -> Result<Run, String> {
+/// With `discard`, its standard output goes to /dev/null (gigabytes of rows need not be kept).
+fn measure(cmd: &mut Command, discard: bool) -> Result<Run, String> {
     let started = Instant::now();
     let child = cmd
-        .stdout(Stdio::piped())
+        .stdout(if discard {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        })
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("piped");
+    let stdout = child.stdout;
     let mut stderr = child.stderr.expect("piped");
     let reader = std::thread::spawn(move || {
         let mut out = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut out).ok();
+        if let Some(mut stdout) = stdout {
+            std::io::Read::read_to_string(&mut stdout, &mut out).ok();
+        }
         out
     });
     let err_reader = std::thread::spawn(move || {
@@ -81,6 +88,8 @@ fn measure(cmd: &mut Command) -> Result<Run, String> {
 struct Measurement {
     name: String,
     command: Box<dyn Fn() -> Command>,
+    /// Whether its output goes to /dev/null rather than being read back.
+    discard: bool,
 }
 
 impl Measurement {
@@ -88,7 +97,13 @@ impl Measurement {
         Measurement {
             name: name.into(),
             command: Box::new(command),
+            discard: false,
         }
+    }
+
+    fn discarding_output(mut self) -> Measurement {
+        self.discard = true;
+        self
     }
 }
 
@@ -100,7 +115,7 @@ fn best_of_rounds(measurements: &[Measurement], runs: usize) -> Result<Vec<Run>,
     let mut rss = vec![0; measurements.len()];
     for _ in 0..runs.max(1) {
         for (i, m) in measurements.iter().enumerate() {
-            let run = measure(&mut (m.command)())?;
+            let run = measure(&mut (m.command)(), m.discard)?;
             rss[i] = rss[i].max(run.rss);
             if best[i].as_ref().is_none_or(|b| run.seconds < b.seconds) {
                 best[i] = Some(run);
@@ -301,6 +316,49 @@ fn set_measurements(
                 c
             },
         ));
+    }
+
+    // Output at scale (#13): every row of five columns as CSV, the same cut short by `head`
+    // (the time to the first lines and an exit), and the whole table exported.
+    let project = "NTANetAnalytics | project FlowStartTime, SrcIp, DestIp, DestPort, BytesSrcToDest";
+    for (suffix, binary) in &binaries {
+        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        measurements.push(Measurement::new(
+            format!("project 5 columns, all rows, CSV (60m){suffix}"),
+            move || {
+                let mut c = Command::new(&kqlite);
+                c.args(["--threads", &threads, "query", "--logs"])
+                    .arg(&vnet)
+                    .args(["--now", "latest", "--format", "csv", project]);
+                c
+            },
+        ).discarding_output());
+        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        measurements.push(Measurement::new(
+            format!("the same into `head -3`{suffix}"),
+            move || {
+                // The shell pipes the two; the measurement ends when both have exited.
+                let script = format!(
+                    "'{}' --threads {threads} query --logs '{}' --now latest --format csv '{project}' | head -3",
+                    kqlite.display(),
+                    vnet.display()
+                );
+                let mut c = Command::new("sh");
+                c.args(["-c", &script]);
+                c
+            },
+        ));
+        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        measurements.push(Measurement::new(
+            format!("export --table NTANetAnalytics --format csv (60m){suffix}"),
+            move || {
+                let mut c = Command::new(&kqlite);
+                c.args(["--threads", &threads, "export", "--logs"])
+                    .arg(&vnet)
+                    .args(["--table", "NTANetAnalytics", "--format", "csv"]);
+                c
+            },
+        ).discarding_output());
     }
 
     let python = env_or("KQLITE_BENCH_PYTHON", "python3");
