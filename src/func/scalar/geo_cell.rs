@@ -96,7 +96,7 @@ fn geohash_neighbors(hash: &str) -> Option<J> {
         return None;
     }
     let n = geohash::neighbors(hash).ok()?;
-    Some(strings([n.w, n.e, n.sw, n.ne, n.nw, n.se, n.s, n.n]))
+    Some(strings([n.sw, n.nw, n.se, n.n, n.w, n.ne, n.e, n.s]))
 }
 
 // --- H3 --------------------------------------------------------------------------------------
@@ -197,8 +197,19 @@ fn s2_polygon(id: s2::cellid::CellID) -> J {
     ring_polygon((0..4).map(|k| s2_point(&cell.vertex(k))))
 }
 
+/// The (up to eight) cells around, in S2's `AppendAllNeighbors` order; Kusto gives the same
+/// cells in another order (the `geo_s2cell_neighbors` doc page's example), which one example does
+/// not pin down.
 fn s2_neighbors(id: s2::cellid::CellID) -> J {
-    strings(id.all_neighbors(id.level()).iter().map(|c| c.to_token()))
+    // Next to a cube-face corner S2 lists one cell twice.
+    let mut cells: Vec<String> = Vec::with_capacity(8);
+    for c in id.all_neighbors(id.level()) {
+        let token = c.to_token();
+        if !cells.contains(&token) {
+            cells.push(token);
+        }
+    }
+    strings(cells)
 }
 
 // --- the kernel ------------------------------------------------------------------------------
