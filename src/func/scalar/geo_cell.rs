@@ -37,6 +37,7 @@ pub enum CellFn {
     S2ToCentralPoint,
     S2ToPolygon,
     S2Neighbors,
+    PolygonToH3,
 }
 
 /// A polygon of one closed ring through `corners`.
@@ -161,6 +162,28 @@ fn h3_neighbors(cell: CellIndex) -> J {
             .filter(|c| *c != cell)
             .map(|c| c.to_string()),
     )
+}
+
+/// Kusto's most cells for one polygon.
+const MAX_POLYGON_CELLS: usize = 61680;
+
+/// The cells at `res` whose centres lie inside the polygons (Kusto's rule; edges are straight
+/// lines here, as its docs say), in h3o's order; none when there would be more than
+/// [`MAX_POLYGON_CELLS`].
+fn polygon_to_h3(mp: &MultiPolygon, res: i64) -> Option<J> {
+    use h3o::geom::{ContainmentMode, TilerBuilder};
+    let mut tiler = TilerBuilder::new(resolution(res)?)
+        .containment_mode(ContainmentMode::ContainsCentroid)
+        .build();
+    for p in &mp.0 {
+        tiler.add(p.clone()).ok()?;
+    }
+    let cells: Vec<String> = tiler
+        .into_coverage()
+        .take(MAX_POLYGON_CELLS + 1)
+        .map(|c| c.to_string())
+        .collect();
+    (cells.len() <= MAX_POLYGON_CELLS).then(|| strings(cells))
 }
 
 // --- S2 --------------------------------------------------------------------------------------
@@ -288,6 +311,26 @@ fn run(
         CellFn::S2ToCentralPoint => dynamic(&|t| s2(t).map(|c| point_json(s2_center(c)))),
         CellFn::S2ToPolygon => dynamic(&|t| s2(t).map(s2_polygon)),
         CellFn::S2Neighbors => dynamic(&|t| s2(t).map(s2_neighbors)),
+        CellFn::PolygonToH3 => {
+            // A buffer radius needs a spherical buffer, which kqlite does not have: say so
+            // rather than answer for the unbuffered polygon.
+            if let Some(radius) = args.get(2) {
+                let radii = radius.reals();
+                if (0..len).any(|r| radii.get(r).is_some_and(|x| x != 0.0)) {
+                    return Err(super::arg_error(
+                        "geo_polygon_to_h3cells: a buffer radius is not supported by kqlite",
+                    ));
+                }
+            }
+            let shapes = args[0].dyns();
+            let level = args.get(1).map_or(Arr::One(Some(6)), Datum::longs);
+            Column::Dynamic(map2(len, &shapes, &level, |v, l| {
+                super::geo_json::polygons(v)
+                    .zip(*l)
+                    .and_then(|(mp, l)| polygon_to_h3(&mp, l))
+                    .unwrap_or(J::Null)
+            }))
+        }
     })
 }
 
@@ -359,6 +402,12 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         CellFn::H3Neighbors,
         &["geo_h3cell_neighbors"],
         (1, 1),
+        T::Dynamic,
+    ),
+    row(
+        CellFn::PolygonToH3,
+        &["geo_polygon_to_h3cells"],
+        (1, 3),
         T::Dynamic,
     ),
     row(

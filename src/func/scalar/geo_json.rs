@@ -8,7 +8,7 @@
 //! [-90, 90]; a line has at least two points; a polygon ring is closed (first point equals the
 //! last), has at least four entries and at least three distinct vertices.
 
-use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use serde_json::{json, Value as J};
 
 /// A valid longitude and latitude (in degrees), as every `geo_*` function checks its points.
@@ -96,13 +96,28 @@ pub fn polygons(v: &J) -> Option<MultiPolygon> {
     }
 }
 
+/// A coordinate as Kusto writes it in GeoJSON: a whole number without a fraction (`[2,45]`,
+/// the docs' `geo_intersection_2polygons` and `geo_from_wkt` examples), others as reals.
+fn number(x: f64) -> J {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        J::from(x as i64)
+    } else {
+        J::from(x)
+    }
+}
+
+/// `[longitude, latitude]`.
+pub fn xy(c: &Coord) -> J {
+    J::Array(vec![number(c.x), number(c.y)])
+}
+
 /// The GeoJSON of a point.
 pub fn point_json(p: Point) -> J {
-    json!({"type": "Point", "coordinates": [p.x(), p.y()]})
+    json!({"type": "Point", "coordinates": xy(&p.0)})
 }
 
 fn coords_json(c: &LineString) -> J {
-    J::Array(c.coords().map(|c| json!([c.x, c.y])).collect())
+    J::Array(c.coords().map(xy).collect())
 }
 
 fn polygon_coords(p: &Polygon) -> J {
@@ -136,6 +151,38 @@ pub fn lines_json(ml: &MultiLineString) -> J {
     }
 }
 
+/// The GeoJSON of any shape, `GeometryCollection`s included. Lines and rings keep their
+/// vertices as given (a one-part multi-shape stays multi). Rectangles and triangles (which
+/// GeoJSON lacks) are written as polygons.
+pub fn geometry_json(g: &Geometry) -> J {
+    match g {
+        Geometry::Point(p) => point_json(*p),
+        Geometry::MultiPoint(mp) => json!({
+            "type": "MultiPoint",
+            "coordinates": mp.0.iter().map(|p| xy(&p.0)).collect::<Vec<_>>(),
+        }),
+        Geometry::Line(l) => {
+            json!({"type": "LineString", "coordinates": [xy(&l.start), xy(&l.end)]})
+        }
+        Geometry::LineString(l) => json!({"type": "LineString", "coordinates": coords_json(l)}),
+        Geometry::MultiLineString(ml) => json!({
+            "type": "MultiLineString",
+            "coordinates": ml.0.iter().map(coords_json).collect::<Vec<_>>(),
+        }),
+        Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": polygon_coords(p)}),
+        Geometry::MultiPolygon(mp) => json!({
+            "type": "MultiPolygon",
+            "coordinates": mp.0.iter().map(polygon_coords).collect::<Vec<_>>(),
+        }),
+        Geometry::Rect(r) => geometry_json(&Geometry::Polygon(r.to_polygon())),
+        Geometry::Triangle(t) => geometry_json(&Geometry::Polygon(t.to_polygon())),
+        Geometry::GeometryCollection(gc) => json!({
+            "type": "GeometryCollection",
+            "geometries": gc.0.iter().map(geometry_json).collect::<Vec<_>>(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,13 +208,13 @@ mod tests {
 
     #[test]
     fn shapes_write_back() {
-        let v = json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]});
+        let v = json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]});
         assert_eq!(polygons_json(&polygons(&v).unwrap()), v);
-        let l = json!({"type": "LineString", "coordinates": [[0.0, 0.5], [1.0, 0.0]]});
+        let l = json!({"type": "LineString", "coordinates": [[0, 0.5], [1, 0]]});
         assert_eq!(lines_json(&lines(&l).unwrap()), l);
         assert_eq!(
             point_json(Point::new(1.5, 2.0)),
-            json!({"type": "Point", "coordinates": [1.5, 2.0]})
+            json!({"type": "Point", "coordinates": [1.5, 2]})
         );
     }
 }

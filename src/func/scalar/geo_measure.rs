@@ -34,6 +34,8 @@ pub enum GeoFn {
     Angle,
     ClosestPointOnLine,
     ClosestPointOnPolygon,
+    LineInterpolatePoint,
+    LineLocatePoint,
 }
 
 /// A shape argument read once when it is a constant (the usual literal polygon), else per row.
@@ -43,6 +45,11 @@ fn shapes<S>(d: &Datum, len: usize, read: fn(&J) -> Option<S>) -> Arr<'static, O
         Some(v) => Arr::One(read(v)),
         None => Arr::Owned(map1(len, &values, read)),
     }
+}
+
+/// Whether a GeoJSON shape is a single `LineString`.
+fn typed_line(v: &J) -> bool {
+    v.get("type").and_then(J::as_str) == Some("LineString")
 }
 
 /// Unit vectors on the sphere, for centroids.
@@ -189,11 +196,10 @@ fn run(
         ),
         GeoFn::DistancePointToLine | GeoFn::ClosestPointOnLine => {
             let lines = shapes(&args[2], len, geo_json::lines);
-            let closest = |r: usize| sphere::closest_on_lines(lines.get(r).as_ref()?, point(0, r)?);
             if f == GeoFn::ClosestPointOnLine {
-                dynamic(&closest)
+                dynamic(&|r| sphere::closest_on_lines(lines.get(r).as_ref()?, point(0, r)?))
             } else {
-                real(&|r| Some(sphere::distance(point(0, r)?, closest(r)?)))
+                real(&|r| sphere::distance_to_lines(lines.get(r).as_ref()?, point(0, r)?))
             }
         }
         GeoFn::DistancePointToPolygon | GeoFn::PointInPolygon | GeoFn::ClosestPointOnPolygon => {
@@ -222,6 +228,24 @@ fn run(
                 GeoFn::PolygonArea => real(&|r| polys.get(r).as_ref().map(sphere::area)),
                 GeoFn::PolygonPerimeter => real(&|r| polys.get(r).as_ref().map(sphere::perimeter)),
                 _ => dynamic(&|r| polygon_centroid(polys.get(r).as_ref()?)),
+            }
+        }
+        GeoFn::LineInterpolatePoint | GeoFn::LineLocatePoint => {
+            // These take one line, not a multiline.
+            let line = shapes(&args[0], len, |v| {
+                geo_json::lines(v).filter(|ml| ml.0.len() == 1 && typed_line(v))
+            });
+            if f == GeoFn::LineInterpolatePoint {
+                dynamic(&|r| sphere::interpolate(&line.get(r).as_ref()?.0[0], (*reals[1].get(r))?))
+            } else {
+                let spheroid = args.get(3).map(Datum::bools);
+                real(&|r| {
+                    let on_spheroid = match &spheroid {
+                        Some(s) => (*s.get(r))?,
+                        None => false,
+                    };
+                    sphere::locate(&line.get(r).as_ref()?.0[0], point(1, r)?, on_spheroid)
+                })
             }
         }
         GeoFn::LineLength | GeoFn::LineCentroid => {
@@ -314,6 +338,18 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
         &["geo_closest_point_on_polygon"],
         (3, 3),
         T::Dynamic,
+    ),
+    row(
+        GeoFn::LineInterpolatePoint,
+        &["geo_line_interpolate_point"],
+        (2, 2),
+        T::Dynamic,
+    ),
+    row(
+        GeoFn::LineLocatePoint,
+        &["geo_line_locate_point"],
+        (3, 4),
+        T::Real,
     ),
 ];
 

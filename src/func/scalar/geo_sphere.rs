@@ -9,8 +9,10 @@
 use std::f64::consts::PI;
 use std::sync::LazyLock;
 
-use geo::{Closest, Contains, Densify, Haversine, HaversineClosestPoint, MapCoords};
-use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use geo::{Contains, Densify, Haversine, InterpolatePoint};
+
+use super::geo_gnomonic::Gnomonic;
+use geo::{LineString, MultiLineString, MultiPolygon, Point};
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
 
 /// The sphere's radius in meters.
@@ -100,20 +102,114 @@ pub fn line_length(l: &LineString) -> f64 {
         .sum()
 }
 
-/// The point of the lines nearest `p` along the sphere.
-pub fn closest_on_lines(ml: &MultiLineString, p: Point) -> Option<Point> {
-    let mut best: Option<(f64, Point)> = None;
-    for l in &ml.0 {
-        let c = match l.haversine_closest_point(&p) {
-            Closest::Intersection(c) | Closest::SinglePoint(c) => c,
-            Closest::Indeterminate => continue,
-        };
-        let d = distance(p, c);
-        if best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, c));
+fn unit(p: Point) -> [f64; 3] {
+    let (lon, lat) = (p.x().to_radians(), p.y().to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+/// The point of the great-circle arc from `a` to `b` nearest `p`: `p`'s foot on the arc's
+/// great circle when it falls between the ends, else the nearer end. (The `geo` crate's
+/// `HaversineClosestPoint` finds the foot through an along-track arccosine, which loses half
+/// the digits for nearby points; the projection onto the arc's plane keeps them.)
+/// With it, its distance from `p` in meters, taken from the vectors before they are turned
+/// back into degrees (which would round the point by up to 1e-7 m).
+fn arc_closest(a: Point, b: Point, p: Point) -> (Point, f64) {
+    let (ua, ub, up) = (unit(a), unit(b), unit(p));
+    let n = cross(ua, ub);
+    let nn = dot(n, n);
+    if nn > 0.0 {
+        let k = dot(up, n) / nn;
+        let foot = [up[0] - k * n[0], up[1] - k * n[1], up[2] - k * n[2]];
+        // Between the ends: on the same side of each end's plane through the pole `n`.
+        if dot(cross(ua, foot), n) >= 0.0 && dot(cross(foot, ub), n) >= 0.0 && dot(foot, foot) > 0.0
+        {
+            let len = dot(foot, foot).sqrt();
+            let lat = (foot[2] / len).clamp(-1.0, 1.0).asin().to_degrees();
+            let lon = foot[1].atan2(foot[0]).to_degrees();
+            let c = cross(up, foot);
+            let angle = dot(c, c).sqrt().atan2(dot(up, foot));
+            return (Point::new(lon, lat), angle * RADIUS);
         }
     }
-    best.map(|(_, c)| c)
+    let (da, db) = (distance(p, a), distance(p, b));
+    if da <= db {
+        (a, da)
+    } else {
+        (b, db)
+    }
+}
+
+/// The point of the lines nearest `p` along the sphere, and its distance in meters.
+fn nearest_on_lines(ml: &MultiLineString, p: Point) -> Option<(Point, f64)> {
+    let mut best: Option<(Point, f64)> = None;
+    for e in ml.0.iter().flat_map(|l| l.lines()) {
+        let (c, d) = arc_closest(e.start_point(), e.end_point(), p);
+        if best.is_none_or(|(_, b)| d < b) {
+            best = Some((c, d));
+        }
+    }
+    best
+}
+
+/// The point of the lines nearest `p` along the sphere.
+pub fn closest_on_lines(ml: &MultiLineString, p: Point) -> Option<Point> {
+    nearest_on_lines(ml, p).map(|(c, _)| c)
+}
+
+/// The point `fraction` (0 to 1) of the way along a line, measured along the sphere.
+pub fn interpolate(l: &LineString, fraction: f64) -> Option<Point> {
+    if !(0.0..=1.0).contains(&fraction) {
+        return None;
+    }
+    let target = line_length(l) * fraction;
+    let mut walked = 0.0;
+    let mut last = None;
+    for e in l.lines() {
+        let (a, b) = (e.start_point(), e.end_point());
+        let d = distance(a, b);
+        if walked + d >= target && d > 0.0 {
+            let ratio = ((target - walked) / d).clamp(0.0, 1.0);
+            return Some(Haversine.point_at_ratio_between(a, b, ratio));
+        }
+        walked += d;
+        last = Some(b);
+    }
+    last.or_else(|| l.0.first().map(|c| Point::from(*c)))
+}
+
+/// How far along a line (as a fraction of its length) its point nearest `p` lies; lengths on
+/// the sphere, or on the WGS-84 ellipsoid when `spheroid` (the nearest point is the sphere's
+/// either way).
+pub fn locate(l: &LineString, p: Point, spheroid: bool) -> Option<f64> {
+    let measure = if spheroid {
+        distance_spheroid
+    } else {
+        distance
+    };
+    let mut best: Option<(f64, f64)> = None;
+    let mut walked = 0.0;
+    for e in l.lines() {
+        let (a, b) = (e.start_point(), e.end_point());
+        let (c, d) = arc_closest(a, b, p);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, walked + measure(a, c)));
+        }
+        walked += measure(a, b);
+    }
+    let (_, along) = best?;
+    Some(if walked > 0.0 { along / walked } else { 0.0 })
 }
 
 /// The rings of polygons, as lines (their boundaries).
@@ -131,38 +227,16 @@ pub fn boundaries(mp: &MultiPolygon) -> MultiLineString {
 /// test there is the spherical one; it needs the polygon on `p`'s hemisphere, and a polygon
 /// reaching beyond it is tested in longitude/latitude instead.
 pub fn contains(mp: &MultiPolygon, p: Point) -> bool {
-    mp.0.iter().any(|poly| match gnomonic(poly, p) {
+    let projection = Gnomonic::centered(p.0);
+    mp.0.iter().any(|poly| match projection.project(poly) {
         Some(projected) => projected.contains(&Point::new(0.0, 0.0)),
         None => poly.contains(&p),
     })
 }
 
-fn gnomonic(poly: &Polygon, center: Point) -> Option<Polygon> {
-    let (lon0, lat0) = (center.x().to_radians(), center.y().to_radians());
-    let (s0, c0) = lat0.sin_cos();
-    // `map_coords` takes a `Copy` closure, hence a `Cell` to note a vertex beyond the horizon.
-    let outside = std::cell::Cell::new(false);
-    let outside = &outside;
-    let projected = poly.map_coords(|c: Coord| {
-        let (lon, lat) = (c.x.to_radians(), c.y.to_radians());
-        let (s, cl) = lat.sin_cos();
-        let dl = lon - lon0;
-        let cos_c = s0 * s + c0 * cl * dl.cos();
-        if cos_c <= 1e-12 {
-            outside.set(true);
-            return Coord { x: 0.0, y: 0.0 };
-        }
-        Coord {
-            x: cl * dl.sin() / cos_c,
-            y: (c0 * s - s0 * cl * dl.cos()) / cos_c,
-        }
-    });
-    (!outside.get()).then_some(projected)
-}
-
 /// The distance in meters from `p` to the nearest of the lines.
 pub fn distance_to_lines(ml: &MultiLineString, p: Point) -> Option<f64> {
-    closest_on_lines(ml, p).map(|c| distance(p, c))
+    nearest_on_lines(ml, p).map(|(_, d)| d)
 }
 
 /// The distance in meters from `p` to the polygons: zero inside, else to the nearest edge.
@@ -176,6 +250,7 @@ pub fn distance_to_polygons(mp: &MultiPolygon, p: Point) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::Polygon;
 
     #[test]
     fn distances_match_the_docs() {
