@@ -17,6 +17,7 @@ pub mod distribution;
 pub mod dynamic;
 pub mod dynamic_shape;
 pub mod geo_cell;
+pub mod geo_densify;
 pub mod geo_gnomonic;
 pub mod geo_json;
 pub mod geo_measure;
@@ -229,6 +230,8 @@ pub enum ScalarFunc {
     GeoCell(geo_cell::CellFn),
     /// `geo_intersects_*`, `geo_intersection_*`, `geo_union_*_array` (`geo_overlay`).
     GeoOverlay(geo_overlay::OverlayFn),
+    /// `geo_line_densify`, `geo_polygon_densify` (`geo_densify`).
+    GeoDensify(geo_densify::DensifyFn),
     /// `geo_from_wkt` (`geo_wkt`).
     GeoFromWkt,
     /// `ipv4_is_in_any_range`, `format_ipv4`, `parse_ipv6`, … (`ip_range`).
