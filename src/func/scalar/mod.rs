@@ -22,6 +22,7 @@ pub mod geo_gnomonic;
 pub mod geo_json;
 pub mod geo_measure;
 pub mod geo_overlay;
+pub mod geo_simplify;
 pub mod geo_sphere;
 pub mod geo_wkt;
 pub mod hash;
@@ -232,6 +233,8 @@ pub enum ScalarFunc {
     GeoOverlay(geo_overlay::OverlayFn),
     /// `geo_line_densify`, `geo_polygon_densify` (`geo_densify`).
     GeoDensify(geo_densify::DensifyFn),
+    /// `geo_line_simplify`, `geo_polygon_simplify` (`geo_simplify`).
+    GeoSimplify(geo_simplify::SimplifyFn),
     /// `geo_from_wkt` (`geo_wkt`).
     GeoFromWkt,
     /// `ipv4_is_in_any_range`, `format_ipv4`, `parse_ipv6`, … (`ip_range`).
