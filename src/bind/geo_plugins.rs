@@ -13,7 +13,7 @@ use super::table_plugins::{named_column, run_input, values};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
-use crate::func::plugin::geo_lookup::{lookup, GeoLookup, Keys};
+use crate::func::plugin::geo_lookup::{lookup, GeoLookup, Keys, Source};
 use crate::plan::JoinSide;
 use crate::table::{Field, Schema, Type, Value};
 
@@ -130,7 +130,13 @@ pub(super) fn geo_lookup(
             Field::new(column.clone(), ty)
         })
         .collect();
-    let spec: Vec<(JoinSide, usize)> = output.iter().map(|(_, side, i)| (*side, *i)).collect();
+    let spec: Vec<(Source, usize)> = output
+        .iter()
+        .map(|(_, side, i)| match side {
+            JoinSide::Left => (Source::Input, *i),
+            JoinSide::Right => (Source::Lookup, *i),
+        })
+        .collect();
     let input_rows = run_input(b, input.plan, span)?;
     let shape_rows = run_input(b, shapes.plan, span)?;
     Ok(values(lookup(

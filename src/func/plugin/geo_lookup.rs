@@ -8,7 +8,6 @@
 use geo::{MultiLineString, MultiPolygon};
 
 use crate::func::scalar::{geo_json, geo_sphere};
-use crate::plan::JoinSide;
 use crate::table::{Column, Schema, Table, Value};
 
 /// What the lookup table's key column holds, and the match rule.
@@ -23,6 +22,13 @@ pub enum GeoLookup {
 enum Shape {
     Polygons(MultiPolygon),
     Lines(MultiLineString),
+}
+
+/// Which table an output column comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Input,
+    Lookup,
 }
 
 /// Where the columns are: the input's longitude and latitude, the lookup table's shapes.
@@ -40,7 +46,7 @@ pub fn lookup(
     keys: &Keys,
     rule: GeoLookup,
     keep_unmatched: bool,
-    output: &[(JoinSide, usize)],
+    output: &[(Source, usize)],
     schema: Schema,
 ) -> Table {
     // Each lookup shape read once; an invalid one matches nothing.
@@ -90,11 +96,11 @@ pub fn lookup(
         .iter()
         .zip(schema.fields.iter())
         .map(|((side, c), field)| match side {
-            JoinSide::Left => {
+            Source::Input => {
                 let rows: Vec<usize> = pairs.iter().map(|(i, _)| *i).collect();
                 input.columns[*c].take(&rows)
             }
-            JoinSide::Right => {
+            Source::Lookup => {
                 let mut col = Column::with_capacity(field.ty, pairs.len());
                 for (_, j) in &pairs {
                     col.push(&j.map_or(Value::Null, |j| shapes.columns[*c].get(j)));

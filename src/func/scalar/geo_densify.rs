@@ -10,6 +10,7 @@ use serde_json::Value as J;
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::geo_json::{self, lines_json, polygons_json};
 use super::geo_sphere::RADIUS;
+use super::geo_vector::{cross, dot, norm, unit};
 use super::ScalarFunc;
 use crate::error::Error;
 use crate::func::EvalContext;
@@ -27,20 +28,10 @@ pub enum DensifyFn {
 /// Kusto's limit on the points of a densified shape.
 const MAX_POINTS: usize = 10_485_760;
 
-fn unit(c: Coord) -> [f64; 3] {
-    let (lon, lat) = (c.x.to_radians(), c.y.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
 /// How far (meters) the straight edge's middle lies from the great circle through its ends.
 fn deviation(a: Coord, b: Coord) -> f64 {
-    let (ua, ub) = (unit(a), unit(b));
-    let n = [
-        ua[1] * ub[2] - ua[2] * ub[1],
-        ua[2] * ub[0] - ua[0] * ub[2],
-        ua[0] * ub[1] - ua[1] * ub[0],
-    ];
-    let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    let n = cross(unit(a), unit(b));
+    let len = norm(n);
     if len == 0.0 {
         return 0.0;
     }
@@ -48,7 +39,7 @@ fn deviation(a: Coord, b: Coord) -> f64 {
         x: (a.x + b.x) / 2.0,
         y: (a.y + b.y) / 2.0,
     });
-    let s = (m[0] * n[0] + m[1] * n[1] + m[2] * n[2]) / len;
+    let s = dot(m, n) / len;
     s.abs().clamp(0.0, 1.0).asin() * RADIUS
 }
 

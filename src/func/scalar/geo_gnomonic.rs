@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use geo::{Coord, MapCoords};
 
+use super::geo_vector::{add, norm, point_at, unit};
+
 /// How far from the centre (in degrees) a vertex may lie. Further out the projection stretches
 /// towards infinity and planar arithmetic loses precision.
 pub const MAX_ANGLE: f64 = 80.0;
@@ -20,11 +22,6 @@ pub struct Gnomonic {
     sin0: f64,
     cos0: f64,
     min_cos: f64,
-}
-
-fn unit(c: Coord) -> [f64; 3] {
-    let (lon, lat) = (c.x.to_radians(), c.y.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 impl Gnomonic {
@@ -42,19 +39,16 @@ impl Gnomonic {
     /// Centred on the mean direction of the points, when they have one.
     pub fn around(points: impl IntoIterator<Item = Coord>) -> Option<Gnomonic> {
         let mut sum = [0.0; 3];
+        let mut count = 0.0;
         for p in points {
-            let u = unit(p);
-            for k in 0..3 {
-                sum[k] += u[k];
-            }
+            sum = add(sum, unit(p), 1.0);
+            count += 1.0;
         }
-        let n = (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt();
-        if n.is_nan() || n < 1e-9 {
+        // Points spread evenly round the globe have no mean direction.
+        if norm(sum) < 1e-9 * count {
             return None;
         }
-        let lat = (sum[2] / n).clamp(-1.0, 1.0).asin().to_degrees();
-        let lon = sum[1].atan2(sum[0]).to_degrees();
-        Some(Gnomonic::centered(Coord { x: lon, y: lat }))
+        point_at(sum).map(|c| Gnomonic::centered(c.0))
     }
 
     /// The planar point of `c`, when it is close enough to the centre.

@@ -10,6 +10,7 @@ use serde_json::Value as J;
 use super::def::{Naming, ResultType::Fixed, ScalarDef};
 use super::geo_json::{self, point_of};
 use super::geo_sphere as sphere;
+use super::geo_vector::{add, cross, dot, norm, point_at, unit};
 use super::ScalarFunc;
 use crate::error::Error;
 use crate::func::EvalContext;
@@ -52,52 +53,13 @@ fn typed_line(v: &J) -> bool {
     v.get("type").and_then(J::as_str) == Some("LineString")
 }
 
-/// Unit vectors on the sphere, for centroids.
-type Vec3 = [f64; 3];
-
-fn unit(p: Point) -> Vec3 {
-    let (lon, lat) = (p.x().to_radians(), p.y().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-fn add(a: Vec3, b: Vec3, k: f64) -> Vec3 {
-    [a[0] + k * b[0], a[1] + k * b[1], a[2] + k * b[2]]
-}
-
-fn dot(a: Vec3, b: Vec3) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: Vec3, b: Vec3) -> Vec3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn norm(a: Vec3) -> f64 {
-    dot(a, a).sqrt()
-}
-
-/// The point a (non-zero) vector points at.
-fn point_at(v: Vec3) -> Option<Point> {
-    let n = norm(v);
-    if n.is_nan() || n <= 1e-300 {
-        return None;
-    }
-    let lat = (v[2] / n).clamp(-1.0, 1.0).asin().to_degrees();
-    let lon = v[1].atan2(v[0]).to_degrees();
-    Some(Point::new(lon, lat))
-}
-
 /// The centroid of lines along the sphere: every great-circle edge weighs its length, at its
 /// middle (the integral of the position along an arc of angle θ is 2·sin(θ/2) times its
 /// midpoint direction).
 fn line_centroid(ml: &MultiLineString) -> Option<Point> {
     let mut sum = [0.0; 3];
     for e in ml.0.iter().flat_map(|l| l.lines()) {
-        let (a, b) = (unit(e.start_point()), unit(e.end_point()));
+        let (a, b) = (unit(e.start), unit(e.end));
         let mid = add(a, b, 1.0);
         let half = norm(cross(a, b)).atan2(dot(a, b)) / 2.0;
         let n = norm(mid);
@@ -121,7 +83,7 @@ fn polygon_centroid(mp: &MultiPolygon) -> Option<Point> {
         let mut vertices = [0.0; 3];
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             for e in ring.lines() {
-                let (a, b) = (unit(e.start_point()), unit(e.end_point()));
+                let (a, b) = (unit(e.start), unit(e.end));
                 let n = cross(a, b);
                 let len = norm(n);
                 if len > 0.0 {
@@ -130,7 +92,7 @@ fn polygon_centroid(mp: &MultiPolygon) -> Option<Point> {
             }
         }
         for c in p.exterior().coords() {
-            vertices = add(vertices, unit(Point::from(*c)), 1.0);
+            vertices = add(vertices, unit(*c), 1.0);
         }
         let sign = if dot(sum, vertices) < 0.0 { -1.0 } else { 1.0 };
         total = add(total, sum, sign);

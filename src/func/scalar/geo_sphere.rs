@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use geo::{Contains, Densify, Haversine, InterpolatePoint};
 
 use super::geo_gnomonic::Gnomonic;
+use super::geo_vector::{angle, cross, dot, point_at, unit};
 use geo::{LineString, MultiLineString, MultiPolygon, Point};
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
 
@@ -102,23 +103,6 @@ pub fn line_length(l: &LineString) -> f64 {
         .sum()
 }
 
-fn unit(p: Point) -> [f64; 3] {
-    let (lon, lat) = (p.x().to_radians(), p.y().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
 /// The point of the great-circle arc from `a` to `b` nearest `p`: `p`'s foot on the arc's
 /// great circle when it falls between the ends, else the nearer end. (The `geo` crate's
 /// `HaversineClosestPoint` finds the foot through an along-track arccosine, which loses half
@@ -126,7 +110,7 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 /// With it, its distance from `p` in meters, taken from the vectors before they are turned
 /// back into degrees (which would round the point by up to 1e-7 m).
 fn arc_closest(a: Point, b: Point, p: Point) -> (Point, f64) {
-    let (ua, ub, up) = (unit(a), unit(b), unit(p));
+    let (ua, ub, up) = (unit(a.0), unit(b.0), unit(p.0));
     let n = cross(ua, ub);
     let nn = dot(n, n);
     if nn > 0.0 {
@@ -135,12 +119,9 @@ fn arc_closest(a: Point, b: Point, p: Point) -> (Point, f64) {
         // Between the ends: on the same side of each end's plane through the pole `n`.
         if dot(cross(ua, foot), n) >= 0.0 && dot(cross(foot, ub), n) >= 0.0 && dot(foot, foot) > 0.0
         {
-            let len = dot(foot, foot).sqrt();
-            let lat = (foot[2] / len).clamp(-1.0, 1.0).asin().to_degrees();
-            let lon = foot[1].atan2(foot[0]).to_degrees();
-            let c = cross(up, foot);
-            let angle = dot(c, c).sqrt().atan2(dot(up, foot));
-            return (Point::new(lon, lat), angle * RADIUS);
+            if let Some(c) = point_at(foot) {
+                return (c, angle(up, foot) * RADIUS);
+            }
         }
     }
     let (da, db) = (distance(p, a), distance(p, b));

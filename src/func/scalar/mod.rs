@@ -24,6 +24,7 @@ pub mod geo_measure;
 pub mod geo_overlay;
 pub mod geo_simplify;
 pub mod geo_sphere;
+pub mod geo_vector;
 pub mod geo_wkt;
 pub mod hash;
 pub mod ip;
