@@ -7,6 +7,7 @@
 
 use super::activity_plugins;
 use super::expr::Ctx;
+use super::geo_plugins;
 use super::join::both_sides;
 use super::ops::unknown_column;
 use super::pattern_plugins;
@@ -31,6 +32,8 @@ pub const PLUGINS: &[&str] = &[
     "diffpatterns",
     "funnel_sequence",
     "funnel_sequence_completion",
+    "geo_line_lookup",
+    "geo_polygon_lookup",
     "ipv4_lookup",
     "ipv6_lookup",
     "narrow",
@@ -55,6 +58,9 @@ pub fn evaluate(
     match name.name.as_str() {
         "ipv4_lookup" => ip_lookup(b, scope, input, IpFamily::V4, name, args, span),
         "ipv6_lookup" => ip_lookup(b, scope, input, IpFamily::V6, name, args, span),
+        "geo_polygon_lookup" | "geo_line_lookup" => {
+            geo_plugins::geo_lookup(b, scope, input, name, args, span)
+        }
         "bag_unpack" => table_plugins::bag_unpack(b, scope, input, args, span),
         "narrow" => table_plugins::narrow(b, input, name, args, span),
         "rows_near" => table_plugins::rows_near(b, scope, input, args, span),

@@ -14,6 +14,7 @@ mod evaluate;
 mod expand;
 mod expr;
 mod functions;
+mod geo_plugins;
 mod join;
 mod naming;
 mod ops;

@@ -12,6 +12,7 @@ pub mod basket;
 pub mod diffpatterns;
 pub mod funnel_completion;
 pub mod funnel_sequence;
+pub mod geo_lookup;
 pub mod intersect;
 pub mod itemsets;
 pub mod narrow;

@@ -16,6 +16,16 @@ pub mod digest;
 pub mod distribution;
 pub mod dynamic;
 pub mod dynamic_shape;
+pub mod geo_cell;
+pub mod geo_densify;
+pub mod geo_gnomonic;
+pub mod geo_json;
+pub mod geo_measure;
+pub mod geo_overlay;
+pub mod geo_simplify;
+pub mod geo_sphere;
+pub mod geo_vector;
+pub mod geo_wkt;
 pub mod hash;
 pub mod ip;
 pub mod ip_range;
@@ -216,6 +226,18 @@ pub enum ScalarFunc {
     HasAnyIpv4Prefix,
     Ipv6Compare,
     Ipv6IsMatch,
+    /// `geo_distance_2points`, `geo_point_in_polygon`, `geo_polygon_area`, … (`geo_measure`).
+    Geo(geo_measure::GeoFn),
+    /// geohash, H3 and S2 cells: `geo_point_to_h3cell`, `geo_s2cell_to_polygon`, … (`geo_cell`).
+    GeoCell(geo_cell::CellFn),
+    /// `geo_intersects_*`, `geo_intersection_*`, `geo_union_*_array` (`geo_overlay`).
+    GeoOverlay(geo_overlay::OverlayFn),
+    /// `geo_line_densify`, `geo_polygon_densify` (`geo_densify`).
+    GeoDensify(geo_densify::DensifyFn),
+    /// `geo_line_simplify`, `geo_polygon_simplify` (`geo_simplify`).
+    GeoSimplify(geo_simplify::SimplifyFn),
+    /// `geo_from_wkt` (`geo_wkt`).
+    GeoFromWkt,
     /// `ipv4_is_in_any_range`, `format_ipv4`, `parse_ipv6`, … (`ip_range`).
     IpRange(ip_range::IpRangeFn),
     // window functions (over a serialized input, see `is_window`)

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use super::def::{Naming, ResultType, ScalarDef, MANY};
 use super::{
     array, bag, bitwise, codec, convert, datetime, datetime_format, digest, distribution, dynamic,
-    dynamic_shape, hash, ip, ip_range, logic, math, parse_text, pattern, punycode, series, sketch,
-    special,
+    dynamic_shape, geo_cell, geo_densify, geo_measure, geo_overlay, geo_simplify, geo_wkt, hash,
+    ip, ip_range, logic, math, parse_text, pattern, punycode, series, sketch, special,
 };
 use super::{
     replace_strings, row_pack, string, text_edit, timezone, trig, units, user_agent, window, xml,
@@ -50,6 +50,12 @@ const FAMILIES: &[&[ScalarDef]] = &[
     bag::FUNCTIONS,
     ip::FUNCTIONS,
     ip_range::FUNCTIONS,
+    geo_measure::FUNCTIONS,
+    geo_cell::FUNCTIONS,
+    geo_overlay::FUNCTIONS,
+    geo_wkt::FUNCTIONS,
+    geo_densify::FUNCTIONS,
+    geo_simplify::FUNCTIONS,
     series::FUNCTIONS,
     window::FUNCTIONS,
 ];
