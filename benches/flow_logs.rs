@@ -320,19 +320,23 @@ fn set_measurements(
 
     // Output at scale (#13): every row of five columns as CSV, the same cut short by `head`
     // (the time to the first lines and an exit), and the whole table exported.
-    let project = "NTANetAnalytics | project FlowStartTime, SrcIp, DestIp, DestPort, BytesSrcToDest";
+    let project =
+        "NTANetAnalytics | project FlowStartTime, SrcIp, DestIp, DestPort, BytesSrcToDest";
     for (suffix, binary) in &binaries {
         let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
-        measurements.push(Measurement::new(
-            format!("project 5 columns, all rows, CSV (60m){suffix}"),
-            move || {
-                let mut c = Command::new(&kqlite);
-                c.args(["--threads", &threads, "query", "--logs"])
-                    .arg(&vnet)
-                    .args(["--now", "latest", "--format", "csv", project]);
-                c
-            },
-        ).discarding_output());
+        measurements.push(
+            Measurement::new(
+                format!("project 5 columns, all rows, CSV (60m){suffix}"),
+                move || {
+                    let mut c = Command::new(&kqlite);
+                    c.args(["--threads", &threads, "query", "--logs"])
+                        .arg(&vnet)
+                        .args(["--now", "latest", "--format", "csv", project]);
+                    c
+                },
+            )
+            .discarding_output(),
+        );
         let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
         measurements.push(Measurement::new(
             format!("the same into `head -3`{suffix}"),
@@ -349,16 +353,19 @@ fn set_measurements(
             },
         ));
         let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
-        measurements.push(Measurement::new(
-            format!("export --table NTANetAnalytics --format csv (60m){suffix}"),
-            move || {
-                let mut c = Command::new(&kqlite);
-                c.args(["--threads", &threads, "export", "--logs"])
-                    .arg(&vnet)
-                    .args(["--table", "NTANetAnalytics", "--format", "csv"]);
-                c
-            },
-        ).discarding_output());
+        measurements.push(
+            Measurement::new(
+                format!("export --table NTANetAnalytics --format csv (60m){suffix}"),
+                move || {
+                    let mut c = Command::new(&kqlite);
+                    c.args(["--threads", &threads, "export", "--logs"])
+                        .arg(&vnet)
+                        .args(["--table", "NTANetAnalytics", "--format", "csv"]);
+                    c
+                },
+            )
+            .discarding_output(),
+        );
     }
 
     let python = env_or("KQLITE_BENCH_PYTHON", "python3");

@@ -13,6 +13,7 @@ use super::flow_row::{entry_counts, flow_slot, is_public, Direction, FlowContext
 use super::scan_dict::ScanDict;
 use super::tuple_rows::{TupleRecord, TupleRows};
 use crate::table::Str;
+use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -44,6 +45,12 @@ impl std::hash::Hash for GroupKey {
         h.write_u64(u64::from(self.src) | (u64::from(self.dst) << 32));
         h.write_u64((self.interval as u64).rotate_left(20) ^ rest);
     }
+}
+
+/// The hash a group is found by in a file's table.
+fn group_hash(key: &GroupKey) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// One group's running totals (see `FlowRow` for what each is). Kept small: a busy hour holds
@@ -144,9 +151,10 @@ pub struct FileAggregator<'a> {
     /// Each interned string and whether it is a public address.
     strings: Vec<(&'a str, bool)>,
     contexts: Vec<Arc<FlowContext>>,
-    /// The groups, held in the table itself: a tuple of a high-cardinality hour finds its
-    /// group with one lookup into memory it would otherwise reach twice (index, then state).
-    groups: FxHashMap<GroupKey, GroupState>,
+    /// The groups, held in the table itself and found by their own key (no second copy of
+    /// it): a tuple of a high-cardinality hour finds its group with one lookup into memory it
+    /// would otherwise reach twice (index, then state).
+    groups: HashTable<GroupState>,
     /// With interval 0, the tuples themselves instead of groups.
     tuples: Vec<TupleRecord>,
     texts: bool,
@@ -170,7 +178,7 @@ impl<'a> FileAggregator<'a> {
             // shared one would have its count bounce between the reading threads.
             strings: vec![("", false)],
             contexts: Vec::new(),
-            groups: FxHashMap::default(),
+            groups: HashTable::new(),
             tuples: Vec::new(),
             texts: true,
             ports: true,
@@ -200,6 +208,25 @@ impl<'a> FileAggregator<'a> {
     pub fn public_peers(mut self, keep: bool) -> FileAggregator<'a> {
         self.publics_kept = keep;
         self
+    }
+
+    /// Room for `rows` groups (or tuples, with interval 0) from the start.
+    pub fn expecting(mut self, rows: usize) -> FileAggregator<'a> {
+        if self.interval == 0 {
+            self.tuples.reserve(rows);
+        } else {
+            self.groups.reserve(rows, |g| group_hash(&g.key));
+        }
+        self
+    }
+
+    /// How many groups (or tuples, with interval 0) the file has given so far.
+    pub fn rows(&self) -> usize {
+        if self.interval == 0 {
+            self.tuples.len()
+        } else {
+            self.groups.len()
+        }
     }
 
     /// Whether addresses and encryption codes are kept (see `texts`).
@@ -332,10 +359,16 @@ impl<'a> FileAggregator<'a> {
             direction: t.direction,
             denied: t.denied,
         };
-        let state = self
-            .groups
-            .entry(key)
-            .or_insert_with(|| GroupState::new(key, t.time, encryption));
+        let state =
+            match self
+                .groups
+                .entry(group_hash(&key), |g| g.key == key, |g| group_hash(&g.key))
+            {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e
+                    .insert(GroupState::new(key, t.time, encryption))
+                    .into_mut(),
+            };
         // The encryption code is the earliest tuple's: decided before `first` moves.
         if t.time < state.first
             || (t.time == state.first
@@ -392,7 +425,7 @@ impl<'a> FileAggregator<'a> {
         debug_assert_ne!(self.interval, 0);
         let contexts = dict.context_ids(&self.contexts);
         let mut strings = dict.translation(&self.strings);
-        for g in self.groups.values_mut() {
+        for g in self.groups.iter_mut() {
             let k = &mut g.key;
             k.context = contexts[k.context as usize];
             k.src = strings.string(k.src);
@@ -408,7 +441,7 @@ impl<'a> FileAggregator<'a> {
         // Runs are sized exactly: they wait in the merge for up to an hour of the scan, and
         // the slack a growing vector keeps would double what they hold.
         let mut sizes: FxHashMap<(u32, i64), usize> = FxHashMap::default();
-        for g in self.groups.values() {
+        for g in self.groups.iter() {
             *sizes.entry((g.key.context, g.key.interval)).or_default() += 1;
         }
         let mut runs: Vec<GroupRun> = Vec::with_capacity(sizes.len());
@@ -421,7 +454,7 @@ impl<'a> FileAggregator<'a> {
                 groups: Vec::with_capacity(size),
             });
         }
-        for g in self.groups.into_values() {
+        for g in self.groups {
             runs[run_of[&(g.key.context, g.key.interval)]]
                 .groups
                 .push(g);
@@ -679,7 +712,7 @@ pub(crate) mod tests {
         }
         let held: usize = agg
             .groups
-            .values()
+            .iter()
             .map(|g| g.lists.as_ref().map_or(0, |l| l.public.len()))
             .sum();
         assert!(held <= 32, "{held} entries held for 5 addresses");

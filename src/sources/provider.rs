@@ -224,17 +224,28 @@ impl ScanSetup<'_> {
     }
 }
 
+/// What a reading thread keeps from one file to the next: the buffer for a file's bytes, so a
+/// scan does not map and fault in fresh memory for each, and how many rows (groups, or tuples
+/// with interval 0) the last file gave, to size the next one's table at once: a table that
+/// grows by doubling holds its old and new storage together while it moves, and a stream's
+/// files are alike. (The thread owns this rather than a thread-local, so it is freed before the
+/// scan's scope returns: a thread-local is freed only as the thread exits, which leak checkers
+/// flag.)
+#[derive(Default)]
+pub struct ReaderScratch {
+    bytes: Vec<u8>,
+    rows_expected: usize,
+}
+
 /// Read, parse and aggregate one file, keeping what the filter lets through; its groups (or,
-/// with interval 0, its batches) and its problems. `buf` holds the file's bytes; a reading
-/// thread keeps one between files so a scan does not map and fault in fresh memory for each.
-/// (The thread owns it rather than a thread-local, so it is freed before the scan's scope
-/// returns: a thread-local is freed only as the thread exits, which leak checkers flag.)
+/// with interval 0, its batches) and its problems.
 pub fn read_file(
     file: &FlowFile,
     setup: &ScanSetup<'_>,
-    buf: &mut Vec<u8>,
+    scratch: &mut ReaderScratch,
 ) -> (FileRows, Vec<Diagnostic>) {
     let path = file.path.display().to_string();
+    let buf = &mut scratch.bytes;
     let damage = match read_bytes(&file.path, buf) {
         Ok(damage) => damage,
         Err(e) => {
@@ -255,7 +266,8 @@ pub fn read_file(
         let mut agg = FileAggregator::new(interval)
             .texts(shown(columns::shows_addresses))
             .source_ports(shown(columns::shows_source_ports))
-            .public_peers(shown(columns::shows_public_peers));
+            .public_peers(shown(columns::shows_public_peers))
+            .expecting(scratch.rows_expected);
         let mut filter = FileFilter::new(Some(setup.filter));
         match file.format {
             Format::VnetFlow => {
@@ -268,6 +280,7 @@ pub fn read_file(
             // Resource logs are tables of their own, never flow rows.
             Format::AzureResourceLog => {}
         }
+        scratch.rows_expected = agg.rows();
         if interval == 0 {
             let tuples = agg.finish_tuples();
             let mut batches = Vec::new();
@@ -386,11 +399,11 @@ impl TableProvider for FlowLogProvider {
                 let tx = tx.clone();
                 let (files, next, stop, setup) = (&files, &next, &stop, &setup);
                 s.spawn(move || {
-                    let mut buf = Vec::new();
+                    let mut scratch = ReaderScratch::default();
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        let read = read_file(file, setup, &mut buf);
+                        let read = read_file(file, setup, &mut scratch);
                         if tx.send((i, read)).is_err() {
                             break;
                         }
