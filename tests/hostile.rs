@@ -966,3 +966,44 @@ fn now_latest_from_one_outlier_file_is_warned_of() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn validate_binds_a_plugin_without_reading_its_input() {
+    // A table plugin runs when the query runs, not while it is bound: `validate` of a plugin
+    // over a file it may not read still binds (nothing is read), where `query` refuses the file.
+    let dir = scratch("validate-plugin");
+    let query = dir.join("narrow.kql");
+    std::fs::write(
+        &query,
+        "externaldata (a:string, b:long) [@\"flows/missing.csv\"]\n| evaluate narrow()\n",
+    )
+    .unwrap();
+    let out = kqlite_in(&dir, &["validate", "narrow.kql"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 valid, 0 invalid"), "{}", out.stdout);
+    let out = kqlite_in(&dir, &["query", "-f", "narrow.kql"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert_stderr_has(&out, &["externaldata reads only regular files"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_plugin_over_a_long_input_stops_at_the_timeout() {
+    // The plugin's input runs under the query's budget like any operator's: a plugin over a
+    // long filter ends at --timeout (before, it ran while binding, past the limit).
+    for plugin in ["narrow()", "pivot(x)"] {
+        let query = format!(
+            "range x from 1 to 100000000 step 1 | where tostring(x) matches regex '^9+$' \
+             | evaluate {plugin}"
+        );
+        let out = query_with(&query, &["--timeout", "1s"]);
+        assert_eq!(out.code, Some(2), "{plugin}: {}", out.stderr);
+        assert_stderr_has(
+            &out,
+            &[
+                "error: the query ran longer than its time limit of 1s",
+                "--timeout",
+            ],
+        );
+    }
+}

@@ -56,7 +56,7 @@ pub fn evaluate(
         "ipv4_lookup" => ip_lookup(b, scope, input, IpFamily::V4, name, args, span),
         "ipv6_lookup" => ip_lookup(b, scope, input, IpFamily::V6, name, args, span),
         "bag_unpack" => table_plugins::bag_unpack(b, scope, input, args, span),
-        "narrow" => table_plugins::narrow(b, input, name, args, span),
+        "narrow" => table_plugins::narrow(input, name, args, span),
         "rows_near" => table_plugins::rows_near(b, scope, input, args, span),
         "pivot" => table_plugins::pivot(b, scope, input, args, span),
         "dcount_intersect" => table_plugins::dcount_intersect(b, scope, input, args, span),

@@ -143,6 +143,50 @@ pub enum Node {
     /// `evaluate ipv4_lookup(Ranges, SrcIp, network)`: each input row joined to the lookup rows
     /// whose address range holds its address.
     IpLookup(Box<IpLookup>),
+    /// `evaluate narrow()`, `evaluate pivot(…)`, …: the table plugins. Each input runs to a
+    /// table when the query runs; the plugin's kernel makes the output from them.
+    Plugin(Box<PluginRun>),
+}
+
+/// A table plugin in the plan: the inputs it reads (the piped input, already projected to the
+/// columns the plugin reads, first; a second table some plugins take after it), and the kernel
+/// that turns their rows into the output, with its arguments bound in.
+#[derive(Debug, Clone)]
+pub struct PluginRun {
+    /// The plugin's name, as `--explain` shows it.
+    pub name: String,
+    pub inputs: Vec<Plan>,
+    pub kernel: PluginKernel,
+    /// Where the query calls the plugin: a kernel's error is reported here.
+    pub span: Span,
+    /// The output columns were found by running the plugin over its input when the query was
+    /// bound (`bag_unpack`, `pivot`: Kusto takes them from the data); the rows the kernel
+    /// makes when the query runs are fitted to them by name.
+    pub probed: bool,
+}
+
+/// What a plugin does with its inputs' rows: the arguments are captured when binding. An
+/// error is the message the plugin reports (at [`PluginRun::span`]).
+pub type PluginFn = dyn Fn(&[Table]) -> Result<Table, String> + Send + Sync;
+
+/// A shared [`PluginFn`] (plans are cloned; the kernel is not).
+#[derive(Clone)]
+pub struct PluginKernel(pub std::sync::Arc<PluginFn>);
+
+impl PluginKernel {
+    pub fn new(f: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static) -> Self {
+        PluginKernel(std::sync::Arc::new(f))
+    }
+
+    pub fn run(&self, inputs: &[Table]) -> Result<Table, String> {
+        (self.0)(inputs)
+    }
+}
+
+impl std::fmt::Debug for PluginKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PluginKernel")
+    }
 }
 
 /// What an `externaldata` operator reads, as the query says it: the URIs (with where each is

@@ -190,6 +190,7 @@ pub(super) fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
         | Node::MvExpand { .. }
         | Node::Join { .. }
         | Node::IpLookup(_)
+        | Node::Plugin(_)
         | Node::ExternalData(_)
         | Node::Materialize { .. }
         | Node::MvApply { .. }
@@ -221,6 +222,7 @@ impl Plan {
             Node::Union { inputs, .. } => inputs.iter().collect(),
             Node::Join { left, right, .. } => vec![left, right],
             Node::IpLookup(lookup) => vec![&lookup.input, &lookup.lookup],
+            Node::Plugin(run) => run.inputs.iter().collect(),
             Node::MvApply { input, body, .. } => vec![input, body],
             Node::MakeSeries(series) => vec![&series.input],
         }
@@ -247,6 +249,7 @@ impl Plan {
             Node::Union { inputs, .. } => inputs.iter_mut().collect(),
             Node::Join { left, right, .. } => vec![left, right],
             Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
+            Node::Plugin(run) => run.inputs.iter_mut().collect(),
             Node::MvApply { input, body, .. } => vec![input, body],
             Node::MakeSeries(series) => vec![&mut series.input],
         }
@@ -286,6 +289,7 @@ impl Plan {
             | Node::MvExpand { .. }
             | Node::Join { .. }
             | Node::IpLookup(_)
+            | Node::Plugin(_)
             | Node::ExternalData(_)
             | Node::Materialize { .. }
             | Node::MvApply { .. }
