@@ -48,6 +48,7 @@ use expr::Ctx;
 use functions::function_is_tabular;
 use scope::{Binding, Rel, Scope};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Bind a parsed query against the catalog's schemas (no rows are read).
 pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<BoundQuery, Error> {
@@ -409,7 +410,7 @@ impl<'a> Binder<'a> {
                     plan: Plan {
                         node: Node::Materialize {
                             id,
-                            input: Box::new(rel.plan),
+                            input: Arc::new(rel.plan),
                         },
                         schema,
                     },

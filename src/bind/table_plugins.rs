@@ -23,6 +23,7 @@ use crate::error::{Error, ErrorKind};
 use crate::func::plugin;
 use crate::plan::{BoundExpr, BoundQuery, Node, Plan, PluginKernel, PluginRun};
 use crate::table::{Field, Schema, Table, Type, Value};
+use std::sync::Arc;
 
 fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
     match args.first() {
@@ -382,7 +383,7 @@ pub(super) fn pivot(
     let empty_input = Rel::visible(Plan {
         schema: visible.schema().clone(),
         node: Node::Take {
-            input: Box::new(visible.plan.clone()),
+            input: Arc::new(visible.plan.clone()),
             count: 0,
         },
     });
@@ -528,7 +529,7 @@ pub(super) fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
         .collect();
     Plan {
         node: Node::Project {
-            input: Box::new(plan),
+            input: Arc::new(plan),
             exprs: exprs.into_iter().map(|(_, e)| e).collect(),
         },
         schema: Schema::new(fields),
@@ -721,7 +722,7 @@ pub(super) fn preview(
     Ok(Rel::visible(Plan {
         schema: plan.schema.clone(),
         node: Node::Take {
-            input: Box::new(plan),
+            input: Arc::new(plan),
             count,
         },
     }))

@@ -58,6 +58,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{Node, Plan};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     #[test]
     fn union_maps_columns_fills_nulls_and_names_sources() {
@@ -107,7 +108,7 @@ mod tests {
         let plan = Plan {
             schema: a.schema.clone(),
             node: Node::Take {
-                input: Box::new(union),
+                input: Arc::new(union),
                 count: 3,
             },
         };

@@ -15,8 +15,14 @@ pub use visit::{ColumnMap, Descend};
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
 use crate::table::{Schema, Table, Type, Value};
+use std::sync::Arc;
 
 /// An operator, its inputs, and the schema of the rows it yields.
+///
+/// A node holds its single-input children as `Arc<Plan>`: a `let` table is bound once and each
+/// use shares its plan (cloning a plan copies only its top node), so a long chain of `let`s
+/// binds in time and memory linear in its length. A pass that changes a shared child copies it
+/// first ([`Plan::children_mut`]), so what the plan means never depends on the sharing.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub node: Node,
@@ -44,31 +50,31 @@ pub enum Node {
     },
     /// `where p`
     Filter {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         predicate: BoundExpr,
     },
     /// Output column i = `exprs[i]` evaluated over the input: `project`, `extend` (input columns
     /// pass through as `Column` refs), `project-away`, `project-rename`, `project-reorder`.
     Project {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         exprs: Vec<BoundExpr>,
     },
     /// `summarize aggs by keys`: output = keys then aggregates.
     Summarize {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         keys: Vec<BoundExpr>,
         aggregates: Vec<BoundAggregate>,
     },
     /// `sort by …`
     Sort {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         keys: Vec<BoundSortKey>,
     },
     /// `take n`
-    Take { input: Box<Plan>, count: usize },
+    Take { input: Arc<Plan>, count: usize },
     /// `top n by …`
     Top {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         count: usize,
         keys: Vec<BoundSortKey>,
     },
@@ -84,7 +90,7 @@ pub enum Node {
     /// replaces those columns with the expanded ones (of type `to`), and appends the item index
     /// column when asked.
     MvExpand {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         items: Vec<MvExpandItem>,
         bag_as_array: bool,
         item_index: bool,
@@ -93,8 +99,8 @@ pub enum Node {
     /// `join`: rows of `left` and `right` matched on key columns; `output` lists which side and
     /// column each output column comes from.
     Join {
-        left: Box<Plan>,
-        right: Box<Plan>,
+        left: Arc<Plan>,
+        right: Arc<Plan>,
         kind: JoinKind,
         left_keys: Vec<usize>,
         right_keys: Vec<usize>,
@@ -102,7 +108,7 @@ pub enum Node {
     },
     /// `parse`/`parse-where`: match `source` against `pattern` and append the capture columns.
     Parse {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         source: BoundExpr,
         pattern: ParsePattern,
         where_only: bool,
@@ -111,28 +117,28 @@ pub enum Node {
     MakeSeries(Box<MakeSeries>),
     /// `top-nested`: one level per entry.
     TopNested {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         levels: Vec<TopNestedLevel>,
     },
     /// `serialize rn = row_number()` and the window functions that need a row order: columns
     /// appended by evaluating `exprs` over the whole input in order.
     Serialize {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         exprs: Vec<BoundExpr>,
     },
     /// A `materialize()`d subplan: computed once per query, shared by every use of `id`.
-    Materialize { id: usize, input: Box<Plan> },
+    Materialize { id: usize, input: Arc<Plan> },
     /// `mv-apply x to typeof(long) on (summarize sum(x))`: for each input row, the `items`
     /// columns are expanded (as `mv-expand` would, with the item index last when
     /// `item_index`) into a small table that `body` runs over (its leaf is `ApplyInput`); the
     /// output is the row's `keep` columns followed by each row of the body's result.
     MvApply {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         items: Vec<MvExpandItem>,
         item_index: bool,
         limit: Option<usize>,
         keep: Vec<usize>,
-        body: Box<Plan>,
+        body: Arc<Plan>,
     },
     /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
     ApplyInput,

@@ -12,6 +12,7 @@
 
 use super::{BoundExpr, ExprNode, Node, Plan};
 use crate::table::Schema;
+use std::sync::Arc;
 
 /// Old column index → new index (`None`: the column was dropped).
 pub type ColumnMap = Vec<Option<usize>>;
@@ -228,6 +229,8 @@ impl Plan {
         }
     }
 
+    /// The children, to change in place: a child shared with another plan (a `let` table used
+    /// twice) is copied first, so the change stays in this plan.
     pub fn children_mut(&mut self) -> Vec<&mut Plan> {
         match &mut self.node {
             Node::Scan { .. }
@@ -245,12 +248,12 @@ impl Plan {
             | Node::Parse { input, .. }
             | Node::TopNested { input, .. }
             | Node::Serialize { input, .. }
-            | Node::Materialize { input, .. } => vec![input],
+            | Node::Materialize { input, .. } => vec![Arc::make_mut(input)],
             Node::Union { inputs, .. } => inputs.iter_mut().collect(),
-            Node::Join { left, right, .. } => vec![left, right],
+            Node::Join { left, right, .. } => vec![Arc::make_mut(left), Arc::make_mut(right)],
             Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
             Node::Plugin(run) => run.inputs.iter_mut().collect(),
-            Node::MvApply { input, body, .. } => vec![input, body],
+            Node::MvApply { input, body, .. } => vec![Arc::make_mut(input), Arc::make_mut(body)],
             Node::MakeSeries(series) => vec![&mut series.input],
         }
     }
