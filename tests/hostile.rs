@@ -1007,3 +1007,17 @@ fn a_plugin_over_a_long_input_stops_at_the_timeout() {
         );
     }
 }
+
+#[test]
+fn a_long_let_chain_binds_and_runs() {
+    // Each `let` uses the one before: the plan shares it instead of copying it per use, so a
+    // 400-line chain binds (it once took gigabytes); the answer is the chain's last column.
+    let mut query = String::from("let t0 = range x from 1 to 3 step 1;\n");
+    for i in 1..=400 {
+        query.push_str(&format!("let t{i} = t{} | extend c{i} = x + {i};\n", i - 1));
+    }
+    query.push_str("t400 | summarize sum(c400)");
+    let out = query_stdin(&query);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("1206"), "{}", out.stdout);
+}

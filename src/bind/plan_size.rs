@@ -1,7 +1,9 @@
-//! A bound on how much plan the binder copies. Every use of a tabular `let` and every call of
-//! a user function repeats the plan it stands for, so a short query that doubles a `let` or a
-//! function thirty times (`let b = union a, a; let c = union b, b; …`) would build 2^30
-//! operators and exhaust memory while binding. The binder charges each copy's size against
+//! A bound on how big a plan may grow. Every use of a tabular `let` and every call of a user
+//! function stands for the whole plan behind it. The binder shares that plan between the uses
+//! (children are `Arc`s), so binding stays cheap, but the plan still means one copy per use:
+//! passes copy a shared child before changing it, and the executor runs each use. A short query
+//! that doubles a `let` or a function thirty times (`let b = union a, a; let c = union b, b; …`)
+//! is a 2^30-operator tree. The binder charges each use's tree size against
 //! [`MAX_COPIED_NODES`] and refuses the query, naming the name that multiplied, once the total
 //! passes it; counting stops as soon as it does, so the check itself stays bounded.
 
@@ -9,6 +11,7 @@ use super::scope::Rel;
 use super::Binder;
 use crate::ast::Span;
 use crate::error::Error;
+use crate::plan::{ExprNode, Plan};
 
 /// The most plan operators binding may copy for one query, over all uses of `let` tables and
 /// function calls (a 400-line chain of `let tN = tN-1 | extend …` copies about 80,000).
@@ -19,14 +22,7 @@ impl Binder<'_> {
     pub(super) fn charge_copy(&mut self, rel: &Rel, name: &str, span: Span) -> Result<(), Error> {
         let room = MAX_COPIED_NODES.saturating_sub(self.copied_nodes);
         let mut counted = 0usize;
-        let walked = rel.plan.try_walk(&mut |_| {
-            counted += 1;
-            if counted > room {
-                Err(())
-            } else {
-                Ok(())
-            }
-        });
+        let walked = count_nodes(&rel.plan, room, &mut counted);
         self.copied_nodes += counted;
         match walked {
             Ok(()) => Ok(()),
@@ -43,6 +39,32 @@ impl Binder<'_> {
             )),
         }
     }
+}
+
+/// Count the operators of `plan` as a tree (a shared child once per place it is used), the
+/// plans of its subqueries included, into `counted`; fail once the count passes `room`.
+/// Columns and constants, most of a wide projection's expressions, hold no subquery and are
+/// not walked.
+fn count_nodes(plan: &Plan, room: usize, counted: &mut usize) -> Result<(), ()> {
+    *counted += 1;
+    if *counted > room {
+        return Err(());
+    }
+    for expr in plan.exprs() {
+        if matches!(expr.kind, ExprNode::Column(_) | ExprNode::Literal(_)) {
+            continue;
+        }
+        let mut result = Ok(());
+        expr.walk(&mut |e| {
+            if let (Ok(()), Some(sub)) = (&result, e.subplan()) {
+                result = count_nodes(sub, room, counted);
+            }
+        });
+        result?;
+    }
+    plan.children()
+        .into_iter()
+        .try_for_each(|child| count_nodes(child, room, counted))
 }
 
 #[cfg(test)]
