@@ -18,6 +18,7 @@ use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind};
 use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
 use crate::table::{Field, Schema, Type, Value};
+use std::sync::Arc;
 
 /// The plugins `evaluate` knows.
 pub const PLUGINS: &[&str] = &[
@@ -150,8 +151,8 @@ fn ip_lookup(
     Ok(Rel {
         plan: Plan {
             node: Node::IpLookup(Box::new(IpLookup {
-                input: input.plan,
-                lookup: lookup.plan,
+                input: Arc::new(input.plan),
+                lookup: Arc::new(lookup.plan),
                 family,
                 source_key,
                 lookup_key,

@@ -578,7 +578,7 @@ pub fn make_series(
         .collect();
     Ok(Rel::visible(Plan {
         node: Node::MakeSeries(Box::new(plan::MakeSeries {
-            input: input.plan,
+            input: Arc::new(input.plan),
             keys: keys.exprs,
             aggregates,
             axis,

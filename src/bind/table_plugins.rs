@@ -100,7 +100,7 @@ fn plugin_rel(
     Rel::visible(Plan {
         node: Node::Plugin(Box::new(PluginRun {
             name: name.to_string(),
-            inputs,
+            inputs: inputs.into_iter().map(Arc::new).collect(),
             kernel,
             span,
             probed,

@@ -178,7 +178,7 @@ mod tests {
         let union = Plan {
             schema: a.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(a), values_plan(b)],
+                inputs: vec![values_plan(a).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },

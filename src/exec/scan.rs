@@ -282,7 +282,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("x", Type::Long)]),
             node: Node::Union {
-                inputs: vec![shared.clone(), shared],
+                inputs: vec![shared.clone().into(), shared.into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },

@@ -426,7 +426,10 @@ mod tests {
         let union_of_two = Plan {
             schema: input.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(input.clone()), values_plan(input.clone())],
+                inputs: vec![
+                    values_plan(input.clone()).into(),
+                    values_plan(input.clone()).into(),
+                ],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },

@@ -72,7 +72,7 @@ mod tests {
                 ("y", Type::Real),
             ]),
             node: Node::Union {
-                inputs: vec![values_plan(a), values_plan(b)],
+                inputs: vec![values_plan(a).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0), Some(1), None], vec![None, Some(0), Some(1)]],
                 source_names: Some(vec!["A".into(), "B".into()]),
             },
@@ -100,7 +100,7 @@ mod tests {
         let union = Plan {
             schema: a.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(a.clone()), values_plan(b)],
+                inputs: vec![values_plan(a.clone()).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },

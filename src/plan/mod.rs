@@ -81,7 +81,7 @@ pub enum Node {
     /// `union`: output column j of input i is `mappings[i][j]` (None → null); `source` adds a
     /// first column (`withsource=`) holding `source_names[i]`.
     Union {
-        inputs: Vec<Plan>,
+        inputs: Vec<Arc<Plan>>,
         mappings: Vec<Vec<Option<usize>>>,
         source_names: Option<Vec<String>>,
     },
@@ -161,7 +161,7 @@ pub enum Node {
 pub struct PluginRun {
     /// The plugin's name, as `--explain` shows it.
     pub name: String,
-    pub inputs: Vec<Plan>,
+    pub inputs: Vec<Arc<Plan>>,
     pub kernel: PluginKernel,
     /// Where the query calls the plugin: a kernel's error is reported here.
     pub span: Span,
@@ -228,8 +228,8 @@ impl ExternalRead {
 /// when `keep_unmatched`.
 #[derive(Debug, Clone)]
 pub struct IpLookup {
-    pub input: Plan,
-    pub lookup: Plan,
+    pub input: Arc<Plan>,
+    pub lookup: Arc<Plan>,
     pub family: IpFamily,
     pub source_key: usize,
     pub lookup_key: usize,
@@ -285,7 +285,7 @@ pub struct ParsePattern {
 
 #[derive(Debug, Clone)]
 pub struct MakeSeries {
-    pub input: Plan,
+    pub input: Arc<Plan>,
     pub keys: Vec<BoundExpr>,
     pub aggregates: Vec<(BoundAggregate, Value)>,
     pub axis: BoundExpr,

@@ -199,11 +199,11 @@ pub(super) fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
     }
 }
 
-impl Plan {
-    /// The plans this node reads rows from, in order, and an `mv-apply` body last (subqueries
-    /// inside expressions are not children: see [`Plan::walk`]).
-    pub fn children(&self) -> Vec<&Plan> {
-        match &self.node {
+/// The children of a node, written once for both borrows: `children_of!(&node, iter)` and
+/// `children_of!(&mut node, iter_mut, mut)` (the match arms bind by the borrow they are given).
+macro_rules! children_of {
+    ($node:expr, $iter:ident $(, $m:tt)?) => {
+        match $node {
             Node::Scan { .. }
             | Node::Values(_)
             | Node::Range { .. }
@@ -220,42 +220,40 @@ impl Plan {
             | Node::TopNested { input, .. }
             | Node::Serialize { input, .. }
             | Node::Materialize { input, .. } => vec![input],
-            Node::Union { inputs, .. } => inputs.iter().collect(),
+            Node::Union { inputs, .. } => inputs.$iter().collect(),
+            Node::Plugin(run) => run.inputs.$iter().collect(),
             Node::Join { left, right, .. } => vec![left, right],
-            Node::IpLookup(lookup) => vec![&lookup.input, &lookup.lookup],
-            Node::Plugin(run) => run.inputs.iter().collect(),
             Node::MvApply { input, body, .. } => vec![input, body],
-            Node::MakeSeries(series) => vec![&series.input],
+            Node::IpLookup(lookup) => vec![&$($m)? lookup.input, &$($m)? lookup.lookup],
+            Node::MakeSeries(series) => vec![&$($m)? series.input],
         }
+    };
+}
+
+impl Plan {
+    /// The plans this node reads rows from, in order, and an `mv-apply` body last (subqueries
+    /// inside expressions are not children: see [`Plan::walk`]).
+    pub fn children(&self) -> Vec<&Plan> {
+        self.shared_children().into_iter().map(|c| &**c).collect()
     }
 
     /// The children, to change in place: a child shared with another plan (a `let` table used
     /// twice) is copied first, so the change stays in this plan.
     pub fn children_mut(&mut self) -> Vec<&mut Plan> {
-        match &mut self.node {
-            Node::Scan { .. }
-            | Node::Values(_)
-            | Node::Range { .. }
-            | Node::ApplyInput
-            | Node::ExternalData(_) => Vec::new(),
-            Node::Filter { input, .. }
-            | Node::Project { input, .. }
-            | Node::Summarize { input, .. }
-            | Node::Sort { input, .. }
-            | Node::Take { input, .. }
-            | Node::Top { input, .. }
-            | Node::MvExpand { input, .. }
-            | Node::Parse { input, .. }
-            | Node::TopNested { input, .. }
-            | Node::Serialize { input, .. }
-            | Node::Materialize { input, .. } => vec![Arc::make_mut(input)],
-            Node::Union { inputs, .. } => inputs.iter_mut().collect(),
-            Node::Join { left, right, .. } => vec![Arc::make_mut(left), Arc::make_mut(right)],
-            Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
-            Node::Plugin(run) => run.inputs.iter_mut().collect(),
-            Node::MvApply { input, body, .. } => vec![Arc::make_mut(input), Arc::make_mut(body)],
-            Node::MakeSeries(series) => vec![&mut series.input],
-        }
+        self.shared_children_mut()
+            .into_iter()
+            .map(Arc::make_mut)
+            .collect()
+    }
+
+    /// [`Plan::children`] as the shared pointers the node holds (a pass that keeps what it
+    /// has seen by identity holds these).
+    pub fn shared_children(&self) -> Vec<&Arc<Plan>> {
+        children_of!(&self.node, iter)
+    }
+
+    fn shared_children_mut(&mut self) -> Vec<&mut Arc<Plan>> {
+        children_of!(&mut self.node, iter_mut, mut)
     }
 
     /// The node's own expressions, each over its first input's columns (a scan's predicates
