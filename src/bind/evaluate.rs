@@ -94,16 +94,13 @@ fn ip_lookup(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [table, source_key, lookup_key, rest @ ..] = args else {
-        return Err(Error::semantic(
-            format!(
-                "{}(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched]) \
-                 needs at least three arguments",
-                name.name
-            ),
-            span,
-        ));
-    };
+    let usage = format!(
+        "{}(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched]) needs at \
+         least three arguments",
+        name.name
+    );
+    let ([table, source_key, lookup_key], rest) =
+        table_plugins::split_required(args, &usage, span)?;
     let Some(lookup) = b.as_tabular(scope, table)? else {
         return Err(Error::semantic(
             format!("the first argument of {} must be a table", name.name),

@@ -3,7 +3,7 @@
 //! whose kernel calls `func::plugin` when the query runs.
 
 use super::scope::{Rel, Scope};
-use super::table_plugins::{constant, named_column, plugin_node};
+use super::table_plugins::{constant, named_column, plugin_node, split_required};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Span};
 use crate::error::Error;
@@ -110,13 +110,12 @@ pub(super) fn diffpatterns(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [split, value_a, value_b, rest @ ..] = args else {
-        return Err(Error::semantic(
-            "diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, \
-             MaxDimensions, CustomWildcard, …]) needs the split column and its two values",
-            span,
-        ));
-    };
+    let ([split, value_a, value_b], rest) = split_required(
+        args,
+        "diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, \
+         MaxDimensions, CustomWildcard, …]) needs the split column and its two values",
+        span,
+    )?;
     let visible = Rel::visible(drop_hidden(input));
     let (split_index, _) = named_column(&visible, split, "the SplitColumn must be a column name")?;
     let text = |b: &mut Binder, arg: &Expr| -> Result<String, Error> {

@@ -5,7 +5,7 @@
 use super::activity_plugins::{checked, point, step, timeline_type, TIMELINE_TYPES};
 use super::expr::Ctx;
 use super::scope::{Rel, Scope};
-use super::table_plugins::{activity_input, constant, plugin_node, projected};
+use super::table_plugins::{activity_input, constant, plugin_node, projected, split_required};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
@@ -162,13 +162,12 @@ pub(super) fn sequence_detect(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [timeline, max_step, max_span, rest @ ..] = args else {
-        return Err(Error::semantic(
-            "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, \
-             Expr2, …, Dim1, …) needs the timeline, two windows and the steps",
-            span,
-        ));
-    };
+    let ([timeline, max_step, max_span], rest) = split_required(
+        args,
+        "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, \
+         Expr2, …, Dim1, …) needs the timeline, two windows and the steps",
+        span,
+    )?;
     let ExprKind::Name(timeline_name) = &timeline.kind else {
         return Err(Error::semantic(
             "the timeline must be a column",

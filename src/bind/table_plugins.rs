@@ -122,6 +122,19 @@ fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
         .map_err(|e| e.with_span(span))
 }
 
+/// A plugin's first `N` arguments and the ones after them; when there are fewer, `usage` (the
+/// plugin's signature and what is missing) is the error, at the call.
+pub(super) fn split_required<'a, const N: usize>(
+    args: &'a [Expr],
+    usage: &str,
+    span: Span,
+) -> Result<(&'a [Expr; N], &'a [Expr]), Error> {
+    match args.split_first_chunk::<N>() {
+        Some(split) => Ok(split),
+        None => Err(Error::semantic(usage, span)),
+    }
+}
+
 /// The column an argument names (its index and name); `not_a_name` is the error when the
 /// argument is not a bare name.
 pub(super) fn named_column<'a>(
@@ -200,13 +213,12 @@ pub(super) fn bag_unpack(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let Some((column, rest)) = args.split_first() else {
-        return Err(Error::semantic(
-            "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
-             needs the column to unpack",
-            span,
-        ));
-    };
+    let ([column], rest) = split_required(
+        args,
+        "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
+         needs the column to unpack",
+        span,
+    )?;
     let plan = drop_hidden(input);
     let visible = Rel::visible(plan);
     let (index, column_name) =
@@ -330,12 +342,11 @@ pub(super) fn pivot(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let Some((pivot_column, rest)) = args.split_first() else {
-        return Err(Error::semantic(
-            "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
-            span,
-        ));
-    };
+    let ([pivot_column], rest) = split_required(
+        args,
+        "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
+        span,
+    )?;
     let named = |name: &str, expr: Expr| NamedExpr {
         names: vec![Ident {
             name: name.into(),
@@ -544,13 +555,12 @@ pub(super) fn rolling_percentile(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [value, percentile, index, bin_size, bins, dims @ ..] = args else {
-        return Err(Error::semantic(
-            "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
-             [, dim…]) needs five arguments and dimension columns",
-            span,
-        ));
-    };
+    let ([value, percentile, index, bin_size, bins], dims) = split_required(
+        args,
+        "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
+         [, dim…]) needs five arguments and dimension columns",
+        span,
+    )?;
     let percentile_value = match constant(b, scope, percentile)? {
         Value::Long(n) => n as f64,
         Value::Int(n) => f64::from(n),
@@ -669,12 +679,11 @@ pub(super) fn dcount_intersect(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    if args.len() < 2 {
-        return Err(Error::semantic(
-            "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
-            span,
-        ));
-    }
+    split_required::<2>(
+        args,
+        "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
+        span,
+    )?;
     let plan = drop_hidden(input);
     let row = plan.schema.clone();
     let width = row.len();
