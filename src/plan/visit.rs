@@ -156,47 +156,55 @@ fn kind_children_mut(kind: &mut ExprNode) -> Vec<&mut BoundExpr> {
     }
 }
 
+/// A node's own expressions, written once for both borrows (as `children_of!` below).
+macro_rules! exprs_of {
+    ($node:expr, $iter:ident $(, $m:tt)?) => {
+        match $node {
+            Node::Scan { predicates, .. } => predicates.$iter().collect(),
+            Node::Filter { predicate, .. } => vec![predicate],
+            Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => {
+                exprs.$iter().collect()
+            }
+            Node::Summarize {
+                keys, aggregates, ..
+            } => keys
+                .$iter()
+                .chain(aggregates.$iter().flat_map(|a| &$($m)? a.args))
+                .collect(),
+            Node::Sort { keys, .. } | Node::Top { keys, .. } => {
+                keys.$iter().map(|k| &$($m)? k.expr).collect()
+            }
+            Node::Parse { source, .. } => vec![source],
+            Node::MakeSeries(series) => {
+                let series = &$($m)? **series;
+                series
+                    .keys
+                    .$iter()
+                    .chain(std::iter::once(&$($m)? series.axis))
+                    .chain(series.aggregates.$iter().flat_map(|(a, _)| &$($m)? a.args))
+                    .collect()
+            }
+            Node::TopNested { levels, .. } => levels
+                .$iter()
+                .flat_map(|l| std::iter::once(&$($m)? l.key).chain(&$($m)? l.aggregate.args))
+                .collect(),
+            Node::Values(_)
+            | Node::Range { .. }
+            | Node::Take { .. }
+            | Node::Union { .. }
+            | Node::MvExpand { .. }
+            | Node::Join { .. }
+            | Node::IpLookup(_)
+            | Node::Plugin(_)
+            | Node::ExternalData(_)
+            | Node::Materialize { .. }
+            | Node::MvApply { .. }
+            | Node::ApplyInput => Vec::new(),
+        }
+    };
+}
 pub(super) fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
-    match node {
-        Node::Scan { predicates, .. } => predicates.iter_mut().collect(),
-        Node::Filter { predicate, .. } => vec![predicate],
-        Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter_mut().collect(),
-        Node::Summarize {
-            keys, aggregates, ..
-        } => keys
-            .iter_mut()
-            .chain(aggregates.iter_mut().flat_map(|a| &mut a.args))
-            .collect(),
-        Node::Sort { keys, .. } | Node::Top { keys, .. } => {
-            keys.iter_mut().map(|k| &mut k.expr).collect()
-        }
-        Node::Parse { source, .. } => vec![source],
-        Node::MakeSeries(series) => {
-            let series = &mut **series;
-            series
-                .keys
-                .iter_mut()
-                .chain(std::iter::once(&mut series.axis))
-                .chain(series.aggregates.iter_mut().flat_map(|(a, _)| &mut a.args))
-                .collect()
-        }
-        Node::TopNested { levels, .. } => levels
-            .iter_mut()
-            .flat_map(|l| std::iter::once(&mut l.key).chain(&mut l.aggregate.args))
-            .collect(),
-        Node::Values(_)
-        | Node::Range { .. }
-        | Node::Take { .. }
-        | Node::Union { .. }
-        | Node::MvExpand { .. }
-        | Node::Join { .. }
-        | Node::IpLookup(_)
-        | Node::Plugin(_)
-        | Node::ExternalData(_)
-        | Node::Materialize { .. }
-        | Node::MvApply { .. }
-        | Node::ApplyInput => Vec::new(),
-    }
+    exprs_of!(node, iter_mut, mut)
 }
 
 /// The children of a node, written once for both borrows: `children_of!(&node, iter)` and
@@ -259,43 +267,7 @@ impl Plan {
     /// The node's own expressions, each over its first input's columns (a scan's predicates
     /// are over the columns it produces).
     pub fn exprs(&self) -> Vec<&BoundExpr> {
-        match &self.node {
-            Node::Scan { predicates, .. } => predicates.iter().collect(),
-            Node::Filter { predicate, .. } => vec![predicate],
-            Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter().collect(),
-            Node::Summarize {
-                keys, aggregates, ..
-            } => keys
-                .iter()
-                .chain(aggregates.iter().flat_map(|a| &a.args))
-                .collect(),
-            Node::Sort { keys, .. } | Node::Top { keys, .. } => {
-                keys.iter().map(|k| &k.expr).collect()
-            }
-            Node::Parse { source, .. } => vec![source],
-            Node::MakeSeries(series) => series
-                .keys
-                .iter()
-                .chain(std::iter::once(&series.axis))
-                .chain(series.aggregates.iter().flat_map(|(a, _)| &a.args))
-                .collect(),
-            Node::TopNested { levels, .. } => levels
-                .iter()
-                .flat_map(|l| std::iter::once(&l.key).chain(&l.aggregate.args))
-                .collect(),
-            Node::Values(_)
-            | Node::Range { .. }
-            | Node::Take { .. }
-            | Node::Union { .. }
-            | Node::MvExpand { .. }
-            | Node::Join { .. }
-            | Node::IpLookup(_)
-            | Node::Plugin(_)
-            | Node::ExternalData(_)
-            | Node::Materialize { .. }
-            | Node::MvApply { .. }
-            | Node::ApplyInput => Vec::new(),
-        }
+        exprs_of!(&self.node, iter)
     }
 
     pub fn exprs_mut(&mut self) -> Vec<&mut BoundExpr> {
