@@ -48,11 +48,7 @@ pub(super) fn plugin_node(
         .iter()
         .map(|p| Table::empty(p.schema.clone()))
         .collect();
-    let schema = kernel
-        .run(&empty)
-        .map_err(|message| Error::semantic(message, span))?
-        .schema;
-    Ok(plugin_rel(name, inputs, span, kernel, schema, false))
+    plugin_rel(name, inputs, span, kernel, &empty, false)
 }
 
 /// A plugin node whose output columns come from the data: the inputs are run now (under the
@@ -82,22 +78,24 @@ fn probed_plugin_node(
         .iter()
         .map(|plan| run_input(b, plan.clone(), span))
         .collect::<Result<Vec<_>, _>>()?;
-    let schema = kernel
-        .run(&tables)
-        .map_err(|message| Error::semantic(message, span))?
-        .schema;
-    Ok(plugin_rel(name, inputs, span, kernel, schema, true))
+    plugin_rel(name, inputs, span, kernel, &tables, true)
 }
 
+/// The plugin node over `inputs`, its output columns those `kernel` makes of `sample` (a table
+/// per input: empty ones, or the probed rows).
 fn plugin_rel(
     name: &str,
     inputs: Vec<Plan>,
     span: Span,
     kernel: PluginKernel,
-    schema: Schema,
+    sample: &[Table],
     probed: bool,
-) -> Rel {
-    Rel::visible(Plan {
+) -> Result<Rel, Error> {
+    let schema = kernel
+        .run(sample)
+        .map_err(|message| Error::semantic(message, span))?
+        .schema;
+    Ok(Rel::visible(Plan {
         node: Node::Plugin(Box::new(PluginRun {
             name: name.to_string(),
             inputs: inputs.into_iter().map(Arc::new).collect(),
@@ -106,7 +104,7 @@ fn plugin_rel(
             probed,
         })),
         schema,
-    })
+    }))
 }
 
 /// Run a plan now, through the executor and under the query's budget (a `bag_unpack` or
