@@ -810,7 +810,8 @@ fn query_with(query: &str, extra: &[&str]) -> Outcome {
 fn doubling_lets_and_functions_are_refused_while_binding() {
     let root = repo_root().join("tests/regressions/query");
     for (file, name) in [
-        ("doubling-let-30.kql", "`a15`"),
+        // A shared `let` is refused at the use whose plan, as a tree, passes the bound.
+        ("doubling-let-30.kql", "`a17`"),
         ("doubling-function-30.kql", "`f"),
     ] {
         let started = std::time::Instant::now();
@@ -861,6 +862,12 @@ fn long_queries_stop_at_the_timeout() {
          | join kind=inner (range y from 1 to 3000 step 1 | extend k = 1) on k | count",
         "range x from 1 to 20000 step 1 | summarize a = make_list(x) \
          | mv-expand x = a | mv-expand y = a | count",
+        // A table plugin's input runs under the budget like any operator's (it once ran while
+        // binding, past the limit); pivot also reads it once while binding, to learn its columns.
+        "range x from 1 to 100000000 step 1 | where tostring(x) matches regex '^9+$' \
+         | evaluate narrow()",
+        "range x from 1 to 100000000 step 1 | where tostring(x) matches regex '^9+$' \
+         | evaluate pivot(x)",
     ] {
         let started = std::time::Instant::now();
         let out = query_with(query, &["--timeout", "2s"]);
@@ -965,4 +972,38 @@ fn now_latest_from_one_outlier_file_is_warned_of() {
         ],
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_binds_a_plugin_without_reading_its_input() {
+    // A table plugin runs when the query runs, not while it is bound: `validate` of a plugin
+    // over a file it may not read still binds (nothing is read), where `query` refuses the file.
+    let dir = scratch("validate-plugin");
+    let query = dir.join("narrow.kql");
+    std::fs::write(
+        &query,
+        "externaldata (a:string, b:long) [@\"flows/missing.csv\"]\n| evaluate narrow()\n",
+    )
+    .unwrap();
+    let out = kqlite_in(&dir, &["validate", "narrow.kql"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 valid, 0 invalid"), "{}", out.stdout);
+    let out = kqlite_in(&dir, &["query", "-f", "narrow.kql"]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert_stderr_has(&out, &["externaldata reads only regular files"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_long_let_chain_binds_and_runs() {
+    // Each `let` uses the one before: the plan shares it instead of copying it per use, so a
+    // 400-line chain binds (it once took gigabytes); the answer is the chain's last column.
+    let mut query = String::from("let t0 = range x from 1 to 3 step 1;\n");
+    for i in 1..=400 {
+        query.push_str(&format!("let t{i} = t{} | extend c{i} = x + {i};\n", i - 1));
+    }
+    query.push_str("t400 | summarize sum(c400)");
+    let out = query_stdin(&query);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("1206"), "{}", out.stdout);
 }

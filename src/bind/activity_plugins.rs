@@ -1,7 +1,7 @@
 //! Binding of the user-activity plugins (`session_count`, `active_users_count`,
 //! `activity_metrics`, `activity_engagement`, `new_activity_metrics`): their arguments are split
-//! and checked here, their input is run when the query is bound (as for the other table
-//! plugins), and the table `func::plugin` makes of it stands in the plan.
+//! and checked here; each stands in the plan as a plugin node (see `bind::table_plugins`) whose
+//! kernel calls `func::plugin` when the query runs.
 //!
 //! The timeline may be a datetime (steps and windows are then timespans) or a whole number
 //! (steps are numbers), as the `session_count` page's example has it. Calendar steps (`'week'`,
@@ -10,12 +10,13 @@
 use std::collections::HashSet;
 
 use super::scope::{Rel, Scope};
-use super::table_plugins::{activity_input, constant, constant_count, run_input, values};
+use super::table_plugins::{activity_input, constant, constant_count, plugin_node};
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
 use crate::func::plugin::{self, activity::Steps};
-use crate::table::{Table, Type, Value};
+use crate::plan::Plan;
+use crate::table::{Schema, Table, Type, Value};
 
 pub(super) const TIMELINE_TYPES: [Type; 3] = [Type::DateTime, Type::Long, Type::Int];
 
@@ -78,10 +79,12 @@ pub(super) fn activity(
         "session_count" => {
             let steps = timeline(b, &args[4], "Bin")?;
             let lookback = step(b, &args[5], "LookBackWindow")?;
-            let table = read(b, scope, input, args, &args[6..], span)?;
-            Ok(values(plugin::session_count::session_count(
-                &table, &steps, lookback,
-            )))
+            let input = read(b, scope, input, args, &args[6..])?;
+            plugin_node(&name.name, vec![input], span, move |inputs| {
+                Ok(plugin::session_count::session_count(
+                    &inputs[0], &steps, lookback,
+                ))
+            })
         }
         "active_users_count" => {
             let steps = timeline(b, &args[7], "Bin")?;
@@ -90,10 +93,12 @@ pub(super) fn activity(
                 period: step(b, &args[5], "Period")?,
                 periods: constant_count(b, scope, &args[6], "ActivePeriodsCount")?,
             };
-            let table = read(b, scope, input, args, &args[8..], span)?;
-            Ok(values(plugin::active_users::active_users_count(
-                &table, &steps, &rule,
-            )))
+            let input = read(b, scope, input, args, &args[8..])?;
+            plugin_node(&name.name, vec![input], span, move |inputs| {
+                Ok(plugin::active_users::active_users_count(
+                    &inputs[0], &steps, &rule,
+                ))
+            })
         }
         "activity_metrics" | "activity_engagement" => {
             let engagement = name.name == "activity_engagement";
@@ -117,21 +122,35 @@ pub(super) fn activity(
             } else {
                 None
             };
-            let table = read(b, scope, input, args, &args[first + windows..], span)?;
-            let (start, end) = range.unwrap_or_else(|| time_range(&table));
-            let steps = checked(
-                Steps {
+            if let Some((start, end)) = range {
+                checked(
+                    Steps {
+                        start,
+                        end,
+                        step: window,
+                    },
+                    span,
+                )?;
+            }
+            let input = read(b, scope, input, args, &args[first + windows..])?;
+            plugin_node(&name.name, vec![input], span, move |inputs| {
+                let table = &inputs[0];
+                // Without Start and End, the timeline spans the input's times.
+                let (start, end) = range.unwrap_or_else(|| time_range(table));
+                let steps = Steps {
                     start,
                     end,
                     step: window,
-                },
-                span,
-            )?;
-            Ok(values(if engagement {
-                plugin::activity_engagement::activity_engagement(&table, &steps, outer)
-            } else {
-                plugin::activity_metrics::activity_metrics(&table, &steps)
-            }))
+                };
+                if steps.count() > MOST_STEPS {
+                    return Err(too_many_steps(&steps));
+                }
+                Ok(if engagement {
+                    plugin::activity_engagement::activity_engagement(table, &steps, outer)
+                } else {
+                    plugin::activity_metrics::activity_metrics(table, &steps)
+                })
+            })
         }
         _ => {
             let steps = timeline(b, &args[4], "Window")?;
@@ -147,12 +166,13 @@ pub(super) fn activity(
                 ));
             }
             let mut rest = &args[5..];
-            let mut lookback = HashSet::new();
+            let mut lookback = None;
             if let Some((last, before)) = rest.split_last() {
                 if !columns(last) {
                     if let Some(table) = b.as_tabular(scope, last)? {
-                        let ids = run_input(b, super::drop_hidden(table), last.span)?;
-                        lookback = lookback_ids(&ids, &args[0], last.span)?;
+                        let table = super::drop_hidden(table);
+                        let column = lookback_column(&table.schema, &args[0], last.span)?;
+                        lookback = Some((table, column));
                         rest = before;
                     }
                 }
@@ -164,14 +184,24 @@ pub(super) fn activity(
                     rest = after;
                 }
             }
-            let table = read(b, scope, input, args, rest, span)?;
-            let options = plugin::new_activity_metrics::Options {
-                cohort,
-                lookback: &lookback,
-            };
-            Ok(values(plugin::new_activity_metrics::new_activity_metrics(
-                &table, &steps, &options,
-            )))
+            let mut inputs = vec![read(b, scope, input, args, rest)?];
+            let lookback_column = lookback.map(|(table, column)| {
+                inputs.push(table);
+                column
+            });
+            plugin_node(&name.name, inputs, span, move |inputs| {
+                let lookback = match lookback_column {
+                    Some(column) => lookback_ids(&inputs[1], column),
+                    None => HashSet::new(),
+                };
+                let options = plugin::new_activity_metrics::Options {
+                    cohort,
+                    lookback: &lookback,
+                };
+                Ok(plugin::new_activity_metrics::new_activity_metrics(
+                    &inputs[0], &steps, &options,
+                ))
+            })
         }
     }
 }
@@ -200,28 +230,27 @@ const MOST_COHORT_WINDOWS: usize = 2_000;
 
 pub(super) fn checked(steps: Steps, span: Span) -> Result<Steps, Error> {
     if steps.count() > MOST_STEPS {
-        return Err(Error::semantic(
-            format!(
-                "the timeline from Start to End has {} steps; kqlite allows at most {MOST_STEPS}",
-                steps.count()
-            ),
-            span,
-        ));
+        return Err(Error::semantic(too_many_steps(&steps), span));
     }
     Ok(steps)
 }
 
-/// Run the input projected to `(id, timeline, dim…)`.
+fn too_many_steps(steps: &Steps) -> String {
+    format!(
+        "the timeline from Start to End has {} steps; kqlite allows at most {MOST_STEPS}",
+        steps.count()
+    )
+}
+
+/// The input projected to `(id, timeline, dim…)`.
 fn read(
     b: &mut Binder,
     scope: &Scope,
     input: Rel,
     args: &[Expr],
     dims: &[Expr],
-    span: Span,
-) -> Result<Table, Error> {
-    let plan = activity_input(b, scope, input, &args[..2], dims, &TIMELINE_TYPES)?;
-    run_input(b, plan, span)
+) -> Result<Plan, Error> {
+    activity_input(b, scope, input, &args[..2], dims, &TIMELINE_TYPES)
 }
 
 /// A point on the timeline: a datetime for a datetime timeline, a whole number for a numeric one.
@@ -295,23 +324,27 @@ fn time_range(table: &Table) -> (i64, i64) {
     (min, max)
 }
 
-/// The ids of `new_activity_metrics`' lookback table: its column named as the id column, or its
-/// only column.
-fn lookback_ids(table: &Table, id: &Expr, span: Span) -> Result<HashSet<String>, Error> {
-    let column = match &id.kind {
-        ExprKind::Name(n) => table.schema.index_of(n),
+/// The column of `new_activity_metrics`' lookback table holding the ids: the one named as the
+/// id column, or its only column.
+fn lookback_column(schema: &Schema, id: &Expr, span: Span) -> Result<usize, Error> {
+    match &id.kind {
+        ExprKind::Name(n) => schema.index_of(n),
         _ => None,
     }
-    .or((table.schema.len() == 1).then_some(0))
+    .or((schema.len() == 1).then_some(0))
     .ok_or_else(|| {
         Error::semantic(
             "the lookback table needs a column named as the id column",
             span,
         )
-    })?;
-    Ok((0..table.num_rows())
+    })
+}
+
+/// The ids in the lookback table's `column`, as text.
+fn lookback_ids(table: &Table, column: usize) -> HashSet<String> {
+    (0..table.num_rows())
         .map(|r| table.columns[column].get(r))
         .filter(|v| !v.is_null())
         .map(|v| crate::format::value_text(&v))
-        .collect())
+        .collect()
 }

@@ -19,6 +19,7 @@ use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind};
 use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
 use crate::table::{Field, Schema, Type, Value};
+use std::sync::Arc;
 
 /// The plugins `evaluate` knows.
 pub const PLUGINS: &[&str] = &[
@@ -62,7 +63,7 @@ pub fn evaluate(
             geo_plugins::geo_lookup(b, scope, input, name, args, span)
         }
         "bag_unpack" => table_plugins::bag_unpack(b, scope, input, args, span),
-        "narrow" => table_plugins::narrow(b, input, name, args, span),
+        "narrow" => table_plugins::narrow(input, name, args, span),
         "rows_near" => table_plugins::rows_near(b, scope, input, args, span),
         "pivot" => table_plugins::pivot(b, scope, input, args, span),
         "dcount_intersect" => table_plugins::dcount_intersect(b, scope, input, args, span),
@@ -99,16 +100,13 @@ fn ip_lookup(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [table, source_key, lookup_key, rest @ ..] = args else {
-        return Err(Error::semantic(
-            format!(
-                "{}(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched]) \
-                 needs at least three arguments",
-                name.name
-            ),
-            span,
-        ));
-    };
+    let usage = format!(
+        "{}(LookupTable, SourceKey, LookupKey [, ExtraKey…] [, return_unmatched]) needs at \
+         least three arguments",
+        name.name
+    );
+    let ([table, source_key, lookup_key], rest) =
+        table_plugins::split_required(args, &usage, span)?;
     let Some(lookup) = b.as_tabular(scope, table)? else {
         return Err(Error::semantic(
             format!("the first argument of {} must be a table", name.name),
@@ -156,8 +154,8 @@ fn ip_lookup(
     Ok(Rel {
         plan: Plan {
             node: Node::IpLookup(Box::new(IpLookup {
-                input: input.plan,
-                lookup: lookup.plan,
+                input: Arc::new(input.plan),
+                lookup: Arc::new(lookup.plan),
                 family,
                 source_key,
                 lookup_key,

@@ -11,6 +11,7 @@ use crate::ast::{Expr, ExprKind, Ident, MvExpand, MvExpandItem, Span, TabularExp
 use crate::error::Error;
 use crate::plan::{self, BoundExpr, ExprNode, Node, Plan};
 use crate::table::{Field, Schema, Type};
+use std::sync::Arc;
 
 /// The input with every item available as a column, and which column each item expands.
 struct Items {
@@ -124,7 +125,7 @@ pub fn mv_expand(
     Ok(Rel {
         plan: Plan {
             node: Node::MvExpand {
-                input: Box::new(rel.plan),
+                input: Arc::new(rel.plan),
                 items,
                 bag_as_array: bag_as_array(&spec.params),
                 item_index: index.is_some(),
@@ -193,12 +194,12 @@ pub fn mv_apply(
     Ok(Rel {
         plan: Plan {
             node: Node::MvApply {
-                input: Box::new(rel.plan),
+                input: Arc::new(rel.plan),
                 items,
                 item_index: index.is_some(),
                 limit,
                 keep,
-                body: Box::new(inner.plan),
+                body: Arc::new(inner.plan),
             },
             schema: Schema::new(fields),
         },

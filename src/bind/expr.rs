@@ -598,7 +598,7 @@ fn first_column_plan(rel: Rel, span: Span) -> Result<crate::plan::Plan, Error> {
     let expr = BoundExpr::column(first, field.ty, span);
     Ok(crate::plan::Plan {
         node: crate::plan::Node::Project {
-            input: Box::new(rel.plan),
+            input: Arc::new(rel.plan),
             exprs: vec![expr],
         },
         schema: Schema::new(vec![field]),

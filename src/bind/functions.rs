@@ -116,7 +116,7 @@ impl Binder<'_> {
         let result = self.function_body(&body_scope, &def.body, span);
         self.depth -= 1;
         if let Ok(Bound::Tabular(rel)) = &result {
-            self.charge_copy(rel, name, span)?;
+            self.charge_call(rel, name, span)?;
         }
         result
     }

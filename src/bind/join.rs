@@ -10,6 +10,7 @@ use crate::ast::{Expr, ExprKind, Ident, JoinCondition, Span, TabularExpr};
 use crate::error::Error;
 use crate::plan::{JoinKind, JoinSide, Node, Plan};
 use crate::table::{Field, Schema, Type};
+use std::sync::Arc;
 
 /// The value of `name=…` among an operator's parameters, as text.
 pub fn param_text(params: &[(Ident, Expr)], name: &str) -> Option<(String, Span)> {
@@ -109,8 +110,8 @@ fn join_plan(
     Rel {
         plan: Plan {
             node: Node::Join {
-                left: Box::new(left.plan),
-                right: Box::new(right.plan),
+                left: Arc::new(left.plan),
+                right: Arc::new(right.plan),
                 kind,
                 left_keys: keys.0,
                 right_keys: keys.1,

@@ -49,6 +49,7 @@ use expr::Ctx;
 use functions::function_is_tabular;
 use scope::{Binding, Rel, Scope};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Bind a parsed query against the catalog's schemas (no rows are read).
 pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<BoundQuery, Error> {
@@ -83,6 +84,7 @@ pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<Bound
     };
     window::check_placement(&rel.plan)?;
     let plan = drop_hidden(rel);
+    binder.check_plan(&plan, query.span)?;
     Ok(BoundQuery {
         plan,
         visualization,
@@ -125,8 +127,10 @@ pub struct Binder<'a> {
     options: &'a Options,
     next_materialize: usize,
     depth: usize,
-    /// Plan operators copied so far by uses of `let` tables and function calls.
-    copied_nodes: usize,
+    /// Plan operators bound so far by calls of user functions (`plan_size`).
+    bound_nodes: usize,
+    /// The tree sizes of the plans bound so far (`plan_size`).
+    plan_sizes: plan_size::PlanSizes,
     /// While an `extend` binds its items one after another: how many columns its input has,
     /// which are all `pack_all()` packs (not the columns the items before it made).
     extend_input_width: Option<usize>,
@@ -139,7 +143,8 @@ impl<'a> Binder<'a> {
             options,
             next_materialize: 0,
             depth: 0,
-            copied_nodes: 0,
+            bound_nodes: 0,
+            plan_sizes: Default::default(),
             extend_input_width: None,
         }
     }
@@ -249,7 +254,7 @@ impl<'a> Binder<'a> {
             ExprKind::Tabular(tabular) => self.tabular(scope, tabular).map(Some),
             ExprKind::Name(name) => match scope.get(name) {
                 Some(Binding::Tabular(rel)) => {
-                    self.charge_copy(rel, name, e.span)?;
+                    self.check_use(rel, name, e.span)?;
                     Ok(Some(rel.clone()))
                 }
                 Some(Binding::Scalar(_)) => Ok(None),
@@ -333,7 +338,7 @@ impl<'a> Binder<'a> {
     fn named_table(&mut self, scope: &Scope, name: &Ident) -> Result<Rel, Error> {
         match scope.get(&name.name) {
             Some(Binding::Tabular(rel)) => {
-                self.charge_copy(rel, &name.name, name.span)?;
+                self.check_use(rel, &name.name, name.span)?;
                 return Ok(rel.clone());
             }
             Some(Binding::Function(def, fscope)) => {
@@ -410,7 +415,7 @@ impl<'a> Binder<'a> {
                     plan: Plan {
                         node: Node::Materialize {
                             id,
-                            input: Box::new(rel.plan),
+                            input: Arc::new(rel.plan),
                         },
                         schema,
                     },

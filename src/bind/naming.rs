@@ -26,8 +26,20 @@ enum NameKind {
     FirstAndSuffix(&'static str),
 }
 
-/// How a function's result is named: every implemented function says so in its definition;
-/// the functions kqlite does not implement are listed here (Kusto's function table). Every other function yields `Column1`, `Column2`, ….
+/// How the functions without a definition of their own are named (Kusto's function table):
+/// functions kqlite does not implement, whose names a query may still reach (`column_ifexists`
+/// is bound before it gets here). Every implemented function's naming is in its definition.
+const UNDEFINED_NAMING: &[(&str, NameKind)] = &[
+    ("cnt", NameKind::PrefixAndFirst("cnt")),
+    ("make_dictionary", NameKind::PrefixAndFirst("dictionary")),
+    ("passthrough", NameKind::First),
+    ("toobject", NameKind::First),
+    ("totime", NameKind::First),
+    ("column_ifexists", NameKind::FirstValueIfColumn),
+    ("columnifexists", NameKind::FirstValueIfColumn),
+];
+
+/// How a function's result is named (`None`: it yields `Column1`, `Column2`, …).
 fn name_kind(function: &str) -> Option<NameKind> {
     use NameKind::*;
     // A function's naming is part of its definition.
@@ -48,71 +60,10 @@ fn name_kind(function: &str) -> Option<NameKind> {
             Naming::Suffix(suffix) => Some(FirstAndSuffix(suffix)),
         };
     }
-    Some(match function {
-        "variancepif" | "covariance" | "covarianceif" | "covariancep" | "covariancepif" | "hll"
-        | "hll_if" | "hll_merge" | "cnt" | "repeat" => PrefixAndFirst(static_name(function)),
-        "make_list_with_nulls" => PrefixAndFirst("list"),
-        "make_dictionary" => PrefixAndFirst("dictionary"),
-        "buildschema" => PrefixAndFirst("schema"),
-        "treepath" => PrefixAndFirst("tree"),
-        "string_size" => NameAndFirst,
-        "acos"
-        | "asin"
-        | "atan"
-        | "atan2"
-        | "cos"
-        | "sin"
-        | "tan"
-        | "erf"
-        | "erfc"
-        | "gamma"
-        | "loggamma"
-        | "rand"
-        | "passthrough"
-        | "toobject"
-        | "totime"
-        | "binary_and"
-        | "binary_or"
-        | "binary_xor"
-        | "binary_not"
-        | "binary_shift_left"
-        | "binary_shift_right"
-        | "bitset_count_ones"
-        | "binary_all_and"
-        | "binary_all_or"
-        | "binary_all_xor"
-        | "series_fill_backward"
-        | "series_fill_const"
-        | "series_fill_forward"
-        | "series_fill_linear"
-        | "series_fir"
-        | "series_iir"
-        | "series_outliers" => First,
-        "column_ifexists" | "columnifexists" => FirstValueIfColumn,
-        _ => return None,
-    })
-}
-
-/// The prefix names above are the function names themselves; this hands back the `'static`
-/// spelling so the table can hold it.
-fn static_name(function: &str) -> &'static str {
-    const NAMES: &[&str] = &[
-        "variancepif",
-        "covariance",
-        "covarianceif",
-        "covariancep",
-        "covariancepif",
-        "hll",
-        "hll_if",
-        "hll_merge",
-        "cnt",
-        "repeat",
-    ];
-    NAMES
+    UNDEFINED_NAMING
         .iter()
-        .find(|n| **n == function)
-        .copied()
-        .unwrap_or("")
+        .find(|(name, _)| *name == function)
+        .map(|&(_, kind)| kind)
 }
 
 /// The name Kusto gives the column of an unnamed expression, or `None` when it gets a default
@@ -295,6 +246,17 @@ impl DefaultNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_table_names_only_functions_without_a_definition() {
+        for (name, _) in UNDEFINED_NAMING {
+            assert!(
+                aggregate::naming(name).is_none() && scalar::naming(name).is_none(),
+                "`{name}` has a definition: its naming belongs there"
+            );
+        }
+    }
+
     use crate::ast::{Ident, Span};
 
     fn name(n: &str) -> Expr {

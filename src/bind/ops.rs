@@ -30,7 +30,7 @@ pub fn projection(input: Rel, columns: Vec<(String, Out)>) -> Rel {
     Rel {
         plan: Plan {
             node: Node::Project {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 exprs,
             },
             schema,
@@ -79,7 +79,7 @@ pub fn filter(b: &mut Binder, scope: &Scope, input: Rel, predicate: &Expr) -> Re
     Ok(Rel {
         plan: Plan {
             node: Node::Filter {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 predicate: bound,
             },
             schema,
@@ -489,7 +489,7 @@ pub fn sort(b: &mut Binder, scope: &Scope, input: Rel, keys: &[SortKey]) -> Resu
     Ok(Rel {
         plan: Plan {
             node: Node::Sort {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 keys,
             },
             schema,
@@ -504,7 +504,7 @@ pub fn take(b: &mut Binder, scope: &Scope, input: Rel, count: &Expr) -> Result<R
     Ok(Rel {
         plan: Plan {
             node: Node::Take {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 count,
             },
             schema,
@@ -526,7 +526,7 @@ pub fn top(
     Ok(Rel {
         plan: Plan {
             node: Node::Top {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 count,
                 keys,
             },
@@ -570,7 +570,7 @@ pub fn serialize(
     Ok(Rel {
         plan: Plan {
             node: Node::Serialize {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 exprs: appended.into_iter().map(|(_, (e, _))| e).collect(),
             },
             schema: Schema::new(fields),

@@ -19,6 +19,7 @@ use crate::ast::{Expr, Ident, ParseItem, Span};
 use crate::error::Error;
 use crate::plan::{BoundExpr, ExprNode, Node, ParsePattern, Plan};
 use crate::table::{Field, Schema, Type};
+use std::sync::Arc;
 
 /// How a pattern reads its text: `kind=simple` (the default), `relaxed` or `regex`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +152,7 @@ pub fn parse(
     let parsed = Rel {
         plan: Plan {
             node: Node::Parse {
-                input: Box::new(input.plan),
+                input: Arc::new(input.plan),
                 source: bound,
                 pattern: compiled,
                 where_only,

@@ -1,9 +1,9 @@
 //! Binding of the pattern-mining plugins (`basket`, `diffpatterns`): positional arguments where `'~'` keeps a
-//! default, checked here; the input is run when the query is bound (as for the other table
-//! plugins) and the table `func::plugin` makes of it stands in the plan.
+//! default, checked here; each stands in the plan as a plugin node (see `bind::table_plugins`)
+//! whose kernel calls `func::plugin` when the query runs.
 
 use super::scope::{Rel, Scope};
-use super::table_plugins::{constant, named_column, run_input, values};
+use super::table_plugins::{constant, named_column, plugin_node, split_required};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Span};
 use crate::error::Error;
@@ -50,8 +50,9 @@ pub(super) fn basket(
             _ => options.wildcards.push(constant(b, scope, arg)?),
         }
     }
-    let table = run_input(b, visible.plan, span)?;
-    Ok(values(plugin::basket::basket(&table, &options)))
+    plugin_node("basket", vec![visible.plan], span, move |inputs| {
+        Ok(plugin::basket::basket(&inputs[0], &options))
+    })
 }
 
 /// A Threshold: a number from 0.015 to 1.
@@ -109,13 +110,12 @@ pub(super) fn diffpatterns(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [split, value_a, value_b, rest @ ..] = args else {
-        return Err(Error::semantic(
-            "diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, \
-             MaxDimensions, CustomWildcard, …]) needs the split column and its two values",
-            span,
-        ));
-    };
+    let ([split, value_a, value_b], rest) = split_required(
+        args,
+        "diffpatterns(SplitColumn, SplitValueA, SplitValueB [, WeightColumn, Threshold, \
+         MaxDimensions, CustomWildcard, …]) needs the split column and its two values",
+        span,
+    )?;
     let visible = Rel::visible(drop_hidden(input));
     let (split_index, _) = named_column(&visible, split, "the SplitColumn must be a column name")?;
     let text = |b: &mut Binder, arg: &Expr| -> Result<String, Error> {
@@ -141,6 +141,7 @@ pub(super) fn diffpatterns(
             _ => options.wildcards.push(constant(b, scope, arg)?),
         }
     }
-    let table = run_input(b, visible.plan, span)?;
-    Ok(values(plugin::diffpatterns::diffpatterns(&table, &options)))
+    plugin_node("diffpatterns", vec![visible.plan], span, move |inputs| {
+        Ok(plugin::diffpatterns::diffpatterns(&inputs[0], &options))
+    })
 }

@@ -1,48 +1,113 @@
-//! A bound on how much plan the binder copies. Every use of a tabular `let` and every call of
-//! a user function repeats the plan it stands for, so a short query that doubles a `let` or a
-//! function thirty times (`let b = union a, a; let c = union b, b; …`) would build 2^30
-//! operators and exhaust memory while binding. The binder charges each copy's size against
-//! [`MAX_COPIED_NODES`] and refuses the query, naming the name that multiplied, once the total
-//! passes it; counting stops as soon as it does, so the check itself stays bounded.
+//! A bound on how big a plan may grow. A use of a tabular `let` shares the plan behind it
+//! (children are `Arc`s), so binding stays cheap, but the plan still means one copy per use:
+//! passes copy a shared child before changing it, and the executor runs each use. A short query
+//! that doubles a `let` thirty times (`let b = union a, a; let c = union b, b; …`) is a
+//! 2^30-operator tree. So each use of a `let` table is checked: the operators of its plan,
+//! counted as a tree (a shared part once per place it is used), must stay within
+//! [`MAX_PLAN_NODES`]; the count goes over the shared graph once, so it is linear in what was
+//! bound even when the tree is not. The query's whole plan is checked the same way.
+//!
+//! A user function is bound again at each call, so there the binder really does the work per
+//! use: each call's plan is charged against the same allowance, summed over the query, so a
+//! function doubled thirty times stops after binding that many operators.
 
 use super::scope::Rel;
 use super::Binder;
 use crate::ast::Span;
 use crate::error::Error;
+use crate::plan::{ExprNode, Plan};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
-/// The most plan operators binding may copy for one query, over all uses of `let` tables and
-/// function calls (a 400-line chain of `let tN = tN-1 | extend …` copies about 80,000).
-pub const MAX_COPIED_NODES: usize = 200_000;
+/// The most operators a plan may hold as a tree, and the most a query's function calls may
+/// bind in all.
+pub const MAX_PLAN_NODES: usize = 200_000;
+
+/// The tree sizes of the shared plans seen while binding one query, by identity. Each entry
+/// holds its plan, so an address is never reused for another plan while it is known: a chain
+/// of `let`s is counted once, not once per use.
+#[derive(Debug, Default)]
+pub(super) struct PlanSizes(FxHashMap<*const Plan, (Arc<Plan>, usize)>);
+
+impl PlanSizes {
+    /// The operators of `plan` counted as a tree (a shared child once per place it is used),
+    /// the plans of its subqueries included; saturating.
+    pub(super) fn tree_size(&mut self, plan: &Plan) -> usize {
+        let mut size = 1usize;
+        for expr in plan.exprs() {
+            // Columns and constants, most of a wide projection, hold no subquery.
+            if matches!(expr.kind, ExprNode::Column(_) | ExprNode::Literal(_)) {
+                continue;
+            }
+            expr.walk(&mut |e| {
+                if let Some(sub) = e.subplan() {
+                    size = size.saturating_add(self.tree_size(sub));
+                }
+            });
+        }
+        for child in plan.shared_children() {
+            let known = self.0.get(&Arc::as_ptr(child)).map(|(_, size)| *size);
+            let child_size = known.unwrap_or_else(|| {
+                let child_size = self.tree_size(child);
+                self.0
+                    .insert(Arc::as_ptr(child), (child.clone(), child_size));
+                child_size
+            });
+            size = size.saturating_add(child_size);
+        }
+        size
+    }
+}
 
 impl Binder<'_> {
-    /// Charge a copy of `rel` (a use of `name` at `span`) against the query's allowance.
-    pub(super) fn charge_copy(&mut self, rel: &Rel, name: &str, span: Span) -> Result<(), Error> {
-        let room = MAX_COPIED_NODES.saturating_sub(self.copied_nodes);
-        let mut counted = 0usize;
-        let walked = rel.plan.try_walk(&mut |_| {
-            counted += 1;
-            if counted > room {
-                Err(())
-            } else {
-                Ok(())
-            }
-        });
-        self.copied_nodes += counted;
-        match walked {
-            Ok(()) => Ok(()),
-            Err(()) => Err(Error::semantic(
+    /// Check a use of the `let` table `rel` (`name` at `span`): its plan as a tree stays within
+    /// the bound.
+    pub(super) fn check_use(&mut self, rel: &Rel, name: &str, span: Span) -> Result<(), Error> {
+        if self.plan_sizes.tree_size(&rel.plan) > MAX_PLAN_NODES {
+            return Err(too_big(name, span));
+        }
+        Ok(())
+    }
+
+    /// Charge the plan a call of the function `name` (at `span`) bound against the query's
+    /// allowance.
+    pub(super) fn charge_call(&mut self, rel: &Rel, name: &str, span: Span) -> Result<(), Error> {
+        let size = self.plan_sizes.tree_size(&rel.plan);
+        self.bound_nodes = self.bound_nodes.saturating_add(size);
+        if self.bound_nodes > MAX_PLAN_NODES {
+            return Err(too_big(name, span));
+        }
+        Ok(())
+    }
+
+    /// The query's whole plan, as a tree, stays within the bound.
+    pub(super) fn check_plan(&mut self, plan: &Plan, span: Span) -> Result<(), Error> {
+        let size = self.plan_sizes.tree_size(plan);
+        if size > MAX_PLAN_NODES {
+            return Err(Error::semantic(
                 format!(
-                    "the query's plan grows past {MAX_COPIED_NODES} operators: each use of \
-                     `{name}` repeats its whole plan, and the uses multiply"
+                    "the query's plan grows past {MAX_PLAN_NODES} operators ({size}): each use \
+                     of a `let` table or function repeats its whole plan"
                 ),
                 span,
-            )
-            .with_help(
-                "a `let` table or function used twice by another that is itself used twice \
-                 doubles at each level; use it fewer times",
-            )),
+            ));
         }
+        Ok(())
     }
+}
+
+fn too_big(name: &str, span: Span) -> Error {
+    Error::semantic(
+        format!(
+            "the query's plan grows past {MAX_PLAN_NODES} operators: each use of `{name}` \
+             repeats its whole plan, and the uses multiply"
+        ),
+        span,
+    )
+    .with_help(
+        "a `let` table or function used twice by another that is itself used twice doubles at \
+         each level; use it fewer times",
+    )
 }
 
 #[cfg(test)]
@@ -93,10 +158,11 @@ mod tests {
             format!("let a{i} = union a{}, a{};\n", i - 1, i - 1)
         });
         assert!(bind(&lets).is_ok());
-        let chain: String = (1..=400)
+        // A chain uses each `let` once: its tree is as long as the chain.
+        let chain: String = (1..=900)
             .map(|i| format!("let t{i} = t{} | extend c{i} = x + {i};\n", i - 1))
             .collect();
-        let query = format!("let t0 = range x from 1 to 3 step 1;\n{chain}t400 | count");
+        let query = format!("let t0 = range x from 1 to 3 step 1;\n{chain}t900 | count");
         assert!(bind(&query).is_ok());
     }
 }

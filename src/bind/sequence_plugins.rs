@@ -1,12 +1,11 @@
 //! Binding of the sequence plugins (`funnel_sequence`, `funnel_sequence_completion`,
-//! `sequence_detect`): their arguments are split and checked here, their input is run when the
-//! query is bound (as for the other table plugins), and the table `func::plugin` makes of it
-//! stands in the plan.
+//! `sequence_detect`): their arguments are split and checked here; each stands in the plan as a
+//! plugin node (see `bind::table_plugins`) whose kernel calls `func::plugin` when the query runs.
 
 use super::activity_plugins::{checked, point, step, timeline_type, TIMELINE_TYPES};
 use super::expr::Ctx;
 use super::scope::{Rel, Scope};
-use super::table_plugins::{activity_input, constant, projected, run_input, values};
+use super::table_plugins::{activity_input, constant, plugin_node, projected, split_required};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
@@ -68,15 +67,14 @@ pub(super) fn funnel(
             span,
         )?;
         let periods = spans(b, scope, periods.expect("completion has periods"))?;
-        let table = run_input(b, plan, span)?;
-        Ok(values(
-            plugin::funnel_completion::funnel_sequence_completion(
-                &table,
+        plugin_node(&name.name, vec![plan], span, move |inputs| {
+            Ok(plugin::funnel_completion::funnel_sequence_completion(
+                &inputs[0],
                 &steps,
                 &sequence_states,
                 &periods,
-            ),
-        ))
+            ))
+        })
     } else {
         let max_step = step(b, scope, third, ty, "MaxSequenceStepWindow")?;
         let bin = step(b, scope, fourth, ty, "Step")?;
@@ -92,10 +90,11 @@ pub(super) fn funnel(
             max_step,
             sequence: sequence_states,
         };
-        let table = run_input(b, plan, span)?;
-        Ok(values(plugin::funnel_sequence::funnel_sequence(
-            &table, &funnel,
-        )))
+        plugin_node(&name.name, vec![plan], span, move |inputs| {
+            Ok(plugin::funnel_sequence::funnel_sequence(
+                &inputs[0], &funnel,
+            ))
+        })
     }
 }
 
@@ -163,13 +162,12 @@ pub(super) fn sequence_detect(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [timeline, max_step, max_span, rest @ ..] = args else {
-        return Err(Error::semantic(
-            "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, \
-             Expr2, …, Dim1, …) needs the timeline, two windows and the steps",
-            span,
-        ));
-    };
+    let ([timeline, max_step, max_span], rest) = split_required(
+        args,
+        "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, \
+         Expr2, …, Dim1, …) needs the timeline, two windows and the steps",
+        span,
+    )?;
     let ExprKind::Name(timeline_name) = &timeline.kind else {
         return Err(Error::semantic(
             "the timeline must be a column",
@@ -233,14 +231,16 @@ pub(super) fn sequence_detect(
     let mut columns = vec![(timeline_name.clone(), bound_timeline)];
     columns.extend(predicates);
     columns.extend(super::table_plugins::dimensions(b, scope, &row, &dims)?);
-    let table = run_input(b, projected(plan, columns), span)?;
     let detect = plugin::sequence_detect::Detect {
         max_step,
         max_span,
         names,
         limit: MOST_SEQUENCES,
     };
-    plugin::sequence_detect::sequence_detect(&table, &detect)
-        .map(values)
-        .map_err(|message| Error::semantic(message, span))
+    plugin_node(
+        "sequence_detect",
+        vec![projected(plan, columns)],
+        span,
+        move |inputs| plugin::sequence_detect::sequence_detect(&inputs[0], &detect),
+    )
 }

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::plan::{self, BoundAggregate, BoundExpr, ExprNode, Node, Plan};
 use crate::table::{Field, Schema, Type, Value};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Bound group keys, named as Kusto names them, and the input columns they are plain
 /// references to (which `arg_max(x, *)` leaves out).
@@ -165,7 +166,7 @@ fn grouped(
     }
     let summarized = Rel::visible(Plan {
         node: Node::Summarize {
-            input: Box::new(input.plan),
+            input: Arc::new(input.plan),
             keys,
             aggregates,
         },
@@ -394,7 +395,7 @@ pub fn count(input: Rel) -> Result<Rel, Error> {
     };
     Ok(Rel::visible(Plan {
         node: Node::Summarize {
-            input: Box::new(input.plan),
+            input: Arc::new(input.plan),
             keys: Vec::new(),
             aggregates: vec![aggregate],
         },
@@ -577,7 +578,7 @@ pub fn make_series(
         .collect();
     Ok(Rel::visible(Plan {
         node: Node::MakeSeries(Box::new(plan::MakeSeries {
-            input: input.plan,
+            input: Arc::new(input.plan),
             keys: keys.exprs,
             aggregates,
             axis,

@@ -1,17 +1,29 @@
-//! The table-reshaping `evaluate` plugins (`bag_unpack`, `dcount_intersect`, `narrow`, `pivot`, `rows_near`,
-//! `sliding_window_counts`, `activity_counts_metrics`, `rolling_percentile`): their arguments are
-//! bound here, their input is run when the query is bound (`bag_unpack`'s and `pivot`'s columns
-//! come from the data), and the table `func::plugin` makes of it stands in the plan.
+//! The table-reshaping `evaluate` plugins (`bag_unpack`, `dcount_intersect`, `narrow`, `pivot`,
+//! `rows_near`, `sliding_window_counts`, `activity_counts_metrics`, `rolling_percentile`,
+//! `preview`) and what every table plugin's binding shares: arguments are bound and checked
+//! here, and the plugin stands in the plan as a [`Node::Plugin`] whose kernel (a closure over
+//! the bound arguments, calling `func::plugin`) the executor runs over the input's rows, under
+//! the query's budget, like any other operator.
+//!
+//! Output columns: a plugin whose columns Kusto's docs fix gets them without reading a row (its
+//! kernel is run over empty inputs of the right schemas, so the columns come from the same code
+//! that makes the rows; `kqlite validate` reads nothing). `bag_unpack` and `pivot` take their
+//! columns from the data, as Kusto does: for those the input is run once while binding (through
+//! the executor, under the query's budget: `--timeout`, `--max-memory` and a cancel stop it) to
+//! learn the columns, and the rows still come from the plugin node when the query runs, fitted
+//! to those columns by name. (`bag_unpack`'s explicit output schema, `evaluate bag_unpack(d) :
+//! (…)`, which would spare the probe, is not parsed by kqlite.)
 
 use super::expr::Ctx;
 use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, NamedExpr, Span};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::func::plugin;
-use crate::plan::{BoundExpr, BoundQuery, Node, Plan};
+use crate::plan::{BoundExpr, BoundQuery, Node, Plan, PluginKernel, PluginRun};
 use crate::table::{Field, Schema, Table, Type, Value};
+use std::sync::Arc;
 
 fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
     match args.first() {
@@ -23,8 +35,81 @@ fn no_arguments(name: &Ident, args: &[Expr]) -> Result<(), Error> {
     }
 }
 
-/// Run a plugin's input now: its rows decide the output (and, for `bag_unpack`, its columns).
-pub(super) fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
+/// A plugin node over `inputs`, whose output columns are those `kernel` makes of empty inputs:
+/// nothing is read while binding.
+pub(super) fn plugin_node(
+    name: &str,
+    inputs: Vec<Plan>,
+    span: Span,
+    kernel: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static,
+) -> Result<Rel, Error> {
+    let kernel = PluginKernel::new(kernel);
+    let empty: Vec<Table> = inputs
+        .iter()
+        .map(|p| Table::empty(p.schema.clone()))
+        .collect();
+    plugin_rel(name, inputs, span, kernel, &empty, false)
+}
+
+/// A plugin node whose output columns come from the data: the inputs are run now (under the
+/// query's budget) and the kernel's output over them gives the columns.
+fn probed_plugin_node(
+    b: &Binder,
+    name: &str,
+    inputs: Vec<Plan>,
+    span: Span,
+    kernel: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static,
+) -> Result<Rel, Error> {
+    let mut in_apply_body = false;
+    for input in &inputs {
+        input.walk(&mut |n| in_apply_body |= matches!(n.node, Node::ApplyInput));
+    }
+    if in_apply_body {
+        return Err(Error::at(
+            ErrorKind::Unsupported(format!(
+                "evaluate {name} inside an mv-apply body (its columns come from the data, which \
+                 kqlite reads before the query runs)"
+            )),
+            span,
+        ));
+    }
+    let kernel = PluginKernel::new(kernel);
+    let tables = inputs
+        .iter()
+        .map(|plan| run_input(b, plan.clone(), span))
+        .collect::<Result<Vec<_>, _>>()?;
+    plugin_rel(name, inputs, span, kernel, &tables, true)
+}
+
+/// The plugin node over `inputs`, its output columns those `kernel` makes of `sample` (a table
+/// per input: empty ones, or the probed rows).
+fn plugin_rel(
+    name: &str,
+    inputs: Vec<Plan>,
+    span: Span,
+    kernel: PluginKernel,
+    sample: &[Table],
+    probed: bool,
+) -> Result<Rel, Error> {
+    let schema = kernel
+        .run(sample)
+        .map_err(|message| Error::semantic(message, span))?
+        .schema;
+    Ok(Rel::visible(Plan {
+        node: Node::Plugin(Box::new(PluginRun {
+            name: name.to_string(),
+            inputs: inputs.into_iter().map(Arc::new).collect(),
+            kernel,
+            span,
+            probed,
+        })),
+        schema,
+    }))
+}
+
+/// Run a plan now, through the executor and under the query's budget (a `bag_unpack` or
+/// `pivot` probe; `new_activity_metrics`' lookback table is a plugin input instead).
+fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
     let query = crate::optimize(BoundQuery {
         plan,
         visualization: None,
@@ -32,10 +117,20 @@ pub(super) fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Err
     let external = crate::external_tables(b.options);
     crate::execute(&query, b.catalog, &external, b.options)
         .map(|result| result.table)
-        .map_err(|e| match e.span {
-            Some(_) => e,
-            None => Error::at(e.kind, span),
-        })
+        .map_err(|e| e.with_span(span))
+}
+
+/// A plugin's first `N` arguments and the ones after them; when there are fewer, `usage` (the
+/// plugin's signature and what is missing) is the error, at the call.
+pub(super) fn split_required<'a, const N: usize>(
+    args: &'a [Expr],
+    usage: &str,
+    span: Span,
+) -> Result<(&'a [Expr; N], &'a [Expr]), Error> {
+    match args.split_first_chunk::<N>() {
+        Some(split) => Ok(split),
+        None => Err(Error::semantic(usage, span)),
+    }
 }
 
 /// The column an argument names (its index and name); `not_a_name` is the error when the
@@ -53,14 +148,6 @@ pub(super) fn named_column<'a>(
         .index_of(name)
         .ok_or_else(|| unknown_column(rel, name, arg.span))?;
     Ok((index, name))
-}
-
-/// A plugin's result standing in the plan.
-pub(super) fn values(table: Table) -> Rel {
-    Rel::visible(Plan {
-        schema: table.schema.clone(),
-        node: Node::Values(table),
-    })
 }
 
 /// The input's visible columns with `extra` (over them) appended.
@@ -124,13 +211,12 @@ pub(super) fn bag_unpack(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let Some((column, rest)) = args.split_first() else {
-        return Err(Error::semantic(
-            "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
-             needs the column to unpack",
-            span,
-        ));
-    };
+    let ([column], rest) = split_required(
+        args,
+        "bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) \
+         needs the column to unpack",
+        span,
+    )?;
     let plan = drop_hidden(input);
     let visible = Rel::visible(plan);
     let (index, column_name) =
@@ -192,10 +278,9 @@ pub(super) fn bag_unpack(
             }
         }
     }
-    let table = run_input(b, visible.plan, span)?;
-    plugin::bag_unpack::unpack(&table, index, &options)
-        .map(values)
-        .map_err(|message| Error::semantic(message, span))
+    probed_plugin_node(b, "bag_unpack", vec![visible.plan], span, move |inputs| {
+        plugin::bag_unpack::unpack(&inputs[0], index, &options)
+    })
 }
 
 /// `rows_near(Condition, NumRows [, RowsAfter])`.
@@ -230,17 +315,20 @@ pub(super) fn rows_near(
         ));
     }
     let width = visible.schema().len();
-    let table = run_input(b, with_column(visible, bound), span)?;
-    let matches: Vec<bool> = (0..table.num_rows())
-        .map(|i| table.columns[width].get(i) == Value::Bool(true))
-        .collect();
-    let keep = plugin::rows_near::rows_near(&matches, before, after);
-    let fields = table.schema.fields[..width].to_vec();
-    let columns = table.columns[..width]
-        .iter()
-        .map(|c| c.take(&keep))
-        .collect();
-    Ok(values(Table::new(Schema::new(fields), columns)))
+    let input = with_column(visible, bound);
+    plugin_node("rows_near", vec![input], span, move |inputs| {
+        let table = &inputs[0];
+        let matches: Vec<bool> = (0..table.num_rows())
+            .map(|i| table.columns[width].get(i) == Value::Bool(true))
+            .collect();
+        let keep = plugin::rows_near::rows_near(&matches, before, after);
+        let fields = table.schema.fields[..width].to_vec();
+        let columns = table.columns[..width]
+            .iter()
+            .map(|c| c.take(&keep))
+            .collect();
+        Ok(Table::new(Schema::new(fields), columns))
+    })
 }
 
 /// `pivot(PivotColumn [, Aggregation] [, Column…])`: summarize by the columns and the pivot
@@ -252,12 +340,11 @@ pub(super) fn pivot(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let Some((pivot_column, rest)) = args.split_first() else {
-        return Err(Error::semantic(
-            "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
-            span,
-        ));
-    };
+    let ([pivot_column], rest) = split_required(
+        args,
+        "pivot(PivotColumn [, Aggregation] [, Column…]) needs the column to pivot",
+        span,
+    )?;
     let named = |name: &str, expr: Expr| NamedExpr {
         names: vec![Ident {
             name: name.into(),
@@ -305,21 +392,22 @@ pub(super) fn pivot(
     let empty_input = Rel::visible(Plan {
         schema: visible.schema().clone(),
         node: Node::Take {
-            input: Box::new(visible.plan.clone()),
+            input: Arc::new(visible.plan.clone()),
             count: 0,
         },
     });
     let summarized = super::summarize::summarize(b, scope, visible, &aggregates, &by)?;
     let over_nothing = super::summarize::summarize(b, scope, empty_input, &aggregates, &[])?;
-    let table = run_input(b, drop_hidden(summarized), span)?;
-    let nothing = run_input(b, drop_hidden(over_nothing), span)?;
-    let empty = match nothing.columns.first() {
-        Some(column) if !column.is_empty() => column.get(0),
-        _ => Value::Null,
-    };
-    plugin::pivot::reshape(&table, groups.len(), &empty)
-        .map(values)
-        .map_err(|message| Error::semantic(message, span))
+    let groups = groups.len();
+    let inputs = vec![drop_hidden(summarized), drop_hidden(over_nothing)];
+    probed_plugin_node(b, "pivot", inputs, span, move |inputs| {
+        // The aggregate over no rows fills the cells of absent combinations.
+        let empty = match inputs[1].columns.first() {
+            Some(column) if !column.is_empty() => column.get(0),
+            _ => Value::Null,
+        };
+        plugin::pivot::reshape(&inputs[0], groups, &empty)
+    })
 }
 
 fn constant_ticks(
@@ -392,12 +480,13 @@ pub(super) fn timeline(
         )
     };
     let bins = plugin::timeline::Bins { start, end, step };
-    let table = run_input(b, input, span)?;
-    Ok(values(if sliding {
-        plugin::timeline::sliding_window_counts(&table, &bins, lookback)
-    } else {
-        plugin::timeline::activity_counts_metrics(&table, &bins)
-    }))
+    plugin_node(&name.name, vec![input], span, move |inputs| {
+        Ok(if sliding {
+            plugin::timeline::sliding_window_counts(&inputs[0], &bins, lookback)
+        } else {
+            plugin::timeline::activity_counts_metrics(&inputs[0], &bins)
+        })
+    })
 }
 
 /// The input of an activity plugin: `(IdColumn, TimelineColumn)` and the dimension columns,
@@ -449,7 +538,7 @@ pub(super) fn projected(plan: Plan, exprs: Vec<(String, BoundExpr)>) -> Plan {
         .collect();
     Plan {
         node: Node::Project {
-            input: Box::new(plan),
+            input: Arc::new(plan),
             exprs: exprs.into_iter().map(|(_, e)| e).collect(),
         },
         schema: Schema::new(fields),
@@ -464,13 +553,12 @@ pub(super) fn rolling_percentile(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    let [value, percentile, index, bin_size, bins, dims @ ..] = args else {
-        return Err(Error::semantic(
-            "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
-             [, dim…]) needs five arguments and dimension columns",
-            span,
-        ));
-    };
+    let ([value, percentile, index, bin_size, bins], dims) = split_required(
+        args,
+        "rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow \
+         [, dim…]) needs five arguments and dimension columns",
+        span,
+    )?;
     let percentile_value = match constant(b, scope, percentile)? {
         Value::Long(n) => n as f64,
         Value::Int(n) => f64::from(n),
@@ -538,7 +626,7 @@ pub(super) fn rolling_percentile(
     }
     columns.push((value_name.clone(), bound_value));
     columns.extend(dimensions(b, scope, &row, dims)?);
-    let table = run_input(b, projected(visible.plan, columns), span)?;
+    let input = projected(visible.plan, columns);
     let text = crate::format::real_text(percentile_value);
     let name = format!(
         "rolling_{bins}_percentile_{value_name}_{}",
@@ -549,9 +637,11 @@ pub(super) fn rolling_percentile(
         bin_size: size,
         bins,
     };
-    Ok(values(plugin::rolling::rolling_percentile(
-        &table, &window, &name,
-    )))
+    plugin_node("rolling_percentile", vec![input], span, move |inputs| {
+        Ok(plugin::rolling::rolling_percentile(
+            &inputs[0], &window, &name,
+        ))
+    })
 }
 
 /// Dimension arguments: columns of `row`, each output under its name.
@@ -572,16 +662,11 @@ pub(super) fn dimensions(
 }
 
 /// `narrow()`.
-pub(super) fn narrow(
-    b: &mut Binder,
-    input: Rel,
-    name: &Ident,
-    args: &[Expr],
-    span: Span,
-) -> Result<Rel, Error> {
+pub(super) fn narrow(input: Rel, name: &Ident, args: &[Expr], span: Span) -> Result<Rel, Error> {
     no_arguments(name, args)?;
-    let table = run_input(b, drop_hidden(input), span)?;
-    Ok(values(plugin::narrow::narrow(&table)))
+    plugin_node("narrow", vec![drop_hidden(input)], span, |inputs| {
+        Ok(plugin::narrow::narrow(&inputs[0]))
+    })
 }
 
 /// `dcount_intersect(hll_1, hll_2 [, hll_3, …])`.
@@ -592,12 +677,11 @@ pub(super) fn dcount_intersect(
     args: &[Expr],
     span: Span,
 ) -> Result<Rel, Error> {
-    if args.len() < 2 {
-        return Err(Error::semantic(
-            "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
-            span,
-        ));
-    }
+    split_required::<2>(
+        args,
+        "dcount_intersect(hll_1, hll_2 [, hll_3, …]) takes two or more hll() values",
+        span,
+    )?;
     let plan = drop_hidden(input);
     let row = plan.schema.clone();
     let width = row.len();
@@ -617,10 +701,12 @@ pub(super) fn dcount_intersect(
         }
         exprs.push((format!("__sketch{k}"), bound));
     }
-    let table = run_input(b, projected(plan, exprs), span)?;
-    plugin::intersect::dcount_intersect(&table, width)
-        .map(values)
-        .map_err(|message| Error::semantic(message, span))
+    plugin_node(
+        "dcount_intersect",
+        vec![projected(plan, exprs)],
+        span,
+        move |inputs| plugin::intersect::dcount_intersect(&inputs[0], width),
+    )
 }
 
 /// `preview(NumberOfRows)`: Kusto returns two tables, the first `NumberOfRows` rows (as `take`)
@@ -643,7 +729,7 @@ pub(super) fn preview(
     Ok(Rel::visible(Plan {
         schema: plan.schema.clone(),
         node: Node::Take {
-            input: Box::new(plan),
+            input: Arc::new(plan),
             count,
         },
     }))

@@ -9,6 +9,7 @@ use crate::ast::{ExprKind, SortOrder, Span, TopNestedLevel};
 use crate::error::Error;
 use crate::plan::{self, Node, Plan};
 use crate::table::{Field, Schema, Type};
+use std::sync::Arc;
 
 /// `top-nested N of key by agg, …`: per level, the key column then the aggregate column
 /// (`aggregated_<key>` unless named).
@@ -74,7 +75,7 @@ pub fn top_nested(
         .collect();
     Ok(Rel::visible(Plan {
         node: Node::TopNested {
-            input: Box::new(input.plan),
+            input: Arc::new(input.plan),
             levels: bound_levels,
         },
         schema: Schema::new(fields),

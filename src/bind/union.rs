@@ -10,6 +10,7 @@ use crate::ast::{SourceKind, Span, UnionSpec, UnionTable};
 use crate::error::Error;
 use crate::plan::{Node, Plan};
 use crate::table::{Field, Schema, Type};
+use std::sync::Arc;
 
 pub fn union(
     b: &mut Binder,
@@ -171,7 +172,7 @@ fn combine(inputs: Vec<(String, Rel)>, inner: bool, source: Option<String>) -> R
     let (labels, rels): (Vec<String>, Vec<Rel>) = inputs.into_iter().unzip();
     let plan = Plan {
         node: Node::Union {
-            inputs: rels.into_iter().map(|r| r.plan).collect(),
+            inputs: rels.into_iter().map(|r| Arc::new(r.plan)).collect(),
             mappings,
             source_names: source.map(|_| labels),
         },

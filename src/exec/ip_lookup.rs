@@ -163,8 +163,8 @@ mod tests {
                 ("name", Type::String),
             ]),
             node: Node::IpLookup(Box::new(IpLookup {
-                input,
-                lookup,
+                input: input.into(),
+                lookup: lookup.into(),
                 family,
                 source_key: 0,
                 lookup_key: 0,

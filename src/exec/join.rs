@@ -347,6 +347,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{JoinKind, JoinSide, Node, Plan};
     use crate::table::{Table, Type, Value};
+    use std::sync::Arc;
 
     /// Left (k, a) and right (k, b) with a null key and a duplicate key on each side.
     fn sides() -> (Table, Table) {
@@ -390,8 +391,8 @@ mod tests {
         let plan = Plan {
             schema: schema(&fields),
             node: Node::Join {
-                left: Box::new(values_plan(left)),
-                right: Box::new(values_plan(right)),
+                left: Arc::new(values_plan(left)),
+                right: Arc::new(values_plan(right)),
                 kind,
                 left_keys: vec![0],
                 right_keys: vec![0],
@@ -539,8 +540,8 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("k", Type::Long), ("b", Type::String)]),
             node: Node::Join {
-                left: Box::new(values_plan(left)),
-                right: Box::new(values_plan(right)),
+                left: Arc::new(values_plan(left)),
+                right: Arc::new(values_plan(right)),
                 kind: JoinKind::Inner,
                 left_keys: vec![0],
                 right_keys: vec![0],

@@ -316,7 +316,7 @@ mod tests {
                 ("t", Type::Dynamic),
             ]),
             node: Node::MakeSeries(Box::new(plan::MakeSeries {
-                input: values_plan(input),
+                input: std::sync::Arc::new(values_plan(input)),
                 keys: vec![col(0, Type::String)],
                 aggregates: vec![(count, Value::Long(0))],
                 axis: col(1, Type::DateTime),

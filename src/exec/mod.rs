@@ -1,7 +1,8 @@
 //! Plan → Table. Execution is push-based: every node sends its output, batch by batch, into the
 //! sink of the node above it. Streaming operators (`where`, `project`, `take`, `mv-expand`,
 //! `parse`, `union`) transform each batch as it passes; pipeline breakers (`summarize`, `sort`,
-//! `top`, the build side of `join`, `make-series`, `top-nested`, `serialize`) keep only their own
+//! `top`, the build side of `join`, `make-series`, `top-nested`, `serialize`, the table
+//! plugins) keep only their own
 //! state and emit when their input is exhausted. A sink answers [`Flow::Stop`] when it wants no
 //! more rows (`take` is satisfied), which ends the scan below it early.
 //!
@@ -16,6 +17,7 @@ mod keys;
 mod make_series;
 mod mv_expand;
 mod parse;
+mod plugin;
 mod profile;
 mod project;
 mod scan;
@@ -400,6 +402,15 @@ impl<'a> Executor<'a> {
                 self.run(&lookup.input, &mut |batch| {
                     emit(index.probe(&batch, &plan.schema), out)
                 })
+            }
+            Node::Plugin(run) => {
+                let inputs = run
+                    .inputs
+                    .iter()
+                    .map(|input| self.collect(input))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.meter.check()?;
+                emit(plugin::run(run, &inputs, &plan.schema)?, out)
             }
             Node::Materialize { id, input } => {
                 let cached = self.materialized.borrow().get(id).cloned();

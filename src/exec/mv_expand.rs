@@ -216,6 +216,7 @@ mod tests {
     use crate::plan::{MvExpandItem, Node, Plan};
     use crate::table::{Table, Type, Value};
     use serde_json::json;
+    use std::sync::Arc;
 
     fn expand(
         input: Table,
@@ -240,7 +241,7 @@ mod tests {
         Plan {
             schema: schema(&fields),
             node: Node::MvExpand {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 items,
                 bag_as_array,
                 item_index,
@@ -413,7 +414,7 @@ mod tests {
         let body = Plan {
             schema: schema(&[("n", Type::Long)]),
             node: Node::Summarize {
-                input: Box::new(items),
+                input: Arc::new(items),
                 keys: vec![],
                 aggregates: vec![BoundAggregate {
                     func: AggregateFunc::Count,
@@ -425,12 +426,12 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("k", Type::String), ("n", Type::Long)]),
             node: Node::MvApply {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 items: vec![item(1, Type::Long)],
                 item_index: true,
                 limit: Some(2),
                 keep: vec![0],
-                body: Box::new(body),
+                body: Arc::new(body),
             },
         };
         assert_eq!(

@@ -123,6 +123,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{Node, ParsePattern, Plan};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     fn parse(where_only: bool) -> Plan {
         let input = values(&[(
@@ -136,7 +137,7 @@ mod tests {
                 ("user", Type::String),
             ]),
             node: Node::Parse {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 source: col(0, Type::String),
                 pattern: ParsePattern {
                     regex: r"^id=(.*?) user=(.*)$".into(),

@@ -104,6 +104,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{Node, Plan};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     #[test]
     fn filter_keeps_true_rows_and_drops_nulls() {
@@ -114,7 +115,7 @@ mod tests {
         let plan = Plan {
             schema: input.schema.clone(),
             node: Node::Filter {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 predicate: col(1, Type::Bool),
             },
         };
@@ -134,7 +135,7 @@ mod tests {
         let plan = Plan {
             schema,
             node: Node::Project {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 exprs: vec![
                     col(1, Type::String),
                     col(0, Type::Long),
@@ -160,7 +161,7 @@ mod tests {
         let plan = Plan {
             schema: input.schema.clone(),
             node: Node::Filter {
-                input: Box::new(values_plan(input.clone())),
+                input: Arc::new(values_plan(input.clone())),
                 predicate: col(1, Type::Bool),
             },
         };
@@ -177,7 +178,7 @@ mod tests {
         let union = Plan {
             schema: a.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(a), values_plan(b)],
+                inputs: vec![values_plan(a).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },
@@ -185,7 +186,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("x", Type::Long), ("y", Type::Long)]),
             node: Node::Serialize {
-                input: Box::new(union),
+                input: Arc::new(union),
                 exprs: vec![col(0, Type::Long)],
             },
         };

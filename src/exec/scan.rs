@@ -249,7 +249,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("x", Type::Long)]),
             node: Node::Take {
-                input: Box::new(scan_plan()),
+                input: Arc::new(scan_plan()),
                 count: BATCH_ROWS + 5,
             },
         };
@@ -276,13 +276,13 @@ mod tests {
             schema: schema(&[("x", Type::Long)]),
             node: Node::Materialize {
                 id: 0,
-                input: Box::new(scan_plan()),
+                input: Arc::new(scan_plan()),
             },
         };
         let plan = Plan {
             schema: schema(&[("x", Type::Long)]),
             node: Node::Union {
-                inputs: vec![shared.clone(), shared],
+                inputs: vec![shared.clone().into(), shared.into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },

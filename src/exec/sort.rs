@@ -285,6 +285,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{BoundSortKey, Node, Plan};
     use crate::table::{Table, Type, Value};
+    use std::sync::Arc;
 
     fn key(index: usize, ty: Type, descending: bool, nulls_first: bool) -> BoundSortKey {
         BoundSortKey {
@@ -298,7 +299,7 @@ mod tests {
         Plan {
             schema: input.schema.clone(),
             node: Node::Sort {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 keys,
             },
         }
@@ -425,7 +426,10 @@ mod tests {
         let union_of_two = Plan {
             schema: input.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(input.clone()), values_plan(input.clone())],
+                inputs: vec![
+                    values_plan(input.clone()).into(),
+                    values_plan(input.clone()).into(),
+                ],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },
@@ -433,7 +437,7 @@ mod tests {
         let plan = Plan {
             schema: input.schema.clone(),
             node: Node::Top {
-                input: Box::new(union_of_two),
+                input: Arc::new(union_of_two),
                 count: 3,
                 keys: vec![key(0, Type::Long, true, false)],
             },
@@ -448,7 +452,7 @@ mod tests {
         let take = |count| Plan {
             schema: input.schema.clone(),
             node: Node::Take {
-                input: Box::new(values_plan(input.clone())),
+                input: Arc::new(values_plan(input.clone())),
                 count,
             },
         };

@@ -79,6 +79,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::func::EvalContext;
     use crate::plan::Node;
+    use std::sync::Arc;
 
     fn numbers() -> Plan {
         values_plan(values(&[("n", long(&[5, 6]))]))
@@ -90,7 +91,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("a", Type::Long), ("b", Type::Long)]),
             node: Node::Project {
-                input: Box::new(numbers()),
+                input: Arc::new(numbers()),
                 exprs: vec![
                     BoundExpr {
                         kind: ExprNode::Scalar(Box::new(numbers())),
@@ -119,7 +120,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("n", Type::Long)]),
             node: Node::Filter {
-                input: Box::new(numbers()),
+                input: Arc::new(numbers()),
                 predicate: BoundExpr {
                     kind: ExprNode::InPlan {
                         expr: Box::new(col(0, Type::Long)),

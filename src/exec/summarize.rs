@@ -101,6 +101,7 @@ mod tests {
     use crate::func::AggregateFunc;
     use crate::plan::{BoundAggregate, Node, Plan};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     fn count() -> BoundAggregate {
         BoundAggregate {
@@ -129,7 +130,7 @@ mod tests {
         Plan {
             schema,
             node: Node::Summarize {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 keys,
                 aggregates: vec![count()],
             },
@@ -200,7 +201,7 @@ mod speed {
                 ("count_", Type::Long),
             ]),
             node: Node::Summarize {
-                input: Box::new(Plan {
+                input: Arc::new(Plan {
                     schema: schema(&[("t", Type::DateTime), ("s", Type::String)]),
                     node: Node::Scan {
                         table: "T".into(),

@@ -164,6 +164,7 @@ mod tests {
     use crate::func::AggregateFunc;
     use crate::plan::{BoundAggregate, Node, Plan, TopNestedLevel};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     fn level(key: usize, count: Option<usize>, others: Option<Value>) -> TopNestedLevel {
         TopNestedLevel {
@@ -193,7 +194,7 @@ mod tests {
                 ("aggregated_rep", Type::Long),
             ]),
             node: Node::TopNested {
-                input: Box::new(values_plan(input)),
+                input: Arc::new(values_plan(input)),
                 levels: vec![
                     level(0, Some(2), Some(str_value("other"))),
                     level(1, Some(1), None),
@@ -218,7 +219,7 @@ mod tests {
         let union = Plan {
             schema: a.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(a), values_plan(b)],
+                inputs: vec![values_plan(a).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },
@@ -228,7 +229,7 @@ mod tests {
         let plan = Plan {
             schema: schema(&[("k", Type::String), ("aggregated_k", Type::Long)]),
             node: Node::TopNested {
-                input: Box::new(union),
+                input: Arc::new(union),
                 levels: vec![smallest],
             },
         };

@@ -58,6 +58,7 @@ mod tests {
     use crate::exec::test_util::*;
     use crate::plan::{Node, Plan};
     use crate::table::{Type, Value};
+    use std::sync::Arc;
 
     #[test]
     fn union_maps_columns_fills_nulls_and_names_sources() {
@@ -71,7 +72,7 @@ mod tests {
                 ("y", Type::Real),
             ]),
             node: Node::Union {
-                inputs: vec![values_plan(a), values_plan(b)],
+                inputs: vec![values_plan(a).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0), Some(1), None], vec![None, Some(0), Some(1)]],
                 source_names: Some(vec!["A".into(), "B".into()]),
             },
@@ -99,7 +100,7 @@ mod tests {
         let union = Plan {
             schema: a.schema.clone(),
             node: Node::Union {
-                inputs: vec![values_plan(a.clone()), values_plan(b)],
+                inputs: vec![values_plan(a.clone()).into(), values_plan(b).into()],
                 mappings: vec![vec![Some(0)], vec![Some(0)]],
                 source_names: None,
             },
@@ -107,7 +108,7 @@ mod tests {
         let plan = Plan {
             schema: a.schema.clone(),
             node: Node::Take {
-                input: Box::new(union),
+                input: Arc::new(union),
                 count: 3,
             },
         };

@@ -11,7 +11,7 @@ use crate::plan::{BinaryOp, BoundExpr, ExprNode, Node, Plan};
 pub fn push_down(plan: Plan) -> Plan {
     plan.transform_up(&mut |mut plan| {
         if let Node::Filter { input, predicate } = &mut plan.node {
-            if let Some(predicates) = scan_predicates(input) {
+            if let Some(predicates) = scan_predicates(std::sync::Arc::make_mut(input)) {
                 let mut parts = Vec::new();
                 conjuncts(predicate, &mut parts);
                 predicates.extend(parts.into_iter().filter(|p| !p.has_subplan()));
@@ -25,7 +25,7 @@ pub fn push_down(plan: Plan) -> Plan {
 fn scan_predicates(plan: &mut Plan) -> Option<&mut Vec<BoundExpr>> {
     match &mut plan.node {
         Node::Scan { predicates, .. } => Some(predicates),
-        Node::Filter { input, .. } => scan_predicates(input),
+        Node::Filter { input, .. } => scan_predicates(std::sync::Arc::make_mut(input)),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::plan::{BoundExpr, Descend, ExprNode, Node, Plan};
 use crate::table::{Field, Schema};
+use std::sync::Arc;
 
 /// Place every window call of the plan (subqueries included).
 pub fn place(plan: Plan) -> Plan {
@@ -21,7 +22,7 @@ fn place_node(plan: Plan) -> Plan {
                 Node::Project { input, exprs }
             } else {
                 Node::Project {
-                    input: Box::new(serialized(*input, windows)),
+                    input: Arc::new(serialized(Arc::unwrap_or_clone(input), windows)),
                     exprs,
                 }
             }
@@ -36,19 +37,19 @@ fn place_node(plan: Plan) -> Plan {
                 Node::Filter { input, predicate }
             } else {
                 // Filter the widened rows, then drop the window columns again.
-                let widened = serialized(*input, windows);
+                let widened = serialized(Arc::unwrap_or_clone(input), windows);
                 let keep = (0..width)
                     .map(|i| BoundExpr::column(i, widened.schema.fields[i].ty, Default::default()))
                     .collect();
                 let filtered = Plan {
                     schema: widened.schema.clone(),
                     node: Node::Filter {
-                        input: Box::new(widened),
+                        input: Arc::new(widened),
                         predicate,
                     },
                 };
                 Node::Project {
-                    input: Box::new(filtered),
+                    input: Arc::new(filtered),
                     exprs: keep,
                 }
             }
@@ -87,7 +88,7 @@ fn serialized(input: Plan, windows: Vec<BoundExpr>) -> Plan {
     Plan {
         schema: Schema::new(fields),
         node: Node::Serialize {
-            input: Box::new(input),
+            input: Arc::new(input),
             exprs: windows,
         },
     }

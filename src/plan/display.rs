@@ -36,6 +36,7 @@ impl Explain<'_> {
         let label = |i: usize| match &plan.node {
             Node::MvApply { .. } if i == 1 => "body: ",
             Node::Join { .. } | Node::IpLookup(_) if i == 1 => "right: ",
+            Node::Plugin(_) if i > 0 => "input 2: ",
             _ => "",
         };
         for (i, child) in plan.children().into_iter().enumerate() {
@@ -193,6 +194,14 @@ impl Explain<'_> {
             ),
             Node::ApplyInput => "ApplyInput".to_string(),
             Node::ExternalData(read) => format!("ExternalData {}", read.describe()),
+            Node::Plugin(run) => {
+                let probed = if run.probed {
+                    " (columns from the data)"
+                } else {
+                    ""
+                };
+                format!("Plugin {}{probed}", run.name)
+            }
             Node::IpLookup(lookup) => format!(
                 "IpLookup {:?} {} in {}",
                 lookup.family,

@@ -60,6 +60,7 @@ impl Plan {
             | Node::Range { .. }
             | Node::ApplyInput
             | Node::ExternalData(_)
+            | Node::Plugin(_)
             | Node::Summarize { .. }
             | Node::MakeSeries(_)
             | Node::TopNested { .. }
@@ -172,6 +173,8 @@ impl Plan {
         match &self.node {
             Node::Materialize { .. } => read[0].fill(true),
             Node::MvApply { .. } => read[1].fill(true),
+            // A plugin's inputs are projected to what it reads when it is bound.
+            Node::Plugin(_) => read.iter_mut().for_each(|r| r.fill(true)),
             _ => {}
         }
         read
@@ -198,6 +201,7 @@ impl Plan {
             | Node::Summarize { .. }
             | Node::Join { .. }
             | Node::IpLookup(_)
+            | Node::Plugin(_)
             | Node::MvExpand { .. }
             | Node::MakeSeries(_)
             | Node::TopNested { .. } => Order::Loses,

@@ -15,8 +15,14 @@ pub use visit::{ColumnMap, Descend};
 use crate::ast::{Span, StringOp};
 use crate::func::{AggregateFunc, ScalarFunc};
 use crate::table::{Schema, Table, Type, Value};
+use std::sync::Arc;
 
 /// An operator, its inputs, and the schema of the rows it yields.
+///
+/// A node holds its single-input children as `Arc<Plan>`: a `let` table is bound once and each
+/// use shares its plan (cloning a plan copies only its top node), so a long chain of `let`s
+/// binds in time and memory linear in its length. A pass that changes a shared child copies it
+/// first ([`Plan::children_mut`]), so what the plan means never depends on the sharing.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub node: Node,
@@ -44,38 +50,38 @@ pub enum Node {
     },
     /// `where p`
     Filter {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         predicate: BoundExpr,
     },
     /// Output column i = `exprs[i]` evaluated over the input: `project`, `extend` (input columns
     /// pass through as `Column` refs), `project-away`, `project-rename`, `project-reorder`.
     Project {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         exprs: Vec<BoundExpr>,
     },
     /// `summarize aggs by keys`: output = keys then aggregates.
     Summarize {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         keys: Vec<BoundExpr>,
         aggregates: Vec<BoundAggregate>,
     },
     /// `sort by …`
     Sort {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         keys: Vec<BoundSortKey>,
     },
     /// `take n`
-    Take { input: Box<Plan>, count: usize },
+    Take { input: Arc<Plan>, count: usize },
     /// `top n by …`
     Top {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         count: usize,
         keys: Vec<BoundSortKey>,
     },
     /// `union`: output column j of input i is `mappings[i][j]` (None → null); `source` adds a
     /// first column (`withsource=`) holding `source_names[i]`.
     Union {
-        inputs: Vec<Plan>,
+        inputs: Vec<Arc<Plan>>,
         mappings: Vec<Vec<Option<usize>>>,
         source_names: Option<Vec<String>>,
     },
@@ -84,7 +90,7 @@ pub enum Node {
     /// replaces those columns with the expanded ones (of type `to`), and appends the item index
     /// column when asked.
     MvExpand {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         items: Vec<MvExpandItem>,
         bag_as_array: bool,
         item_index: bool,
@@ -93,8 +99,8 @@ pub enum Node {
     /// `join`: rows of `left` and `right` matched on key columns; `output` lists which side and
     /// column each output column comes from.
     Join {
-        left: Box<Plan>,
-        right: Box<Plan>,
+        left: Arc<Plan>,
+        right: Arc<Plan>,
         kind: JoinKind,
         left_keys: Vec<usize>,
         right_keys: Vec<usize>,
@@ -102,7 +108,7 @@ pub enum Node {
     },
     /// `parse`/`parse-where`: match `source` against `pattern` and append the capture columns.
     Parse {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         source: BoundExpr,
         pattern: ParsePattern,
         where_only: bool,
@@ -111,28 +117,28 @@ pub enum Node {
     MakeSeries(Box<MakeSeries>),
     /// `top-nested`: one level per entry.
     TopNested {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         levels: Vec<TopNestedLevel>,
     },
     /// `serialize rn = row_number()` and the window functions that need a row order: columns
     /// appended by evaluating `exprs` over the whole input in order.
     Serialize {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         exprs: Vec<BoundExpr>,
     },
     /// A `materialize()`d subplan: computed once per query, shared by every use of `id`.
-    Materialize { id: usize, input: Box<Plan> },
+    Materialize { id: usize, input: Arc<Plan> },
     /// `mv-apply x to typeof(long) on (summarize sum(x))`: for each input row, the `items`
     /// columns are expanded (as `mv-expand` would, with the item index last when
     /// `item_index`) into a small table that `body` runs over (its leaf is `ApplyInput`); the
     /// output is the row's `keep` columns followed by each row of the body's result.
     MvApply {
-        input: Box<Plan>,
+        input: Arc<Plan>,
         items: Vec<MvExpandItem>,
         item_index: bool,
         limit: Option<usize>,
         keep: Vec<usize>,
-        body: Box<Plan>,
+        body: Arc<Plan>,
     },
     /// Inside an `mv-apply` body: the current row's expanded items (`self.schema` names them).
     ApplyInput,
@@ -143,6 +149,50 @@ pub enum Node {
     /// `evaluate ipv4_lookup(Ranges, SrcIp, network)`: each input row joined to the lookup rows
     /// whose address range holds its address.
     IpLookup(Box<IpLookup>),
+    /// `evaluate narrow()`, `evaluate pivot(…)`, …: the table plugins. Each input runs to a
+    /// table when the query runs; the plugin's kernel makes the output from them.
+    Plugin(Box<PluginRun>),
+}
+
+/// A table plugin in the plan: the inputs it reads (the piped input, already projected to the
+/// columns the plugin reads, first; a second table some plugins take after it), and the kernel
+/// that turns their rows into the output, with its arguments bound in.
+#[derive(Debug, Clone)]
+pub struct PluginRun {
+    /// The plugin's name, as `--explain` shows it.
+    pub name: String,
+    pub inputs: Vec<Arc<Plan>>,
+    pub kernel: PluginKernel,
+    /// Where the query calls the plugin: a kernel's error is reported here.
+    pub span: Span,
+    /// The output columns were found by running the plugin over its input when the query was
+    /// bound (`bag_unpack`, `pivot`: Kusto takes them from the data); the rows the kernel
+    /// makes when the query runs are fitted to them by name.
+    pub probed: bool,
+}
+
+/// What a plugin does with its inputs' rows: the arguments are captured when binding. An
+/// error is the message the plugin reports (at [`PluginRun::span`]).
+pub type PluginFn = dyn Fn(&[Table]) -> Result<Table, String> + Send + Sync;
+
+/// A shared [`PluginFn`] (plans are cloned; the kernel is not).
+#[derive(Clone)]
+pub struct PluginKernel(pub std::sync::Arc<PluginFn>);
+
+impl PluginKernel {
+    pub fn new(f: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static) -> Self {
+        PluginKernel(std::sync::Arc::new(f))
+    }
+
+    pub fn run(&self, inputs: &[Table]) -> Result<Table, String> {
+        (self.0)(inputs)
+    }
+}
+
+impl std::fmt::Debug for PluginKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PluginKernel")
+    }
 }
 
 /// What an `externaldata` operator reads, as the query says it: the URIs (with where each is
@@ -178,8 +228,8 @@ impl ExternalRead {
 /// when `keep_unmatched`.
 #[derive(Debug, Clone)]
 pub struct IpLookup {
-    pub input: Plan,
-    pub lookup: Plan,
+    pub input: Arc<Plan>,
+    pub lookup: Arc<Plan>,
     pub family: IpFamily,
     pub source_key: usize,
     pub lookup_key: usize,
@@ -235,7 +285,7 @@ pub struct ParsePattern {
 
 #[derive(Debug, Clone)]
 pub struct MakeSeries {
-    pub input: Plan,
+    pub input: Arc<Plan>,
     pub keys: Vec<BoundExpr>,
     pub aggregates: Vec<(BoundAggregate, Value)>,
     pub axis: BoundExpr,

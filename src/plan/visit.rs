@@ -12,6 +12,7 @@
 
 use super::{BoundExpr, ExprNode, Node, Plan};
 use crate::table::Schema;
+use std::sync::Arc;
 
 /// Old column index → new index (`None`: the column was dropped).
 pub type ColumnMap = Vec<Option<usize>>;
@@ -155,129 +156,37 @@ fn kind_children_mut(kind: &mut ExprNode) -> Vec<&mut BoundExpr> {
     }
 }
 
-pub(super) fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
-    match node {
-        Node::Scan { predicates, .. } => predicates.iter_mut().collect(),
-        Node::Filter { predicate, .. } => vec![predicate],
-        Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter_mut().collect(),
-        Node::Summarize {
-            keys, aggregates, ..
-        } => keys
-            .iter_mut()
-            .chain(aggregates.iter_mut().flat_map(|a| &mut a.args))
-            .collect(),
-        Node::Sort { keys, .. } | Node::Top { keys, .. } => {
-            keys.iter_mut().map(|k| &mut k.expr).collect()
-        }
-        Node::Parse { source, .. } => vec![source],
-        Node::MakeSeries(series) => {
-            let series = &mut **series;
-            series
-                .keys
-                .iter_mut()
-                .chain(std::iter::once(&mut series.axis))
-                .chain(series.aggregates.iter_mut().flat_map(|(a, _)| &mut a.args))
-                .collect()
-        }
-        Node::TopNested { levels, .. } => levels
-            .iter_mut()
-            .flat_map(|l| std::iter::once(&mut l.key).chain(&mut l.aggregate.args))
-            .collect(),
-        Node::Values(_)
-        | Node::Range { .. }
-        | Node::Take { .. }
-        | Node::Union { .. }
-        | Node::MvExpand { .. }
-        | Node::Join { .. }
-        | Node::IpLookup(_)
-        | Node::ExternalData(_)
-        | Node::Materialize { .. }
-        | Node::MvApply { .. }
-        | Node::ApplyInput => Vec::new(),
-    }
-}
-
-impl Plan {
-    /// The plans this node reads rows from, in order, and an `mv-apply` body last (subqueries
-    /// inside expressions are not children: see [`Plan::walk`]).
-    pub fn children(&self) -> Vec<&Plan> {
-        match &self.node {
-            Node::Scan { .. }
-            | Node::Values(_)
-            | Node::Range { .. }
-            | Node::ApplyInput
-            | Node::ExternalData(_) => Vec::new(),
-            Node::Filter { input, .. }
-            | Node::Project { input, .. }
-            | Node::Summarize { input, .. }
-            | Node::Sort { input, .. }
-            | Node::Take { input, .. }
-            | Node::Top { input, .. }
-            | Node::MvExpand { input, .. }
-            | Node::Parse { input, .. }
-            | Node::TopNested { input, .. }
-            | Node::Serialize { input, .. }
-            | Node::Materialize { input, .. } => vec![input],
-            Node::Union { inputs, .. } => inputs.iter().collect(),
-            Node::Join { left, right, .. } => vec![left, right],
-            Node::IpLookup(lookup) => vec![&lookup.input, &lookup.lookup],
-            Node::MvApply { input, body, .. } => vec![input, body],
-            Node::MakeSeries(series) => vec![&series.input],
-        }
-    }
-
-    pub fn children_mut(&mut self) -> Vec<&mut Plan> {
-        match &mut self.node {
-            Node::Scan { .. }
-            | Node::Values(_)
-            | Node::Range { .. }
-            | Node::ApplyInput
-            | Node::ExternalData(_) => Vec::new(),
-            Node::Filter { input, .. }
-            | Node::Project { input, .. }
-            | Node::Summarize { input, .. }
-            | Node::Sort { input, .. }
-            | Node::Take { input, .. }
-            | Node::Top { input, .. }
-            | Node::MvExpand { input, .. }
-            | Node::Parse { input, .. }
-            | Node::TopNested { input, .. }
-            | Node::Serialize { input, .. }
-            | Node::Materialize { input, .. } => vec![input],
-            Node::Union { inputs, .. } => inputs.iter_mut().collect(),
-            Node::Join { left, right, .. } => vec![left, right],
-            Node::IpLookup(lookup) => vec![&mut lookup.input, &mut lookup.lookup],
-            Node::MvApply { input, body, .. } => vec![input, body],
-            Node::MakeSeries(series) => vec![&mut series.input],
-        }
-    }
-
-    /// The node's own expressions, each over its first input's columns (a scan's predicates
-    /// are over the columns it produces).
-    pub fn exprs(&self) -> Vec<&BoundExpr> {
-        match &self.node {
-            Node::Scan { predicates, .. } => predicates.iter().collect(),
+/// A node's own expressions, written once for both borrows (as `children_of!` below).
+macro_rules! exprs_of {
+    ($node:expr, $iter:ident $(, $m:tt)?) => {
+        match $node {
+            Node::Scan { predicates, .. } => predicates.$iter().collect(),
             Node::Filter { predicate, .. } => vec![predicate],
-            Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => exprs.iter().collect(),
+            Node::Project { exprs, .. } | Node::Serialize { exprs, .. } => {
+                exprs.$iter().collect()
+            }
             Node::Summarize {
                 keys, aggregates, ..
             } => keys
-                .iter()
-                .chain(aggregates.iter().flat_map(|a| &a.args))
+                .$iter()
+                .chain(aggregates.$iter().flat_map(|a| &$($m)? a.args))
                 .collect(),
             Node::Sort { keys, .. } | Node::Top { keys, .. } => {
-                keys.iter().map(|k| &k.expr).collect()
+                keys.$iter().map(|k| &$($m)? k.expr).collect()
             }
             Node::Parse { source, .. } => vec![source],
-            Node::MakeSeries(series) => series
-                .keys
-                .iter()
-                .chain(std::iter::once(&series.axis))
-                .chain(series.aggregates.iter().flat_map(|(a, _)| &a.args))
-                .collect(),
+            Node::MakeSeries(series) => {
+                let series = &$($m)? **series;
+                series
+                    .keys
+                    .$iter()
+                    .chain(std::iter::once(&$($m)? series.axis))
+                    .chain(series.aggregates.$iter().flat_map(|(a, _)| &$($m)? a.args))
+                    .collect()
+            }
             Node::TopNested { levels, .. } => levels
-                .iter()
-                .flat_map(|l| std::iter::once(&l.key).chain(&l.aggregate.args))
+                .$iter()
+                .flat_map(|l| std::iter::once(&$($m)? l.key).chain(&$($m)? l.aggregate.args))
                 .collect(),
             Node::Values(_)
             | Node::Range { .. }
@@ -286,11 +195,79 @@ impl Plan {
             | Node::MvExpand { .. }
             | Node::Join { .. }
             | Node::IpLookup(_)
+            | Node::Plugin(_)
             | Node::ExternalData(_)
             | Node::Materialize { .. }
             | Node::MvApply { .. }
             | Node::ApplyInput => Vec::new(),
         }
+    };
+}
+pub(super) fn node_exprs_mut(node: &mut Node) -> Vec<&mut BoundExpr> {
+    exprs_of!(node, iter_mut, mut)
+}
+
+/// The children of a node, written once for both borrows: `children_of!(&node, iter)` and
+/// `children_of!(&mut node, iter_mut, mut)` (the match arms bind by the borrow they are given).
+macro_rules! children_of {
+    ($node:expr, $iter:ident $(, $m:tt)?) => {
+        match $node {
+            Node::Scan { .. }
+            | Node::Values(_)
+            | Node::Range { .. }
+            | Node::ApplyInput
+            | Node::ExternalData(_) => Vec::new(),
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Summarize { input, .. }
+            | Node::Sort { input, .. }
+            | Node::Take { input, .. }
+            | Node::Top { input, .. }
+            | Node::MvExpand { input, .. }
+            | Node::Parse { input, .. }
+            | Node::TopNested { input, .. }
+            | Node::Serialize { input, .. }
+            | Node::Materialize { input, .. } => vec![input],
+            Node::Union { inputs, .. } => inputs.$iter().collect(),
+            Node::Plugin(run) => run.inputs.$iter().collect(),
+            Node::Join { left, right, .. } => vec![left, right],
+            Node::MvApply { input, body, .. } => vec![input, body],
+            Node::IpLookup(lookup) => vec![&$($m)? lookup.input, &$($m)? lookup.lookup],
+            Node::MakeSeries(series) => vec![&$($m)? series.input],
+        }
+    };
+}
+
+impl Plan {
+    /// The plans this node reads rows from, in order, and an `mv-apply` body last (subqueries
+    /// inside expressions are not children: see [`Plan::walk`]).
+    pub fn children(&self) -> Vec<&Plan> {
+        self.shared_children().into_iter().map(|c| &**c).collect()
+    }
+
+    /// The children, to change in place: a child shared with another plan (a `let` table used
+    /// twice) is copied first, so the change stays in this plan.
+    pub fn children_mut(&mut self) -> Vec<&mut Plan> {
+        self.shared_children_mut()
+            .into_iter()
+            .map(Arc::make_mut)
+            .collect()
+    }
+
+    /// [`Plan::children`] as the shared pointers the node holds (a pass that keeps what it
+    /// has seen by identity holds these).
+    pub fn shared_children(&self) -> Vec<&Arc<Plan>> {
+        children_of!(&self.node, iter)
+    }
+
+    fn shared_children_mut(&mut self) -> Vec<&mut Arc<Plan>> {
+        children_of!(&mut self.node, iter_mut, mut)
+    }
+
+    /// The node's own expressions, each over its first input's columns (a scan's predicates
+    /// are over the columns it produces).
+    pub fn exprs(&self) -> Vec<&BoundExpr> {
+        exprs_of!(&self.node, iter)
     }
 
     pub fn exprs_mut(&mut self) -> Vec<&mut BoundExpr> {
