@@ -323,43 +323,43 @@ fn set_measurements(
     let project =
         "NTANetAnalytics | project FlowStartTime, SrcIp, DestIp, DestPort, BytesSrcToDest";
     for (suffix, binary) in &binaries {
-        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        let (kqlite, data, n) = (binary.clone(), vnet.clone(), threads.to_string());
         measurements.push(
             Measurement::new(
                 format!("project 5 columns, all rows, CSV (60m){suffix}"),
                 move || {
                     let mut c = Command::new(&kqlite);
-                    c.args(["--threads", &threads, "query", "--logs"])
-                        .arg(&vnet)
+                    c.args(["--threads", &n, "query", "--logs"])
+                        .arg(&data)
                         .args(["--now", "latest", "--format", "csv", project]);
                     c
                 },
             )
             .discarding_output(),
         );
-        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        let (kqlite, data, n) = (binary.clone(), vnet.clone(), threads.to_string());
         measurements.push(Measurement::new(
             format!("the same into `head -3`{suffix}"),
             move || {
                 // The shell pipes the two; the measurement ends when both have exited.
                 let script = format!(
-                    "'{}' --threads {threads} query --logs '{}' --now latest --format csv '{project}' | head -3",
+                    "'{}' --threads {n} query --logs '{}' --now latest --format csv '{project}' | head -3",
                     kqlite.display(),
-                    vnet.display()
+                    data.display()
                 );
                 let mut c = Command::new("sh");
                 c.args(["-c", &script]);
                 c
             },
         ));
-        let (kqlite, vnet, threads) = (binary.clone(), vnet.clone(), threads.to_string());
+        let (kqlite, data, n) = (binary.clone(), vnet.clone(), threads.to_string());
         measurements.push(
             Measurement::new(
                 format!("export --table NTANetAnalytics --format csv (60m){suffix}"),
                 move || {
                     let mut c = Command::new(&kqlite);
-                    c.args(["--threads", &threads, "export", "--logs"])
-                        .arg(&vnet)
+                    c.args(["--threads", &n, "export", "--logs"])
+                        .arg(&data)
                         .args(["--table", "NTANetAnalytics", "--format", "csv"]);
                     c
                 },

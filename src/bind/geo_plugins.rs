@@ -1,15 +1,15 @@
 //! The geospatial lookup plugins, `T | evaluate geo_polygon_lookup(LookupTable, Longitude,
 //! Latitude, PolygonKey [, radius] [, return_unmatched] [, join_hint])` and
 //! `geo_line_lookup(LookupTable, Longitude, Latitude, LineKey, radius [, return_unmatched]
-//! [, join_hint])`: their arguments are bound here, both tables are run when the query is
-//! bound, and the joined table `func::plugin::geo_lookup` makes stands in the plan. The
+//! [, join_hint])`: their arguments are bound here, and the plugin node runs
+//! `func::plugin::geo_lookup` over both tables when the query runs. The
 //! columns are the input's, then the lookup table's (clashing names suffixed), as `lookup`
 //! gives. `join_hint` only tunes Kusto's matching and is accepted and left unused.
 
 use super::expr::Ctx;
 use super::join::both_sides;
 use super::scope::{Rel, Scope};
-use super::table_plugins::{named_column, run_input, values};
+use super::table_plugins::{named_column, plugin_node};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
@@ -137,15 +137,21 @@ pub(super) fn geo_lookup(
             JoinSide::Right => (Source::Lookup, *i),
         })
         .collect();
-    let input_rows = run_input(b, input.plan, span)?;
-    let shape_rows = run_input(b, shapes.plan, span)?;
-    Ok(values(lookup(
-        &input_rows,
-        &shape_rows,
-        &keys,
-        rule,
-        keep_unmatched,
-        &spec,
-        Schema::new(fields),
-    )))
+    let schema = Schema::new(fields);
+    plugin_node(
+        &name.name,
+        vec![input.plan, shapes.plan],
+        span,
+        move |inputs| {
+            Ok(lookup(
+                &inputs[0],
+                &inputs[1],
+                &keys,
+                rule,
+                keep_unmatched,
+                &spec,
+                schema.clone(),
+            ))
+        },
+    )
 }
