@@ -1,6 +1,8 @@
 //! Arbitrary bytes as a log or table file: the first byte picks the file name (and so the
-//! reader for table files; raw logs are sniffed from their content), the rest is the file. The
-//! file is loaded as `--logs` would and every table is counted, which runs each reader.
+//! reader for table files; raw logs are sniffed from their content) and, with its top bit, the
+//! flow tables' interval (one row per tuple, or Traffic Analytics' 60-minute rows, which runs
+//! the aggregation and the merge); the rest is the file. The file is loaded as `--logs` would
+//! and every table is counted, which runs each reader.
 
 #![no_main]
 
@@ -28,8 +30,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let mut catalog = kqlite::Catalog::new();
+    let hour = 3600 * kqlite::table::TICKS_PER_SECOND;
     let options = SourceOptions {
-        interval: 0,
+        interval: if pick & 0x80 == 0 { 0 } else { hour },
         ..SourceOptions::default()
     };
     if let Ok(report) = sources::open(&[LogPath::Path(path.clone())], &options, &mut catalog) {
