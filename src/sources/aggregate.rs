@@ -259,14 +259,7 @@ impl<'a> FileAggregator<'a> {
         if recent.0 == key {
             return recent.1;
         }
-        let id = match self.short_ids.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = self.intern_new(text);
-                self.short_ids.insert(key, id);
-                id
-            }
-        };
+        let id = self.intern_short(key, text);
         self.recent[field as usize] = (key, id);
         id
     }
@@ -274,18 +267,23 @@ impl<'a> FileAggregator<'a> {
     /// The file-wide id of a string (the same text always gets the same id).
     pub fn intern(&mut self, text: &'a str) -> u32 {
         if let Some(key) = pack_short(text) {
-            if let Some(&id) = self.short_ids.get(&key) {
-                return id;
-            }
-            let id = self.intern_new(text);
-            self.short_ids.insert(key, id);
-            return id;
+            return self.intern_short(key, text);
         }
         if let Some(&id) = self.ids.get(text) {
             return id;
         }
         let id = self.intern_new(text);
         self.ids.insert(text, id);
+        id
+    }
+
+    /// The id of a short `text` whose packed bytes are `key`.
+    fn intern_short(&mut self, key: u128, text: &'a str) -> u32 {
+        if let Some(&id) = self.short_ids.get(&key) {
+            return id;
+        }
+        let id = self.intern_new(text);
+        self.short_ids.insert(key, id);
         id
     }
 
