@@ -8,6 +8,7 @@ use super::iana;
 use super::topology::{self, Topology};
 use super::tuple::PAST_YEAR_9999;
 use crate::table::{Column, Str, EPOCH_TICKS};
+use rayon::prelude::*;
 
 /// The flow tables raw logs fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,15 +95,16 @@ fn new_words() -> Words {
     }
 }
 
-/// The `columns` (indices into `schema`) of `table` for `rows`.
-pub fn build<R: RowView>(
+/// The `columns` (indices into `schema`) of `table` for `rows`; with `parallel`, the columns
+/// are built on the thread pool, each with its own words (see [`Words`]).
+pub fn build<R: RowView + Sync>(
     table: FlowTable,
     schema: &crate::table::Schema,
     columns: &[usize],
     rows: &[R],
     topology: Option<&Topology>,
+    parallel: bool,
 ) -> Vec<Column> {
-    let words = new_words();
     // With topology, the columns it fills come from each row's two ends (a blanked public side
     // is represented by its first public address).
     let ends = |r: &R| -> (Str, Str) {
@@ -121,22 +123,28 @@ pub fn build<R: RowView>(
                 .any(|&i| topology::fills(&schema.fields[i].name))
         })
         .map(|_| rows.iter().map(ends).collect());
-    columns
-        .iter()
-        .map(|&i| {
-            let field = &schema.fields[i];
-            if let (Some(topology), Some(pairs)) = (topology, &pairs) {
-                if let Some(column) = topology::column(topology, &field.name, pairs) {
-                    return column;
-                }
+    let column = |words: &Words, i: usize| {
+        let field = &schema.fields[i];
+        if let (Some(topology), Some(pairs)) = (topology, &pairs) {
+            if let Some(column) = topology::column(topology, &field.name, pairs) {
+                return column;
             }
-            let built = match table {
-                FlowTable::NtaNetAnalytics => nta_column(&words, &field.name, rows),
-                FlowTable::AzureNetworkAnalytics => nsg_column(&words, &field.name, rows),
-            };
-            built.unwrap_or_else(|| Column::nulls(field.ty, rows.len()))
-        })
-        .collect()
+        }
+        let built = match table {
+            FlowTable::NtaNetAnalytics => nta_column(words, &field.name, rows),
+            FlowTable::AzureNetworkAnalytics => nsg_column(words, &field.name, rows),
+        };
+        built.unwrap_or_else(|| Column::nulls(field.ty, rows.len()))
+    };
+    if parallel {
+        columns
+            .par_iter()
+            .map(|&i| column(&new_words(), i))
+            .collect()
+    } else {
+        let words = new_words();
+        columns.iter().map(|&i| column(&words, i)).collect()
+    }
 }
 
 fn strings<R: RowView>(rows: &[R], f: impl Fn(&R) -> Str) -> Column {

@@ -164,10 +164,27 @@ pub struct Layout<'s> {
 }
 
 impl Layout<'_> {
-    /// `rows` as batches of at most `BATCH_ROWS`.
-    fn batches<R: RowView>(&self, rows: &[R], out: &mut Vec<Table>) {
+    /// `rows` as batches of at most `BATCH_ROWS`, on the calling thread.
+    fn batches<R: RowView + Sync>(&self, rows: &[R], out: &mut Vec<Table>) {
+        self.lay_out(rows, out, false);
+    }
+
+    /// [`Layout::batches`] with each batch's columns built on the thread pool: for the merged
+    /// rows, which all pass through the one thread that merges.
+    fn batches_on_pool<R: RowView + Sync>(&self, rows: &[R], out: &mut Vec<Table>) {
+        self.lay_out(rows, out, true);
+    }
+
+    fn lay_out<R: RowView + Sync>(&self, rows: &[R], out: &mut Vec<Table>, parallel: bool) {
         for chunk in rows.chunks(BATCH_ROWS) {
-            let cols = columns::build(self.table, self.schema, self.columns, chunk, self.topology);
+            let cols = columns::build(
+                self.table,
+                self.schema,
+                self.columns,
+                chunk,
+                self.topology,
+                parallel,
+            );
             out.push(Table::new(self.out_schema.clone(), cols));
         }
     }
@@ -573,7 +590,7 @@ impl FlowLogProvider {
                 return Ok(());
             }
             let mut batches = Vec::new();
-            rows.with_rows(|rows| layout.batches(rows, &mut batches));
+            rows.with_rows(|rows| layout.batches_on_pool(rows, &mut batches));
             // The groups are freed before the operators above run on their batches.
             drop(rows);
             batches.into_iter().try_for_each(sink)

@@ -375,6 +375,7 @@ impl ScanFilter {
             &self.columns,
             std::slice::from_ref(row),
             None,
+            false,
         );
         let fields = self
             .columns

@@ -83,51 +83,137 @@ fn trim_fraction(s: &str) -> &str {
 
 /// `2024-05-09T10:00:52.5625085Z`; the fraction only when nonzero, trailing zeros trimmed.
 pub fn datetime_text(ticks: i64) -> String {
-    let secs = ticks.div_euclid(TICKS_PER_SECOND);
+    let mut out = String::with_capacity(28);
+    push_datetime(&mut out, ticks);
+    out
+}
+
+/// [`datetime_text`] appended to `out` (nothing for a time no calendar date holds). Output
+/// formats write millions of these, so the digits are placed by hand rather than through a
+/// format string parsed per call.
+pub fn push_datetime(out: &mut String, ticks: i64) {
+    if push_date_and_clock(out, ticks) {
+        push_fraction(out, ticks);
+    }
+}
+
+/// [`push_datetime`] for a run of datetimes, which often share their second (a flow interval's
+/// rows): the date and clock of the last second are kept and copied.
+#[derive(Default)]
+pub struct DatetimeRun {
+    second: Option<i64>,
+    /// The second's `yyyy-MM-ddTHH:mm:ss`; empty when no date holds it.
+    clock: String,
+}
+
+impl DatetimeRun {
+    pub fn push(&mut self, out: &mut String, ticks: i64) {
+        let second = ticks.div_euclid(TICKS_PER_SECOND);
+        if self.second != Some(second) {
+            self.clock.clear();
+            push_date_and_clock(&mut self.clock, ticks);
+            self.second = Some(second);
+        }
+        if !self.clock.is_empty() {
+            out.push_str(&self.clock);
+            push_fraction(out, ticks);
+        }
+    }
+}
+
+/// `.fffffff` with trailing zeros trimmed (nothing for a whole second), then `Z`.
+fn push_fraction(out: &mut String, ticks: i64) {
     let frac = ticks.rem_euclid(TICKS_PER_SECOND);
-    let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) else {
-        return String::new();
-    };
-    let mut out = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
     if frac != 0 {
         out.push('.');
-        out.push_str(format!("{frac:07}").trim_end_matches('0'));
+        let digits = out.len();
+        push_digits(out, frac as u64, 7);
+        out.truncate(out.trim_end_matches('0').len().max(digits));
     }
     out.push('Z');
-    out
 }
 
 /// `2024-05-09T10:00:00.0000000Z`: always seven fraction digits, as Kusto writes a datetime held
 /// in a dynamic value (the make-series docs' axis arrays).
 pub fn datetime_json_text(ticks: i64) -> String {
-    let secs = ticks.div_euclid(TICKS_PER_SECOND);
-    let frac = ticks.rem_euclid(TICKS_PER_SECOND);
-    let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) else {
-        return String::new();
+    let mut out = String::with_capacity(28);
+    if push_date_and_clock(&mut out, ticks) {
+        out.push('.');
+        push_digits(&mut out, ticks.rem_euclid(TICKS_PER_SECOND) as u64, 7);
+        out.push('Z');
+    }
+    out
+}
+
+/// `yyyy-MM-ddTHH:mm:ss` of the second `ticks` falls in; false (nothing written) when no date
+/// holds it.
+fn push_date_and_clock(out: &mut String, ticks: i64) -> bool {
+    use chrono::{Datelike, Timelike};
+    let Some(t) = chrono::DateTime::from_timestamp(ticks.div_euclid(TICKS_PER_SECOND), 0) else {
+        return false;
     };
-    format!("{}.{frac:07}Z", dt.format("%Y-%m-%dT%H:%M:%S"))
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        // Years a datetime column never holds; chrono's own form (sign, more digits).
+        out.push_str(&t.format("%Y-%m-%dT%H:%M:%S").to_string());
+        return true;
+    }
+    push_digits(out, year as u64, 4);
+    for (sep, n) in [
+        ('-', t.month()),
+        ('-', t.day()),
+        ('T', t.hour()),
+        (':', t.minute()),
+        (':', t.second()),
+    ] {
+        out.push(sep);
+        push_digits(out, u64::from(n), 2);
+    }
+    true
+}
+
+/// `n` in decimal, zero-padded to at least `width` digits.
+fn push_digits(out: &mut String, n: u64, width: usize) {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 /// `[-][d.]hh:mm:ss[.fffffff]`: the day part only when nonzero, the fraction (7 digits) only
 /// when nonzero.
 pub fn timespan_text(ticks: i64) -> String {
-    let sign = if ticks < 0 { "-" } else { "" };
+    let mut out = String::with_capacity(20);
+    push_timespan(&mut out, ticks);
+    out
+}
+
+/// [`timespan_text`] appended to `out`.
+pub fn push_timespan(out: &mut String, ticks: i64) {
+    if ticks < 0 {
+        out.push('-');
+    }
     let t = ticks.unsigned_abs();
     let day = TICKS_PER_DAY as u64;
     let sec = TICKS_PER_SECOND as u64;
     let days = t / day;
     let rest = t % day;
-    let (h, m, s) = (rest / (3600 * sec), rest / (60 * sec) % 60, rest / sec % 60);
-    let frac = rest % sec;
-    let mut out = String::from(sign);
     if days > 0 {
-        out.push_str(&format!("{days}."));
+        push_digits(out, days, 1);
+        out.push('.');
     }
-    out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
+    push_digits(out, rest / (3600 * sec), 2);
+    out.push(':');
+    push_digits(out, rest / (60 * sec) % 60, 2);
+    out.push(':');
+    push_digits(out, rest / sec % 60, 2);
+    let frac = rest % sec;
     if frac > 0 {
-        out.push_str(&format!(".{frac:07}"));
+        out.push('.');
+        push_digits(out, frac, 7);
     }
-    out
 }
 
 /// `8-4-4-4-12` lower-case hex.
@@ -179,10 +265,59 @@ mod tests {
     }
 
     #[test]
+    fn hand_placed_digits_match_chrono_across_the_datetime_range() {
+        let chrono_text = |ticks: i64| {
+            let secs = ticks.div_euclid(TICKS_PER_SECOND);
+            let frac = ticks.rem_euclid(TICKS_PER_SECOND);
+            let t = chrono::DateTime::from_timestamp(secs, 0).unwrap();
+            let fraction = format!("{frac:07}");
+            let fraction = fraction.trim_end_matches('0');
+            let dot = if frac == 0 { "" } else { "." };
+            format!("{}{dot}{fraction}Z", t.format("%Y-%m-%dT%H:%M:%S"))
+        };
+        // 0001-01-01 to 9999-12-31 in uneven steps, so every field takes many values.
+        let (first, last) = (
+            -62_135_596_800 * TICKS_PER_SECOND,
+            253_402_300_799 * TICKS_PER_SECOND,
+        );
+        let mut t = first;
+        while t <= last {
+            assert_eq!(datetime_text(t), chrono_text(t), "ticks {t}");
+            t += 7_777_777_777_777 + t.rem_euclid(9_999_991);
+        }
+        let mut run = DatetimeRun::default();
+        for t in [
+            5,
+            5,
+            0,
+            10_000_000,
+            i64::MAX,
+            i64::MAX,
+            first,
+            first + 1,
+            -1,
+            0,
+        ] {
+            let mut out = String::new();
+            run.push(&mut out, t);
+            assert_eq!(out, datetime_text(t), "ticks {t}");
+        }
+        assert_eq!(datetime_text(first), "0001-01-01T00:00:00Z");
+        assert_eq!(
+            datetime_text(last + 9_999_999),
+            "9999-12-31T23:59:59.9999999Z"
+        );
+        // Beyond 9999 (no datetime column holds it) the text is chrono's, sign and all.
+        assert_eq!(datetime_text(i64::MAX), chrono_text(i64::MAX));
+    }
+
+    #[test]
     fn timespans_in_kusto_form() {
         assert_eq!(timespan_text(3 * 60 * TICKS_PER_SECOND), "00:03:00");
         assert_eq!(timespan_text(TICKS_PER_DAY), "1.00:00:00");
         assert_eq!(timespan_text(TICKS_PER_SECOND / 10), "00:00:00.1000000");
         assert_eq!(timespan_text(-TICKS_PER_DAY * 14), "-14.00:00:00");
+        assert_eq!(timespan_text(-(TICKS_PER_SECOND + 5)), "-00:00:01.0000005");
+        assert_eq!(timespan_text(i64::MIN), "-10675199.02:48:05.4775808");
     }
 }

@@ -196,11 +196,14 @@ impl Column {
 
     /// `value` repeated `len` times, as a column of `ty` (the value must fit the type).
     pub fn repeat(value: &Value, ty: Type, len: usize) -> Column {
-        let mut col = Column::with_capacity(ty, len);
-        for _ in 0..len {
-            col.push(value);
+        let mut one = Column::with_capacity(ty, 1);
+        match (&mut one, value) {
+            // A string of its own rather than the shared empty one: columns built on several
+            // threads at once then count references on different cache lines.
+            (Column::String(v), Value::Null) => v.push(Str::from("")),
+            _ => one.push(value),
         }
-        col
+        map_variant!(one, v => v.into_iter().next().map_or_else(Vec::new, |x| vec![x; len]))
     }
 
     pub fn ty(&self) -> Type {
