@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many (decompressed) bytes sniffing looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
+/// What [`sniff_file`] reads first.
+const QUICK_SNIFF_BYTES: usize = 4 * 1024;
 
 /// A raw log format kqlite can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -252,20 +254,41 @@ pub fn gunzip_keeping_prefix(raw: &[u8], out: &mut Vec<u8>) -> Option<io::Error>
     }
 }
 
+/// The first bytes of `path` (decompressed when it is gzip) and the raw-log format they show.
+/// The first 4 KiB decide when they can (a record's first fields name its format, and a folder
+/// of logs is sniffed file by file before any query runs); only a file they leave undecided is
+/// sniffed again on its first 64 KiB.
+pub fn sniff_file(path: &Path) -> io::Result<(Vec<u8>, Option<Format>)> {
+    let head = read_head_up_to(path, QUICK_SNIFF_BYTES)?;
+    if let Some(format) = sniff(&head) {
+        return Ok((head, Some(format)));
+    }
+    if head.len() < QUICK_SNIFF_BYTES {
+        return Ok((head, None));
+    }
+    let head = read_head(path)?;
+    let format = sniff(&head);
+    Ok((head, format))
+}
+
 /// The first bytes of the file (decompressed when it is gzip), enough to sniff the format.
 pub fn read_head(path: &Path) -> io::Result<Vec<u8>> {
+    read_head_up_to(path, SNIFF_BYTES)
+}
+
+fn read_head_up_to(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
     let mut magic = [0u8; 2];
     let n = read_up_to(&mut file, &mut magic)?;
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let mut head = Vec::with_capacity(limit);
     if is_gzip(&magic[..n]) {
         let file = File::open(path)?;
-        let mut decoder = MultiGzDecoder::new(file).take(SNIFF_BYTES as u64);
+        let mut decoder = MultiGzDecoder::new(file).take(limit as u64);
         // A truncated gzip still sniffs from what it holds; the full read reports the damage.
         let _ = decoder.read_to_end(&mut head);
     } else {
         head.extend_from_slice(&magic[..n]);
-        file.take((SNIFF_BYTES - n) as u64).read_to_end(&mut head)?;
+        file.take((limit - n) as u64).read_to_end(&mut head)?;
     }
     Ok(head)
 }
@@ -288,7 +311,7 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     if *first != b'{' && *first != b'[' {
         return super::vpc_flow::looks_like(text).then_some(Format::AwsVpcFlow);
     }
-    let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(text, needle).is_some();
     if has(b"\"flowLogVersion\"") || has(b"FlowLogFlowEvent") || has(b"\"flowRecords\"") {
         Some(Format::VnetFlow)
     } else if has(b"NetworkSecurityGroupFlowEvent")
@@ -393,6 +416,27 @@ mod tests {
         assert_eq!(sniff(b"hello world"), None);
         assert_eq!(sniff(b"{\"a\": 1}"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn a_format_the_first_kilobytes_leave_open_is_sniffed_further() {
+        let dir = std::env::temp_dir().join(format!("kqlite-sniff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("PT1H.json");
+        let late = format!(
+            "{{\"records\":[{}{{\"flowLogVersion\":4}}]}}",
+            " ".repeat(10_000)
+        );
+        std::fs::write(&path, &late).unwrap();
+        let (head, format) = sniff_file(&path).unwrap();
+        assert_eq!(format, Some(Format::VnetFlow));
+        assert_eq!(head.len(), late.len());
+        std::fs::write(&path, "{\"records\":[{\"flowLogVersion\":4}]}").unwrap();
+        assert_eq!(sniff_file(&path).unwrap().1, Some(Format::VnetFlow));
+        std::fs::write(&path, " ".repeat(70_000)).unwrap();
+        let (head, format) = sniff_file(&path).unwrap();
+        assert_eq!((head.len(), format), (SNIFF_BYTES, None));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -278,12 +278,10 @@ enum Sniffed {
 }
 
 fn sniff_file(file: &Path) -> Sniffed {
-    match detect::read_head(file) {
-        Ok(head) if head.is_empty() => Sniffed::Empty,
-        Ok(head) => match detect::sniff(&head) {
-            Some(format) => Sniffed::Log(format),
-            None => Sniffed::NotLog(not_recognised(&head)),
-        },
+    match detect::sniff_file(file) {
+        Ok((head, _)) if head.is_empty() => Sniffed::Empty,
+        Ok((_, Some(format))) => Sniffed::Log(format),
+        Ok((head, None)) => Sniffed::NotLog(not_recognised(&head)),
         Err(e) => Sniffed::Unreadable(e),
     }
 }
