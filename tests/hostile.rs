@@ -1077,3 +1077,37 @@ fn a_pivot_probe_and_its_run_share_one_deadline() {
     );
     assert!(took < Duration::from_millis(5500), "{took:?}");
 }
+
+#[test]
+fn json_lines_rows_that_each_add_a_key_cost_what_they_hold() {
+    // 10,000 rows, row i holding only `ki`: 10,000 columns. Laid out whole that is 100 M cells
+    // (1.6 GB); kept as its present cells it fits a 200 MiB cap, with the same answers.
+    let dir = scratch("wide-jsonl");
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!("{{\"k{i}\": {i}}}\n"));
+    }
+    let file = dir.join("wide.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let logs = file.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let out = query_with(
+        "wide | summarize count(), countif(isnotnull(k1)), sum(k1), countif(isnotempty(k9999))",
+        &["--logs", logs, "--max-memory", "200MiB"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // k9999 first appears past the rows types are inferred from: a string column.
+    assert_eq!(
+        out.stdout, "count_,countif_,sum_k1,countif_1\r\n10000,1,1,1\r\n",
+        "{}",
+        out.stderr
+    );
+    let out = query_with(
+        "wide | where isnotempty(k5000) | project k4999, k5000, k5001",
+        &["--logs", logs, "--max-memory", "200MiB"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "k4999,k5000,k5001\r\n,5000,\r\n");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
