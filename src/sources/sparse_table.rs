@@ -6,7 +6,7 @@
 //! out in batches, nulls filled in, of at most [`BATCH_CELLS`] cells (a batch of a wide table
 //! has fewer rows), so memory follows the present values plus one batch.
 
-use crate::catalog::{ScanRequest, TableProvider, BATCH_ROWS};
+use crate::catalog::{in_batches, ScanRequest, TableProvider, BATCH_ROWS};
 use crate::error::Error;
 use crate::table::{Column, Schema, Table, Type, Value};
 
@@ -125,20 +125,14 @@ impl TableProvider for SparseTable {
     ) -> Result<(), Error> {
         let schema = request.output_schema(&self.schema);
         let batch_rows = (BATCH_CELLS / request.columns.len().max(1)).clamp(1, BATCH_ROWS);
-        let mut start = 0;
-        loop {
-            let len = batch_rows.min(self.rows - start);
+        in_batches(self.rows, batch_rows, sink, |start, len| {
             let batch = request
                 .columns
                 .iter()
                 .map(|&i| self.columns[i].slice(start, len))
                 .collect();
-            sink(Table::new(schema.clone(), batch))?;
-            start += len;
-            if start >= self.rows {
-                return Ok(());
-            }
-        }
+            Table::new(schema.clone(), batch)
+        })
     }
 
     fn origin(&self) -> String {
