@@ -26,9 +26,11 @@ pub fn narrow(input: &Table, meter: &Meter) -> Result<Table, Error> {
     let mut row_col = Column::with_capacity(Type::Int, cells);
     let mut name_col = Column::with_capacity(Type::String, cells);
     let mut value_col = Column::with_capacity(Type::String, cells);
+    // A step per cell: a wide input has many cells per row.
+    let mut pacer = meter.pacer();
     for row in 0..rows {
-        meter.check_every(row)?;
         for (field, text) in input.schema.fields.iter().zip(&texts) {
+            pacer.step()?;
             row_col.push(&Value::Int(row as i32));
             name_col.push(&Value::String(field.name.as_str().into()));
             value_col.push(&text.get(row));
