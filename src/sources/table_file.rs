@@ -313,13 +313,13 @@ fn json_cell(value: serde_json::Value) -> Cell {
 
 /// Rows from JSON objects; columns in order of first appearance, at most [`MAX_COLUMNS`].
 pub(crate) fn rows_from_objects(
-    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+    objects: impl IntoIterator<Item = (usize, serde_json::Map<String, serde_json::Value>)>,
 ) -> RawTable {
     rows_from_objects_within(objects, MAX_COLUMNS)
 }
 
 fn rows_from_objects_within(
-    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+    objects: impl IntoIterator<Item = (usize, serde_json::Map<String, serde_json::Value>)>,
     max_columns: usize,
 ) -> RawTable {
     let mut index: IndexMap<String, ()> = IndexMap::new();
@@ -359,32 +359,34 @@ fn read_json_array(text: &str, path: &str) -> Result<RawTable, Error> {
                 format!("line {}: expected a JSON array of objects: {e}", e.line()),
             )
         })?;
-    Ok(rows_from_objects(
-        values.into_iter().map(|o| (0, o)).collect(),
-    ))
+    Ok(rows_from_objects(values.into_iter().map(|o| (0, o))))
 }
 
+/// Each line's object goes into the table as it is parsed (the file's objects are never all
+/// held at once).
 pub(crate) fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
-    let mut objects = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    let objects = text.lines().enumerate().filter_map(|(n, line)| {
         if line.trim().is_empty() {
-            continue;
+            return None;
         }
         match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
-            Ok(object) => objects.push((n + 1, object)),
-            Err(e) => problems.push(Diagnostic::new(
-                path,
-                Some(n + 1),
-                "",
-                format!(
-                    "expected one JSON object on the line: {} (column {})",
-                    json_error_text(&e),
-                    e.column()
-                ),
-                1,
-            )),
+            Ok(object) => Some((n + 1, object)),
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    path,
+                    Some(n + 1),
+                    "",
+                    format!(
+                        "expected one JSON object on the line: {} (column {})",
+                        json_error_text(&e),
+                        e.column()
+                    ),
+                    1,
+                ));
+                None
+            }
         }
-    }
+    });
     rows_from_objects(objects)
 }
 
