@@ -2,6 +2,7 @@
 //! `extract`, `extract_all`, `indexof_regex`, and the per-call regex cache they share.
 
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use lru::LruCache;
 use regex::Regex;
@@ -27,7 +28,7 @@ use crate::value::datum::{Arr, Datum};
 /// [`SHARED_REGEXES`] compiled regexes, each compiled once, however many rows there are.
 pub struct RegexCache {
     wrap: fn(&str) -> String,
-    compiled: FxHashMap<String, Regex>,
+    compiled: FxHashMap<String, Arc<Regex>>,
 }
 
 /// A call's own memo (no lock for a constant pattern, or a few patterns taking turns); it
@@ -35,11 +36,15 @@ pub struct RegexCache {
 const CALL_REGEXES: usize = 256;
 
 /// Compiled regexes by their final text, shared by every call: the most recently used stay.
+/// Calls share each regex itself (not a clone: a cloned `Regex` starts with no search cache,
+/// and building one costs about as much as a search), so a call whose memo was cleared gets
+/// its patterns back warm.
 const SHARED_REGEXES: usize = 1024;
 
-fn shared() -> &'static std::sync::Mutex<LruCache<String, Regex>> {
-    static SHARED: std::sync::OnceLock<std::sync::Mutex<LruCache<String, Regex>>> =
-        std::sync::OnceLock::new();
+type SharedRegexes = std::sync::Mutex<LruCache<String, Arc<Regex>>>;
+
+fn shared() -> &'static SharedRegexes {
+    static SHARED: std::sync::OnceLock<SharedRegexes> = std::sync::OnceLock::new();
     SHARED.get_or_init(|| {
         let capacity = NonZeroUsize::new(SHARED_REGEXES).expect("not zero");
         std::sync::Mutex::new(LruCache::new(capacity))
@@ -74,12 +79,12 @@ impl RegexCache {
 
 /// `text` compiled, from the shared cache when another call (or batch) compiled it already.
 /// The lock is not held while compiling.
-fn shared_regex(text: &str) -> Result<Regex, regex::Error> {
+fn shared_regex(text: &str) -> Result<Arc<Regex>, regex::Error> {
     let lock = || shared().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(re) = lock().get(text) {
         return Ok(re.clone());
     }
-    let re = Regex::new(text)?;
+    let re = Arc::new(Regex::new(text)?);
     #[cfg(test)]
     tests::count_compile(text);
     lock().put(text.to_string(), re.clone());
@@ -399,6 +404,12 @@ mod tests {
         }
         assert_eq!(compiles_of(hot), 1);
         assert!(shared().lock().unwrap().len() <= SHARED_REGEXES);
+        // Another call gets the same regex (its search cache warm), not a copy.
+        let mut other = RegexCache::new();
+        assert!(std::ptr::eq(
+            cache.get(hot).unwrap(),
+            other.get(hot).unwrap()
+        ));
     }
 
     use super::*;
