@@ -171,11 +171,24 @@ pub fn scan_columns(
     sink: &mut dyn FnMut(Table) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let schema = Schema::new(indices.iter().map(|&i| schema.fields[i].clone()).collect());
+    in_batches(rows, BATCH_ROWS, sink, |start, len| {
+        let batch = columns.iter().map(|c| c.slice(start, len)).collect();
+        Table::new(schema.clone(), batch)
+    })
+}
+
+/// Hand rows `0..rows` to `sink` in batches of at most `batch_rows`, each made by `batch(start,
+/// len)`; an empty table still gets one (empty) batch.
+pub fn in_batches(
+    rows: usize,
+    batch_rows: usize,
+    sink: &mut dyn FnMut(Table) -> Result<(), Error>,
+    batch: impl Fn(usize, usize) -> Table,
+) -> Result<(), Error> {
     let mut start = 0;
     loop {
-        let len = BATCH_ROWS.min(rows - start);
-        let batch = columns.iter().map(|c| c.slice(start, len)).collect();
-        sink(Table::new(schema.clone(), batch))?;
+        let len = batch_rows.min(rows - start);
+        sink(batch(start, len))?;
         start += len;
         if start >= rows {
             return Ok(());

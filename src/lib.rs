@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod bind;
+pub mod budget;
 pub mod catalog;
 pub mod chart;
 pub mod check;

@@ -1007,3 +1007,107 @@ fn a_long_let_chain_binds_and_runs() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("1206"), "{}", out.stdout);
 }
+
+/// The number of MiB in "the process held N MiB when it was stopped".
+fn held_mib(out: &Outcome) -> f64 {
+    let line = error_line(out);
+    let held = line
+        .split("the process held ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<f64>().ok());
+    held.unwrap_or_else(|| panic!("no held size in {line}"))
+}
+
+#[test]
+fn table_plugin_kernels_stop_partway_at_the_limits() {
+    // Inputs that take no time, kernels that take minutes: each window of rolling_percentile
+    // gathers up to 30,000 bins, and active_users_count looks back over every appearance of
+    // the one id. The kernel asks the query's budget as it goes, so `--timeout` stops it.
+    for query in [
+        "range i from 1 to 30000 step 1 \
+         | evaluate rolling_percentile(i, 50, i, 1, 30000) | count",
+        "range i from 1 to 40000 step 1 | extend Id = 'one', T = datetime(2024-01-01) + i * 1s \
+         | evaluate active_users_count(Id, T, datetime(2024-01-01), datetime(2024-01-02), \
+           1d, 1s, 2, 1h) | count",
+    ] {
+        let started = std::time::Instant::now();
+        let out = query_with(query, &["--timeout", "2s"]);
+        assert_eq!(out.code, Some(2), "{query}: {}", out.stderr);
+        assert!(
+            error_line(&out).starts_with("error: the query ran longer than its time limit of 2s"),
+            "{query}: {}",
+            out.stderr
+        );
+        // The stop is the query's, as any operator's: no caret under the plugin call.
+        assert!(!out.stderr.contains('^'), "{}", out.stderr);
+        assert!(started.elapsed() < Duration::from_secs(10), "{query}");
+    }
+    // narrow() of 2 M rows makes 6 M: about 900 MiB when it runs to the end. Under a 400 MiB
+    // cap it stops partway, holding far less than the whole output (before kernels asked the
+    // budget, the check after the kernel saw it all).
+    let query = "range x from 1 to 2000000 step 1 | extend a = strcat('row ', x), b = x * 2 \
+                 | evaluate narrow() | count";
+    let out = query_with(query, &["--max-memory", "400MiB"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        error_line(&out)
+            .starts_with("error: the query needed more memory than the limit of 400.0 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(held_mib(&out) < 700.0, "{}", out.stderr);
+}
+
+#[test]
+fn a_pivot_probe_and_its_run_share_one_deadline() {
+    // pivot reads its input once while binding (to learn its columns) and again when the query
+    // runs. The time limit counts from when binding began, so a slow input stops at about the
+    // limit once, not the limit twice (3 s for the probe, then 3 s more for the run).
+    let query = "range x from 1 to 100000000 step 1 | where tostring(x) matches regex '^9+$' \
+                 | evaluate pivot(x)";
+    let started = std::time::Instant::now();
+    let out = query_with(query, &["--timeout", "3s"]);
+    let took = started.elapsed();
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        error_line(&out).starts_with("error: the query ran longer than its time limit of 3s"),
+        "{}",
+        out.stderr
+    );
+    assert!(took < Duration::from_millis(5500), "{took:?}");
+}
+
+#[test]
+fn json_lines_rows_that_each_add_a_key_cost_what_they_hold() {
+    // 10,000 rows, row i holding only `ki`: 10,000 columns. Laid out whole that is 100 M cells
+    // (1.6 GB); kept as its present cells it fits a 200 MiB cap, with the same answers.
+    let dir = scratch("wide-jsonl");
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!("{{\"k{i}\": {i}}}\n"));
+    }
+    let file = dir.join("wide.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let logs = file.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let out = query_with(
+        "wide | summarize count(), countif(isnotnull(k1)), sum(k1), countif(isnotempty(k9999))",
+        &["--logs", logs, "--max-memory", "200MiB"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // k9999 first appears past the rows types are inferred from: a string column.
+    assert_eq!(
+        out.stdout, "count_,countif_,sum_k1,countif_1\r\n10000,1,1,1\r\n",
+        "{}",
+        out.stderr
+    );
+    let out = query_with(
+        "wide | where isnotempty(k5000) | project k4999, k5000, k5001",
+        &["--logs", logs, "--max-memory", "200MiB"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "k4999,k5000,k5001\r\n,5000,\r\n");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

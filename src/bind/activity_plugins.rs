@@ -80,10 +80,8 @@ pub(super) fn activity(
             let steps = timeline(b, &args[4], "Bin")?;
             let lookback = step(b, &args[5], "LookBackWindow")?;
             let input = read(b, scope, input, args, &args[6..])?;
-            plugin_node(&name.name, vec![input], span, move |inputs| {
-                Ok(plugin::session_count::session_count(
-                    &inputs[0], &steps, lookback,
-                ))
+            plugin_node(&name.name, vec![input], span, move |inputs, meter| {
+                plugin::session_count::session_count(&inputs[0], &steps, lookback, meter)
             })
         }
         "active_users_count" => {
@@ -94,10 +92,8 @@ pub(super) fn activity(
                 periods: constant_count(b, scope, &args[6], "ActivePeriodsCount")?,
             };
             let input = read(b, scope, input, args, &args[8..])?;
-            plugin_node(&name.name, vec![input], span, move |inputs| {
-                Ok(plugin::active_users::active_users_count(
-                    &inputs[0], &steps, &rule,
-                ))
+            plugin_node(&name.name, vec![input], span, move |inputs, meter| {
+                plugin::active_users::active_users_count(&inputs[0], &steps, &rule, meter)
             })
         }
         "activity_metrics" | "activity_engagement" => {
@@ -133,7 +129,7 @@ pub(super) fn activity(
                 )?;
             }
             let input = read(b, scope, input, args, &args[first + windows..])?;
-            plugin_node(&name.name, vec![input], span, move |inputs| {
+            plugin_node(&name.name, vec![input], span, move |inputs, meter| {
                 let table = &inputs[0];
                 // Without Start and End, the timeline spans the input's times.
                 let (start, end) = range.unwrap_or_else(|| time_range(table));
@@ -143,13 +139,13 @@ pub(super) fn activity(
                     step: window,
                 };
                 if steps.count() > MOST_STEPS {
-                    return Err(too_many_steps(&steps));
+                    return Err(plugin::invalid(too_many_steps(&steps)));
                 }
-                Ok(if engagement {
-                    plugin::activity_engagement::activity_engagement(table, &steps, outer)
+                if engagement {
+                    plugin::activity_engagement::activity_engagement(table, &steps, outer, meter)
                 } else {
-                    plugin::activity_metrics::activity_metrics(table, &steps)
-                })
+                    plugin::activity_metrics::activity_metrics(table, &steps, meter)
+                }
             })
         }
         _ => {
@@ -189,7 +185,7 @@ pub(super) fn activity(
                 inputs.push(table);
                 column
             });
-            plugin_node(&name.name, inputs, span, move |inputs| {
+            plugin_node(&name.name, inputs, span, move |inputs, meter| {
                 let lookback = match lookback_column {
                     Some(column) => lookback_ids(&inputs[1], column),
                     None => HashSet::new(),
@@ -198,9 +194,9 @@ pub(super) fn activity(
                     cohort,
                     lookback: &lookback,
                 };
-                Ok(plugin::new_activity_metrics::new_activity_metrics(
-                    &inputs[0], &steps, &options,
-                ))
+                plugin::new_activity_metrics::new_activity_metrics(
+                    &inputs[0], &steps, &options, meter,
+                )
             })
         }
     }

@@ -8,7 +8,7 @@
 use super::activity_plugins;
 use super::expr::Ctx;
 use super::geo_plugins;
-use super::join::both_sides;
+use super::join::{both_sides, both_sides_fields};
 use super::ops::unknown_column;
 use super::pattern_plugins;
 use super::scope::{Rel, Scope};
@@ -18,7 +18,7 @@ use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind};
 use crate::plan::{IpFamily, IpLookup, JoinSide, Node, Plan};
-use crate::table::{Field, Schema, Type, Value};
+use crate::table::{Schema, Type, Value};
 use std::sync::Arc;
 
 /// The plugins `evaluate` knows.
@@ -137,16 +137,7 @@ fn ip_lookup(
     }
     let skip: Vec<usize> = extra_keys.iter().map(|&(_, l)| l).collect();
     let output = both_sides(&input, &lookup, &skip);
-    let fields = output
-        .iter()
-        .map(|(name, side, i)| {
-            let ty = match side {
-                JoinSide::Left => input.schema().fields[*i].ty,
-                JoinSide::Right => lookup.schema().fields[*i].ty,
-            };
-            Field::new(name.clone(), ty)
-        })
-        .collect();
+    let fields = both_sides_fields(&input, &lookup, &output);
     let hidden = output
         .iter()
         .map(|(_, side, i)| *side == JoinSide::Left && input.hidden[*i])

@@ -7,15 +7,15 @@
 //! gives. `join_hint` only tunes Kusto's matching and is accepted and left unused.
 
 use super::expr::Ctx;
-use super::join::both_sides;
+use super::join::{both_sides, both_sides_fields};
 use super::scope::{Rel, Scope};
 use super::table_plugins::{named_column, plugin_node};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::Error;
-use crate::func::plugin::geo_lookup::{lookup, GeoLookup, Keys, Source};
+use crate::func::plugin::geo_lookup::{lookup, GeoLookup, Keys, Output, Source};
 use crate::plan::JoinSide;
-use crate::table::{Field, Schema, Type, Value};
+use crate::table::{Schema, Type, Value};
 
 /// The optional arguments, named or in their places.
 const OPTIONAL: &[&str] = &["radius", "return_unmatched", "join_hint"];
@@ -120,38 +120,23 @@ pub(super) fn geo_lookup(
         GeoLookup::Polygon { radius }
     };
     let output = both_sides(&input, &shapes, &[]);
-    let fields: Vec<Field> = output
-        .iter()
-        .map(|(column, side, i)| {
-            let ty = match side {
-                JoinSide::Left => input.schema().fields[*i].ty,
-                JoinSide::Right => shapes.schema().fields[*i].ty,
-            };
-            Field::new(column.clone(), ty)
-        })
-        .collect();
-    let spec: Vec<(Source, usize)> = output
-        .iter()
-        .map(|(_, side, i)| match side {
-            JoinSide::Left => (Source::Input, *i),
-            JoinSide::Right => (Source::Lookup, *i),
-        })
-        .collect();
-    let schema = Schema::new(fields);
+    let output = Output {
+        schema: Schema::new(both_sides_fields(&input, &shapes, &output)),
+        columns: output
+            .iter()
+            .map(|(_, side, i)| match side {
+                JoinSide::Left => (Source::Input, *i),
+                JoinSide::Right => (Source::Lookup, *i),
+            })
+            .collect(),
+    };
     plugin_node(
         &name.name,
         vec![input.plan, shapes.plan],
         span,
-        move |inputs| {
-            Ok(lookup(
-                &inputs[0],
-                &inputs[1],
-                &keys,
-                rule,
-                keep_unmatched,
-                &spec,
-                schema.clone(),
-            ))
+        move |inputs, meter| {
+            let rule = (rule, keep_unmatched);
+            lookup(&inputs[0], &inputs[1], &keys, rule, &output, meter)
         },
     )
 }

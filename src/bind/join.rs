@@ -146,6 +146,24 @@ pub(super) fn both_sides(
         .collect()
 }
 
+/// The fields of [`both_sides`]' columns: each named as there, typed as on its side.
+pub(super) fn both_sides_fields(
+    left: &Rel,
+    right: &Rel,
+    output: &[(String, JoinSide, usize)],
+) -> Vec<Field> {
+    output
+        .iter()
+        .map(|(name, side, i)| {
+            let ty = match side {
+                JoinSide::Left => left.schema().fields[*i].ty,
+                JoinSide::Right => right.schema().fields[*i].ty,
+            };
+            Field::new(name.clone(), ty)
+        })
+        .collect()
+}
+
 fn one_side(rel: &Rel, side: JoinSide) -> Vec<(String, JoinSide, usize)> {
     rel.schema()
         .fields

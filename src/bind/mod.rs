@@ -88,6 +88,7 @@ pub fn bind(query: &Query, catalog: &Catalog, options: &Options) -> Result<Bound
     Ok(BoundQuery {
         plan,
         visualization,
+        started: binder.started,
     })
 }
 
@@ -134,6 +135,9 @@ pub struct Binder<'a> {
     /// While an `extend` binds its items one after another: how many columns its input has,
     /// which are all `pack_all()` packs (not the columns the items before it made).
     extend_input_width: Option<usize>,
+    /// When binding began: the query's time limit counts from here (a probe run while
+    /// binding spends from it too).
+    started: std::time::Instant,
 }
 
 impl<'a> Binder<'a> {
@@ -146,6 +150,7 @@ impl<'a> Binder<'a> {
             bound_nodes: 0,
             plan_sizes: Default::default(),
             extend_input_width: None,
+            started: std::time::Instant::now(),
         }
     }
 

@@ -50,8 +50,8 @@ pub(super) fn basket(
             _ => options.wildcards.push(constant(b, scope, arg)?),
         }
     }
-    plugin_node("basket", vec![visible.plan], span, move |inputs| {
-        Ok(plugin::basket::basket(&inputs[0], &options))
+    plugin_node("basket", vec![visible.plan], span, move |inputs, meter| {
+        plugin::basket::basket(&inputs[0], &options, meter)
     })
 }
 
@@ -141,7 +141,10 @@ pub(super) fn diffpatterns(
             _ => options.wildcards.push(constant(b, scope, arg)?),
         }
     }
-    plugin_node("diffpatterns", vec![visible.plan], span, move |inputs| {
-        Ok(plugin::diffpatterns::diffpatterns(&inputs[0], &options))
-    })
+    plugin_node(
+        "diffpatterns",
+        vec![visible.plan],
+        span,
+        move |inputs, meter| plugin::diffpatterns::diffpatterns(&inputs[0], &options, meter),
+    )
 }

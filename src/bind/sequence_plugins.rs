@@ -67,13 +67,14 @@ pub(super) fn funnel(
             span,
         )?;
         let periods = spans(b, scope, periods.expect("completion has periods"))?;
-        plugin_node(&name.name, vec![plan], span, move |inputs| {
-            Ok(plugin::funnel_completion::funnel_sequence_completion(
+        plugin_node(&name.name, vec![plan], span, move |inputs, meter| {
+            plugin::funnel_completion::funnel_sequence_completion(
                 &inputs[0],
                 &steps,
                 &sequence_states,
                 &periods,
-            ))
+                meter,
+            )
         })
     } else {
         let max_step = step(b, scope, third, ty, "MaxSequenceStepWindow")?;
@@ -90,10 +91,8 @@ pub(super) fn funnel(
             max_step,
             sequence: sequence_states,
         };
-        plugin_node(&name.name, vec![plan], span, move |inputs| {
-            Ok(plugin::funnel_sequence::funnel_sequence(
-                &inputs[0], &funnel,
-            ))
+        plugin_node(&name.name, vec![plan], span, move |inputs, meter| {
+            plugin::funnel_sequence::funnel_sequence(&inputs[0], &funnel, meter)
         })
     }
 }
@@ -241,6 +240,6 @@ pub(super) fn sequence_detect(
         "sequence_detect",
         vec![projected(plan, columns)],
         span,
-        move |inputs| plugin::sequence_detect::sequence_detect(&inputs[0], &detect),
+        move |inputs, meter| plugin::sequence_detect::sequence_detect(&inputs[0], &detect, meter),
     )
 }

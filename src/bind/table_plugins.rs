@@ -9,8 +9,9 @@
 //! kernel is run over empty inputs of the right schemas, so the columns come from the same code
 //! that makes the rows; `kqlite validate` reads nothing). `bag_unpack` and `pivot` take their
 //! columns from the data, as Kusto does: for those the input is run once while binding (through
-//! the executor, under the query's budget: `--timeout`, `--max-memory` and a cancel stop it) to
-//! learn the columns, and the rows still come from the plugin node when the query runs, fitted
+//! the executor, under the query's budget: `--timeout`, `--max-memory` and a cancel stop it; its
+//! clock starts when binding begins, so the probe and the run share one deadline) to learn the
+//! columns, and the rows still come from the plugin node when the query runs, fitted
 //! to those columns by name. (`bag_unpack`'s explicit output schema, `evaluate bag_unpack(d) :
 //! (…)`, which would spare the probe, is not parsed by kqlite.)
 
@@ -19,6 +20,7 @@ use super::ops::unknown_column;
 use super::scope::{Rel, Scope};
 use super::{drop_hidden, Binder};
 use crate::ast::{Expr, ExprKind, Ident, NamedExpr, Span};
+use crate::budget::Meter;
 use crate::error::{Error, ErrorKind};
 use crate::func::plugin;
 use crate::plan::{BoundExpr, BoundQuery, Node, Plan, PluginKernel, PluginRun};
@@ -41,24 +43,32 @@ pub(super) fn plugin_node(
     name: &str,
     inputs: Vec<Plan>,
     span: Span,
-    kernel: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static,
+    kernel: impl Fn(&[Table], &Meter) -> Result<Table, Error> + Send + Sync + 'static,
 ) -> Result<Rel, Error> {
     let kernel = PluginKernel::new(kernel);
     let empty: Vec<Table> = inputs
         .iter()
         .map(|p| Table::empty(p.schema.clone()))
         .collect();
-    plugin_rel(name, inputs, span, kernel, &empty, false)
+    plugin_rel(
+        name,
+        inputs,
+        span,
+        kernel,
+        (&empty, &Meter::default()),
+        false,
+    )
 }
 
 /// A plugin node whose output columns come from the data: the inputs are run now (under the
-/// query's budget) and the kernel's output over them gives the columns.
+/// query's budget, whose clock started when binding began) and the kernel's output over them
+/// gives the columns.
 fn probed_plugin_node(
     b: &Binder,
     name: &str,
     inputs: Vec<Plan>,
     span: Span,
-    kernel: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static,
+    kernel: impl Fn(&[Table], &Meter) -> Result<Table, Error> + Send + Sync + 'static,
 ) -> Result<Rel, Error> {
     let mut in_apply_body = false;
     for input in &inputs {
@@ -78,7 +88,8 @@ fn probed_plugin_node(
         .iter()
         .map(|plan| run_input(b, plan.clone(), span))
         .collect::<Result<Vec<_>, _>>()?;
-    plugin_rel(name, inputs, span, kernel, &tables, true)
+    let meter = b.options.budget.start_at(b.started);
+    plugin_rel(name, inputs, span, kernel, (&tables, &meter), true)
 }
 
 /// The plugin node over `inputs`, its output columns those `kernel` makes of `sample` (a table
@@ -88,13 +99,10 @@ fn plugin_rel(
     inputs: Vec<Plan>,
     span: Span,
     kernel: PluginKernel,
-    sample: &[Table],
+    (sample, meter): (&[Table], &Meter),
     probed: bool,
 ) -> Result<Rel, Error> {
-    let schema = kernel
-        .run(sample)
-        .map_err(|message| Error::semantic(message, span))?
-        .schema;
+    let schema = kernel.run(sample, meter, span)?.schema;
     Ok(Rel::visible(Plan {
         node: Node::Plugin(Box::new(PluginRun {
             name: name.to_string(),
@@ -113,6 +121,7 @@ fn run_input(b: &Binder, plan: Plan, span: Span) -> Result<Table, Error> {
     let query = crate::optimize(BoundQuery {
         plan,
         visualization: None,
+        started: b.started,
     });
     let external = crate::external_tables(b.options);
     crate::execute(&query, b.catalog, &external, b.options)
@@ -278,9 +287,13 @@ pub(super) fn bag_unpack(
             }
         }
     }
-    probed_plugin_node(b, "bag_unpack", vec![visible.plan], span, move |inputs| {
-        plugin::bag_unpack::unpack(&inputs[0], index, &options)
-    })
+    probed_plugin_node(
+        b,
+        "bag_unpack",
+        vec![visible.plan],
+        span,
+        move |inputs, meter| plugin::bag_unpack::unpack(&inputs[0], index, &options, meter),
+    )
 }
 
 /// `rows_near(Condition, NumRows [, RowsAfter])`.
@@ -316,7 +329,8 @@ pub(super) fn rows_near(
     }
     let width = visible.schema().len();
     let input = with_column(visible, bound);
-    plugin_node("rows_near", vec![input], span, move |inputs| {
+    plugin_node("rows_near", vec![input], span, move |inputs, _| {
+        // One pass over the rows and a take: as quick as any streaming operator's batch.
         let table = &inputs[0];
         let matches: Vec<bool> = (0..table.num_rows())
             .map(|i| table.columns[width].get(i) == Value::Bool(true))
@@ -400,13 +414,13 @@ pub(super) fn pivot(
     let over_nothing = super::summarize::summarize(b, scope, empty_input, &aggregates, &[])?;
     let groups = groups.len();
     let inputs = vec![drop_hidden(summarized), drop_hidden(over_nothing)];
-    probed_plugin_node(b, "pivot", inputs, span, move |inputs| {
+    probed_plugin_node(b, "pivot", inputs, span, move |inputs, meter| {
         // The aggregate over no rows fills the cells of absent combinations.
         let empty = match inputs[1].columns.first() {
             Some(column) if !column.is_empty() => column.get(0),
             _ => Value::Null,
         };
-        plugin::pivot::reshape(&inputs[0], groups, &empty)
+        plugin::pivot::reshape(&inputs[0], groups, &empty, meter)
     })
 }
 
@@ -480,12 +494,12 @@ pub(super) fn timeline(
         )
     };
     let bins = plugin::timeline::Bins { start, end, step };
-    plugin_node(&name.name, vec![input], span, move |inputs| {
-        Ok(if sliding {
-            plugin::timeline::sliding_window_counts(&inputs[0], &bins, lookback)
+    plugin_node(&name.name, vec![input], span, move |inputs, meter| {
+        if sliding {
+            plugin::timeline::sliding_window_counts(&inputs[0], &bins, lookback, meter)
         } else {
-            plugin::timeline::activity_counts_metrics(&inputs[0], &bins)
-        })
+            plugin::timeline::activity_counts_metrics(&inputs[0], &bins, meter)
+        }
     })
 }
 
@@ -637,11 +651,12 @@ pub(super) fn rolling_percentile(
         bin_size: size,
         bins,
     };
-    plugin_node("rolling_percentile", vec![input], span, move |inputs| {
-        Ok(plugin::rolling::rolling_percentile(
-            &inputs[0], &window, &name,
-        ))
-    })
+    plugin_node(
+        "rolling_percentile",
+        vec![input],
+        span,
+        move |inputs, meter| plugin::rolling::rolling_percentile(&inputs[0], &window, &name, meter),
+    )
 }
 
 /// Dimension arguments: columns of `row`, each output under its name.
@@ -664,8 +679,8 @@ pub(super) fn dimensions(
 /// `narrow()`.
 pub(super) fn narrow(input: Rel, name: &Ident, args: &[Expr], span: Span) -> Result<Rel, Error> {
     no_arguments(name, args)?;
-    plugin_node("narrow", vec![drop_hidden(input)], span, |inputs| {
-        Ok(plugin::narrow::narrow(&inputs[0]))
+    plugin_node("narrow", vec![drop_hidden(input)], span, |inputs, meter| {
+        plugin::narrow::narrow(&inputs[0], meter)
     })
 }
 
@@ -705,7 +720,7 @@ pub(super) fn dcount_intersect(
         "dcount_intersect",
         vec![projected(plan, exprs)],
         span,
-        move |inputs| plugin::intersect::dcount_intersect(&inputs[0], width),
+        move |inputs, meter| plugin::intersect::dcount_intersect(&inputs[0], width, meter),
     )
 }
 

@@ -9,7 +9,6 @@
 //! One file per operator family; this file is the driver: it resolves subqueries, dispatches
 //! plan nodes and owns the `materialize()` cache.
 
-mod budget;
 mod convert;
 mod ip_lookup;
 mod join;
@@ -27,13 +26,13 @@ mod summarize;
 mod top_nested;
 mod union;
 
+pub use crate::budget::{Budget, Meter};
 use crate::catalog::{Catalog, ExternalTables, TableProvider};
 use crate::error::{Error, ErrorKind};
 use crate::func::EvalContext;
 use crate::plan::{BoundExpr, BoundQuery, ExprNode, Node, Plan};
 use crate::table::{Column, Schema, Table};
 use crate::{Options, QueryResult};
-pub use budget::{Budget, Meter};
 use profile::Recorder;
 pub use profile::{OperatorRows, Profile};
 use rustc_hash::FxHashMap;
@@ -50,7 +49,7 @@ pub fn execute(
 ) -> Result<QueryResult, Error> {
     let executor = Executor::new(catalog, options.context())
         .with_external(external)
-        .with_meter(options.budget.start());
+        .with_meter(options.budget.start_at(query.started));
     let table = executor.run_to_table(&query.plan)?;
     Ok(QueryResult {
         table,
@@ -71,7 +70,7 @@ pub fn execute_into(
 ) -> Result<Flow, Error> {
     let executor = Executor::new(catalog, options.context())
         .with_external(external)
-        .with_meter(options.budget.start());
+        .with_meter(options.budget.start_at(query.started));
     let resolved = subplan::resolve(&query.plan, &executor)?;
     executor.run(&resolved, out)
 }
@@ -89,7 +88,7 @@ pub fn execute_profiled(
     let started = std::time::Instant::now();
     let executor = Executor::new(catalog, options.context())
         .with_external(external)
-        .with_meter(options.budget.start())
+        .with_meter(options.budget.start_at(query.started))
         .with_profile(&recorder);
     let table = executor.run_to_table(&query.plan)?;
     drop(executor);
@@ -410,7 +409,7 @@ impl<'a> Executor<'a> {
                     .map(|input| self.collect(input))
                     .collect::<Result<Vec<_>, _>>()?;
                 self.meter.check()?;
-                emit(plugin::run(run, &inputs, &plan.schema)?, out)
+                emit(plugin::run(run, &inputs, &plan.schema, &self.meter)?, out)
             }
             Node::Materialize { id, input } => {
                 let cached = self.materialized.borrow().get(id).cloned();

@@ -1,18 +1,21 @@
 //! Running a table plugin node (`evaluate narrow()`, `pivot(…)`, …): its inputs are gathered
 //! (each under the query's budget, as any operator's input), the kernel bound into the plan
-//! makes the output, and the output is fitted to the columns the plan promised.
+//! makes the output (asking the same budget's meter as it goes), and the output is fitted to
+//! the columns the plan promised.
 
-use super::{batch, runtime};
+use super::{batch, runtime, Meter};
 use crate::error::Error;
 use crate::plan::PluginRun;
 use crate::table::{Column, Schema, Table, Value};
 
 /// The plugin's output over `inputs` (one table per plan input), with `schema`'s columns.
-pub(super) fn run(plugin: &PluginRun, inputs: &[Table], schema: &Schema) -> Result<Table, Error> {
-    let made = plugin
-        .kernel
-        .run(inputs)
-        .map_err(|message| Error::semantic(message, plugin.span))?;
+pub(super) fn run(
+    plugin: &PluginRun,
+    inputs: &[Table],
+    schema: &Schema,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let made = plugin.kernel.run(inputs, meter, plugin.span)?;
     fit(made, schema, plugin)
 }
 
@@ -71,7 +74,7 @@ mod tests {
         PluginRun {
             name: "test".into(),
             inputs: Vec::new(),
-            kernel: PluginKernel::new(|inputs| Ok(inputs[0].clone())),
+            kernel: PluginKernel::new(|inputs, _| Ok(inputs[0].clone())),
             span: Default::default(),
             probed,
         }
@@ -81,7 +84,7 @@ mod tests {
     fn probed_columns_are_fitted_by_name() {
         let made = values(&[("b", long(&[1, 2])), ("c", strings(&["x", "y"]))]);
         let want = schema(&[("a", Type::Long), ("b", Type::Long)]);
-        let out = run(&plugin(true), &[made], &want).unwrap();
+        let out = run(&plugin(true), &[made], &want, &Meter::default()).unwrap();
         assert_eq!(out.schema, want);
         assert_eq!(out.columns[0].get(1), Value::Null);
         assert_eq!(out.columns[1].get(1), Value::Long(2));
@@ -91,7 +94,7 @@ mod tests {
     fn fixed_columns_that_disagree_are_an_error() {
         let made = values(&[("b", long(&[1]))]);
         let want = schema(&[("a", Type::Long)]);
-        let err = run(&plugin(false), &[made], &want).unwrap_err();
+        let err = run(&plugin(false), &[made], &want, &Meter::default()).unwrap_err();
         assert!(
             format!("{err:?}").contains("made the columns (b)"),
             "{err:?}"

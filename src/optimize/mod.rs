@@ -22,6 +22,7 @@ pub fn optimize(query: BoundQuery) -> BoundQuery {
     BoundQuery {
         plan,
         visualization: query.visualization,
+        started: query.started,
     }
 }
 

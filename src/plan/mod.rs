@@ -13,6 +13,8 @@ pub use facts::{Order, Outputs};
 pub use visit::{ColumnMap, Descend};
 
 use crate::ast::{Span, StringOp};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::func::{AggregateFunc, ScalarFunc};
 use crate::table::{Schema, Table, Type, Value};
 use std::sync::Arc;
@@ -171,21 +173,31 @@ pub struct PluginRun {
     pub probed: bool,
 }
 
-/// What a plugin does with its inputs' rows: the arguments are captured when binding. An
-/// error is the message the plugin reports (at [`PluginRun::span`]).
-pub type PluginFn = dyn Fn(&[Table]) -> Result<Table, String> + Send + Sync;
+/// What a plugin does with its inputs' rows: the arguments are captured when binding. The
+/// kernel asks the query's meter every so many rows (a spent budget stops it with the same
+/// error as any operator); any other error is the plugin's message (`ErrorKind::Semantic`,
+/// placed at [`PluginRun::span`]).
+pub type PluginFn = dyn Fn(&[Table], &Meter) -> Result<Table, Error> + Send + Sync;
 
 /// A shared [`PluginFn`] (plans are cloned; the kernel is not).
 #[derive(Clone)]
 pub struct PluginKernel(pub std::sync::Arc<PluginFn>);
 
 impl PluginKernel {
-    pub fn new(f: impl Fn(&[Table]) -> Result<Table, String> + Send + Sync + 'static) -> Self {
+    pub fn new(
+        f: impl Fn(&[Table], &Meter) -> Result<Table, Error> + Send + Sync + 'static,
+    ) -> Self {
         PluginKernel(std::sync::Arc::new(f))
     }
 
-    pub fn run(&self, inputs: &[Table]) -> Result<Table, String> {
-        (self.0)(inputs)
+    /// The kernel's output over `inputs`; its own errors are placed at `span` (the call),
+    /// while a stop (time, memory, cancel) is the query's and points nowhere, as when any other
+    /// operator is stopped.
+    pub fn run(&self, inputs: &[Table], meter: &Meter, span: Span) -> Result<Table, Error> {
+        (self.0)(inputs, meter).map_err(|error| match error.kind {
+            crate::error::ErrorKind::Stopped(_) => error,
+            _ => error.with_span(span),
+        })
     }
 }
 
@@ -467,4 +479,7 @@ pub struct Visualization {
 pub struct BoundQuery {
     pub plan: Plan,
     pub visualization: Option<Visualization>,
+    /// When binding began: the query's time limit counts from here, so what binding ran (a
+    /// `pivot` or `bag_unpack` probe) and the run share one deadline.
+    pub started: std::time::Instant,
 }

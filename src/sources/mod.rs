@@ -20,6 +20,7 @@ mod provider;
 mod pushdown;
 mod query_api;
 mod scan_dict;
+mod sparse_table;
 mod table_file;
 mod tuple;
 mod tuple_rows;
@@ -44,7 +45,7 @@ pub use diagnostics::{Diagnostic, Diagnostics};
 pub use provider::{FlowFile, FlowLogProvider};
 pub use table_file::TableFormat;
 
-use crate::catalog::{Catalog, MemoryTable, ScanRequest};
+use crate::catalog::{Catalog, ScanRequest};
 use crate::error::Error;
 use crate::func::EvalContext;
 use crate::table::TICKS_PER_SECOND;
@@ -341,7 +342,7 @@ fn load_table_file(
         report.diagnostics.report(d);
     }
     let origin = format!("{} ({})", path.display(), format.label());
-    catalog.register(name, Arc::new(MemoryTable::new(table, origin)));
+    catalog.register(name, Arc::new(table.with_origin(origin)));
     report.tables.push(LoadedTable {
         name: name.to_string(),
     });

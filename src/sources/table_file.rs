@@ -1,5 +1,6 @@
 //! Tables given as files: CSV (a header row, RFC 4180), JSON (an array of objects) or JSON lines
-//! (one object per line) → an in-memory table. A known table keeps its schema's columns and
+//! (one object per line) → an in-memory table that keeps only its present cells
+//! ([`SparseTable`]: rows that each name other keys cost what they hold). A known table keeps its schema's columns and
 //! types (columns the file lacks are empty, extra ones are appended with inferred types); any
 //! other table gets its types inferred from its first rows: long, real, bool, datetime, else
 //! string, and dynamic for JSON objects and arrays. Dates and timespans are read as
@@ -9,9 +10,10 @@ use super::detect;
 use super::diagnostics::Diagnostic;
 use super::la_export;
 use super::read_issue::Position;
+use super::sparse_table::{SparseColumn, SparseTable};
 use crate::catalog::known_schema;
 use crate::error::Error;
-use crate::table::{Column, Field, Schema, Str, Table, Type, Value};
+use crate::table::{Field, Schema, Str, Type, Value};
 use crate::value::text;
 use indexmap::IndexMap;
 use std::path::Path;
@@ -21,8 +23,8 @@ const INFER_ROWS: usize = 1000;
 
 /// Kusto's limit of columns per table
 /// (<https://learn.microsoft.com/kusto/query/schema-entities/columns>). JSON keys first seen
-/// after this many are reported and left out: without the bound, rows that each add a key make
-/// a table of rows × keys cells, quadratic in the file's size.
+/// after this many are reported and left out. (Rows that each add a key cost what they hold:
+/// absent cells are not stored, and scans of a wide table come in batches of fewer rows.)
 const MAX_COLUMNS: usize = 10_000;
 
 /// The layout of a table file.
@@ -103,7 +105,7 @@ pub fn load(
     name: &str,
     format: TableFormat,
     problems: &mut Vec<Diagnostic>,
-) -> Result<Table, Error> {
+) -> Result<SparseTable, Error> {
     let shown = path.display().to_string();
     let bytes =
         detect::read_all(path).map_err(|e| Error::input(&shown, format!("cannot read: {e}")))?;
@@ -122,7 +124,7 @@ pub fn load(
     let head = text.as_bytes().get(..64 * 1024).unwrap_or(text.as_bytes());
     // `kqlite query --format json` output (the query API's shape) reads back with its types.
     if format == TableFormat::Json && super::query_api::looks_like(head) {
-        return super::query_api::read(text, &shown);
+        return super::query_api::read(text, &shown).map(SparseTable::from);
     }
     let export = match format {
         TableFormat::Csv if la_export::looks_like_portal_csv(head) => {
@@ -142,7 +144,7 @@ pub fn load(
             };
             Diagnostic::new(i.path, line, position, i.message, i.skipped)
         }));
-        return Ok(table);
+        return Ok(SparseTable::from(table));
     }
     let raw = match format {
         TableFormat::Csv => read_csv(text, &shown, problems),
@@ -311,13 +313,13 @@ fn json_cell(value: serde_json::Value) -> Cell {
 
 /// Rows from JSON objects; columns in order of first appearance, at most [`MAX_COLUMNS`].
 pub(crate) fn rows_from_objects(
-    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+    objects: impl IntoIterator<Item = (usize, serde_json::Map<String, serde_json::Value>)>,
 ) -> RawTable {
     rows_from_objects_within(objects, MAX_COLUMNS)
 }
 
 fn rows_from_objects_within(
-    objects: Vec<(usize, serde_json::Map<String, serde_json::Value>)>,
+    objects: impl IntoIterator<Item = (usize, serde_json::Map<String, serde_json::Value>)>,
     max_columns: usize,
 ) -> RawTable {
     let mut index: IndexMap<String, ()> = IndexMap::new();
@@ -357,32 +359,34 @@ fn read_json_array(text: &str, path: &str) -> Result<RawTable, Error> {
                 format!("line {}: expected a JSON array of objects: {e}", e.line()),
             )
         })?;
-    Ok(rows_from_objects(
-        values.into_iter().map(|o| (0, o)).collect(),
-    ))
+    Ok(rows_from_objects(values.into_iter().map(|o| (0, o))))
 }
 
+/// Each line's object goes into the table as it is parsed (the file's objects are never all
+/// held at once).
 pub(crate) fn read_json_lines(text: &str, path: &str, problems: &mut Vec<Diagnostic>) -> RawTable {
-    let mut objects = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    let objects = text.lines().enumerate().filter_map(|(n, line)| {
         if line.trim().is_empty() {
-            continue;
+            return None;
         }
         match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
-            Ok(object) => objects.push((n + 1, object)),
-            Err(e) => problems.push(Diagnostic::new(
-                path,
-                Some(n + 1),
-                "",
-                format!(
-                    "expected one JSON object on the line: {} (column {})",
-                    json_error_text(&e),
-                    e.column()
-                ),
-                1,
-            )),
+            Ok(object) => Some((n + 1, object)),
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    path,
+                    Some(n + 1),
+                    "",
+                    format!(
+                        "expected one JSON object on the line: {} (column {})",
+                        json_error_text(&e),
+                        e.column()
+                    ),
+                    1,
+                ));
+                None
+            }
         }
-    }
+    });
     rows_from_objects(objects)
 }
 
@@ -454,7 +458,7 @@ pub(crate) fn read_json_stream(text: &str, path: &str) -> Result<RawTable, Error
 }
 
 /// Lay the cells out under the known schema (if `name` has one) or inferred types.
-fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) -> Table {
+fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) -> SparseTable {
     let (dropped, first_dropped) = &raw.dropped_keys;
     if *dropped > 0 {
         problems.push(Diagnostic::new(
@@ -496,24 +500,15 @@ fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) 
     let rows = raw.lines.len();
     // Values that do not fit their column: (row, field, message), reported in row order.
     let mut misfits: Vec<(usize, usize, String)> = Vec::new();
+    // Only the present cells are kept (a value that does not fit is null, so absent too).
     let mut columns = Vec::with_capacity(fields.len());
     for (f, (field, source)) in fields.iter().zip(&sources).enumerate() {
-        let mut column = Column::with_capacity(field.ty, rows);
-        let mut present = source
-            .map_or(&[][..], |i| &raw.cells[i][..])
-            .iter()
-            .peekable();
-        for row in 0..rows {
-            let Some((_, cell)) = present.next_if(|(r, _)| *r == row) else {
-                column.push(&Value::Null);
-                continue;
-            };
+        let mut column = SparseColumn::empty(field.ty);
+        for (row, cell) in source.map_or(&[][..], |i| &raw.cells[i][..]) {
             match convert(cell, field.ty) {
-                Ok(value) => column.push(&value),
-                Err(message) => {
-                    misfits.push((row, f, message));
-                    column.push(&Value::Null);
-                }
+                Ok(Value::Null) => {}
+                Ok(value) => column.push(*row, &value),
+                Err(message) => misfits.push((*row, f, message)),
             }
         }
         columns.push(column);
@@ -529,7 +524,7 @@ fn build(raw: RawTable, name: &str, path: &str, problems: &mut Vec<Diagnostic>) 
             0,
         ));
     }
-    Table::new(Schema::new(fields), columns)
+    SparseTable::new(Schema::new(fields), rows, columns)
 }
 
 /// The narrowest type every present cell fits (the value layer's inference: long, real, bool,
@@ -573,6 +568,7 @@ pub fn parse_text(text: &str, ty: Type) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Column;
     use crate::table::TICKS_PER_SECOND;
     use std::sync::Arc;
 
@@ -600,7 +596,9 @@ mod tests {
     fn unknown_csv_table_infers_types() {
         let path = temp("hosts.csv", "Name,Count,Ratio,Up,Seen\nweb,3,0.5,true,2024-05-09T10:00:00Z\ndb,,1,false,2024-05-09 11:30:00\n");
         let mut problems = Vec::new();
-        let table = load(&path, "hosts", TableFormat::Csv, &mut problems).unwrap();
+        let table = load(&path, "hosts", TableFormat::Csv, &mut problems)
+            .unwrap()
+            .to_table();
         assert!(problems.is_empty(), "{problems:?}");
         let types: Vec<Type> = table.schema.fields.iter().map(|f| f.ty).collect();
         assert_eq!(
@@ -627,7 +625,9 @@ mod tests {
             "SrcIp,DestPort,BytesSrcToDest,FlowStartTime,Extra\n10.0.0.1,443,100,2024-05-09T10:00:00.5Z,x\n10.0.0.2,http,5,,y\n",
         );
         let mut problems = Vec::new();
-        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems).unwrap();
+        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems)
+            .unwrap()
+            .to_table();
         let schema = known_schema("NTANetAnalytics").unwrap();
         assert_eq!(table.schema.fields[..schema.len()], schema.fields[..]);
         assert_eq!(
@@ -662,7 +662,9 @@ mod tests {
             &format!("{}\n{}\n", header.join(","), row.join(",")),
         );
         let mut problems = Vec::new();
-        let table = load(&path, "Wide", TableFormat::Csv, &mut problems).unwrap();
+        let table = load(&path, "Wide", TableFormat::Csv, &mut problems)
+            .unwrap()
+            .to_table();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(table.schema.fields.len(), 100_000);
         assert_eq!(table.num_rows(), 1);
@@ -695,7 +697,7 @@ mod tests {
             (1_500, vec!["k500".into(), "k501".into(), "k502".into()])
         );
         let mut problems = Vec::new();
-        let table = build(raw, "Sparse", "s.jsonl", &mut problems);
+        let table = build(raw, "Sparse", "s.jsonl", &mut problems).to_table();
         assert_eq!(table.num_rows(), 2_000);
         assert_eq!(table.column("k499").unwrap().get(499), Value::Long(499));
         assert!(problems[0]
@@ -718,7 +720,9 @@ mod tests {
             r#"[{"a":1,"b":{"x":1},"c":"s"},{"a":2.5,"d":true}]"#,
         );
         let mut problems = Vec::new();
-        let table = load(&path, "t", TableFormat::Json, &mut problems).unwrap();
+        let table = load(&path, "t", TableFormat::Json, &mut problems)
+            .unwrap()
+            .to_table();
         let names: Vec<&str> = table.schema.names().collect();
         assert_eq!(names, vec!["a", "b", "c", "d"]);
         let types: Vec<Type> = table.schema.fields.iter().map(|f| f.ty).collect();
@@ -727,7 +731,9 @@ mod tests {
             vec![Type::Real, Type::Dynamic, Type::String, Type::Bool]
         );
         let path = temp("t.jsonl", "{\"a\":1}\nnot json\n{\"a\":2}\n");
-        let table = load(&path, "t", TableFormat::JsonLines, &mut problems).unwrap();
+        let table = load(&path, "t", TableFormat::JsonLines, &mut problems)
+            .unwrap()
+            .to_table();
         assert_eq!(table.columns[0], Column::Long(vec![Some(1), Some(2)]));
         assert_eq!(problems[0].line, Some(2));
     }
@@ -766,7 +772,9 @@ mod tests {
             "TimeGenerated [UTC],SrcIp,DestPort\n\"5/9/2024, 10:00:52.562 AM\",10.12.1.4,443\n",
         );
         let mut problems = Vec::new();
-        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems).unwrap();
+        let table = load(&path, "NTANetAnalytics", TableFormat::Csv, &mut problems)
+            .unwrap()
+            .to_table();
         assert!(problems.is_empty());
         assert_eq!(
             table.column("TimeGenerated").unwrap().get(0),
@@ -777,7 +785,9 @@ mod tests {
             "q.json",
             r#"[{"DestPort": "22", "TableName": "PrimaryResult", "Flag": "INVALID"}]"#,
         );
-        let table = load(&path, "q", TableFormat::Json, &mut problems).unwrap();
+        let table = load(&path, "q", TableFormat::Json, &mut problems)
+            .unwrap()
+            .to_table();
         assert!(problems.is_empty());
         assert!(table.schema.index_of("TableName").is_none());
         assert_eq!(table.column("DestPort").unwrap().get(0), Value::Long(22));

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value, EPOCH_TICKS};
 
 pub struct Activeness {
@@ -18,8 +20,13 @@ pub struct Activeness {
 }
 
 /// `input` columns: id, timeline, then the dimensions.
-pub fn active_users_count(input: &Table, steps: &Steps, rule: &Activeness) -> Table {
-    let data = activity::read(input);
+pub fn active_users_count(
+    input: &Table,
+    steps: &Steps,
+    rule: &Activeness,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let data = activity::read(input, meter)?;
     let ty = input.schema.fields[1].ty;
     // Periods are `bin()`'s: a datetime's from Kusto's origin, 0001-01-01.
     let origin = if ty == Type::DateTime { EPOCH_TICKS } else { 0 };
@@ -29,9 +36,12 @@ pub fn active_users_count(input: &Table, steps: &Steps, rule: &Activeness) -> Ta
     }
     // (bin, tuple) → the ids active in it
     let mut active: BTreeMap<(usize, usize), HashSet<&str>> = BTreeMap::new();
+    // Each appearance looks back over the id's others: many appearances of one id are many steps.
+    let mut pacer = meter.pacer();
     for ((tuple, id), list) in &mut times {
         list.sort_unstable();
         for &t in list.iter() {
+            pacer.step()?;
             let Some(bin) = steps.of(t) else { continue };
             let periods: HashSet<i64> = list
                 .iter()
@@ -46,14 +56,14 @@ pub fn active_users_count(input: &Table, steps: &Steps, rule: &Activeness) -> Ta
     let time_name = input.schema.fields[1].name.clone();
     let mut fields = activity::leading_fields(input, &[time_name]);
     fields.push(Field::new("dcount", Type::Long));
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     for ((bin, tuple), ids) in &active {
         let mut row = vec![activity::time_value(ty, steps.time(*bin))];
         row.extend(data.tuples[*tuple].iter().cloned());
         row.push(Value::Long(ids.len() as i64));
-        rows.push(&row);
+        rows.push(&row)?;
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -77,10 +87,10 @@ mod tests {
             period: 10,
             periods: 3,
         };
-        let out = active_users_count(&t, &steps, &rule(25));
+        let out = active_users_count(&t, &steps, &rule(25), &Meter::default()).unwrap();
         assert_eq!(out.columns[0], Column::Long(vec![Some(20)]));
         assert_eq!(out.columns[1], Column::Long(vec![Some(1)]));
-        let out = active_users_count(&t, &steps, &rule(20));
+        let out = active_users_count(&t, &steps, &rule(20), &Meter::default()).unwrap();
         assert_eq!(out.num_rows(), 0);
     }
 }

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use crate::budget::{Meter, Pacer};
+use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// A timeline point as a whole number, if the value is one.
@@ -45,7 +47,7 @@ pub struct Events {
 }
 
 /// `input` columns: id, time, then the dimensions. Rows with a null id or time are left out.
-pub fn read(input: &Table) -> Events {
+pub fn read(input: &Table, meter: &Meter) -> Result<Events, Error> {
     let mut out = Events {
         tuples: Vec::new(),
         events: Vec::new(),
@@ -56,6 +58,7 @@ pub fn read(input: &Table) -> Events {
         index.insert(format!("{:?}", Vec::<Value>::new()), 0);
     }
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let Some(time) = ticks(&input.columns[1].get(row)) else {
             continue;
         };
@@ -74,7 +77,7 @@ pub fn read(input: &Table) -> Events {
             tuple,
         });
     }
-    out
+    Ok(out)
 }
 
 /// Fixed steps from `start`: the bins `start`, `start + step`, … up to `end` (inclusive).
@@ -106,25 +109,34 @@ impl Steps {
     }
 }
 
-/// An output table filled a row at a time.
-pub struct Rows {
+/// An output table filled a row at a time, asking the meter every so many rows (the loops
+/// that make the rows are the kernels' long ones).
+pub struct Rows<'m> {
     fields: Vec<Field>,
     columns: Vec<Column>,
+    pacer: Pacer<'m>,
 }
 
-impl Rows {
-    pub fn new(fields: Vec<Field>) -> Rows {
+impl<'m> Rows<'m> {
+    pub fn new(fields: Vec<Field>, meter: &'m Meter) -> Rows<'m> {
         let columns = fields
             .iter()
             .map(|f| Column::with_capacity(f.ty, 0))
             .collect();
-        Rows { fields, columns }
+        Rows {
+            fields,
+            columns,
+            pacer: meter.pacer(),
+        }
     }
 
-    pub fn push(&mut self, row: &[Value]) {
+    /// Add a row; fails once the query's budget is spent.
+    pub fn push(&mut self, row: &[Value]) -> Result<(), Error> {
+        self.pacer.step()?;
         for (column, value) in self.columns.iter_mut().zip(row) {
             column.push(value);
         }
+        Ok(())
     }
 
     pub fn finish(self) -> Table {
@@ -189,10 +201,10 @@ mod tests {
         let mut t = test_input::events(&[("a", 1)]);
         t.columns[0].push(&Value::String("b".into()));
         t.columns[1].push(&Value::Null);
-        let e = read(&t);
+        let e = read(&t, &Meter::default()).unwrap();
         assert_eq!(e.tuples.len(), 1);
         assert_eq!(e.events.len(), 1);
-        let empty = read(&test_input::events(&[]));
+        let empty = read(&test_input::events(&[]), &Meter::default()).unwrap();
         assert_eq!(empty.tuples.len(), 1);
     }
 }

@@ -9,11 +9,18 @@
 use std::collections::HashSet;
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 /// `input` columns: id, timeline, then the dimensions; `steps` step by the inner window.
-pub fn activity_engagement(input: &Table, steps: &Steps, outer: i64) -> Table {
-    let data = activity::read(input);
+pub fn activity_engagement(
+    input: &Table,
+    steps: &Steps,
+    outer: i64,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let data = activity::read(input, meter)?;
     let mut per_bin: Vec<Vec<HashSet<&str>>> =
         vec![vec![HashSet::new(); steps.count()]; data.tuples.len()];
     for e in &data.events {
@@ -31,7 +38,7 @@ pub fn activity_engagement(input: &Table, steps: &Steps, outer: i64) -> Table {
         Field::new("activity_ratio", Type::Real),
     ]);
     let ty = input.schema.fields[1].ty;
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     for bin in 0..steps.count() {
         for (t, dims) in data.tuples.iter().enumerate() {
             let inner = per_bin[t][bin].len();
@@ -47,10 +54,10 @@ pub fn activity_engagement(input: &Table, steps: &Steps, outer: i64) -> Table {
                 Value::Long(outer.len() as i64),
                 activity::ratio(inner, outer.len()),
             ]);
-            rows.push(&row);
+            rows.push(&row)?;
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -67,7 +74,7 @@ mod tests {
             end: 3,
             step: 1,
         };
-        let out = activity_engagement(&t, &steps, 2);
+        let out = activity_engagement(&t, &steps, 2, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[1],
             Column::Long(vec![Some(1), Some(2), Some(1), Some(1)])

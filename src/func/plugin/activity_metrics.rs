@@ -9,11 +9,13 @@
 use std::collections::HashSet;
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 /// `input` columns: id, timeline, then the dimensions.
-pub fn activity_metrics(input: &Table, steps: &Steps) -> Table {
-    let data = activity::read(input);
+pub fn activity_metrics(input: &Table, steps: &Steps, meter: &Meter) -> Result<Table, Error> {
+    let data = activity::read(input, meter)?;
     let mut per_bin: Vec<Vec<HashSet<&str>>> =
         vec![vec![HashSet::new(); steps.count()]; data.tuples.len()];
     for e in &data.events {
@@ -31,7 +33,7 @@ pub fn activity_metrics(input: &Table, steps: &Steps) -> Table {
     ]);
     let ty = input.schema.fields[1].ty;
     let empty = HashSet::new();
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     for bin in 0..steps.count() {
         for (t, dims) in data.tuples.iter().enumerate() {
             let now = &per_bin[t][bin];
@@ -49,10 +51,10 @@ pub fn activity_metrics(input: &Table, steps: &Steps) -> Table {
                 activity::ratio(returned, before.len()),
                 activity::ratio(before.len() - returned, before.len()),
             ]);
-            rows.push(&row);
+            rows.push(&row)?;
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -77,7 +79,7 @@ mod tests {
             end: 29,
             step: 10,
         };
-        let out = activity_metrics(&t, &steps);
+        let out = activity_metrics(&t, &steps, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[1],
             Column::Long(vec![Some(3), Some(2), Some(1)])

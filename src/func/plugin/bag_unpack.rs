@@ -7,6 +7,9 @@
 use indexmap::IndexMap;
 use serde_json::Value as J;
 
+use super::invalid;
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// What to do when a slot is named like an input column (`columnsConflict`).
@@ -58,11 +61,17 @@ fn json_value(value: &J, ty: Type) -> Value {
 }
 
 /// Unpack column `column` of `input`.
-pub fn unpack(input: &Table, column: usize, options: &Options) -> Result<Table, String> {
+pub fn unpack(
+    input: &Table,
+    column: usize,
+    options: &Options,
+    meter: &Meter,
+) -> Result<Table, Error> {
     let bags = &input.columns[column];
     // slot name → its type so far (None: only nulls seen; Some(Dynamic) once types disagree).
     let mut slots: IndexMap<String, Option<Type>> = IndexMap::new();
     for row in 0..bags.len() {
+        meter.check_every(row)?;
         let Value::Dynamic(J::Object(bag)) = bags.get(row) else {
             continue;
         };
@@ -94,11 +103,11 @@ pub fn unpack(input: &Table, column: usize, options: &Options) -> Result<Table, 
         if names.contains(&field.name) {
             match options.conflict {
                 Conflict::Error => {
-                    return Err(format!(
+                    return Err(invalid(format!(
                         "the slot `{}` is named like an input column; pass \
                          columnsConflict='replace_source' or 'keep_source'",
                         field.name
-                    ))
+                    )))
                 }
                 Conflict::ReplaceSource => continue,
                 Conflict::KeepSource => {}
@@ -108,6 +117,8 @@ pub fn unpack(input: &Table, column: usize, options: &Options) -> Result<Table, 
         fields.push(field.clone());
         columns.push(input.columns[i].clone());
     }
+    // Every slot's column reads every row: slots × rows steps.
+    let mut pacer = meter.pacer();
     for ((key, ty), name) in slots.iter().zip(names) {
         if kept_input.contains(&name) {
             continue;
@@ -115,6 +126,7 @@ pub fn unpack(input: &Table, column: usize, options: &Options) -> Result<Table, 
         let ty = ty.unwrap_or(Type::Dynamic);
         let mut out = Column::with_capacity(ty, bags.len());
         for row in 0..bags.len() {
+            pacer.step()?;
             let value = match bags.get(row) {
                 Value::Dynamic(J::Object(bag)) => {
                     bag.get(key).map_or(Value::Null, |v| json_value(v, ty))
@@ -162,7 +174,7 @@ mod tests {
             json!(null),
             json!({"b": null, "m": "two"}),
         ]);
-        let out = unpack(&t, 1, &options(Conflict::Error)).unwrap();
+        let out = unpack(&t, 1, &options(Conflict::Error), &Meter::default()).unwrap();
         let names: Vec<&str> = out.schema.names().collect();
         assert_eq!(names, ["k", "a", "b", "m"]);
         assert_eq!(out.schema.fields[2].ty, Type::Long);
@@ -173,10 +185,10 @@ mod tests {
     #[test]
     fn a_slot_named_like_an_input_column_follows_columns_conflict() {
         let t = table(vec![json!({"k": 7})]);
-        assert!(unpack(&t, 1, &options(Conflict::Error)).is_err());
-        let replaced = unpack(&t, 1, &options(Conflict::ReplaceSource)).unwrap();
+        assert!(unpack(&t, 1, &options(Conflict::Error), &Meter::default()).is_err());
+        let replaced = unpack(&t, 1, &options(Conflict::ReplaceSource), &Meter::default()).unwrap();
         assert_eq!(replaced.columns, vec![Column::Long(vec![Some(7)])]);
-        let kept = unpack(&t, 1, &options(Conflict::KeepSource)).unwrap();
+        let kept = unpack(&t, 1, &options(Conflict::KeepSource), &Meter::default()).unwrap();
         assert_eq!(kept.columns, vec![Column::Long(vec![Some(0)])]);
     }
 }

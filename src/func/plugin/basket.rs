@@ -13,6 +13,8 @@
 
 use super::activity::Rows;
 use super::itemsets::{self, percent};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Column, Field, Table, Type, Value};
 
 pub struct Options {
@@ -40,28 +42,36 @@ pub(super) fn weights(input: &Table, column: Option<usize>) -> Vec<i64> {
         .collect()
 }
 
-pub fn basket(input: &Table, options: &Options) -> Table {
+pub fn basket(input: &Table, options: &Options, meter: &Meter) -> Result<Table, Error> {
     let skip: Vec<usize> = options.weight.into_iter().collect();
-    let items = itemsets::items(input, &skip);
+    let items = itemsets::items(input, &skip, meter)?;
     let weight = weights(input, options.weight);
     let total: i64 = weight.iter().sum();
     let weigh = |rows: &[u32]| -> i64 { rows.iter().map(|&r| weight[r as usize]).sum() };
     let least = (options.threshold * total as f64).max(f64::MIN_POSITIVE);
-    let frequent: Vec<(Vec<usize>, i64)> = itemsets::mine(&items, options.max_dimensions, |rows| {
-        weigh(rows) as f64 >= least
-    })
+    let frequent: Vec<(Vec<usize>, i64)> = itemsets::mine(
+        &items,
+        options.max_dimensions,
+        |rows| weigh(rows) as f64 >= least,
+        meter,
+    )?
     .into_iter()
     .map(|(set, rows)| (set, weigh(&rows)))
     .collect();
     // Closed: no frequent set with one more item has the same weight.
-    let mut closed: Vec<&(Vec<usize>, i64)> = frequent
-        .iter()
-        .filter(|(set, s)| {
-            !frequent.iter().any(|(other, t)| {
-                t == s && other.len() == set.len() + 1 && set.iter().all(|i| other.contains(i))
-            })
-        })
-        .collect();
+    // Each set is compared with every other: many frequent sets are many steps.
+    let mut pacer = meter.pacer();
+    let mut closed: Vec<&(Vec<usize>, i64)> = Vec::new();
+    for candidate in &frequent {
+        pacer.step()?;
+        let (set, s) = candidate;
+        let is_closed = !frequent.iter().any(|(other, t)| {
+            t == s && other.len() == set.len() + 1 && set.iter().all(|i| other.contains(i))
+        });
+        if is_closed {
+            closed.push(candidate);
+        }
+    }
     closed.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(a.0.len().cmp(&b.0.len()))
@@ -75,7 +85,7 @@ pub fn basket(input: &Table, options: &Options) -> Table {
     ];
     fields.extend(input.schema.fields.iter().cloned());
     let wildcards = itemsets::wildcards(input, &options.wildcards);
-    let mut out = Rows::new(fields);
+    let mut out = Rows::new(fields, meter);
     for (segment, (set, count)) in closed.into_iter().enumerate() {
         let mut row = vec![
             Value::Long(segment as i64),
@@ -83,9 +93,9 @@ pub fn basket(input: &Table, options: &Options) -> Table {
             Value::Real(percent(*count, total)),
         ];
         row.extend(itemsets::pattern(&items, set, &wildcards));
-        out.push(&row);
+        out.push(&row)?;
     }
-    out.finish()
+    Ok(out.finish())
 }
 
 #[cfg(test)]
@@ -121,7 +131,7 @@ mod tests {
             max_dimensions: 5,
             wildcards: Vec::new(),
         };
-        let out = basket(&input(), &options);
+        let out = basket(&input(), &options, &Meter::default()).unwrap();
         let rows: Vec<Vec<Value>> = out.rows().collect();
         // {a=x} 4, {b=1} 3 = {a=x, b=1} 3 (so only the pair), {b=2} 2; {y} 1 is below 40%.
         assert_eq!(rows.len(), 3);
@@ -148,7 +158,7 @@ mod tests {
             wildcards: vec![Value::String("*".into()), Value::Int(-1)],
             ..options
         };
-        let out = basket(&input(), &custom);
+        let out = basket(&input(), &custom, &Meter::default()).unwrap();
         assert_eq!(out.columns[4].get(0), Value::Long(-1));
         assert_eq!(out.columns[3].get(2), Value::String("*".into()));
     }
@@ -161,7 +171,7 @@ mod tests {
             max_dimensions: 1,
             wildcards: Vec::new(),
         };
-        let out = basket(&input(), &options);
+        let out = basket(&input(), &options, &Meter::default()).unwrap();
         assert_eq!(out.num_rows(), 3); // {x}, {1}, {2}
     }
 }

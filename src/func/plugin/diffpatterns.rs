@@ -17,6 +17,8 @@
 use super::activity::Rows;
 use super::basket::weights;
 use super::itemsets::{self, percent};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 pub struct Options {
@@ -37,7 +39,7 @@ struct Candidate {
     diff: f64,
 }
 
-pub fn diffpatterns(input: &Table, options: &Options) -> Table {
+pub fn diffpatterns(input: &Table, options: &Options, meter: &Meter) -> Result<Table, Error> {
     let weight = weights(input, options.weight);
     // +weight for a row of A, -weight for a row of B, 0 for the others.
     let side: Vec<i64> = (0..input.num_rows())
@@ -70,12 +72,17 @@ pub fn diffpatterns(input: &Table, options: &Options) -> Table {
     };
     let mut skip = vec![options.split];
     skip.extend(options.weight);
-    let items = itemsets::items(input, &skip);
+    let items = itemsets::items(input, &skip, meter)?;
     // A pattern can differ by the threshold only if it holds that share of A or of B.
-    let mined = itemsets::mine(&items, options.max_dimensions, |rows| {
-        let (a, b) = split(rows);
-        share(a, total_a) >= options.threshold || share(b, total_b) >= options.threshold
-    });
+    let mined = itemsets::mine(
+        &items,
+        options.max_dimensions,
+        |rows| {
+            let (a, b) = split(rows);
+            share(a, total_a) >= options.threshold || share(b, total_b) >= options.threshold
+        },
+        meter,
+    )?;
     let candidates: Vec<Candidate> = mined
         .into_iter()
         .map(|(set, rows)| {
@@ -90,14 +97,18 @@ pub fn diffpatterns(input: &Table, options: &Options) -> Table {
     };
     // A pattern gives way to a larger one that differs at least as much, then, among those left,
     // to a smaller one left that differs more.
-    let specific: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|p| {
-            !candidates
-                .iter()
-                .any(|q| contains(&q.set, &p.set) && q.diff >= p.diff)
-        })
-        .collect();
+    // Each candidate is compared with every other: many candidates are many steps.
+    let mut pacer = meter.pacer();
+    let mut specific: Vec<&Candidate> = Vec::new();
+    for p in &candidates {
+        pacer.step()?;
+        if !candidates
+            .iter()
+            .any(|q| contains(&q.set, &p.set) && q.diff >= p.diff)
+        {
+            specific.push(p);
+        }
+    }
     let mut kept: Vec<&Candidate> = specific
         .iter()
         .filter(|p| {
@@ -124,7 +135,7 @@ pub fn diffpatterns(input: &Table, options: &Options) -> Table {
     ];
     fields.extend(input.schema.fields.iter().cloned());
     let wildcards = itemsets::wildcards(input, &options.wildcards);
-    let mut out = Rows::new(fields);
+    let mut out = Rows::new(fields, meter);
     for (segment, c) in kept.into_iter().enumerate() {
         let mut row = vec![
             Value::Long(segment as i64),
@@ -135,9 +146,9 @@ pub fn diffpatterns(input: &Table, options: &Options) -> Table {
             Value::Real((c.diff * 10_000.0).round() / 100.0),
         ];
         row.extend(itemsets::pattern(&items, &c.set, &wildcards));
-        out.push(&row);
+        out.push(&row)?;
     }
-    out.finish()
+    Ok(out.finish())
 }
 
 #[cfg(test)]
@@ -179,7 +190,7 @@ mod tests {
             max_dimensions: usize::MAX,
             wildcards: Vec::new(),
         };
-        let out = diffpatterns(&input, &options);
+        let out = diffpatterns(&input, &options, &Meter::default()).unwrap();
         let rows: Vec<Vec<Value>> = out.rows().collect();
         // {n=2}: 25% of A, 100% of B (75 points), beating {y,2} (50) and {x,2} (25); {x,1}: 75%
         // against 0, tying {n=1} (the same rows: the larger is kept) and beating {x} (50).

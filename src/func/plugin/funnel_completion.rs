@@ -7,6 +7,8 @@
 
 use super::activity::{self, Rows, Steps};
 use super::funnel_sequence::tracks;
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 /// The most steps of `sequence` one id's events reach within `period` of a first step.
@@ -36,21 +38,27 @@ pub fn funnel_sequence_completion(
     steps: &Steps,
     sequence: &[String],
     periods: &[i64],
-) -> Table {
+    meter: &Meter,
+) -> Result<Table, Error> {
     let time_field = &input.schema.fields[1];
-    let mut rows = Rows::new(vec![
-        time_field.clone(),
-        input.schema.fields[2].clone(),
-        Field::new("Period", Type::TimeSpan),
-        Field::new("dcount", Type::Long),
-    ]);
-    let tracks = tracks(input, steps);
+    let mut rows = Rows::new(
+        vec![
+            time_field.clone(),
+            input.schema.fields[2].clone(),
+            Field::new("Period", Type::TimeSpan),
+            Field::new("dcount", Type::Long),
+        ],
+        meter,
+    );
+    let tracks = tracks(input, steps, meter)?;
+    let mut pacer = meter.pacer();
     let empty = Vec::new();
     for bin in 0..steps.count() {
         let list = tracks.get(&bin).unwrap_or(&empty);
         for &period in periods {
             let mut counts = vec![0i64; sequence.len()];
             for (_, track) in list {
+                pacer.step()?;
                 for count in counts.iter_mut().take(reached(track, sequence, period)) {
                     *count += 1;
                 }
@@ -61,11 +69,11 @@ pub fn funnel_sequence_completion(
                     Value::String(state.as_str().into()),
                     Value::TimeSpan(period),
                     Value::Long(count),
-                ]);
+                ])?;
             }
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{value_to_json, Field, Table, Type, Value};
 
 /// At most this many ids are listed in `samples`.
@@ -27,10 +29,15 @@ type Track = Vec<(i64, String)>;
 
 /// `input` columns: id, timeline, state. Events are grouped by window and id, each id's in time
 /// order (input order among equal times).
-pub(super) fn tracks(input: &Table, steps: &Steps) -> BTreeMap<usize, Vec<(Value, Track)>> {
+pub(super) fn tracks(
+    input: &Table,
+    steps: &Steps,
+    meter: &Meter,
+) -> Result<BTreeMap<usize, Vec<(Value, Track)>>, Error> {
     let mut index: HashMap<(usize, String), usize> = HashMap::new();
     let mut out: BTreeMap<usize, Vec<(Value, Track)>> = BTreeMap::new();
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let id = input.columns[0].get(row);
         let Some(time) = activity::ticks(&input.columns[1].get(row)) else {
             continue;
@@ -54,20 +61,24 @@ pub(super) fn tracks(input: &Table, steps: &Steps) -> BTreeMap<usize, Vec<(Value
             track.sort_by_key(|e| e.0);
         }
     }
-    out
+    Ok(out)
 }
 
-pub fn funnel_sequence(input: &Table, funnel: &Funnel) -> Table {
+pub fn funnel_sequence(input: &Table, funnel: &Funnel, meter: &Meter) -> Result<Table, Error> {
     let time_field = &input.schema.fields[1];
-    let mut rows = Rows::new(vec![
-        time_field.clone(),
-        Field::new("prev", Type::String),
-        Field::new("next", Type::String),
-        Field::new("dcount", Type::Long),
-        Field::new("samples", Type::Dynamic),
-    ]);
+    let mut rows = Rows::new(
+        vec![
+            time_field.clone(),
+            Field::new("prev", Type::String),
+            Field::new("next", Type::String),
+            Field::new("dcount", Type::Long),
+            Field::new("samples", Type::Dynamic),
+        ],
+        meter,
+    );
     let n = funnel.sequence.len();
-    for (bin, list) in tracks(input, &funnel.steps) {
+    let mut pacer = meter.pacer();
+    for (bin, list) in tracks(input, &funnel.steps, meter)? {
         // (prev, next) → ids (by text, for distinctness and a stable sample order)
         let mut found: HashMap<(String, String), BTreeMap<String, Value>> = HashMap::new();
         for (id, track) in &list {
@@ -75,6 +86,7 @@ pub fn funnel_sequence(input: &Table, funnel: &Funnel) -> Table {
                 continue;
             }
             for i in 0..=track.len() - n {
+                pacer.step()?;
                 let run = &track[i..i + n];
                 let holds = run.iter().zip(&funnel.sequence).all(|(e, s)| &e.1 == s)
                     && run.windows(2).all(|w| w[1].0 - w[0].0 <= funnel.max_step);
@@ -106,10 +118,10 @@ pub fn funnel_sequence(input: &Table, funnel: &Funnel) -> Table {
                 Value::String(next.as_str().into()),
                 Value::Long(ids.len() as i64),
                 Value::Dynamic(serde_json::Value::Array(samples)),
-            ]);
+            ])?;
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -152,7 +164,7 @@ mod tests {
             max_step: 10,
             sequence: vec!["T".into()],
         };
-        let out = funnel_sequence(&t, &funnel);
+        let out = funnel_sequence(&t, &funnel, &Meter::default()).unwrap();
         let rows: Vec<Vec<Value>> = out.rows().collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0][1], Value::String("".into()));

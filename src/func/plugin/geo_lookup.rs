@@ -7,6 +7,8 @@
 
 use geo::{MultiLineString, MultiPolygon};
 
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::func::scalar::{geo_json, geo_sphere};
 use crate::table::{Column, Schema, Table, Value};
 
@@ -38,17 +40,21 @@ pub struct Keys {
     pub shape: usize,
 }
 
-/// The joined table: `output` lists each output column's side and column (`schema` names
-/// them).
+/// The joined table's columns: each one's side and column there, and the schema naming them.
+pub struct Output {
+    pub columns: Vec<(Source, usize)>,
+    pub schema: Schema,
+}
+
+/// The joined table, with `output`'s columns.
 pub fn lookup(
     input: &Table,
     shapes: &Table,
     keys: &Keys,
-    rule: GeoLookup,
-    keep_unmatched: bool,
-    output: &[(Source, usize)],
-    schema: Schema,
-) -> Table {
+    (rule, keep_unmatched): (GeoLookup, bool),
+    output: &Output,
+    meter: &Meter,
+) -> Result<Table, Error> {
     // Each lookup shape read once; an invalid one matches nothing.
     let parsed: Vec<Option<Shape>> = (0..shapes.num_rows())
         .map(|j| {
@@ -62,7 +68,10 @@ pub fn lookup(
     let real = |c: &Column, i: usize| crate::value::cast::to_real(&c.get(i));
     let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
     let mut unmatched: Vec<(usize, Option<usize>)> = Vec::new();
+    // Every input row is tried against every shape: rows × shapes steps.
+    let mut pacer = meter.pacer();
     for i in 0..input.num_rows() {
+        pacer.step()?;
         let point = geo_json::point_of(
             real(&input.columns[keys.longitude], i),
             real(&input.columns[keys.latitude], i),
@@ -70,6 +79,7 @@ pub fn lookup(
         let before = pairs.len();
         if let Some(p) = point {
             for (j, shape) in parsed.iter().enumerate() {
+                pacer.step()?;
                 let hit = match (shape, rule) {
                     (Some(Shape::Polygons(mp)), GeoLookup::Polygon { radius: None }) => {
                         geo_sphere::contains(mp, p)
@@ -93,8 +103,9 @@ pub fn lookup(
     }
     pairs.extend(unmatched);
     let columns = output
+        .columns
         .iter()
-        .zip(schema.fields.iter())
+        .zip(output.schema.fields.iter())
         .map(|((side, c), field)| match side {
             Source::Input => {
                 let rows: Vec<usize> = pairs.iter().map(|(i, _)| *i).collect();
@@ -109,5 +120,5 @@ pub fn lookup(
             }
         })
         .collect();
-    Table::new(schema, columns)
+    Ok(Table::new(output.schema.clone(), columns))
 }

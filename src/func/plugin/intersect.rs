@@ -5,30 +5,34 @@
 
 use std::collections::HashSet;
 
+use super::invalid;
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::func::aggregate::sketch::members;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// `input`'s first `width` columns pass through; the columns after them are the sketches.
-pub fn dcount_intersect(input: &Table, width: usize) -> Result<Table, String> {
+pub fn dcount_intersect(input: &Table, width: usize, meter: &Meter) -> Result<Table, Error> {
     let sketches = input.columns.len() - width;
     let mut counts: Vec<Vec<Option<i64>>> = vec![Vec::new(); sketches];
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let mut common: Option<HashSet<String>> = None;
         for (k, column) in input.columns[width..].iter().enumerate() {
             let value = match column.get(row) {
                 Value::Dynamic(v) => v,
                 Value::Null => serde_json::Value::Null,
                 other => {
-                    return Err(format!(
+                    return Err(invalid(format!(
                         "dcount_intersect takes hll() values, found {}",
                         crate::format::value_text(&other)
-                    ))
+                    )))
                 }
             };
             let items: HashSet<String> = match members(&value) {
                 Some(items) => items.iter().map(|i| i.to_string()).collect(),
                 None if value.is_null() => HashSet::new(),
-                None => return Err("dcount_intersect takes hll() values".into()),
+                None => return Err(invalid("dcount_intersect takes hll() values")),
             };
             let next = match common {
                 None => items,
@@ -75,7 +79,7 @@ mod tests {
                 Column::Dynamic(vec![sketch(json!([4, 9]))]),
             ],
         );
-        let out = dcount_intersect(&t, 0).unwrap();
+        let out = dcount_intersect(&t, 0, &Meter::default()).unwrap();
         assert_eq!(
             out.columns,
             vec![
@@ -88,6 +92,6 @@ mod tests {
             Schema::new(vec![Field::new("a", Type::Dynamic)]),
             vec![Column::Dynamic(vec![json!([1])])],
         );
-        assert!(dcount_intersect(&bad, 0).is_err());
+        assert!(dcount_intersect(&bad, 0, &Meter::default()).is_err());
     }
 }

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Table, Type, Value};
 
 /// The input's rows as items: each distinct `column == value` (null and empty values are not
@@ -17,13 +19,14 @@ pub struct Items {
 }
 
 /// The items of `input`'s rows, leaving out the columns in `skip`.
-pub fn items(input: &Table, skip: &[usize]) -> Items {
+pub fn items(input: &Table, skip: &[usize], meter: &Meter) -> Result<Items, Error> {
     let mut out = Items {
         items: Vec::new(),
         rows: Vec::new(),
     };
     let mut index: HashMap<(usize, String), usize> = HashMap::new();
     for r in 0..input.num_rows() {
+        meter.check_every(r)?;
         for c in (0..input.columns.len()).filter(|c| !skip.contains(c)) {
             let v = input.columns[c].get(r);
             if v.is_null() || v == Value::String("".into()) {
@@ -37,8 +40,11 @@ pub fn items(input: &Table, skip: &[usize]) -> Items {
             out.rows[id].push(r as u32);
         }
     }
-    out
+    Ok(out)
 }
+
+/// A set of items (their indexes, ascending) and the rows holding all of them.
+pub type ItemSet = (Vec<usize>, Vec<u32>);
 
 /// Every item set of at most `max_items` items (at most one per column) whose rows pass `keep`,
 /// with those rows. `keep` must be anti-monotone: if a set's rows fail, so do a larger set's.
@@ -46,7 +52,10 @@ pub fn mine(
     items: &Items,
     max_items: usize,
     keep: impl Fn(&[u32]) -> bool,
-) -> Vec<(Vec<usize>, Vec<u32>)> {
+    meter: &Meter,
+) -> Result<Vec<ItemSet>, Error> {
+    // Each pair of sets tried intersects two row lists: a step.
+    let mut pacer = meter.pacer();
     let mut found = Vec::new();
     let mut level: Vec<(Vec<usize>, Vec<u32>)> = (0..items.items.len())
         .filter(|&i| keep(&items.rows[i]))
@@ -61,6 +70,7 @@ pub fn mine(
                     if left[..k - 1] != right[..k - 1] {
                         break; // the level is in order: no later set shares the prefix
                     }
+                    pacer.step()?;
                     let y = right[k - 1];
                     if items.items[left[k - 1]].0 == items.items[y].0 {
                         continue; // two values of one column never meet in a row
@@ -77,7 +87,7 @@ pub fn mine(
         found.append(&mut level);
         level = next;
     }
-    found
+    Ok(found)
 }
 
 /// The output values of a pattern: its items' values in their columns, wildcards elsewhere.
@@ -178,13 +188,18 @@ mod tests {
                 Column::Long(vec![Some(1), Some(1), Some(1), None]),
             ],
         );
-        let items = items(&input, &[]);
+        let items = items(&input, &[], &Meter::default()).unwrap();
         assert_eq!(items.items.len(), 3); // a=x, b=1, a=y
-        let sets = mine(&items, 5, |rows| rows.len() >= 2);
+        let sets = mine(&items, 5, |rows| rows.len() >= 2, &Meter::default()).unwrap();
         let found: Vec<Vec<usize>> = sets.iter().map(|s| s.0.clone()).collect();
         assert_eq!(found, vec![vec![0], vec![1], vec![0, 1]]);
         assert_eq!(sets[2].1, vec![0, 1]);
-        assert_eq!(mine(&items, 1, |rows| rows.len() >= 2).len(), 2);
+        assert_eq!(
+            mine(&items, 1, |rows| rows.len() >= 2, &Meter::default())
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(
             pattern(
                 &items,

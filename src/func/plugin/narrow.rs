@@ -2,6 +2,8 @@
 //! `Column` (its column's name), `Value` (its text, as `tostring` gives it).
 //! <https://learn.microsoft.com/en-us/kusto/query/narrow-plugin>
 
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::func::scalar::convert::cast_column;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
@@ -13,7 +15,7 @@ pub fn schema() -> Schema {
     ])
 }
 
-pub fn narrow(input: &Table) -> Table {
+pub fn narrow(input: &Table, meter: &Meter) -> Result<Table, Error> {
     let texts: Vec<Column> = input
         .columns
         .iter()
@@ -24,14 +26,17 @@ pub fn narrow(input: &Table) -> Table {
     let mut row_col = Column::with_capacity(Type::Int, cells);
     let mut name_col = Column::with_capacity(Type::String, cells);
     let mut value_col = Column::with_capacity(Type::String, cells);
+    // A step per cell: a wide input has many cells per row.
+    let mut pacer = meter.pacer();
     for row in 0..rows {
         for (field, text) in input.schema.fields.iter().zip(&texts) {
+            pacer.step()?;
             row_col.push(&Value::Int(row as i32));
             name_col.push(&Value::String(field.name.as_str().into()));
             value_col.push(&text.get(row));
         }
     }
-    Table::new(schema(), vec![row_col, name_col, value_col])
+    Ok(Table::new(schema(), vec![row_col, name_col, value_col]))
 }
 
 #[cfg(test)]
@@ -50,7 +55,7 @@ mod tests {
                 Column::Bool(vec![Some(true), Some(false)]),
             ],
         );
-        let out = narrow(&t);
+        let out = narrow(&t, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[0],
             Column::Int(vec![Some(0), Some(0), Some(1), Some(1)])
@@ -61,6 +66,11 @@ mod tests {
             .collect();
         // As `tostring` gives them (Kusto writes bools as .NET does).
         assert_eq!(values, ["1", "True", "", "False"]);
-        assert_eq!(narrow(&Table::empty(t.schema.clone())).num_rows(), 0);
+        assert_eq!(
+            narrow(&Table::empty(t.schema.clone()), &Meter::default())
+                .unwrap()
+                .num_rows(),
+            0
+        );
     }
 }

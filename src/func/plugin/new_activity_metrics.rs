@@ -10,6 +10,8 @@
 use std::collections::HashSet;
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 pub struct Options<'a> {
@@ -20,8 +22,13 @@ pub struct Options<'a> {
 }
 
 /// `input` columns: id, timeline, then the dimensions.
-pub fn new_activity_metrics(input: &Table, steps: &Steps, options: &Options) -> Table {
-    let data = activity::read(input);
+pub fn new_activity_metrics(
+    input: &Table,
+    steps: &Steps,
+    options: &Options,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let data = activity::read(input, meter)?;
     let count = steps.count();
     let mut per_bin: Vec<Vec<HashSet<&str>>> = vec![vec![HashSet::new(); count]; data.tuples.len()];
     for e in &data.events {
@@ -43,7 +50,7 @@ pub fn new_activity_metrics(input: &Table, steps: &Steps, options: &Options) -> 
         Field::new("churn_rate", Type::Real),
     ]);
     let ty = input.schema.fields[1].ty;
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     for from in 0..count {
         if only.is_some_and(|bin| bin != Some(from)) {
             continue;
@@ -81,11 +88,11 @@ pub fn new_activity_metrics(input: &Table, steps: &Steps, options: &Options) -> 
                     activity::ratio(retained, cohort.len()),
                     activity::ratio(churned, cohort.len()),
                 ]);
-                rows.push(&row);
+                rows.push(&row)?;
             }
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -108,7 +115,7 @@ mod tests {
             cohort: None,
             lookback: &none,
         };
-        let out = new_activity_metrics(&t, &steps, &all);
+        let out = new_activity_metrics(&t, &steps, &all, &Meter::default()).unwrap();
         // (0,0) (0,1) (0,2) (1,1) (1,2) (2,2); c in window 2 is new to what was seen up to
         // window 0, not to what was seen up to window 1.
         assert_eq!(
@@ -125,7 +132,7 @@ mod tests {
             cohort: Some(0),
             lookback: &known,
         };
-        let out = new_activity_metrics(&t, &steps, &one);
+        let out = new_activity_metrics(&t, &steps, &one, &Meter::default()).unwrap();
         assert_eq!(out.num_rows(), 3);
         // With a seen before, window 0's cohort is b alone.
         assert_eq!(

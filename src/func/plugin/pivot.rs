@@ -8,11 +8,19 @@
 
 use std::collections::HashMap;
 
+use super::invalid;
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table, Value};
 
 /// `summarized` holds the `groups` grouping columns, then the pivot value's text, then the
 /// aggregate; `empty` is the aggregate over no rows.
-pub fn reshape(summarized: &Table, groups: usize, empty: &Value) -> Result<Table, String> {
+pub fn reshape(
+    summarized: &Table,
+    groups: usize,
+    empty: &Value,
+    meter: &Meter,
+) -> Result<Table, Error> {
     let keys = &summarized.columns[groups];
     let cells = &summarized.columns[groups + 1];
     let value_type = summarized.schema.fields[groups + 1].ty;
@@ -26,9 +34,9 @@ pub fn reshape(summarized: &Table, groups: usize, empty: &Value) -> Result<Table
         .map(|f| f.name.as_str())
         .collect();
     if let Some(clash) = names.iter().find(|n| group_names.contains(&n.as_str())) {
-        return Err(format!(
+        return Err(invalid(format!(
             "the pivot value `{clash}` is also the name of a grouping column"
-        ));
+        )));
     }
     let column_of: HashMap<&str, usize> = names
         .iter()
@@ -41,6 +49,7 @@ pub fn reshape(summarized: &Table, groups: usize, empty: &Value) -> Result<Table
     let mut first_rows: Vec<usize> = Vec::new();
     let mut grid: Vec<Vec<Option<Value>>> = Vec::new();
     for i in 0..summarized.num_rows() {
+        meter.check_every(i)?;
         let tuple: Vec<String> = summarized.columns[..groups]
             .iter()
             .map(|c| format!("{:?}", c.get(i)))
@@ -59,9 +68,12 @@ pub fn reshape(summarized: &Table, groups: usize, empty: &Value) -> Result<Table
         .iter()
         .map(|c| c.take(&first_rows))
         .collect();
+    // The grid is rows × names cells.
+    let mut pacer = meter.pacer();
     for (j, name) in names.iter().enumerate() {
         let mut column = Column::with_capacity(value_type, grid.len());
         for row in &grid {
+            pacer.step()?;
             column.push(row[j].as_ref().unwrap_or(empty));
         }
         fields.push(Field::new(name.clone(), value_type));
@@ -89,7 +101,7 @@ mod tests {
                 Column::Long(vec![Some(1), Some(2), Some(3)]),
             ],
         );
-        let out = reshape(&summarized, 1, &Value::Long(0)).unwrap();
+        let out = reshape(&summarized, 1, &Value::Long(0), &Meter::default()).unwrap();
         let names: Vec<&str> = out.schema.names().collect();
         assert_eq!(names, ["g", "x", "y"]);
         assert_eq!(out.columns[1], Column::Long(vec![Some(2), Some(0)]));
@@ -97,6 +109,6 @@ mod tests {
         let clash = Table::new(summarized.schema.clone(), summarized.columns.clone());
         let mut renamed = clash;
         renamed.columns[1] = Column::String(vec!["g".into(); 3]);
-        assert!(reshape(&renamed, 1, &Value::Long(0)).is_err());
+        assert!(reshape(&renamed, 1, &Value::Long(0), &Meter::default()).is_err());
     }
 }

@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 pub struct Window {
@@ -25,7 +27,12 @@ fn key(value: &Value) -> Option<i64> {
 
 /// `input` columns: the bin of the index, the value, then the dimensions. `name` names the
 /// value column of the output.
-pub fn rolling_percentile(input: &Table, window: &Window, name: &str) -> Table {
+pub fn rolling_percentile(
+    input: &Table,
+    window: &Window,
+    name: &str,
+    meter: &Meter,
+) -> Result<Table, Error> {
     let bin_field = input.schema.fields[0].clone();
     let value_type = match input.schema.fields[1].ty {
         Type::Int | Type::Long => Type::Long,
@@ -37,6 +44,7 @@ pub fn rolling_percentile(input: &Table, window: &Window, name: &str) -> Table {
     // (tuple, bin) → values
     let mut values: HashMap<(usize, i64), Vec<f64>> = HashMap::new();
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let Some(bin) = key(&input.columns[0].get(row)) else {
             continue;
         };
@@ -64,14 +72,17 @@ pub fn rolling_percentile(input: &Table, window: &Window, name: &str) -> Table {
     let reach = window
         .bin_size
         .saturating_mul(window.bins.saturating_sub(1) as i64);
+    // A window gathers the values of up to `bins` bins: each bin's values are a step.
+    let mut pacer = meter.pacer();
     for &bin in &all_bins {
         for (t, dims) in tuples.iter().enumerate() {
-            let mut in_window: Vec<f64> = all_bins
-                .range(bin.saturating_sub(reach)..=bin)
-                .filter_map(|b| values.get(&(t, *b)))
-                .flatten()
-                .copied()
-                .collect();
+            let mut in_window: Vec<f64> = Vec::new();
+            for b in all_bins.range(bin.saturating_sub(reach)..=bin) {
+                pacer.step()?;
+                if let Some(values) = values.get(&(t, *b)) {
+                    in_window.extend_from_slice(values);
+                }
+            }
             if in_window.is_empty() {
                 continue;
             }
@@ -97,7 +108,7 @@ pub fn rolling_percentile(input: &Table, window: &Window, name: &str) -> Table {
             columns[1 + dims.len()].push(&value);
         }
     }
-    Table::new(Schema::new(fields), columns)
+    Ok(Table::new(Schema::new(fields), columns))
 }
 
 #[cfg(test)]
@@ -121,7 +132,7 @@ mod tests {
             bin_size: 10,
             bins: 2,
         };
-        let out = rolling_percentile(&input, &window, "p");
+        let out = rolling_percentile(&input, &window, "p", &Meter::default()).unwrap();
         assert_eq!(
             out.columns[0],
             Column::Long(vec![Some(0), Some(10), Some(30)])

@@ -9,6 +9,9 @@
 use std::collections::HashMap;
 
 use super::activity::Rows;
+use super::invalid;
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 pub struct Detect {
@@ -21,13 +24,14 @@ pub struct Detect {
 }
 
 /// `input` columns: the timeline (datetime), one bool per step, then the dimensions.
-pub fn sequence_detect(input: &Table, detect: &Detect) -> Result<Table, String> {
+pub fn sequence_detect(input: &Table, detect: &Detect, meter: &Meter) -> Result<Table, Error> {
     let n = detect.names.len();
     // dimension tuple → (time, which steps the row holds)
     let mut tuples: Vec<Vec<Value>> = Vec::new();
     let mut events: Vec<Vec<(i64, Vec<bool>)>> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let Value::DateTime(time) = input.columns[0].get(row) else {
             continue;
         };
@@ -49,6 +53,7 @@ pub fn sequence_detect(input: &Table, detect: &Detect) -> Result<Table, String> 
     for (slot, list) in events.iter_mut().enumerate() {
         list.sort_by_key(|e| e.0);
         for start in 0..list.len() {
+            meter.check_every(start)?;
             if list[start].1[0] {
                 let mut chain = vec![start];
                 extend(list, detect, &mut chain, &mut |times| {
@@ -58,10 +63,10 @@ pub fn sequence_detect(input: &Table, detect: &Detect) -> Result<Table, String> 
             }
         }
         if chains.len() > detect.limit {
-            return Err(format!(
+            return Err(invalid(format!(
                 "sequence_detect found more than {} sequences; narrow the steps or the windows",
                 detect.limit
-            ));
+            )));
         }
     }
     chains.sort();
@@ -74,12 +79,12 @@ pub fn sequence_detect(input: &Table, detect: &Detect) -> Result<Table, String> 
             .map(|name| Field::new(name, Type::DateTime)),
     );
     fields.push(Field::new("Duration", Type::TimeSpan));
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     for (times, slot) in chains {
         let mut row = tuples[slot].clone();
         row.extend(times.iter().map(|&t| Value::DateTime(t)));
         row.push(Value::TimeSpan(times[n - 1] - times[0]));
-        rows.push(&row);
+        rows.push(&row)?;
     }
     Ok(rows.finish())
 }
@@ -161,7 +166,7 @@ mod tests {
             names: vec!["heat_T".into(), "fire_T".into()],
             limit: 100,
         };
-        let out = sequence_detect(&input, &detect).unwrap();
+        let out = sequence_detect(&input, &detect, &Meter::default()).unwrap();
         let rows: Vec<Vec<Value>> = out.rows().collect();
         // (0, 12), (10, 12), (10, 40); (0, 40) is 40 apart; y has no fire.
         assert_eq!(rows.len(), 3);
@@ -178,6 +183,6 @@ mod tests {
             ]
         );
         let tight = Detect { limit: 1, ..detect };
-        assert!(sequence_detect(&input, &tight).is_err());
+        assert!(sequence_detect(&input, &tight, &Meter::default()).is_err());
     }
 }

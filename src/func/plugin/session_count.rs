@@ -8,11 +8,18 @@
 use std::collections::{HashMap, HashSet};
 
 use super::activity::{self, Rows, Steps};
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Field, Table, Type, Value};
 
 /// `input` columns: id, timeline, then the dimensions.
-pub fn session_count(input: &Table, steps: &Steps, lookback: i64) -> Table {
-    let mut data = activity::read(input);
+pub fn session_count(
+    input: &Table,
+    steps: &Steps,
+    lookback: i64,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let mut data = activity::read(input, meter)?;
     data.events.sort_by_key(|e| e.time);
     // (tuple, id) → (its current session's number, its last appearance)
     let mut current: HashMap<(usize, &str), (usize, i64)> = HashMap::new();
@@ -39,7 +46,7 @@ pub fn session_count(input: &Table, steps: &Steps, lookback: i64) -> Table {
     let time_name = input.schema.fields[1].name.clone();
     let mut fields = activity::leading_fields(input, &[time_name]);
     fields.push(Field::new("count_sessions", Type::Long));
-    let mut rows = Rows::new(fields);
+    let mut rows = Rows::new(fields, meter);
     let ty = input.schema.fields[1].ty;
     for bin in 0..steps.count() {
         for (t, dims) in data.tuples.iter().enumerate() {
@@ -47,10 +54,10 @@ pub fn session_count(input: &Table, steps: &Steps, lookback: i64) -> Table {
             let mut row = vec![activity::time_value(ty, steps.time(bin))];
             row.extend(dims.iter().cloned());
             row.push(Value::Long(count as i64));
-            rows.push(&row);
+            rows.push(&row)?;
         }
     }
-    rows.finish()
+    Ok(rows.finish())
 }
 
 #[cfg(test)]
@@ -68,7 +75,7 @@ mod tests {
             end: 14,
             step: 5,
         };
-        let out = session_count(&t, &steps, 3);
+        let out = session_count(&t, &steps, 3, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[0],
             Column::Long(vec![Some(0), Some(5), Some(10)])
@@ -78,7 +85,7 @@ mod tests {
             out.columns[1],
             Column::Long(vec![Some(2), Some(2), Some(0)])
         );
-        let out = session_count(&t, &steps, 10);
+        let out = session_count(&t, &steps, 10, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[1],
             Column::Long(vec![Some(2), Some(2), Some(0)])
@@ -90,7 +97,7 @@ mod tests {
             step: 5,
         };
         // Gaps of 2 with a lookback of 1: three sessions in one bin.
-        let out = session_count(&t, &one_bin, 1);
+        let out = session_count(&t, &one_bin, 1, &Meter::default()).unwrap();
         assert_eq!(out.columns[1], Column::Long(vec![Some(3)]));
     }
 }

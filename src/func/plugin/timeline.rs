@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::budget::Meter;
+use crate::error::Error;
 use crate::table::{Column, Field, Schema, Table, Type, Value};
 
 /// The bins of a timeline: `start`, `start + step`, … up to `end`.
@@ -46,7 +48,7 @@ struct Activity {
 }
 
 /// `input` columns: id, timestamp (datetime), then the dimensions.
-fn activity(input: &Table, bins: &Bins) -> Activity {
+fn activity(input: &Table, bins: &Bins, meter: &Meter) -> Result<Activity, Error> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut out = Activity {
         dims: Vec::new(),
@@ -59,6 +61,7 @@ fn activity(input: &Table, bins: &Bins) -> Activity {
         out.per_bin.push(vec![Vec::new(); bins.count()]);
     }
     for row in 0..input.num_rows() {
+        meter.check_every(row)?;
         let Value::DateTime(ticks) = input.columns[1].get(row) else {
             continue;
         };
@@ -76,7 +79,7 @@ fn activity(input: &Table, bins: &Bins) -> Activity {
         });
         out.per_bin[slot][bin].push(crate::format::value_text(&id));
     }
-    out
+    Ok(out)
 }
 
 /// The output table: timeline column, dimension columns, then `counts` (name, one value per
@@ -86,7 +89,8 @@ fn table(
     bins: &Bins,
     activity: &Activity,
     counts: Vec<(&str, Vec<Vec<i64>>)>,
-) -> Table {
+    meter: &Meter,
+) -> Result<Table, Error> {
     let mut fields = vec![input.schema.fields[1].clone()];
     fields.extend(input.schema.fields[2..].iter().cloned());
     fields.extend(counts.iter().map(|(name, _)| Field::new(*name, Type::Long)));
@@ -94,8 +98,10 @@ fn table(
         .iter()
         .map(|f| Column::with_capacity(f.ty, 0))
         .collect();
+    let mut pacer = meter.pacer();
     for bin in 0..bins.count() {
         for (d, dims) in activity.dims.iter().enumerate() {
+            pacer.step()?;
             columns[0].push(&Value::DateTime(bins.time(bin)));
             for (i, v) in dims.iter().enumerate() {
                 columns[1 + i].push(v);
@@ -105,20 +111,28 @@ fn table(
             }
         }
     }
-    Table::new(Schema::new(fields), columns)
+    Ok(Table::new(Schema::new(fields), columns))
 }
 
 /// `sliding_window_counts(Id, Timeline, Start, End, LookbackWindow, Bin [, dim…])`: for each bin,
 /// `Count` of the rows and `Dcount` of the ids in the bins of the lookback window ending with it.
-pub fn sliding_window_counts(input: &Table, bins: &Bins, lookback: i64) -> Table {
-    let activity = activity(input, bins);
+pub fn sliding_window_counts(
+    input: &Table,
+    bins: &Bins,
+    lookback: i64,
+    meter: &Meter,
+) -> Result<Table, Error> {
+    let activity = activity(input, bins, meter)?;
     let span = ((lookback + bins.step - 1) / bins.step).max(1) as usize;
     let mut counts = Vec::new();
     let mut dcounts = Vec::new();
+    // Each window reaches back `span` bins: bins × tuples windows, each a step.
+    let mut pacer = meter.pacer();
     for per_bin in &activity.per_bin {
         let mut c = Vec::new();
         let mut d = Vec::new();
         for bin in 0..bins.count() {
+            pacer.step()?;
             let window = &per_bin[(bin + 1).saturating_sub(span)..=bin];
             c.push(window.iter().map(|ids| ids.len() as i64).sum());
             let distinct: HashSet<&String> = window.iter().flatten().collect();
@@ -132,19 +146,22 @@ pub fn sliding_window_counts(input: &Table, bins: &Bins, lookback: i64) -> Table
         bins,
         &activity,
         vec![("Count", counts), ("Dcount", dcounts)],
+        meter,
     )
 }
 
 /// `activity_counts_metrics(Id, Timeline, Start, End, Step [, dim…])`: for each bin, `count` of
 /// the rows, `dcount` of the ids, `new_dcount` of the ids not seen in an earlier bin, and
 /// `aggregated_dcount` of the ids seen from the start through this bin.
-pub fn activity_counts_metrics(input: &Table, bins: &Bins) -> Table {
-    let activity = activity(input, bins);
+pub fn activity_counts_metrics(input: &Table, bins: &Bins, meter: &Meter) -> Result<Table, Error> {
+    let activity = activity(input, bins, meter)?;
     let mut metrics: [Vec<Vec<i64>>; 4] = Default::default();
+    let mut pacer = meter.pacer();
     for per_bin in &activity.per_bin {
         let mut seen: HashSet<&String> = HashSet::new();
         let mut row: [Vec<i64>; 4] = Default::default();
         for ids in per_bin {
+            pacer.step()?;
             let distinct: HashSet<&String> = ids.iter().collect();
             let new = distinct.iter().filter(|id| !seen.contains(*id)).count();
             seen.extend(distinct.iter().copied());
@@ -168,6 +185,7 @@ pub fn activity_counts_metrics(input: &Table, bins: &Bins) -> Table {
             ("new_dcount", new_dcount),
             ("aggregated_dcount", aggregated),
         ],
+        meter,
     )
 }
 
@@ -198,7 +216,7 @@ mod tests {
             end: 2 * DAY,
             step: DAY,
         };
-        let out = sliding_window_counts(&t, &bins, 2 * DAY);
+        let out = sliding_window_counts(&t, &bins, 2 * DAY, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[1],
             Column::Long(vec![Some(1), Some(3), Some(3)])
@@ -207,7 +225,7 @@ mod tests {
             out.columns[2],
             Column::Long(vec![Some(1), Some(2), Some(3)])
         );
-        let out = activity_counts_metrics(&t, &bins);
+        let out = activity_counts_metrics(&t, &bins, &Meter::default()).unwrap();
         assert_eq!(
             out.columns[3],
             Column::Long(vec![Some(1), Some(1), Some(1)])
@@ -226,7 +244,7 @@ mod tests {
             end: DAY,
             step: DAY,
         };
-        let out = sliding_window_counts(&t, &bins, DAY);
+        let out = sliding_window_counts(&t, &bins, DAY, &Meter::default()).unwrap();
         assert_eq!(out.columns[1], Column::Long(vec![Some(0), Some(0)]));
     }
 }

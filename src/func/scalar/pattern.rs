@@ -1,9 +1,12 @@
 //! The regex-driven string functions: `trim`/`trim_start`/`trim_end`, `replace_regex`,
 //! `extract`, `extract_all`, `indexof_regex`, and the per-call regex cache they share.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
 
+use lru::LruCache;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::arg_error;
 use super::convert::cast_column;
@@ -19,21 +22,33 @@ use crate::table::{empty_str, Column, Str, Type};
 use crate::value::datum::{Arr, Datum};
 
 /// Compiles each distinct pattern once per call; a constant pattern compiles exactly once.
-/// Behind the per-call map sits one process-wide map, so a pattern built from a row's value
-/// (`where s matches regex Pattern`) is compiled once per run, not once per batch.
+/// Behind the call's own memo sits one process-wide cache, so a pattern built from a row's
+/// value (`where s matches regex Pattern`) is compiled once per run, not once per batch. Both
+/// are bounded: a run of ever-new patterns (one per row) holds at most [`CALL_REGEXES`] +
+/// [`SHARED_REGEXES`] compiled regexes, each compiled once, however many rows there are.
 pub struct RegexCache {
     wrap: fn(&str) -> String,
-    compiled: HashMap<String, Regex>,
+    compiled: FxHashMap<String, Arc<Regex>>,
 }
 
-/// Compiled regexes by their final text, shared by every call. Bounded: when full it starts
-/// over, so a run of ever-new patterns holds at most this many.
-const SHARED_REGEXES: usize = 4096;
+/// A call's own memo (no lock for a constant pattern, or a few patterns taking turns); it
+/// starts over when full.
+const CALL_REGEXES: usize = 256;
 
-fn shared() -> &'static std::sync::Mutex<HashMap<String, Regex>> {
-    static SHARED: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Regex>>> =
-        std::sync::OnceLock::new();
-    SHARED.get_or_init(Default::default)
+/// Compiled regexes by their final text, shared by every call: the most recently used stay.
+/// Calls share each regex itself (not a clone: a cloned `Regex` starts with no search cache,
+/// and building one costs about as much as a search), so a call whose memo was cleared gets
+/// its patterns back warm.
+const SHARED_REGEXES: usize = 1024;
+
+type SharedRegexes = std::sync::Mutex<LruCache<String, Arc<Regex>>>;
+
+fn shared() -> &'static SharedRegexes {
+    static SHARED: std::sync::OnceLock<SharedRegexes> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let capacity = NonZeroUsize::new(SHARED_REGEXES).expect("not zero");
+        std::sync::Mutex::new(LruCache::new(capacity))
+    })
 }
 
 impl RegexCache {
@@ -45,7 +60,7 @@ impl RegexCache {
     pub fn wrapped(wrap: fn(&str) -> String) -> RegexCache {
         RegexCache {
             wrap,
-            compiled: HashMap::new(),
+            compiled: FxHashMap::default(),
         }
     }
 
@@ -53,26 +68,26 @@ impl RegexCache {
         if !self.compiled.contains_key(pattern) {
             let re = shared_regex(&(self.wrap)(pattern))
                 .map_err(|e| arg_error(format!("invalid regular expression `{pattern}`: {e}")))?;
+            if self.compiled.len() >= CALL_REGEXES {
+                self.compiled.clear();
+            }
             self.compiled.insert(pattern.to_string(), re);
         }
         Ok(&self.compiled[pattern])
     }
 }
 
-/// `text` compiled, from the shared map when another call compiled it already.
-fn shared_regex(text: &str) -> Result<Regex, regex::Error> {
+/// `text` compiled, from the shared cache when another call (or batch) compiled it already.
+/// The lock is not held while compiling.
+fn shared_regex(text: &str) -> Result<Arc<Regex>, regex::Error> {
     let lock = || shared().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(re) = lock().get(text) {
         return Ok(re.clone());
     }
-    let re = Regex::new(text)?;
+    let re = Arc::new(Regex::new(text)?);
     #[cfg(test)]
     tests::count_compile(text);
-    let mut map = lock();
-    if map.len() >= SHARED_REGEXES {
-        map.clear();
-    }
-    map.insert(text.to_string(), re.clone());
+    lock().put(text.to_string(), re.clone());
     Ok(re)
 }
 
@@ -335,6 +350,7 @@ pub(super) const FUNCTIONS: &[ScalarDef] = &[
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::sync::Mutex;
 
     /// How often each pattern text was compiled (tests use patterns of their own).
@@ -373,6 +389,27 @@ mod tests {
         for pattern in &patterns {
             assert_eq!(compiles_of(pattern), 1, "{pattern}");
         }
+    }
+
+    #[test]
+    fn ever_new_patterns_stay_bounded_and_a_hot_one_stays_compiled() {
+        // One new pattern per row, and one used on every row: the memo and the shared cache
+        // stay within their bounds, and the hot pattern (always recently used) is compiled once.
+        let mut cache = RegexCache::new();
+        let hot = "^bounded-test-hot$";
+        for i in 0..2_000 {
+            cache.get(&format!("^bounded-test-{i}$")).unwrap();
+            assert!(cache.get(hot).unwrap().is_match("bounded-test-hot"));
+            assert!(cache.compiled.len() <= CALL_REGEXES);
+        }
+        assert_eq!(compiles_of(hot), 1);
+        assert!(shared().lock().unwrap().len() <= SHARED_REGEXES);
+        // Another call gets the same regex (its search cache warm), not a copy.
+        let mut other = RegexCache::new();
+        assert!(std::ptr::eq(
+            cache.get(hot).unwrap(),
+            other.get(hot).unwrap()
+        ));
     }
 
     use super::*;

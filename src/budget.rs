@@ -2,10 +2,13 @@
 //! (Ctrl-C in the shell, a timed-out request in `serve`), a time limit (`--timeout`) and a cap
 //! on the process's heap (`--max-memory`, against [`crate::memory::live_bytes`]).
 //!
-//! A [`Budget`] is the setting (it rides in [`crate::Options`]); [`Budget::start`] turns it
-//! into a [`Meter`] when the query starts running, and the executor asks the meter between
-//! batches and inside the loops that can run long without one (join probes, mv-expand, series
-//! and summarize finishing). A spent budget ends the run with [`ErrorKind::Stopped`].
+//! A [`Budget`] is the setting (it rides in [`crate::Options`]); [`Budget::start_at`] turns it
+//! into a [`Meter`] whose clock started when the query began (binding: a `pivot` or
+//! `bag_unpack` probe runs then, and spends from the same time limit as the run after it).
+//! The executor asks the meter between batches and inside the loops that can run long without
+//! one (join probes, mv-expand, series and summarize finishing), and so do the table plugins'
+//! kernels (`func::plugin`), every [`CHECK_INTERVAL`] rows. A spent budget ends the run with
+//! [`ErrorKind::Stopped`]. The module sits below `func` and `exec` so that both can ask it.
 
 use crate::error::{Error, ErrorKind, Limit};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,9 +42,14 @@ impl Budget {
 
     /// The meter of a query starting now.
     pub fn start(&self) -> Meter {
+        self.start_at(Instant::now())
+    }
+
+    /// The meter of a query that began at `started`: its time limit counts from then.
+    pub fn start_at(&self, started: Instant) -> Meter {
         Meter {
             cancel: self.cancel.clone(),
-            deadline: self.timeout.map(|t| (Instant::now() + t, t)),
+            deadline: self.timeout.map(|t| (started + t, t)),
             max_memory: self.max_memory,
         }
     }
@@ -98,6 +106,33 @@ impl Meter {
     }
 }
 
+/// A loop's steps, counted so that every [`CHECK_INTERVAL`]th asks the meter: for loops (a
+/// table plugin's nested bins × tuples, its output rows) with no single index to pass to
+/// [`Meter::check_every`].
+#[derive(Debug)]
+pub struct Pacer<'a> {
+    meter: &'a Meter,
+    steps: usize,
+}
+
+impl Meter {
+    /// A fresh count of a loop's steps under this meter.
+    pub fn pacer(&self) -> Pacer<'_> {
+        Pacer {
+            meter: self,
+            steps: 0,
+        }
+    }
+}
+
+impl Pacer<'_> {
+    /// One more step: fails, on a checked step, once the budget is spent.
+    pub fn step(&mut self) -> Result<(), Error> {
+        self.steps += 1;
+        self.meter.check_every(self.steps)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +176,20 @@ mod tests {
     }
 
     #[test]
+    fn a_query_begun_earlier_has_less_time_left() {
+        let budget = Budget {
+            timeout: Some(Duration::from_secs(60)),
+            ..Budget::default()
+        };
+        let begun = Instant::now() - Duration::from_secs(61);
+        assert_eq!(
+            stopped(&budget.start_at(begun)),
+            Some(Limit::Timeout(Duration::from_secs(60)))
+        );
+        assert_eq!(stopped(&budget.start_at(Instant::now())), None);
+    }
+
+    #[test]
     fn the_memory_cap_is_checked_against_the_live_heap() {
         let budget = Budget {
             max_memory: Some(1),
@@ -170,5 +219,10 @@ mod tests {
         budget.cancel_flag().store(true, Ordering::Relaxed);
         assert!(meter.check_every(1).is_ok());
         assert!(meter.check_every(CHECK_INTERVAL).is_err());
+        let mut pacer = meter.pacer();
+        for _ in 1..CHECK_INTERVAL {
+            assert!(pacer.step().is_ok());
+        }
+        assert!(pacer.step().is_err());
     }
 }
