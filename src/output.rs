@@ -484,27 +484,113 @@ pub(crate) fn write_jsonl(
     columns: &[Column],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut text = String::new();
-    for r in 0..columns.first().map_or(0, Column::len) {
-        let row: serde_json::Map<String, Json> = schema
-            .fields
-            .iter()
-            .zip(columns)
-            .map(|(f, c)| (f.name.clone(), cell_json(c, r)))
-            .collect();
-        text.push_str(&Json::Object(row).to_string());
-        text.push('\n');
-        if text.len() > 1 << 16 {
-            out.write_all(text.as_bytes())?;
-            text.clear();
+    // Each key's JSON text is made once; the rows are made in chunks on the thread pool and
+    // written in order (see `write_csv_rows`).
+    const CHUNK: usize = 1024;
+    let keys: Vec<String> = schema
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let open = if i == 0 { '{' } else { ',' };
+            format!("{open}{}:", Json::String(f.name.clone()))
+        })
+        .collect();
+    let rows = columns.first().map_or(0, Column::len);
+    let starts: Vec<usize> = (0..rows).step_by(CHUNK).collect();
+    let texts: Vec<Vec<u8>> = starts
+        .into_par_iter()
+        .map(|start| jsonl_text(&keys, columns, start..rows.min(start + CHUNK)))
+        .collect();
+    texts.iter().try_for_each(|text| out.write_all(text))
+}
+
+/// The JSON-lines objects of `rows`, one per line.
+fn jsonl_text(keys: &[String], columns: &[Column], rows: Range<usize>) -> Vec<u8> {
+    let mut text = Vec::new();
+    let mut number = itoa::Buffer::new();
+    let mut run = DatetimeRun::default();
+    let mut datetime = String::new();
+    for row in rows {
+        for (key, column) in keys.iter().zip(columns) {
+            text.extend_from_slice(key.as_bytes());
+            match column {
+                Column::String(v) => push_json_string(&mut text, &v[row]),
+                Column::Long(v) if v[row].is_some() => {
+                    text.extend_from_slice(number.format(v[row].unwrap_or_default()).as_bytes())
+                }
+                Column::Int(v) if v[row].is_some() => {
+                    text.extend_from_slice(number.format(v[row].unwrap_or_default()).as_bytes())
+                }
+                Column::DateTime(v) if v[row].is_some() => {
+                    datetime.clear();
+                    run.push(&mut datetime, v[row].unwrap_or_default());
+                    push_json_string(&mut text, &datetime);
+                }
+                other => push_json_value(&mut text, &cell_json(other, row)),
+            }
         }
+        text.extend_from_slice(b"}\n");
     }
-    out.write_all(text.as_bytes())
+    text
+}
+
+fn push_json_string(text: &mut Vec<u8>, s: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *text, s);
+}
+
+fn push_json_value(text: &mut Vec<u8>, value: &Json) {
+    let _ = serde_json::to_writer(&mut *text, value);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_lines_are_each_rows_object_in_schema_order() {
+        use crate::table::{Field, Type};
+        let schema = Schema::new(vec![
+            Field::new("s", Type::String),
+            Field::new("n \"q\"", Type::Long),
+            Field::new("i", Type::Int),
+            Field::new("t", Type::DateTime),
+            Field::new("r", Type::Real),
+            Field::new("d", Type::Dynamic),
+            Field::new("b", Type::Bool),
+        ]);
+        let columns = vec![
+            Column::String(vec!["a\"\\\n\u{1}é".into(), "".into(), "x".into()]),
+            Column::Long(vec![Some(i64::MIN), None, Some(3)]),
+            Column::Int(vec![None, Some(-2), Some(0)]),
+            Column::DateTime(vec![Some(5), Some(5), None]),
+            Column::Real(vec![Some(f64::INFINITY), Some(0.1), None]),
+            Column::Dynamic(vec![
+                serde_json::json!({"k": [1, "v"]}),
+                Json::Null,
+                serde_json::json!(2.5),
+            ]),
+            Column::Bool(vec![Some(true), None, Some(false)]),
+        ];
+        let mut out = Vec::new();
+        write_jsonl(&schema, &columns, &mut out).unwrap();
+        let expected: String = (0..3)
+            .map(|r| {
+                let row: serde_json::Map<String, Json> = schema
+                    .fields
+                    .iter()
+                    .zip(&columns)
+                    .map(|(f, c)| (f.name.clone(), cell_json(c, r)))
+                    .collect();
+                format!("{}\n", Json::Object(row))
+            })
+            .collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let mut out = Vec::new();
+        write_jsonl(&Schema::new(vec![]), &[], &mut out).unwrap();
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn a_csv_cell_is_its_cell_text_quoted_where_needed() {
