@@ -367,6 +367,10 @@ pub(crate) fn write_csv_rows(columns: &[Column], out: &mut dyn Write) -> io::Res
     // gigabytes of it, which one thread could not format as fast as the scan reads.
     const CHUNK: usize = 1024;
     let rows = columns.first().map_or(0, Column::len);
+    if rows <= CHUNK {
+        // One chunk: made here, without a trip to the pool.
+        return out.write_all(csv_text(columns, 0..rows).as_bytes());
+    }
     let starts: Vec<usize> = (0..rows).step_by(CHUNK).collect();
     let texts: Vec<String> = starts
         .into_par_iter()
@@ -497,6 +501,9 @@ pub(crate) fn write_jsonl(
         })
         .collect();
     let rows = columns.first().map_or(0, Column::len);
+    if rows <= CHUNK {
+        return out.write_all(&jsonl_text(&keys, columns, 0..rows));
+    }
     let starts: Vec<usize> = (0..rows).step_by(CHUNK).collect();
     let texts: Vec<Vec<u8>> = starts
         .into_par_iter()

@@ -169,10 +169,14 @@ impl Layout<'_> {
         self.lay_out(rows, out, false);
     }
 
-    /// [`Layout::batches`] with each batch's columns built on the thread pool: for the merged
-    /// rows, which all pass through the one thread that merges.
+    /// [`Layout::batches`] with each batch's columns built on the thread pool when there are
+    /// enough cells to pay for the trip: for the merged rows, which all pass through the one
+    /// thread that merges. (A small release is laid out where it is: waking the pool for it
+    /// costs the merging thread more than the work, while the readers wait on it.)
     fn batches_on_pool<R: RowView + Sync>(&self, rows: &[R], out: &mut Vec<Table>) {
-        self.lay_out(rows, out, true);
+        const POOL_CELLS: usize = 64 * 1024;
+        let parallel = rows.len().saturating_mul(self.columns.len()) >= POOL_CELLS;
+        self.lay_out(rows, out, parallel);
     }
 
     fn lay_out<R: RowView + Sync>(&self, rows: &[R], out: &mut Vec<Table>, parallel: bool) {
