@@ -225,7 +225,7 @@ pub fn open(
             .files
             .into_iter()
             .filter(|file| explicit_file || !is_documentation(file))
-            .filter(|file| read_once.insert(std::fs::canonicalize(file).unwrap_or(file.clone())))
+            .filter(|file| read_once.insert(file_identity(file)))
             .collect();
         // Sniffing opens every file: done on all threads, the thousands of small reads of a
         // month of blobs overlap. What each file is stays in file order.
@@ -266,6 +266,27 @@ pub fn open(
     register_flow_tables(flow_files, options, &mut report, catalog);
     record_tables::register(&record_files, options, &mut report, catalog)?;
     Ok(report)
+}
+
+/// What makes two paths the same file, for reading each file once: its device and inode
+/// where the platform has them (one `stat`; canonicalizing asks the file system about every
+/// folder on the path, which for a blob path is a dozen calls per file), else its canonical
+/// path.
+#[derive(PartialEq, Eq, Hash)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn file_identity(file: &Path) -> FileIdentity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(file) {
+            return FileIdentity::Inode(meta.dev(), meta.ino());
+        }
+    }
+    FileIdentity::Path(std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()))
 }
 
 /// What a file's first bytes say it is.
