@@ -363,22 +363,29 @@ pub(crate) fn write_csv_header<'a>(
 
 /// The records of `columns`, in the header's order.
 pub(crate) fn write_csv_rows(columns: &[Column], out: &mut dyn Write) -> io::Result<()> {
-    // Text is made in chunks on the thread pool and written in order: an export writes
-    // gigabytes of it, which one thread could not format as fast as the scan reads.
+    write_in_chunks(columns, out, |rows| csv_text(columns, rows))
+}
+
+/// The rows of `columns` as text made by `text` for one range of rows at a time: chunks of
+/// 1,024 rows made on the thread pool and written in order (an export writes gigabytes of it,
+/// which one thread could not format as fast as the scan reads). A batch of one chunk is made
+/// in place, without a trip to the pool.
+fn write_in_chunks<T: AsRef<[u8]> + Send>(
+    columns: &[Column],
+    out: &mut dyn Write,
+    text: impl Fn(Range<usize>) -> T + Sync,
+) -> io::Result<()> {
     const CHUNK: usize = 1024;
     let rows = columns.first().map_or(0, Column::len);
     if rows <= CHUNK {
-        // One chunk: made here, without a trip to the pool.
-        return out.write_all(csv_text(columns, 0..rows).as_bytes());
+        return out.write_all(text(0..rows).as_ref());
     }
     let starts: Vec<usize> = (0..rows).step_by(CHUNK).collect();
-    let texts: Vec<String> = starts
+    let texts: Vec<T> = starts
         .into_par_iter()
-        .map(|start| csv_text(columns, start..rows.min(start + CHUNK)))
+        .map(|start| text(start..rows.min(start + CHUNK)))
         .collect();
-    texts
-        .iter()
-        .try_for_each(|text| out.write_all(text.as_bytes()))
+    texts.iter().try_for_each(|t| out.write_all(t.as_ref()))
 }
 
 /// The CSV lines of `rows`. They are made a block at a time, each block filled column by
@@ -488,9 +495,7 @@ pub(crate) fn write_jsonl(
     columns: &[Column],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    // Each key's JSON text is made once; the rows are made in chunks on the thread pool and
-    // written in order (see `write_csv_rows`).
-    const CHUNK: usize = 1024;
+    // Each key's JSON text is made once, with the brace or comma before it.
     let keys: Vec<String> = schema
         .fields
         .iter()
@@ -500,16 +505,7 @@ pub(crate) fn write_jsonl(
             format!("{open}{}:", Json::String(f.name.clone()))
         })
         .collect();
-    let rows = columns.first().map_or(0, Column::len);
-    if rows <= CHUNK {
-        return out.write_all(&jsonl_text(&keys, columns, 0..rows));
-    }
-    let starts: Vec<usize> = (0..rows).step_by(CHUNK).collect();
-    let texts: Vec<Vec<u8>> = starts
-        .into_par_iter()
-        .map(|start| jsonl_text(&keys, columns, start..rows.min(start + CHUNK)))
-        .collect();
-    texts.iter().try_for_each(|text| out.write_all(text))
+    write_in_chunks(columns, out, |rows| jsonl_text(&keys, columns, rows))
 }
 
 /// The JSON-lines objects of `rows`, one per line.
